@@ -1,0 +1,313 @@
+package io.weft.allocator.alloc;
+
+import io.weft.allocator.store.Snapshot;
+import io.weft.allocator.store.StoredConfig;
+import io.weft.allocator.store.StoredLease;
+import io.weft.allocator.store.SubnetKey;
+import io.weft.config.ConfigException;
+import io.weft.config.IpPrefix;
+import io.weft.config.NetworkConfig;
+import io.weft.config.SubnetSpace;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * The server's in-memory view of the prefix: the config, every lease, lookups by subnet, node
+ * and public IP, and the free subnets of each family. It is loaded once from a snapshot and
+ * kept current by the server's one etcd watch, and also updated directly by the server's own
+ * successful writes (so a node sees its lease at once); both paths are ordered by etcd
+ * revision, so a late watch event never undoes a newer write.
+ *
+ * <p>Thread-safe: every method is synchronized; none does I/O.
+ */
+public final class LeaseIndex {
+
+    private final Duration quarantine;
+
+    private StoredConfig storedConfig;
+    private NetworkConfig config;
+    private final TreeMap<SubnetKey, StoredLease> leases = new TreeMap<>();
+    private final Map<IpPrefix, SubnetKey> bySubnet = new HashMap<>();
+    private final Map<String, SubnetKey> byNode = new HashMap<>();
+    private final Map<String, SubnetKey> byPublicIp = new HashMap<>();
+    /** Keys this server deleted ahead of its watch, with the deletion revision. */
+    private final Map<SubnetKey, Long> deletedAhead = new HashMap<>();
+    private FreeSubnets ipv4Free;
+    private FreeSubnets ipv6Free;
+    private long revision;
+
+    public LeaseIndex(Duration quarantine) {
+        this.quarantine = quarantine;
+    }
+
+    /** Replaces everything with the snapshot. Answers a config problem, if the stored one is bad. */
+    public synchronized Optional<String> reset(Snapshot snapshot) {
+        leases.clear();
+        bySubnet.clear();
+        byNode.clear();
+        byPublicIp.clear();
+        deletedAhead.clear();
+        revision = snapshot.revision();
+        for (StoredLease lease : snapshot.leases()) {
+            leases.put(lease.subnet(), lease);
+            addLookups(lease);
+        }
+        return snapshot.config().map(this::installConfig).orElseGet(() -> {
+            clearConfig();
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * Applies a put seen by the watch, or made by this server (fromWatch false). Answers the
+     * lease when it changed the index, empty when the index already had it or something newer.
+     */
+    public synchronized Optional<StoredLease> applyPut(StoredLease lease, boolean fromWatch) {
+        if (fromWatch) {
+            advance(lease.modRevision());
+        }
+        StoredLease current = leases.get(lease.subnet());
+        if (current != null && current.modRevision() >= lease.modRevision()) {
+            return Optional.empty();
+        }
+        Long deletedAt = deletedAhead.get(lease.subnet());
+        if (deletedAt != null && deletedAt >= lease.modRevision()) {
+            return Optional.empty();
+        }
+        deletedAhead.remove(lease.subnet());
+        if (current != null) {
+            removeLookups(current);
+        }
+        leases.put(lease.subnet(), lease);
+        addLookups(lease);
+        take(lease.subnet());
+        return Optional.of(lease);
+    }
+
+    /**
+     * Applies a delete seen by the watch, or made by this server (fromWatch false). Answers the
+     * lease it removed, empty when the key was already gone or has been rewritten since.
+     */
+    public synchronized Optional<StoredLease> applyDelete(SubnetKey subnet, long deleteRevision, boolean fromWatch,
+                                                         Instant now) {
+        if (fromWatch) {
+            advance(deleteRevision);
+        }
+        StoredLease current = leases.get(subnet);
+        if (current == null || current.modRevision() > deleteRevision) {
+            return Optional.empty();
+        }
+        if (!fromWatch) {
+            deletedAhead.put(subnet, deleteRevision);
+        }
+        leases.remove(subnet);
+        removeLookups(current);
+        release(subnet, now);
+        return Optional.of(current);
+    }
+
+    /** Installs a new config; answers the validation problem if the stored JSON is invalid. */
+    public synchronized Optional<String> applyConfig(StoredConfig stored) {
+        advance(stored.modRevision());
+        return installConfig(stored);
+    }
+
+    public synchronized void applyConfigDeleted(long deleteRevision) {
+        advance(deleteRevision);
+        clearConfig();
+    }
+
+    /** Notes that the watch has seen everything up to this revision. */
+    public synchronized void advance(long seenRevision) {
+        revision = Math.max(revision, seenRevision);
+        deletedAhead.values().removeIf(deletedAt -> deletedAt <= seenRevision);
+    }
+
+    public synchronized long revision() {
+        return revision;
+    }
+
+    public synchronized Optional<NetworkConfig> config() {
+        return Optional.ofNullable(config);
+    }
+
+    public synchronized Optional<StoredConfig> storedConfig() {
+        return Optional.ofNullable(storedConfig);
+    }
+
+    public synchronized Optional<StoredLease> bySubnet(IpPrefix subnet) {
+        return Optional.ofNullable(bySubnet.get(subnet)).map(leases::get);
+    }
+
+    public synchronized Optional<StoredLease> byNode(String nodeName) {
+        return Optional.ofNullable(byNode.get(nodeName)).map(leases::get);
+    }
+
+    public synchronized Optional<StoredLease> byPublicIp(String publicIp) {
+        return Optional.ofNullable(byPublicIp.get(publicIp)).map(leases::get);
+    }
+
+    /** Every lease, ordered by subnet. */
+    public synchronized List<StoredLease> all() {
+        return new ArrayList<>(leases.values());
+    }
+
+    public synchronized int size() {
+        return leases.size();
+    }
+
+    /** Takes a specific subnet if nobody holds it; answers whether it was taken. */
+    public synchronized boolean takeIfAvailable(IpPrefix subnet) {
+        FreeSubnets free = freeFor(subnet);
+        long index = indexOf(subnet);
+        return free != null && index >= 0 && !bySubnet.containsKey(subnet) && free.isAvailable(index)
+                && free.take(index);
+    }
+
+    /** Takes any free subnet of the IPv4 (ipv6 = false) or IPv6 space. */
+    public synchronized Optional<IpPrefix> takeAny(boolean ipv6, Instant now, RandomGenerator random) {
+        FreeSubnets free = ipv6 ? ipv6Free : ipv4Free;
+        Optional<SubnetSpace> space = ipv6 ? config.ipv6() : config.ipv4();
+        if (free == null || space.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalLong index = free.takeAny(now, random);
+        return index.isPresent() ? Optional.of(space.get().subnetAt(index.getAsLong())) : Optional.empty();
+    }
+
+    /** Gives back a subnet taken for a write that did not happen. */
+    public synchronized void returnUnused(IpPrefix subnet) {
+        FreeSubnets free = freeFor(subnet);
+        long index = indexOf(subnet);
+        if (free != null && index >= 0 && !bySubnet.containsKey(subnet)) {
+            free.returnUnused(index);
+        }
+    }
+
+    /** Subnet counts of one family: capacity, leased, reserved, free. */
+    public synchronized Optional<Usage> usage(boolean ipv6) {
+        FreeSubnets free = ipv6 ? ipv6Free : ipv4Free;
+        if (free == null) {
+            return Optional.empty();
+        }
+        long leased = 0;
+        long reserved = 0;
+        for (StoredLease lease : leases.values()) {
+            IpPrefix subnet = ipv6 ? lease.subnet().ipv6() : lease.subnet().ipv4();
+            if (subnet != null && indexOf(subnet) >= 0) {
+                if (lease.reserved()) {
+                    reserved++;
+                } else {
+                    leased++;
+                }
+            }
+        }
+        return Optional.of(new Usage(free.size(), leased, reserved, free.size() - leased - reserved));
+    }
+
+    /** Subnet counts for one family. */
+    public record Usage(long capacity, long leased, long reserved, long free) {
+    }
+
+    private Optional<String> installConfig(StoredConfig stored) {
+        try {
+            NetworkConfig parsed = NetworkConfig.parse(stored.json());
+            storedConfig = stored;
+            config = parsed;
+            ipv4Free = parsed.ipv4().map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
+            ipv6Free = parsed.ipv6().map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
+            for (SubnetKey subnet : leases.keySet()) {
+                take(subnet);
+            }
+            return Optional.empty();
+        } catch (ConfigException e) {
+            clearConfig();
+            storedConfig = stored;
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private void clearConfig() {
+        storedConfig = null;
+        config = null;
+        ipv4Free = null;
+        ipv6Free = null;
+    }
+
+    private void take(SubnetKey subnet) {
+        for (IpPrefix part : parts(subnet)) {
+            FreeSubnets free = freeFor(part);
+            long index = indexOf(part);
+            if (free != null && index >= 0) {
+                free.take(index);
+            }
+        }
+    }
+
+    private void release(SubnetKey subnet, Instant now) {
+        for (IpPrefix part : parts(subnet)) {
+            FreeSubnets free = freeFor(part);
+            long index = indexOf(part);
+            if (free != null && index >= 0) {
+                free.release(index, now);
+            }
+        }
+    }
+
+    private FreeSubnets freeFor(IpPrefix subnet) {
+        return switch (subnet.family()) {
+            case IPV4 -> ipv4Free;
+            case IPV6 -> ipv6Free;
+        };
+    }
+
+    private long indexOf(IpPrefix subnet) {
+        if (config == null) {
+            return -1;
+        }
+        Optional<SubnetSpace> space = switch (subnet.family()) {
+            case IPV4 -> config.ipv4();
+            case IPV6 -> config.ipv6();
+        };
+        return space.map(s -> s.indexOf(subnet)).orElse(-1L);
+    }
+
+    private void addLookups(StoredLease lease) {
+        for (IpPrefix part : parts(lease.subnet())) {
+            bySubnet.put(part, lease.subnet());
+        }
+        if (!lease.nodeName().isEmpty()) {
+            byNode.put(lease.nodeName(), lease.subnet());
+        }
+        if (!lease.value().publicIp().isEmpty()) {
+            byPublicIp.put(lease.value().publicIp(), lease.subnet());
+        }
+    }
+
+    private void removeLookups(StoredLease lease) {
+        for (IpPrefix part : parts(lease.subnet())) {
+            bySubnet.remove(part, lease.subnet());
+        }
+        byNode.remove(lease.nodeName(), lease.subnet());
+        byPublicIp.remove(lease.value().publicIp(), lease.subnet());
+    }
+
+    private static List<IpPrefix> parts(SubnetKey subnet) {
+        List<IpPrefix> parts = new ArrayList<>(2);
+        if (subnet.ipv4() != null) {
+            parts.add(subnet.ipv4());
+        }
+        if (subnet.ipv6() != null) {
+            parts.add(subnet.ipv6());
+        }
+        return parts;
+    }
+}

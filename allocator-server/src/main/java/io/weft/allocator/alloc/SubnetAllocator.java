@@ -1,0 +1,76 @@
+package io.weft.allocator.alloc;
+
+import io.weft.allocator.store.StoredLease;
+import io.weft.allocator.store.SubnetKey;
+import io.weft.config.IpPrefix;
+import io.weft.config.NetworkConfig;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Chooses a subnet for a node from the index, in flannel's order of preference made
+ * node-aware: the lease the node holds now (by node name, then by public IP for leases that
+ * carry no other node's name), a reservation for it, the previous subnet it asks for if
+ * nobody holds it, otherwise a free subnet (recently released ones last). Pure logic: it
+ * reads and takes subnets in the index and does no I/O; the caller writes the choice.
+ */
+public final class SubnetAllocator {
+
+    private final RandomGenerator random;
+
+    public SubnetAllocator(RandomGenerator random) {
+        this.random = random;
+    }
+
+    /** Decides for the intent. Precondition: the index has a config. */
+    public Choice choose(AcquireIntent intent, LeaseIndex index, Instant now) {
+        NetworkConfig config = index.config().orElseThrow(() -> new IllegalStateException("no network config"));
+        Optional<StoredLease> held = heldBy(intent, index);
+        if (held.isPresent()) {
+            StoredLease lease = held.get();
+            return new Choice.Reuse(lease, lease.reserved() ? "reservation" : "existing");
+        }
+        IpPrefix v4 = null;
+        IpPrefix v6 = null;
+        boolean previous = false;
+        if (config.enableIPv4()) {
+            if (intent.previousSubnet() != null && index.takeIfAvailable(intent.previousSubnet())) {
+                v4 = intent.previousSubnet();
+                previous = true;
+            } else {
+                Optional<IpPrefix> any = index.takeAny(false, now, random);
+                if (any.isEmpty()) {
+                    return new Choice.Exhausted("IPv4");
+                }
+                v4 = any.get();
+            }
+        }
+        if (config.enableIPv6()) {
+            if (intent.previousIpv6Subnet() != null && index.takeIfAvailable(intent.previousIpv6Subnet())) {
+                v6 = intent.previousIpv6Subnet();
+                previous = previous || v4 == null;
+            } else {
+                Optional<IpPrefix> any = index.takeAny(true, now, random);
+                if (any.isEmpty()) {
+                    if (v4 != null) {
+                        index.returnUnused(v4);
+                    }
+                    return new Choice.Exhausted("IPv6");
+                }
+                v6 = any.get();
+            }
+        }
+        return new Choice.Create(new SubnetKey(v4, v6), previous ? "previous" : "new");
+    }
+
+    private static Optional<StoredLease> heldBy(AcquireIntent intent, LeaseIndex index) {
+        Optional<StoredLease> byName = index.byNode(intent.nodeName());
+        if (byName.isPresent() || intent.publicIp().isEmpty()) {
+            return byName;
+        }
+        // flanneld records only the public IP; adopt such a lease, never another node's.
+        return index.byPublicIp(intent.publicIp())
+                .filter(lease -> lease.nodeName().isEmpty() || lease.nodeName().equals(intent.nodeName()));
+    }
+}

@@ -1,0 +1,268 @@
+package io.weft.allocator.service;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.weft.allocator.alloc.AcquireIntent;
+import io.weft.allocator.alloc.LeaseIndex;
+import io.weft.allocator.store.LeaseValue;
+import io.weft.allocator.store.StoredLease;
+import io.weft.allocator.store.SubnetKey;
+import io.weft.allocator.store.VtepData;
+import io.weft.api.v1.AcquireLeaseRequest;
+import io.weft.api.v1.AcquireLeaseResponse;
+import io.weft.api.v1.CreateReservationRequest;
+import io.weft.api.v1.DeleteReservationRequest;
+import io.weft.api.v1.DeleteReservationResponse;
+import io.weft.api.v1.GetLeaseRequest;
+import io.weft.api.v1.Lease;
+import io.weft.api.v1.LeaseServiceGrpc;
+import io.weft.api.v1.ListLeasesRequest;
+import io.weft.api.v1.ListLeasesResponse;
+import io.weft.api.v1.ReleaseLeaseRequest;
+import io.weft.api.v1.ReleaseLeaseResponse;
+import io.weft.api.v1.RenewLeaseRequest;
+import io.weft.api.v1.RenewLeaseResponse;
+import io.weft.api.v1.VxlanBackendData;
+import io.weft.api.v1.WatchLeasesRequest;
+import io.weft.api.v1.WatchLeasesResponse;
+import io.weft.config.BackendConfig;
+import io.weft.config.IpFamily;
+import io.weft.config.IpPrefix;
+import io.weft.config.NetworkConfig;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The gRPC face of the lease service: checks every field first (INVALID_ARGUMENT naming the
+ * field, or FAILED_PRECONDITION when the request does not fit the network config), then
+ * calls the operations. A request that fails a check changes nothing in etcd.
+ */
+public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBase {
+
+    private final LeaseIndex index;
+    private final LeaseOperations leases;
+    private final ReservationOperations reservations;
+    private final LeaseMessages messages;
+    private final WatchHub hub;
+    private final int watcherQueueLimit;
+    private final BooleanSupplier synced;
+
+    LeaseGrpcService(LeaseIndex index, LeaseOperations leases, ReservationOperations reservations,
+                     LeaseMessages messages, WatchHub hub, int watcherQueueLimit, BooleanSupplier synced) {
+        this.synced = synced;
+        this.index = index;
+        this.leases = leases;
+        this.reservations = reservations;
+        this.messages = messages;
+        this.hub = hub;
+        this.watcherQueueLimit = watcherQueueLimit;
+    }
+
+    @Override
+    public void acquireLease(AcquireLeaseRequest request, StreamObserver<AcquireLeaseResponse> response) {
+        respond(response, () -> {
+            String node = FieldCheck.nodeName("node_name", request.getNodeName());
+            NetworkConfig config = requireConfig();
+            BackendConfig backend = config.backend();
+            String backendType = request.getBackendType().isEmpty() ? backend.type() : request.getBackendType();
+            if (!backendType.equals("vxlan") && !backendType.equals("host-gw")) {
+                throw FieldCheck.invalid("backend_type", "\"" + abbreviate(backendType)
+                        + "\" is not supported; allowed: vxlan, host-gw");
+            }
+            if (!backendType.equals(backend.type())) {
+                throw Status.FAILED_PRECONDITION.withDescription("backend_type: \"" + backendType
+                        + "\" does not match the network config's Backend.Type \"" + backend.type() + "\"")
+                        .asRuntimeException();
+            }
+            String publicIp = "";
+            if (config.enableIPv4() || !request.getPublicIp().isEmpty()) {
+                publicIp = FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4).toString();
+            }
+            String publicIpv6 = "";
+            if (config.enableIPv6() || !request.getPublicIpv6().isEmpty()) {
+                publicIpv6 = FieldCheck.address("public_ipv6", request.getPublicIpv6(), IpFamily.IPV6).toString();
+            }
+            IpPrefix previous = request.getPreviousSubnet().isEmpty() ? null
+                    : FieldCheck.subnet("previous_subnet", request.getPreviousSubnet(), IpFamily.IPV4);
+            IpPrefix previousV6 = request.getPreviousIpv6Subnet().isEmpty() ? null
+                    : FieldCheck.subnet("previous_ipv6_subnet", request.getPreviousIpv6Subnet(), IpFamily.IPV6);
+            VtepData vtep = null;
+            VtepData vtepV6 = null;
+            if (backendType.equals("vxlan")) {
+                if (config.enableIPv4()) {
+                    vtep = vtep("vxlan", request.hasVxlan() ? request.getVxlan() : null, backend);
+                }
+                if (config.enableIPv6()) {
+                    vtepV6 = vtep("vxlan_v6", request.hasVxlanV6() ? request.getVxlanV6() : null, backend);
+                }
+            }
+            LeaseValue value = new LeaseValue(publicIp, publicIpv6, backendType, vtep, vtepV6, node);
+            AcquireIntent intent = new AcquireIntent(node, publicIp, previous, previousV6);
+            return leases.acquire(intent, value).thenApply(acquired -> AcquireLeaseResponse.newBuilder()
+                    .setLease(LeaseMessages.toMessage(acquired.lease(), index.revision(), acquired.expiry()))
+                    .setSource(acquired.source())
+                    .build());
+        });
+    }
+
+    @Override
+    public void renewLease(RenewLeaseRequest request, StreamObserver<RenewLeaseResponse> response) {
+        respond(response, () -> {
+            IpPrefix subnet = FieldCheck.subnet("subnet", request.getSubnet(), null);
+            String node = FieldCheck.nodeName("node_name", request.getNodeName());
+            return leases.renew(subnet, node).thenApply(renewed -> RenewLeaseResponse.newBuilder()
+                    .setLease(LeaseMessages.toMessage(renewed.lease(), index.revision(), renewed.expiry()))
+                    .build());
+        });
+    }
+
+    @Override
+    public void releaseLease(ReleaseLeaseRequest request, StreamObserver<ReleaseLeaseResponse> response) {
+        respond(response, () -> {
+            IpPrefix subnet = FieldCheck.subnet("subnet", request.getSubnet(), null);
+            String node = request.getNodeName().isEmpty() ? ""
+                    : FieldCheck.nodeName("node_name", request.getNodeName());
+            return leases.release(subnet, node)
+                    .thenApply(revision -> ReleaseLeaseResponse.newBuilder().setRevision(revision).build());
+        });
+    }
+
+    @Override
+    public void getLease(GetLeaseRequest request, StreamObserver<Lease> response) {
+        respond(response, () -> {
+            StoredLease lease = switch (request.getKeyCase()) {
+                case SUBNET -> index.bySubnet(FieldCheck.subnet("subnet", request.getSubnet(), null))
+                        .orElseThrow(() -> notFound("no lease holds " + request.getSubnet()));
+                case NODE_NAME -> index.byNode(FieldCheck.nodeName("node_name", request.getNodeName()))
+                        .orElseThrow(() -> notFound("node \"" + request.getNodeName() + "\" holds no lease"));
+                case KEY_NOT_SET -> throw FieldCheck.invalid("key", "set either subnet or node_name");
+            };
+            return CompletableFuture.completedFuture(messages.toMessage(lease, index.revision()));
+        });
+    }
+
+    @Override
+    public void listLeases(ListLeasesRequest request, StreamObserver<ListLeasesResponse> response) {
+        respond(response, () -> {
+            long revision = index.revision();
+            List<StoredLease> all = index.all();
+            int from = ListPage.start(request.getPageToken(), all.size());
+            int to = request.getPageSize() == 0 ? all.size() : (int) Math.min(all.size(), (long) from + request.getPageSize());
+            ListLeasesResponse.Builder list = ListLeasesResponse.newBuilder().setRevision(revision);
+            for (StoredLease lease : all.subList(from, to)) {
+                list.addLeases(messages.toMessage(lease, revision));
+            }
+            if (to < all.size()) {
+                list.setNextPageToken(ListPage.token(to));
+            }
+            return CompletableFuture.completedFuture(list.build());
+        });
+    }
+
+    @Override
+    public void watchLeases(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
+        if (request.getStartRevision() < 0) {
+            response.onError(FieldCheck.invalid("start_revision", request.getStartRevision()
+                    + " is negative; use 0 for a snapshot or a revision from an earlier response"));
+            return;
+        }
+        GrpcWatcher watcher = new GrpcWatcher((ServerCallStreamObserver<WatchLeasesResponse>) response, hub,
+                watcherQueueLimit);
+        watcher.start(request.getStartRevision());
+    }
+
+    @Override
+    public void createReservation(CreateReservationRequest request, StreamObserver<Lease> response) {
+        respond(response, () -> {
+            String node = FieldCheck.nodeName("node_name", request.getNodeName());
+            NetworkConfig config = requireConfig();
+            IpPrefix v4 = null;
+            IpPrefix v6 = null;
+            if (config.enableIPv4()) {
+                v4 = inSpace("subnet", FieldCheck.subnet("subnet", request.getSubnet(), IpFamily.IPV4), config);
+            }
+            if (config.enableIPv6()) {
+                String field = config.enableIPv4() ? "ipv6_subnet" : "subnet";
+                String text = config.enableIPv4() ? request.getIpv6Subnet() : request.getSubnet();
+                v6 = inSpace(field, FieldCheck.subnet(field, text, IpFamily.IPV6), config);
+            }
+            String publicIp = request.getPublicIp().isEmpty() ? ""
+                    : FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4).toString();
+            return reservations.reserve(new SubnetKey(v4, v6), node, publicIp)
+                    .thenApply(lease -> messages.toMessage(lease, index.revision()));
+        });
+    }
+
+    @Override
+    public void deleteReservation(DeleteReservationRequest request, StreamObserver<DeleteReservationResponse> response) {
+        respond(response, () -> {
+            IpPrefix subnet = FieldCheck.subnet("subnet", request.getSubnet(), null);
+            return reservations.unreserve(subnet).thenApply(converted ->
+                    DeleteReservationResponse.newBuilder().setConvertedToLease(converted).build());
+        });
+    }
+
+    private NetworkConfig requireConfig() {
+        if (!synced.getAsBoolean()) {
+            throw Status.UNAVAILABLE.withDescription("this server has not loaded etcd's state yet; retry")
+                    .asRuntimeException();
+        }
+        return index.config().orElseThrow(() -> Status.FAILED_PRECONDITION
+                .withDescription("no network config is set: run `weftctl config set FILE` first").asRuntimeException());
+    }
+
+    private static IpPrefix inSpace(String field, IpPrefix subnet, NetworkConfig config) {
+        var space = subnet.family() == IpFamily.IPV4 ? config.ipv4() : config.ipv6();
+        if (space.isEmpty() || space.get().indexOf(subnet) < 0) {
+            String range = space.map(s -> "a /" + s.subnetLength() + " between " + s.min() + " and " + s.max())
+                    .orElse("none: that family is disabled");
+            throw FieldCheck.invalid(field, subnet + " is not a subnet of the network; allowed: " + range);
+        }
+        return subnet;
+    }
+
+    private static VtepData vtep(String field, VxlanBackendData data, BackendConfig backend) {
+        if (data == null) {
+            throw FieldCheck.invalid(field, "is required for the vxlan backend: {vni, vtep_mac}");
+        }
+        String mac = FieldCheck.mac(field + ".vtep_mac", data.getVtepMac());
+        if (data.getVni() != 0 && data.getVni() != backend.vni()) {
+            throw FieldCheck.invalid(field + ".vni", data.getVni() + " does not match the network config's VNI "
+                    + backend.vni() + "; send " + backend.vni() + " or 0");
+        }
+        return new VtepData(backend.vni(), mac);
+    }
+
+    private static StatusRuntimeException notFound(String description) {
+        return Status.NOT_FOUND.withDescription(description).asRuntimeException();
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() > 40 ? value.substring(0, 40) + "..." : value;
+    }
+
+    /** Runs a call that checks its fields synchronously and answers asynchronously. */
+    static <T> void respond(StreamObserver<T> response, java.util.function.Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> result;
+        try {
+            result = call.get();
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        } catch (RuntimeException e) {
+            response.onError(Status.INTERNAL.withDescription(e.getMessage()).withCause(e).asRuntimeException());
+            return;
+        }
+        result.whenComplete((value, error) -> {
+            if (error != null) {
+                response.onError(LeaseOperations.toStatus(LeaseOperations.unwrap(error)));
+            } else {
+                response.onNext(value);
+                response.onCompleted();
+            }
+        });
+    }
+}

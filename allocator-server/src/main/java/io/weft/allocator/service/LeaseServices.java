@@ -1,0 +1,88 @@
+package io.weft.allocator.service;
+
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.weft.allocator.alloc.LeaseIndex;
+import io.weft.allocator.alloc.SubnetAllocator;
+import io.weft.allocator.store.LeaseStore;
+import io.weft.allocator.store.StoredLease;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The lease service's parts wired together over one store: the index, its follower (the one
+ * etcd watch), the watch hub, and the two gRPC services.
+ */
+public final class LeaseServices implements AutoCloseable {
+
+    /** Recent watch events kept for clients that resume. */
+    static final int WATCH_HISTORY = 50_000;
+    /** Messages one slow watcher may fall behind before it is reset. */
+    static final int WATCHER_QUEUE_LIMIT = 100_000;
+
+    private final LeaseIndex index;
+    private final StoreFollower follower;
+    private final LeaseGrpcService leaseService;
+    private final NetworkGrpcService networkService;
+    private final CallMetricsInterceptor callMetrics;
+
+    public LeaseServices(LeaseStore store, InstantSource clock, Duration ttl, Duration reuseQuarantine,
+                         MeterRegistry registry, ScheduledExecutorService scheduler) {
+        this.index = new LeaseIndex(reuseQuarantine);
+        ExpiryTracker expiries = new ExpiryTracker();
+        LeaseEventLog events = new LeaseEventLog(registry);
+        LeaseMessages messages = new LeaseMessages(expiries);
+        WatchHub hub = new WatchHub(WATCH_HISTORY, messages, registry);
+        this.follower = new StoreFollower(store, index, hub, events, clock, scheduler);
+        LeaseOperations leases = new LeaseOperations(store, index, new SubnetAllocator(new SecureRandom()), expiries,
+                clock, ttl, events);
+        ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, ttl);
+        this.leaseService = new LeaseGrpcService(index, leases, reservations, messages, hub, WATCHER_QUEUE_LIMIT,
+                follower::synced);
+        this.networkService = new NetworkGrpcService(index, store, follower::synced);
+        this.callMetrics = new CallMetricsInterceptor(registry);
+        registerGauges(registry);
+    }
+
+    /** Loads etcd's state and starts the watch; completes once the first snapshot is loaded. */
+    public CompletableFuture<Void> start() {
+        return follower.start();
+    }
+
+    public boolean ready() {
+        return follower.synced();
+    }
+
+    public List<BindableService> grpcServices() {
+        return List.of(leaseService, networkService);
+    }
+
+    public ServerInterceptor callMetrics() {
+        return callMetrics;
+    }
+
+    private void registerGauges(MeterRegistry registry) {
+        Gauge.builder("weft_leases", index, i -> i.all().stream().filter(l -> !l.reserved()).count())
+                .tag("state", "leased").description("Lease keys under the prefix, by state").register(registry);
+        Gauge.builder("weft_leases", index, i -> i.all().stream().filter(StoredLease::reserved).count())
+                .tag("state", "reserved").register(registry);
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            String family = ipv6 ? "ipv6" : "ipv4";
+            Gauge.builder("weft_subnet_capacity", index, i -> i.usage(ipv6).map(LeaseIndex.Usage::capacity).orElse(0L))
+                    .tag("family", family).description("Subnets between SubnetMin and SubnetMax").register(registry);
+            Gauge.builder("weft_subnets_free", index, i -> i.usage(ipv6).map(LeaseIndex.Usage::free).orElse(0L))
+                    .tag("family", family).description("Subnets neither leased nor reserved").register(registry);
+        }
+    }
+
+    @Override
+    public void close() {
+        follower.close();
+    }
+}

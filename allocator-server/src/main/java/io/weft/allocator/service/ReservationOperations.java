@@ -1,0 +1,136 @@
+package io.weft.allocator.service;
+
+import io.grpc.Status;
+import io.weft.allocator.alloc.LeaseIndex;
+import io.weft.allocator.store.LeaseStore;
+import io.weft.allocator.store.LeaseValue;
+import io.weft.allocator.store.StoredLease;
+import io.weft.allocator.store.SubnetKey;
+import io.weft.config.IpPrefix;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reservations: lease keys stored with no etcd lease, so they never expire. A reservation is
+ * never given an etcd lease while it exists (flannel issue #1329 is the bug this avoids);
+ * deleting a reservation that a node uses turns it into an ordinary lease with the default TTL.
+ */
+public final class ReservationOperations {
+
+    private static final Logger LOG = LoggerFactory.getLogger("weft.leases");
+
+    private final LeaseStore store;
+    private final LeaseIndex index;
+    private final ExpiryTracker expiries;
+    private final InstantSource clock;
+    private final Duration ttl;
+
+    ReservationOperations(LeaseStore store, LeaseIndex index, ExpiryTracker expiries, InstantSource clock,
+                          Duration ttl) {
+        this.store = store;
+        this.index = index;
+        this.expiries = expiries;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    /** Reserves the subnet for the node; converts the node's own lease on it in place. */
+    public CompletableFuture<StoredLease> reserve(SubnetKey subnet, String nodeName, String publicIp) {
+        Optional<StoredLease> nodeLease = index.byNode(nodeName);
+        if (nodeLease.isPresent() && !nodeLease.get().subnet().equals(subnet)) {
+            return failed(Status.FAILED_PRECONDITION, "node \"" + nodeName + "\" holds "
+                    + nodeLease.get().subnet() + "; release it first, or reserve that subnet");
+        }
+        Optional<StoredLease> current = index.bySubnet(subnet.primary());
+        if (current.isPresent()) {
+            StoredLease lease = current.get();
+            boolean sameNode = lease.nodeName().equals(nodeName)
+                    || lease.nodeName().isEmpty() && !publicIp.isEmpty() && lease.value().publicIp().equals(publicIp);
+            if (!sameNode || !lease.subnet().equals(subnet)) {
+                return failed(Status.FAILED_PRECONDITION, subnet.primary() + " is held by "
+                        + (lease.nodeName().isEmpty() ? "a flanneld node at " + lease.value().publicIp()
+                        : "node \"" + lease.nodeName() + "\""));
+            }
+            LeaseValue value = withNode(lease.value(), nodeName, publicIp);
+            return store.compareAndPut(lease.subnet(), value, 0, lease.modRevision()).thenApply(revision -> {
+                if (revision.isEmpty()) {
+                    throw Status.ABORTED.withDescription(subnet.primary() + " changed while it was being reserved; retry")
+                            .asRuntimeException();
+                }
+                // The key no longer uses its etcd lease; revoking it cannot touch the key now.
+                store.revoke(lease.etcdLeaseId()).exceptionally(error -> null);
+                return stored(lease.subnet(), value, revision.getAsLong());
+            }).exceptionallyCompose(ReservationOperations::asStatus);
+        }
+        boolean taken = (subnet.ipv4() == null || index.takeIfAvailable(subnet.ipv4()))
+                && (subnet.ipv6() == null || index.takeIfAvailable(subnet.ipv6()));
+        if (!taken) {
+            return failed(Status.FAILED_PRECONDITION, subnet + " is not free");
+        }
+        LeaseValue value = new LeaseValue(publicIp, "", "", null, null, nodeName);
+        return store.createIfAbsent(subnet, value, 0).thenApply(revision -> {
+            if (revision.isEmpty()) {
+                throw Status.FAILED_PRECONDITION.withDescription(subnet + " was just taken by another node")
+                        .asRuntimeException();
+            }
+            return stored(subnet, value, revision.getAsLong());
+        }).exceptionallyCompose(ReservationOperations::asStatus);
+    }
+
+    /** Removes the reservation on this subnet; answers whether it became an ordinary lease. */
+    public CompletableFuture<Boolean> unreserve(IpPrefix subnet) {
+        Optional<StoredLease> current = index.bySubnet(subnet);
+        if (current.isEmpty() || !current.get().reserved()) {
+            return failed(Status.FAILED_PRECONDITION, subnet + " is not reserved");
+        }
+        StoredLease lease = current.get();
+        if (lease.value().backendType().isEmpty()) {
+            return store.compareAndDelete(lease.subnet(), lease.modRevision()).thenApply(revision -> {
+                if (revision.isEmpty()) {
+                    throw Status.ABORTED.withDescription(subnet + " changed while it was being unreserved; retry")
+                            .asRuntimeException();
+                }
+                index.applyDelete(lease.subnet(), revision.getAsLong(), false, clock.instant());
+                LOG.debug("reservation removed: subnet={} node={}", lease.subnet(), lease.nodeName());
+                return false;
+            }).exceptionallyCompose(ReservationOperations::asStatus);
+        }
+        return store.grant(ttl).thenCompose(leaseId -> store.compareAndPut(lease.subnet(), lease.value(), leaseId,
+                lease.modRevision()).thenApply(revision -> {
+                    if (revision.isEmpty()) {
+                        store.revoke(leaseId).exceptionally(error -> null);
+                        throw Status.ABORTED.withDescription(subnet + " changed while it was being unreserved; retry")
+                                .asRuntimeException();
+                    }
+                    index.applyPut(new StoredLease(lease.subnet(), lease.value(), leaseId, revision.getAsLong()), false);
+                    expiries.record(leaseId, ttl.toSeconds(), clock.instant());
+                    LOG.debug("reservation removed, now an ordinary lease: subnet={} node={}", lease.subnet(),
+                            lease.nodeName());
+                    return true;
+                })).exceptionallyCompose(ReservationOperations::asStatus);
+    }
+
+    private StoredLease stored(SubnetKey subnet, LeaseValue value, long revision) {
+        StoredLease lease = new StoredLease(subnet, value, 0, revision);
+        index.applyPut(lease, false);
+        LOG.debug("subnet reserved: subnet={} node={}", subnet, value.nodeName());
+        return lease;
+    }
+
+    private static LeaseValue withNode(LeaseValue value, String nodeName, String publicIp) {
+        return new LeaseValue(publicIp.isEmpty() ? value.publicIp() : publicIp, value.publicIpv6(),
+                value.backendType(), value.backendData(), value.backendV6Data(), nodeName, value.extra());
+    }
+
+    private static <T> CompletableFuture<T> asStatus(Throwable error) {
+        return CompletableFuture.failedFuture(LeaseOperations.toStatus(LeaseOperations.unwrap(error)));
+    }
+
+    private static <T> CompletableFuture<T> failed(Status status, String description) {
+        return CompletableFuture.failedFuture(status.withDescription(description).asRuntimeException());
+    }
+}

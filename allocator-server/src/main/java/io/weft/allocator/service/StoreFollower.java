@@ -1,0 +1,154 @@
+package io.weft.allocator.service;
+
+import io.weft.allocator.alloc.LeaseIndex;
+import io.weft.allocator.store.LeaseStore;
+import io.weft.allocator.store.Snapshot;
+import io.weft.allocator.store.StoreEvent;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the index and the watch hub current with the server's one etcd watch: list once,
+ * then watch from the list's revision + 1. When etcd has compacted the revision the watch
+ * needs, or the watch fails, it lists again (with back-off while etcd is unreachable) and
+ * resets every watcher with a fresh snapshot, so no change is ever skipped silently.
+ */
+public final class StoreFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreFollower.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private final LeaseStore store;
+    private final LeaseIndex index;
+    private final WatchHub hub;
+    private final LeaseEventLog events;
+    private final InstantSource clock;
+    private final ScheduledExecutorService scheduler;
+    private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+    private volatile AutoCloseable watch;
+    private volatile boolean closed;
+    private volatile boolean synced;
+
+    StoreFollower(LeaseStore store, LeaseIndex index, WatchHub hub, LeaseEventLog events, InstantSource clock,
+                  ScheduledExecutorService scheduler) {
+        this.store = store;
+        this.index = index;
+        this.hub = hub;
+        this.events = events;
+        this.clock = clock;
+        this.scheduler = scheduler;
+    }
+
+    /** Starts following; the future completes after the first snapshot is loaded. */
+    public CompletableFuture<Void> start() {
+        resync(Duration.ZERO);
+        return firstSync;
+    }
+
+    /** True while the index reflects etcd (false between a lost watch and the next list). */
+    public boolean synced() {
+        return synced;
+    }
+
+    private void resync(Duration delay) {
+        if (closed) {
+            return;
+        }
+        scheduler.schedule(() -> store.snapshot().whenComplete((snapshot, error) -> {
+            if (error != null) {
+                Duration next = delay.isZero() ? Duration.ofMillis(200) : min(delay.multipliedBy(2), MAX_BACKOFF);
+                LOG.warn("cannot read leases from etcd ({}); retrying in {} ms", error.getMessage(), next.toMillis());
+                resync(next);
+            } else {
+                load(snapshot);
+            }
+        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void load(Snapshot snapshot) {
+        if (closed) {
+            return;
+        }
+        index.reset(snapshot).ifPresent(problem -> LOG.error("the stored network config is invalid: {}", problem));
+        snapshot.skipped().forEach(skip -> events.skipped(skip.key(), skip.reason()));
+        hub.reset(snapshot.leases(), snapshot.revision());
+        LOG.info("loaded {} leases at revision {}{}", snapshot.leases().size(), snapshot.revision(),
+                snapshot.config().isPresent() ? "" : " (no network config set yet)");
+        synced = true;
+        firstSync.complete(null);
+        watch = store.watch(snapshot.revision() + 1, new LeaseStore.WatchListener() {
+            @Override
+            public void onEvent(StoreEvent event) {
+                apply(event);
+            }
+
+            @Override
+            public void onCompacted(long compactedRevision) {
+                LOG.warn("etcd compacted revision {} before the watch read it; listing again", compactedRevision);
+                synced = false;
+                resync(Duration.ZERO);
+            }
+
+            @Override
+            public void onFailed(Throwable cause) {
+                LOG.warn("the etcd watch failed ({}); listing again", cause.getMessage());
+                synced = false;
+                resync(Duration.ofMillis(200));
+            }
+        });
+    }
+
+    private void apply(StoreEvent event) {
+        switch (event) {
+            case StoreEvent.LeasePut put -> {
+                index.applyPut(put.lease(), true);
+                events.put(put.lease(), put.created());
+                hub.added(put.lease(), put.created());
+            }
+            case StoreEvent.LeaseDeleted deleted -> {
+                index.applyDelete(deleted.subnet(), deleted.revision(), true, clock.instant());
+                String reason = events.removed(deleted.subnet(), deleted.previous(), deleted.revision());
+                hub.removed(deleted.subnet(), deleted.previous(), reason, deleted.revision());
+            }
+            case StoreEvent.ConfigPut put -> {
+                index.applyConfig(put.config()).ifPresentOrElse(
+                        problem -> LOG.error("the network config written at revision {} is invalid: {}",
+                                put.revision(), problem),
+                        () -> LOG.info("network config changed at revision {}", put.revision()));
+                hub.advance(put.revision());
+            }
+            case StoreEvent.ConfigDeleted deleted -> {
+                index.applyConfigDeleted(deleted.revision());
+                LOG.warn("the network config was deleted at revision {}", deleted.revision());
+                hub.advance(deleted.revision());
+            }
+            case StoreEvent.Skipped skipped -> {
+                index.advance(skipped.revision());
+                events.skipped(skipped.key(), skipped.reason());
+                hub.advance(skipped.revision());
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        AutoCloseable current = watch;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (Exception e) {
+                LOG.debug("closing the etcd watch failed", e);
+            }
+        }
+    }
+}

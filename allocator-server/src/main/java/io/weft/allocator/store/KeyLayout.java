@@ -1,0 +1,99 @@
+package io.weft.allocator.store;
+
+import io.weft.config.IpFamily;
+import io.weft.config.IpPrefix;
+import java.util.Optional;
+
+/**
+ * flannel's etcd key layout under a prefix (default {@code /coreos.com/network}):
+ * {@code <prefix>/config} holds the network config and {@code <prefix>/subnets/<ip>-<len>}
+ * (dual stack: {@code <ip4>-<len4>&<ip6>-<len6>}) holds one lease.
+ */
+public final class KeyLayout {
+
+    public static final String DEFAULT_PREFIX = "/coreos.com/network";
+
+    private final String prefix;
+    private final String configKey;
+    private final String subnetsPrefix;
+
+    public KeyLayout(String prefix) {
+        String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        if (trimmed.isEmpty() || !trimmed.startsWith("/")) {
+            throw new IllegalArgumentException("etcd prefix must start with '/', got \"" + prefix + "\"");
+        }
+        this.prefix = trimmed;
+        this.configKey = trimmed + "/config";
+        this.subnetsPrefix = trimmed + "/subnets/";
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Everything weft reads and watches: the config key and every lease key. */
+    public String watchPrefix() {
+        return prefix + "/";
+    }
+
+    public String configKey() {
+        return configKey;
+    }
+
+    public String subnetsPrefix() {
+        return subnetsPrefix;
+    }
+
+    public String leaseKey(SubnetKey subnet) {
+        StringBuilder key = new StringBuilder(subnetsPrefix);
+        if (subnet.ipv4() != null) {
+            key.append(keyPart(subnet.ipv4()));
+        }
+        if (subnet.ipv6() != null) {
+            if (subnet.ipv4() != null) {
+                key.append('&');
+            }
+            key.append(keyPart(subnet.ipv6()));
+        }
+        return key.toString();
+    }
+
+    /**
+     * Parses a lease key. Empty for keys that are not under the subnets prefix or do not name
+     * subnets (garbage is the caller's to skip and count, never to act on).
+     */
+    public Optional<SubnetKey> parseLeaseKey(String key) {
+        if (!key.startsWith(subnetsPrefix)) {
+            return Optional.empty();
+        }
+        String name = key.substring(subnetsPrefix.length());
+        int amp = name.indexOf('&');
+        try {
+            if (amp < 0) {
+                IpPrefix only = parsePart(name);
+                return Optional.of(only.family() == IpFamily.IPV4
+                        ? new SubnetKey(only, null) : new SubnetKey(null, only));
+            }
+            IpPrefix v4 = parsePart(name.substring(0, amp));
+            IpPrefix v6 = parsePart(name.substring(amp + 1));
+            if (v4.family() != IpFamily.IPV4 || v6.family() != IpFamily.IPV6) {
+                return Optional.empty();
+            }
+            return Optional.of(new SubnetKey(v4, v6));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String keyPart(IpPrefix subnet) {
+        return subnet.address() + "-" + subnet.length();
+    }
+
+    private static IpPrefix parsePart(String part) {
+        int dash = part.lastIndexOf('-');
+        if (dash <= 0) {
+            throw new IllegalArgumentException("no '-' in " + part);
+        }
+        return IpPrefix.parse(part.substring(0, dash) + "/" + part.substring(dash + 1));
+    }
+}

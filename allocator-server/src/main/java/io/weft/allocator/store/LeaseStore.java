@@ -1,0 +1,66 @@
+package io.weft.allocator.store;
+
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The storage seam: flannel's keys in etcd, shaped like storage, not like the allocator.
+ * Every method is asynchronous and thread-safe. A future that fails with
+ * {@link StoreUnavailableException} means etcd could not be reached or answered with an
+ * error; nothing is known to have changed. Writes that are conditional return an empty
+ * result when the condition did not hold (nothing changed) and the new revision otherwise.
+ */
+public interface LeaseStore extends AutoCloseable {
+
+    /** Reads the config and every lease at one revision, in pages that fit gRPC's size limit. */
+    CompletableFuture<Snapshot> snapshot();
+
+    /** Writes the config key unconditionally; answers its revision. */
+    CompletableFuture<Long> putConfig(String json);
+
+    /** Grants an etcd lease with this TTL; answers its id. */
+    CompletableFuture<Long> grant(Duration ttl);
+
+    /** Revokes an etcd lease (and so deletes its keys). Revoking a lease that is gone succeeds. */
+    CompletableFuture<Void> revoke(long etcdLeaseId);
+
+    /**
+     * Renews an etcd lease once. Answers the TTL it now has, or empty when the lease no longer
+     * exists (it expired or was revoked).
+     */
+    CompletableFuture<OptionalLong> keepAlive(long etcdLeaseId);
+
+    /** The remaining TTL in seconds of an etcd lease, or empty when it no longer exists. */
+    CompletableFuture<OptionalLong> timeToLive(long etcdLeaseId);
+
+    /** Creates the key only if it does not exist; etcdLeaseId 0 stores it with no lease. */
+    CompletableFuture<OptionalLong> createIfAbsent(SubnetKey subnet, LeaseValue value, long etcdLeaseId);
+
+    /** Rewrites the key only if its mod revision still equals expectedModRevision. */
+    CompletableFuture<OptionalLong> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
+                                                  long expectedModRevision);
+
+    /** Deletes the key only if its mod revision still equals expectedModRevision. */
+    CompletableFuture<OptionalLong> compareAndDelete(SubnetKey subnet, long expectedModRevision);
+
+    /**
+     * Streams every change under the prefix after fromRevision, in revision order, to the
+     * listener (on one thread at a time). The stream ends with exactly one call to
+     * {@link WatchListener#onCompacted} or {@link WatchListener#onFailed}, or by closing it.
+     */
+    AutoCloseable watch(long fromRevision, WatchListener listener);
+
+    /** Receives the events of one watch. */
+    interface WatchListener {
+        void onEvent(StoreEvent event);
+
+        /** fromRevision is older than etcd's compacted revision: re-read a snapshot. */
+        void onCompacted(long compactedRevision);
+
+        void onFailed(Throwable cause);
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,37 @@
+package io.weft.allocator.store;
+
+/**
+ * A change under the prefix, in etcd's revision order, as delivered by {@link LeaseStore#watch}.
+ */
+public sealed interface StoreEvent {
+
+    long revision();
+
+    /** A lease key was created or rewritten. {@code created} is true for a new key. */
+    record LeasePut(StoredLease lease, boolean created) implements StoreEvent {
+        @Override
+        public long revision() {
+            return lease.modRevision();
+        }
+    }
+
+    /** A lease key was deleted (released, expired or removed by hand); previous may be null. */
+    record LeaseDeleted(SubnetKey subnet, StoredLease previous, long revision) implements StoreEvent {
+    }
+
+    /** The config key was written. */
+    record ConfigPut(StoredConfig config) implements StoreEvent {
+        @Override
+        public long revision() {
+            return config.modRevision();
+        }
+    }
+
+    /** The config key was deleted. */
+    record ConfigDeleted(long revision) implements StoreEvent {
+    }
+
+    /** A key under the prefix that is not a lease or whose value does not parse: skipped. */
+    record Skipped(String key, String reason, long revision) implements StoreEvent {
+    }
+}

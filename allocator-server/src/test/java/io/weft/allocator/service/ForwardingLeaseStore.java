@@ -1,0 +1,75 @@
+package io.weft.allocator.service;
+
+import io.weft.allocator.store.LeaseStore;
+import io.weft.allocator.store.LeaseValue;
+import io.weft.allocator.store.Snapshot;
+import io.weft.allocator.store.SubnetKey;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/** A LeaseStore that passes every call to a real one; tests override the call they steer. */
+class ForwardingLeaseStore implements LeaseStore {
+
+    private final LeaseStore delegate;
+
+    ForwardingLeaseStore(LeaseStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableFuture<Snapshot> snapshot() {
+        return delegate.snapshot();
+    }
+
+    @Override
+    public CompletableFuture<Long> putConfig(String json) {
+        return delegate.putConfig(json);
+    }
+
+    @Override
+    public CompletableFuture<Long> grant(Duration ttl) {
+        return delegate.grant(ttl);
+    }
+
+    @Override
+    public CompletableFuture<Void> revoke(long etcdLeaseId) {
+        return delegate.revoke(etcdLeaseId);
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> keepAlive(long etcdLeaseId) {
+        return delegate.keepAlive(etcdLeaseId);
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> timeToLive(long etcdLeaseId) {
+        return delegate.timeToLive(etcdLeaseId);
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> createIfAbsent(SubnetKey subnet, LeaseValue value, long etcdLeaseId) {
+        return delegate.createIfAbsent(subnet, value, etcdLeaseId);
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
+                                                         long expectedModRevision) {
+        return delegate.compareAndPut(subnet, value, etcdLeaseId, expectedModRevision);
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> compareAndDelete(SubnetKey subnet, long expectedModRevision) {
+        return delegate.compareAndDelete(subnet, expectedModRevision);
+    }
+
+    @Override
+    public AutoCloseable watch(long fromRevision, WatchListener listener) {
+        return delegate.watch(fromRevision, listener);
+    }
+
+    @Override
+    public void close() {
+        // the test owns the real store
+    }
+}
