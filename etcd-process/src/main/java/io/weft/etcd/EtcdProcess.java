@@ -324,6 +324,9 @@ public final class EtcdProcess implements AutoCloseable {
                 throw failure(launched, launchOptions, "found another process answering on its client port "
                         + launchOptions.clientPort(), true, null);
             }
+            // procfs cannot tell for a process that just exited (e.g. on "address already in use"
+            // while another etcd answered /health on the port): it must still be running now.
+            checkStillStarting(launched, launchOptions, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(launched, launchOptions, "start was interrupted", e);

@@ -36,13 +36,14 @@ public final class LeaseIndex {
     private NetworkConfig config;
     private final TreeMap<SubnetKey, StoredLease> leases = new TreeMap<>();
     private final Map<IpPrefix, SubnetKey> bySubnet = new HashMap<>();
-    private final Map<String, SubnetKey> byNode = new HashMap<>();
-    private final Map<String, SubnetKey> byPublicIp = new HashMap<>();
+    private final LookupTable byNode = new LookupTable();
+    private final LookupTable byPublicIp = new LookupTable();
     /** Keys this server deleted ahead of its watch, with the deletion revision. */
     private final Map<SubnetKey, Long> deletedAhead = new HashMap<>();
     private FreeSubnets ipv4Free;
     private FreeSubnets ipv6Free;
     private long revision;
+    private long configRevision;
 
     public LeaseIndex(Duration quarantine) {
         this.quarantine = quarantine;
@@ -56,12 +57,14 @@ public final class LeaseIndex {
         byPublicIp.clear();
         deletedAhead.clear();
         revision = snapshot.revision();
+        configRevision = 0;
         for (StoredLease lease : snapshot.leases()) {
             leases.put(lease.subnet(), lease);
             addLookups(lease);
         }
         return snapshot.config().map(this::installConfig).orElseGet(() -> {
             clearConfig();
+            configRevision = snapshot.revision();
             return Optional.empty();
         });
     }
@@ -114,15 +117,26 @@ public final class LeaseIndex {
         return Optional.of(current);
     }
 
-    /** Installs a new config; answers the validation problem if the stored JSON is invalid. */
-    public synchronized Optional<String> applyConfig(StoredConfig stored) {
-        advance(stored.modRevision());
+    /**
+     * Installs a config seen by the watch or written by this server; an older one than the
+     * index has is ignored. Answers the validation problem if the stored JSON is invalid.
+     */
+    public synchronized Optional<String> applyConfig(StoredConfig stored, boolean fromWatch) {
+        if (fromWatch) {
+            advance(stored.modRevision());
+        }
+        if (stored.modRevision() <= configRevision) {
+            return Optional.empty();
+        }
         return installConfig(stored);
     }
 
     public synchronized void applyConfigDeleted(long deleteRevision) {
         advance(deleteRevision);
-        clearConfig();
+        if (deleteRevision > configRevision) {
+            clearConfig();
+            configRevision = deleteRevision;
+        }
     }
 
     /** Notes that the watch has seen everything up to this revision. */
@@ -148,11 +162,11 @@ public final class LeaseIndex {
     }
 
     public synchronized Optional<StoredLease> byNode(String nodeName) {
-        return Optional.ofNullable(byNode.get(nodeName)).map(leases::get);
+        return byNode.find(nodeName).map(leases::get);
     }
 
     public synchronized Optional<StoredLease> byPublicIp(String publicIp) {
-        return Optional.ofNullable(byPublicIp.get(publicIp)).map(leases::get);
+        return byPublicIp.find(publicIp).map(leases::get);
     }
 
     /** Every lease, ordered by subnet. */
@@ -175,8 +189,11 @@ public final class LeaseIndex {
     /** Takes any free subnet of the IPv4 (ipv6 = false) or IPv6 space. */
     public synchronized Optional<IpPrefix> takeAny(boolean ipv6, Instant now, RandomGenerator random) {
         FreeSubnets free = ipv6 ? ipv6Free : ipv4Free;
+        if (config == null || free == null) {
+            return Optional.empty();
+        }
         Optional<SubnetSpace> space = ipv6 ? config.ipv6() : config.ipv4();
-        if (free == null || space.isEmpty()) {
+        if (space.isEmpty()) {
             return Optional.empty();
         }
         OptionalLong index = free.takeAny(now, random);
@@ -218,14 +235,20 @@ public final class LeaseIndex {
     }
 
     private Optional<String> installConfig(StoredConfig stored) {
+        configRevision = stored.modRevision();
         try {
             NetworkConfig parsed = NetworkConfig.parse(stored.json());
+            boolean sameSpaces = config != null && config.ipv4().equals(parsed.ipv4())
+                    && config.ipv6().equals(parsed.ipv6());
             storedConfig = stored;
             config = parsed;
-            ipv4Free = parsed.ipv4().map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
-            ipv6Free = parsed.ipv6().map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
-            for (SubnetKey subnet : leases.keySet()) {
-                take(subnet);
+            if (!sameSpaces) {
+                // Quarantine survives a rewrite of the same ranges; new ranges start afresh.
+                ipv4Free = parsed.ipv4().map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
+                ipv6Free = parsed.ipv6().map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
+                for (SubnetKey subnet : leases.keySet()) {
+                    take(subnet);
+                }
             }
             return Optional.empty();
         } catch (ConfigException e) {
@@ -245,21 +268,51 @@ public final class LeaseIndex {
     private void take(SubnetKey subnet) {
         for (IpPrefix part : parts(subnet)) {
             FreeSubnets free = freeFor(part);
+            if (free == null) {
+                continue;
+            }
             long index = indexOf(part);
-            if (free != null && index >= 0) {
+            if (index >= 0) {
                 free.take(index);
+            } else {
+                SpaceOverlap overlap = overlap(part);
+                for (long i = overlap.first(); !overlap.isEmpty() && i <= overlap.last(); i++) {
+                    free.take(i);
+                }
             }
         }
     }
 
     private void release(SubnetKey subnet, Instant now) {
+        boolean foreign = false;
         for (IpPrefix part : parts(subnet)) {
             FreeSubnets free = freeFor(part);
+            if (free == null) {
+                continue;
+            }
             long index = indexOf(part);
-            if (free != null && index >= 0) {
+            if (index >= 0) {
                 free.release(index, now);
+            } else {
+                SpaceOverlap overlap = overlap(part);
+                for (long i = overlap.first(); !overlap.isEmpty() && i <= overlap.last(); i++) {
+                    free.release(i, now);
+                    foreign = true;
+                }
             }
         }
+        if (foreign) {
+            // Rare (only after a forced config change): other leases may overlap the same subnets.
+            leases.keySet().forEach(this::take);
+        }
+    }
+
+    private SpaceOverlap overlap(IpPrefix part) {
+        Optional<SubnetSpace> space = switch (part.family()) {
+            case IPV4 -> config.ipv4();
+            case IPV6 -> config.ipv6();
+        };
+        return space.map(s -> SpaceOverlap.of(part, s)).orElse(SpaceOverlap.NONE);
     }
 
     private FreeSubnets freeFor(IpPrefix subnet) {
@@ -284,12 +337,8 @@ public final class LeaseIndex {
         for (IpPrefix part : parts(lease.subnet())) {
             bySubnet.put(part, lease.subnet());
         }
-        if (!lease.nodeName().isEmpty()) {
-            byNode.put(lease.nodeName(), lease.subnet());
-        }
-        if (!lease.value().publicIp().isEmpty()) {
-            byPublicIp.put(lease.value().publicIp(), lease.subnet());
-        }
+        byNode.add(lease.nodeName(), lease.subnet());
+        byPublicIp.add(lease.value().publicIp(), lease.subnet());
     }
 
     private void removeLookups(StoredLease lease) {

@@ -4,6 +4,7 @@ import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
 import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
+import io.weft.config.SubnetSpace;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -27,9 +28,13 @@ public final class SubnetAllocator {
     public Choice choose(AcquireIntent intent, LeaseIndex index, Instant now) {
         NetworkConfig config = index.config().orElseThrow(() -> new IllegalStateException("no network config"));
         Optional<StoredLease> held = heldBy(intent, index);
+        StoredLease replaces = null;
         if (held.isPresent()) {
             StoredLease lease = held.get();
-            return new Choice.Reuse(lease, lease.reserved() ? "reservation" : "existing");
+            if (lease.reserved() || fits(lease.subnet(), config)) {
+                return new Choice.Reuse(lease, lease.reserved() ? "reservation" : "existing");
+            }
+            replaces = lease;
         }
         IpPrefix v4 = null;
         IpPrefix v6 = null;
@@ -61,7 +66,16 @@ public final class SubnetAllocator {
                 v6 = any.get();
             }
         }
-        return new Choice.Create(new SubnetKey(v4, v6), previous ? "previous" : "new");
+        return new Choice.Create(new SubnetKey(v4, v6), previous ? "previous" : "new", replaces);
+    }
+
+    /** True when the key has exactly the config's families, each inside its subnet range. */
+    static boolean fits(SubnetKey subnet, NetworkConfig config) {
+        return fits(subnet.ipv4(), config.ipv4()) && fits(subnet.ipv6(), config.ipv6());
+    }
+
+    private static boolean fits(IpPrefix subnet, Optional<SubnetSpace> space) {
+        return subnet == null ? space.isEmpty() : space.isPresent() && space.get().contains(subnet);
     }
 
     private static Optional<StoredLease> heldBy(AcquireIntent intent, LeaseIndex index) {

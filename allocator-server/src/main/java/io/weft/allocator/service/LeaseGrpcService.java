@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.weft.allocator.alloc.AcquireIntent;
 import io.weft.allocator.alloc.LeaseIndex;
+import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
@@ -31,6 +32,7 @@ import io.weft.config.BackendConfig;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -50,8 +52,16 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     private final int watcherQueueLimit;
     private final BooleanSupplier synced;
 
+    private final LeaseStore store;
+    private final ExpiryTracker expiries;
+    private final InstantSource clock;
+
     LeaseGrpcService(LeaseIndex index, LeaseOperations leases, ReservationOperations reservations,
-                     LeaseMessages messages, WatchHub hub, int watcherQueueLimit, BooleanSupplier synced) {
+                     LeaseMessages messages, WatchHub hub, int watcherQueueLimit, BooleanSupplier synced,
+                     LeaseStore store, ExpiryTracker expiries, InstantSource clock) {
+        this.store = store;
+        this.expiries = expiries;
+        this.clock = clock;
         this.synced = synced;
         this.index = index;
         this.leases = leases;
@@ -140,7 +150,17 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
                         .orElseThrow(() -> notFound("node \"" + request.getNodeName() + "\" holds no lease"));
                 case KEY_NOT_SET -> throw FieldCheck.invalid("key", "set either subnet or node_name");
             };
-            return CompletableFuture.completedFuture(messages.toMessage(lease, index.revision()));
+            long revision = index.revision();
+            if (lease.reserved() || expiries.expiry(lease.etcdLeaseId()).filter(clock.instant()::isBefore).isPresent()) {
+                return CompletableFuture.completedFuture(messages.toMessage(lease, revision));
+            }
+            // Written or last renewed elsewhere (another replica, flanneld): ask etcd once.
+            return store.timeToLive(lease.etcdLeaseId()).handle((ttl, error) -> {
+                if (error == null && ttl.isPresent()) {
+                    expiries.record(lease.etcdLeaseId(), ttl.getAsLong(), clock.instant());
+                }
+                return messages.toMessage(lease, revision);
+            });
         });
     }
 
@@ -150,7 +170,8 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
             long revision = index.revision();
             List<StoredLease> all = index.all();
             int from = ListPage.start(request.getPageToken(), all.size());
-            int to = request.getPageSize() == 0 ? all.size() : (int) Math.min(all.size(), (long) from + request.getPageSize());
+            long pageSize = Integer.toUnsignedLong(request.getPageSize());
+            int to = pageSize == 0 ? all.size() : (int) Math.min(all.size(), from + pageSize);
             ListLeasesResponse.Builder list = ListLeasesResponse.newBuilder().setRevision(revision);
             for (StoredLease lease : all.subList(from, to)) {
                 list.addLeases(messages.toMessage(lease, revision));
@@ -164,14 +185,30 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
 
     @Override
     public void watchLeases(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
-        if (request.getStartRevision() < 0) {
-            response.onError(FieldCheck.invalid("start_revision", request.getStartRevision()
+        long start = request.getStartRevision();
+        if (start < 0) {
+            response.onError(FieldCheck.invalid("start_revision", start
                     + " is negative; use 0 for a snapshot or a revision from an earlier response"));
             return;
         }
         GrpcWatcher watcher = new GrpcWatcher((ServerCallStreamObserver<WatchLeasesResponse>) response, hub,
                 watcherQueueLimit);
-        watcher.start(request.getStartRevision());
+        if (start <= hub.revision()) {
+            watcher.start(start);
+            return;
+        }
+        // Ahead of this server's watch: fine if another replica is a little ahead, but a revision
+        // etcd has not reached yet would silently skip events, so it is refused.
+        store.currentRevision().whenComplete((current, error) -> {
+            if (error != null) {
+                response.onError(LeaseOperations.toStatus(LeaseOperations.unwrap(error)));
+            } else if (start > current) {
+                response.onError(FieldCheck.invalid("start_revision", start + " is ahead of etcd's current revision "
+                        + current + "; use a revision from an earlier response, or 0"));
+            } else {
+                watcher.start(start);
+            }
+        });
     }
 
     @Override
@@ -187,11 +224,16 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
             if (config.enableIPv6()) {
                 String field = config.enableIPv4() ? "ipv6_subnet" : "subnet";
                 String text = config.enableIPv4() ? request.getIpv6Subnet() : request.getSubnet();
-                v6 = inSpace(field, FieldCheck.subnet(field, text, IpFamily.IPV6), config);
+                // On dual-stack networks the IPv6 half is optional: a free one is chosen.
+                if (!text.isEmpty() || !config.enableIPv4()) {
+                    v6 = inSpace(field, FieldCheck.subnet(field, text, IpFamily.IPV6), config);
+                }
+            } else if (!request.getIpv6Subnet().isEmpty()) {
+                throw FieldCheck.invalid("ipv6_subnet", "IPv6 is not enabled in the network config; leave it empty");
             }
             String publicIp = request.getPublicIp().isEmpty() ? ""
                     : FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4).toString();
-            return reservations.reserve(new SubnetKey(v4, v6), node, publicIp)
+            return reservations.reserve(v4, v6, config.enableIPv4() && config.enableIPv6(), node, publicIp)
                     .thenApply(lease -> messages.toMessage(lease, index.revision()));
         });
     }

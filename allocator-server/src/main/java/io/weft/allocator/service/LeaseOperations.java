@@ -62,20 +62,18 @@ public final class LeaseOperations {
     /** Acquisitions for one node run one after another, so a node never ends up with two leases. */
     public CompletableFuture<Acquired> acquire(AcquireIntent intent, LeaseValue value) {
         CompletableFuture<Acquired> result = new CompletableFuture<>();
-        acquiringByNode.compute(intent.nodeName(), (node, previous) -> {
-            CompletableFuture<?> before = previous == null ? CompletableFuture.completedFuture(null) : previous;
-            CompletableFuture<Acquired> mine = before.handle((ignored, error) -> null)
-                    .thenCompose(ignored -> acquireOnce(intent, value, 0, 0));
-            mine.whenComplete((acquired, error) -> {
-                acquiringByNode.remove(node, mine);
-                if (error != null) {
-                    result.completeExceptionally(unwrap(error));
-                } else {
-                    result.complete(acquired);
-                }
-            });
-            return mine;
-        });
+        CompletableFuture<?> previous = acquiringByNode.put(intent.nodeName(), result);
+        CompletableFuture<?> before = previous == null ? CompletableFuture.completedFuture(null) : previous;
+        before.handle((ignored, error) -> null)
+                .thenCompose(ignored -> acquireOnce(intent, value, 0, 0))
+                .whenComplete((acquired, error) -> {
+                    acquiringByNode.remove(intent.nodeName(), result);
+                    if (error != null) {
+                        result.completeExceptionally(unwrap(error));
+                    } else {
+                        result.complete(acquired);
+                    }
+                });
         return result;
     }
 
@@ -99,7 +97,13 @@ public final class LeaseOperations {
                 revokeQuietly(spareEtcdLease);
                 yield reuse(reuse.lease(), reuse.source(), value, intent, attempt);
             }
-            case Choice.Create create -> create(create.subnet(), create.source(), value, intent, attempt, spareEtcdLease);
+            case Choice.Create create -> create(create.subnet(), create.source(), value, intent, attempt, spareEtcdLease)
+                    .thenApply(acquired -> {
+                        if (create.replaces() != null) {
+                            retire(create.replaces());
+                        }
+                        return acquired;
+                    });
         };
     }
 
@@ -250,6 +254,19 @@ public final class LeaseOperations {
             events.released();
             revokeQuietly(lease.etcdLeaseId());
             return revision.getAsLong();
+        });
+    }
+
+    /** Deletes a node's old lease that no longer fits the network config (best effort). */
+    private void retire(StoredLease old) {
+        events.intend(old.subnet(), "released");
+        store.compareAndDelete(old.subnet(), old.modRevision()).whenComplete((revision, error) -> {
+            if (error == null && revision.isPresent()) {
+                index.applyDelete(old.subnet(), revision.getAsLong(), false, clock.instant());
+                revokeQuietly(old.etcdLeaseId());
+            } else {
+                events.abandon(old.subnet());
+            }
         });
     }
 

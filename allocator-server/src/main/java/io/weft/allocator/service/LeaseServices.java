@@ -39,12 +39,12 @@ public final class LeaseServices implements AutoCloseable {
         LeaseEventLog events = new LeaseEventLog(registry);
         LeaseMessages messages = new LeaseMessages(expiries);
         WatchHub hub = new WatchHub(WATCH_HISTORY, messages, registry);
-        this.follower = new StoreFollower(store, index, hub, events, clock, scheduler);
+        this.follower = new StoreFollower(store, index, hub, events, expiries, clock, scheduler);
         LeaseOperations leases = new LeaseOperations(store, index, new SubnetAllocator(new SecureRandom()), expiries,
                 clock, ttl, events);
         ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, ttl);
         this.leaseService = new LeaseGrpcService(index, leases, reservations, messages, hub, WATCHER_QUEUE_LIMIT,
-                follower::synced);
+                follower::synced, store, expiries, clock);
         this.networkService = new NetworkGrpcService(index, store, follower::synced);
         this.callMetrics = new CallMetricsInterceptor(registry);
         registerGauges(registry);

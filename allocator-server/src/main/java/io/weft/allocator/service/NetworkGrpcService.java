@@ -59,8 +59,9 @@ public final class NetworkGrpcService extends NetworkServiceGrpc.NetworkServiceI
                         .asRuntimeException();
             }
             String json = request.getJson();
-            if (json.length() > MAX_CONFIG_BYTES) {
-                throw FieldCheck.invalid("json", "is " + json.length() + " characters; at most " + MAX_CONFIG_BYTES
+            int bytes = request.getJsonBytes().size();
+            if (bytes > MAX_CONFIG_BYTES) {
+                throw FieldCheck.invalid("json", "is " + bytes + " bytes of UTF-8; at most " + MAX_CONFIG_BYTES
                         + " are allowed");
             }
             io.weft.config.NetworkConfig parsed;
@@ -79,7 +80,7 @@ public final class NetworkGrpcService extends NetworkServiceGrpc.NetworkServiceI
             }
             return store.putConfig(json).thenApply(revision -> {
                 StoredConfig stored = new StoredConfig(json, revision);
-                index.applyConfig(stored);
+                index.applyConfig(stored, false);
                 LOG.info("network config set at revision {}: {}{}", revision, parsed.ipv4()
                         .map(s -> s.network() + " in /" + s.subnetLength()).orElse(""),
                         outside.isEmpty() ? "" : " (forced; " + outside.size() + " leases now outside it)");

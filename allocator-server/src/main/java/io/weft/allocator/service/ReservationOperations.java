@@ -38,8 +38,32 @@ public final class ReservationOperations {
         this.ttl = ttl;
     }
 
-    /** Reserves the subnet for the node; converts the node's own lease on it in place. */
-    public CompletableFuture<StoredLease> reserve(SubnetKey subnet, String nodeName, String publicIp) {
+    /**
+     * Reserves the subnets for the node; converts the node's own lease on them in place. On a
+     * dual-stack network a missing IPv6 subnet (chooseIpv6) is the node's current one, or a free one.
+     */
+    public CompletableFuture<StoredLease> reserve(IpPrefix ipv4, IpPrefix ipv6, boolean chooseIpv6, String nodeName,
+                                                  String publicIp) {
+        IpPrefix primary = ipv4 != null ? ipv4 : ipv6;
+        if (chooseIpv6 && ipv6 == null) {
+            Optional<StoredLease> current = index.bySubnet(primary);
+            if (current.isPresent() && current.get().subnet().ipv6() != null) {
+                return reserve(new SubnetKey(ipv4, current.get().subnet().ipv6()), nodeName, publicIp);
+            }
+            if (current.isPresent()) {
+                return reserve(current.get().subnet(), nodeName, publicIp);
+            }
+            Optional<IpPrefix> free = index.takeAny(true, clock.instant(), java.util.concurrent.ThreadLocalRandom.current());
+            if (free.isEmpty()) {
+                return failed(Status.RESOURCE_EXHAUSTED, "no free IPv6 subnet to pair with " + ipv4);
+            }
+            index.returnUnused(free.get());
+            return reserve(new SubnetKey(ipv4, free.get()), nodeName, publicIp);
+        }
+        return reserve(new SubnetKey(ipv4, ipv6), nodeName, publicIp);
+    }
+
+    CompletableFuture<StoredLease> reserve(SubnetKey subnet, String nodeName, String publicIp) {
         Optional<StoredLease> nodeLease = index.byNode(nodeName);
         if (nodeLease.isPresent() && !nodeLease.get().subnet().equals(subnet)) {
             return failed(Status.FAILED_PRECONDITION, "node \"" + nodeName + "\" holds "
@@ -66,9 +90,12 @@ public final class ReservationOperations {
                 return stored(lease.subnet(), value, revision.getAsLong());
             }).exceptionallyCompose(ReservationOperations::asStatus);
         }
-        boolean taken = (subnet.ipv4() == null || index.takeIfAvailable(subnet.ipv4()))
-                && (subnet.ipv6() == null || index.takeIfAvailable(subnet.ipv6()));
-        if (!taken) {
+        boolean v4Taken = subnet.ipv4() == null || index.takeIfAvailable(subnet.ipv4());
+        boolean v6Taken = v4Taken && (subnet.ipv6() == null || index.takeIfAvailable(subnet.ipv6()));
+        if (!v6Taken) {
+            if (v4Taken && subnet.ipv4() != null) {
+                index.returnUnused(subnet.ipv4());
+            }
             return failed(Status.FAILED_PRECONDITION, subnet + " is not free");
         }
         LeaseValue value = new LeaseValue(publicIp, "", "", null, null, nodeName);
@@ -78,14 +105,22 @@ public final class ReservationOperations {
                         .asRuntimeException();
             }
             return stored(subnet, value, revision.getAsLong());
-        }).exceptionallyCompose(ReservationOperations::asStatus);
+        }).exceptionallyCompose(error -> {
+            if (LeaseOperations.unwrap(error) instanceof io.weft.allocator.store.StoreUnavailableException) {
+                giveBack(subnet);
+            }
+            return asStatus(error);
+        });
     }
 
     /** Removes the reservation on this subnet; answers whether it became an ordinary lease. */
     public CompletableFuture<Boolean> unreserve(IpPrefix subnet) {
         Optional<StoredLease> current = index.bySubnet(subnet);
-        if (current.isEmpty() || !current.get().reserved()) {
-            return failed(Status.FAILED_PRECONDITION, subnet + " is not reserved");
+        if (current.isEmpty()) {
+            return failed(Status.NOT_FOUND, "no reservation or lease holds " + subnet);
+        }
+        if (!current.get().reserved()) {
+            return failed(Status.FAILED_PRECONDITION, subnet + " is an ordinary lease, not a reservation");
         }
         StoredLease lease = current.get();
         if (lease.value().backendType().isEmpty()) {
@@ -119,6 +154,15 @@ public final class ReservationOperations {
         index.applyPut(lease, false);
         LOG.debug("subnet reserved: subnet={} node={}", subnet, value.nodeName());
         return lease;
+    }
+
+    private void giveBack(SubnetKey subnet) {
+        if (subnet.ipv4() != null) {
+            index.returnUnused(subnet.ipv4());
+        }
+        if (subnet.ipv6() != null) {
+            index.returnUnused(subnet.ipv6());
+        }
     }
 
     private static LeaseValue withNode(LeaseValue value, String nodeName, String publicIp) {

@@ -34,8 +34,11 @@ public final class StoreFollower implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean synced;
 
-    StoreFollower(LeaseStore store, LeaseIndex index, WatchHub hub, LeaseEventLog events, InstantSource clock,
-                  ScheduledExecutorService scheduler) {
+    private final ExpiryTracker expiries;
+
+    StoreFollower(LeaseStore store, LeaseIndex index, WatchHub hub, LeaseEventLog events, ExpiryTracker expiries,
+                  InstantSource clock, ScheduledExecutorService scheduler) {
+        this.expiries = expiries;
         this.store = store;
         this.index = index;
         this.hub = hub;
@@ -113,10 +116,13 @@ public final class StoreFollower implements AutoCloseable {
             case StoreEvent.LeaseDeleted deleted -> {
                 index.applyDelete(deleted.subnet(), deleted.revision(), true, clock.instant());
                 String reason = events.removed(deleted.subnet(), deleted.previous(), deleted.revision());
+                if (deleted.previous() != null && deleted.previous().etcdLeaseId() != 0) {
+                    expiries.forget(deleted.previous().etcdLeaseId());
+                }
                 hub.removed(deleted.subnet(), deleted.previous(), reason, deleted.revision());
             }
             case StoreEvent.ConfigPut put -> {
-                index.applyConfig(put.config()).ifPresentOrElse(
+                index.applyConfig(put.config(), true).ifPresentOrElse(
                         problem -> LOG.error("the network config written at revision {} is invalid: {}",
                                 put.revision(), problem),
                         () -> LOG.info("network config changed at revision {}", put.revision()));

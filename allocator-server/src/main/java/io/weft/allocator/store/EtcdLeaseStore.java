@@ -81,6 +81,13 @@ public final class EtcdLeaseStore implements LeaseStore {
     }
 
     @Override
+    public CompletableFuture<Long> currentRevision() {
+        GetOption countOnly = GetOption.builder().withCountOnly(true).build();
+        return timed("range", () -> client.getKVClient().get(bytes(layout.configKey()), countOnly))
+                .thenApply(response -> response.getHeader().getRevision());
+    }
+
+    @Override
     public CompletableFuture<Long> putConfig(String json) {
         return timed("put", () -> client.getKVClient().put(bytes(layout.configKey()), bytes(json)))
                 .thenApply(response -> response.getHeader().getRevision());

@@ -16,6 +16,9 @@ public interface LeaseStore extends AutoCloseable {
     /** Reads the config and every lease at one revision, in pages that fit gRPC's size limit. */
     CompletableFuture<Snapshot> snapshot();
 
+    /** etcd's current revision (one cheap read). */
+    CompletableFuture<Long> currentRevision();
+
     /** Writes the config key unconditionally; answers its revision. */
     CompletableFuture<Long> putConfig(String json);
 

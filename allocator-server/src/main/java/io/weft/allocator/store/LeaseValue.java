@@ -1,6 +1,7 @@
 package io.weft.allocator.store;
 
 import io.weft.config.json.Json;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,8 +27,10 @@ public record LeaseValue(
         String nodeName,
         Map<String, Object> extra) {
 
+    private static final String UNSPECIFIED_IPV4 = "0.0.0.0";
+
     public LeaseValue {
-        extra = Map.copyOf(extra);
+        extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
     public LeaseValue(String publicIp, String publicIpv6, String backendType,
@@ -45,9 +48,10 @@ public record LeaseValue(
             throw new IllegalArgumentException("lease value is not a JSON object");
         }
         Map<String, Object> fields = (Map<String, Object>) raw;
+        String backendType = stringOrEmpty(fields.get("BackendType"), "BackendType");
+        boolean vxlan = backendType.equals("vxlan");
         String publicIp = "";
         String publicIpv6 = "";
-        String backendType = "";
         String nodeName = "";
         VtepData data = null;
         VtepData v6Data = null;
@@ -55,12 +59,24 @@ public record LeaseValue(
         for (Map.Entry<String, Object> field : fields.entrySet()) {
             Object value = field.getValue();
             switch (field.getKey()) {
-                case "PublicIP" -> publicIp = stringOrEmpty(value, "PublicIP");
-                case "PublicIPv6" -> publicIpv6 = stringOrEmpty(value, "PublicIPv6");
-                case "BackendType" -> backendType = stringOrEmpty(value, "BackendType");
+                case "PublicIP" -> publicIp = withoutUnspecified(stringOrEmpty(value, "PublicIP"));
+                case "PublicIPv6" -> publicIpv6 = withoutUnspecified(stringOrEmpty(value, "PublicIPv6"));
+                case "BackendType" -> { }
                 case "NodeName" -> nodeName = stringOrEmpty(value, "NodeName");
-                case "BackendData" -> data = vtep(value);
-                case "BackendV6Data" -> v6Data = vtep(value);
+                case "BackendData" -> {
+                    if (vxlan && value instanceof Map<?, ?> map) {
+                        data = VtepData.fromJson((Map<String, Object>) map);
+                    } else if (value != null) {
+                        extra.put(field.getKey(), value);
+                    }
+                }
+                case "BackendV6Data" -> {
+                    if (vxlan && value instanceof Map<?, ?> map) {
+                        v6Data = VtepData.fromJson((Map<String, Object>) map);
+                    } else if (value != null) {
+                        extra.put(field.getKey(), value);
+                    }
+                }
                 default -> {
                     if (value != null) {
                         extra.put(field.getKey(), value);
@@ -74,7 +90,8 @@ public record LeaseValue(
     /** flannel's field names and shapes; PublicIPv6 is always present (null when empty). */
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("PublicIP", publicIp);
+        // flannel's decoder refuses an empty PublicIP; it writes the unspecified address instead.
+        json.put("PublicIP", publicIp.isEmpty() ? UNSPECIFIED_IPV4 : publicIp);
         json.put("PublicIPv6", publicIpv6.isEmpty() ? null : publicIpv6);
         if (!backendType.isEmpty()) {
             json.put("BackendType", backendType);
@@ -103,6 +120,10 @@ public record LeaseValue(
         return a == null ? b == null : b != null && a.vni() == b.vni() && a.vtepMac().equals(b.vtepMac());
     }
 
+    private static String withoutUnspecified(String address) {
+        return address.equals(UNSPECIFIED_IPV4) || address.equals("::") ? "" : address;
+    }
+
     private static String stringOrEmpty(Object value, String field) {
         if (value == null) {
             return "";
@@ -113,9 +134,4 @@ public record LeaseValue(
         throw new IllegalArgumentException(field + " is not a string");
     }
 
-    @SuppressWarnings("unchecked")
-    private static VtepData vtep(Object value) {
-        // flannel stores BackendData as raw JSON; non-vxlan backends may store anything here.
-        return value instanceof Map<?, ?> map ? VtepData.fromJson((Map<String, Object>) map) : null;
-    }
 }

@@ -1,5 +1,6 @@
 package io.weft.allocator.store;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,7 +11,7 @@ import java.util.Map;
 public record VtepData(long vni, String vtepMac, Map<String, Object> extra) {
 
     public VtepData {
-        extra = Map.copyOf(extra);
+        extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
     public VtepData(long vni, String vtepMac) {

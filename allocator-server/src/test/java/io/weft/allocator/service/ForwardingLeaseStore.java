@@ -23,6 +23,11 @@ class ForwardingLeaseStore implements LeaseStore {
     }
 
     @Override
+    public CompletableFuture<Long> currentRevision() {
+        return delegate.currentRevision();
+    }
+
+    @Override
     public CompletableFuture<Long> putConfig(String json) {
         return delegate.putConfig(json);
     }

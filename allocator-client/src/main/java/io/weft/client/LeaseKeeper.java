@@ -1,0 +1,325 @@
+package io.weft.client;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.weft.api.v1.AcquireLeaseRequest;
+import io.weft.api.v1.Lease;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one node's lease: acquires it, renews it before it expires, and gets a new one when it is
+ * lost, telling a {@link LeaseKeeperListener} what happened.
+ *
+ * <p>Renewal runs {@code renewMargin} before the lease's {@code expire_time}, but never later than
+ * half-way through the time left, so short TTLs are renewed in time too. A failed call is retried
+ * with {@link Backoff}. While the server cannot be reached the keeper keeps its lease and reports
+ * it lost only once its {@code expire_time} has passed on the keeper's clock (clocks are assumed
+ * roughly in sync, as flannel assumes). A renewal answered with {@code NOT_FOUND} or
+ * {@code FAILED_PRECONDITION} means the lease is gone on the server: the keeper re-acquires at
+ * once, asking for the same subnet back. Reservations (no expire time) are re-checked every
+ * {@code reservationRecheck}, since deleting a reservation turns it into an expiring lease.
+ *
+ * <p>All work runs on the {@link Scheduler}; the calls block that scheduler's thread, so give the
+ * keeper a scheduler of its own. {@link #currentLease()} and {@link #close()} are thread-safe.
+ */
+public final class LeaseKeeper implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    /** Renewals are never scheduled closer together than this, whatever the clocks say. */
+    static final Duration MIN_RENEW_DELAY = Duration.ofSeconds(1);
+
+    private final WeftClient client;
+    private final AcquireLeaseRequest request;
+    private final Scheduler scheduler;
+    private final AutoCloseable ownedScheduler;
+    private final Duration renewMargin;
+    private final Duration reservationRecheck;
+    private final Backoff backoff;
+    private final LeaseKeeperListener listener;
+
+    private volatile Lease current;
+    private volatile boolean closed;
+    private volatile Cancellable pending = () -> {};
+    private boolean started;
+    private String previousSubnet;
+    private String previousIpv6Subnet;
+    private int failures;
+
+    private LeaseKeeper(Builder builder) {
+        this.client = builder.client;
+        this.request = builder.request;
+        this.scheduler = builder.scheduler != null
+                ? builder.scheduler
+                : ExecutorScheduler.singleThread("weft-lease-keeper");
+        this.ownedScheduler = builder.scheduler == null ? (AutoCloseable) this.scheduler : null;
+        this.renewMargin = builder.renewMargin;
+        this.reservationRecheck = builder.reservationRecheck;
+        this.backoff = builder.backoff;
+        this.listener = builder.listener;
+        this.previousSubnet = request.getPreviousSubnet();
+        this.previousIpv6Subnet = request.getPreviousIpv6Subnet();
+    }
+
+    /**
+     * A keeper that acquires with {@code request}; its {@code previous_subnet} fields, if set, are
+     * asked for on the first acquire, later ones ask for the subnet last held.
+     */
+    public static Builder builder(WeftClient client, AcquireLeaseRequest request) {
+        return new Builder(client, request);
+    }
+
+    /** Starts acquiring. Call once. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("the lease keeper was already started");
+        }
+        started = true;
+        runAfter(Duration.ZERO, this::acquire);
+    }
+
+    /** The lease the node holds now, as last confirmed by the server. */
+    public Optional<Lease> currentLease() {
+        return Optional.ofNullable(current);
+    }
+
+    /**
+     * Stops renewing. The lease stays on the server until it expires, so a restarted node gets the
+     * same subnet back (as with flanneld); release it with {@link WeftClient#release} to free it.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            pending.cancel();
+        }
+        if (ownedScheduler != null) {
+            try {
+                ownedScheduler.close();
+            } catch (Exception e) {
+                log.debug("closing the lease keeper's scheduler", e);
+            }
+        }
+    }
+
+    private void acquire() {
+        if (closed) {
+            return;
+        }
+        Lease held;
+        try {
+            held = client.acquire(acquireRequest()).getLease();
+        } catch (StatusRuntimeException e) {
+            Status status = e.getStatus();
+            notify(l -> l.onAttemptFailed(status));
+            if (current != null && hasExpired(current)) {
+                loseCurrent(status);
+            }
+            retryAfterFailure(this::acquire);
+            return;
+        }
+        hold(held);
+    }
+
+    private void renew() {
+        Lease lease = current;
+        if (closed || lease == null) {
+            return;
+        }
+        Lease renewed;
+        try {
+            renewed = client.renew(renewKey(lease), request.getNodeName());
+        } catch (StatusRuntimeException e) {
+            renewFailed(lease, e.getStatus());
+            return;
+        }
+        hold(renewed);
+    }
+
+    private void renewFailed(Lease lease, Status status) {
+        notify(l -> l.onAttemptFailed(status));
+        Status.Code code = status.getCode();
+        if (code == Status.Code.NOT_FOUND || code == Status.Code.FAILED_PRECONDITION) {
+            log.info("lease {} is gone on the server ({}); acquiring again", renewKey(lease), status);
+            reacquireAfterLoss(status);
+        } else if (hasExpired(lease)) {
+            loseCurrent(status);
+            retryAfterFailure(this::acquire);
+        } else {
+            retryAfterFailure(this::renew);
+        }
+    }
+
+    /** The server dropped our lease: try for a new one now, and report the loss if that fails. */
+    private void reacquireAfterLoss(Status cause) {
+        try {
+            hold(client.acquire(acquireRequest()).getLease());
+        } catch (StatusRuntimeException e) {
+            notify(l -> l.onAttemptFailed(e.getStatus()));
+            loseCurrent(cause);
+            retryAfterFailure(this::acquire);
+        }
+    }
+
+    private void hold(Lease lease) {
+        Lease before = current;
+        current = lease;
+        failures = 0;
+        previousSubnet = lease.getSubnet();
+        previousIpv6Subnet = lease.getIpv6Subnet();
+        if (before == null) {
+            notify(l -> l.onLeaseAcquired(lease));
+        } else if (sameSubnets(before, lease)) {
+            notify(l -> l.onLeaseRenewed(lease));
+        } else {
+            notify(l -> l.onLeaseChanged(before, lease));
+        }
+        runAfter(renewalDelay(lease), this::renew);
+    }
+
+    private void loseCurrent(Status cause) {
+        Lease lost = current;
+        current = null;
+        if (lost != null) {
+            notify(l -> l.onLeaseLost(lost, cause));
+        }
+    }
+
+    /** Renew {@code renewMargin} before expiry, but no later than half-way through the time left. */
+    Duration renewalDelay(Lease lease) {
+        if (!lease.hasExpireTime()) {
+            return reservationRecheck;
+        }
+        Duration left = Duration.between(scheduler.now(), expiry(lease));
+        Duration beforeMargin = left.minus(renewMargin);
+        Duration halfway = left.dividedBy(2);
+        Duration delay = beforeMargin.compareTo(halfway) < 0 ? halfway : beforeMargin;
+        return delay.compareTo(MIN_RENEW_DELAY) < 0 ? MIN_RENEW_DELAY : delay;
+    }
+
+    /** Back off, but wake no later than the held lease's expiry, to report a loss on time. */
+    private void retryAfterFailure(Runnable task) {
+        failures++;
+        Duration delay = backoff.delay(failures);
+        Lease lease = current;
+        if (lease != null && lease.hasExpireTime()) {
+            Duration untilExpiry = Duration.between(scheduler.now(), expiry(lease));
+            if (untilExpiry.compareTo(delay) < 0) {
+                delay = untilExpiry.isNegative() ? Duration.ZERO : untilExpiry;
+            }
+        }
+        runAfter(delay, task);
+    }
+
+    private synchronized void runAfter(Duration delay, Runnable task) {
+        if (!closed) {
+            pending = scheduler.schedule(delay, () -> runGuarded(task));
+        }
+    }
+
+    /** A bug in a task (or the listener) must not end the keeping: log it and try again later. */
+    private void runGuarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("lease keeper task failed; retrying", e);
+            retryAfterFailure(current == null ? this::acquire : this::renew);
+        }
+    }
+
+    private AcquireLeaseRequest acquireRequest() {
+        return request.toBuilder()
+                .setPreviousSubnet(previousSubnet)
+                .setPreviousIpv6Subnet(previousIpv6Subnet)
+                .build();
+    }
+
+    private boolean hasExpired(Lease lease) {
+        return lease.hasExpireTime() && !scheduler.now().isBefore(expiry(lease));
+    }
+
+    private static Instant expiry(Lease lease) {
+        return Instant.ofEpochSecond(
+                lease.getExpireTime().getSeconds(), lease.getExpireTime().getNanos());
+    }
+
+    /** RenewLease names a lease by its IPv4 subnet, or its IPv6 subnet on an IPv6-only network. */
+    private static String renewKey(Lease lease) {
+        return lease.getSubnet().isEmpty() ? lease.getIpv6Subnet() : lease.getSubnet();
+    }
+
+    private static boolean sameSubnets(Lease a, Lease b) {
+        return a.getSubnet().equals(b.getSubnet()) && a.getIpv6Subnet().equals(b.getIpv6Subnet());
+    }
+
+    private void notify(Consumer<LeaseKeeperListener> event) {
+        try {
+            event.accept(listener);
+        } catch (RuntimeException e) {
+            log.warn("lease keeper listener failed", e);
+        }
+    }
+
+    /** Settings of a {@link LeaseKeeper}. */
+    public static final class Builder {
+
+        private final WeftClient client;
+        private final AcquireLeaseRequest request;
+        private Scheduler scheduler;
+        private Duration renewMargin = Duration.ofHours(1);
+        private Duration reservationRecheck = Duration.ofMinutes(5);
+        private Backoff backoff = Backoff.defaults();
+        private LeaseKeeperListener listener = new LeaseKeeperListener() {};
+
+        private Builder(WeftClient client, AcquireLeaseRequest request) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.request = Objects.requireNonNull(request, "request");
+        }
+
+        /** The clock and timer; by default a thread of the keeper's own, closed with it. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** How long before expiry to renew (1 h by default, like flanneld). */
+        public Builder renewMargin(Duration renewMargin) {
+            this.renewMargin = requirePositive(renewMargin, "renewMargin");
+            return this;
+        }
+
+        /** How often to re-check a reservation, which has no expiry (5 min by default). */
+        public Builder reservationRecheck(Duration reservationRecheck) {
+            this.reservationRecheck = requirePositive(reservationRecheck, "reservationRecheck");
+            return this;
+        }
+
+        /** The wait between failed attempts. */
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        public Builder listener(LeaseKeeperListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public LeaseKeeper build() {
+            return new LeaseKeeper(this);
+        }
+
+        private static Duration requirePositive(Duration duration, String name) {
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + duration);
+            }
+            return duration;
+        }
+    }
+}

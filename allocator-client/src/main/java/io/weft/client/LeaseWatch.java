@@ -1,0 +1,261 @@
+package io.weft.client;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.weft.api.v1.Lease;
+import io.weft.api.v1.WatchLeasesResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lease watch that survives broken streams. It remembers the last revision it saw (of a
+ * snapshot or of an event) and, when the stream ends for any reason a retry can fix (a server
+ * restart, {@code UNAVAILABLE}), reconnects after a back-off, to the next server address when the
+ * last was unavailable, asking to resume after that revision. The server then sends only what
+ * happened since, or a snapshot with {@code reset} set if it cannot, so no change is lost.
+ *
+ * <p>The watch keeps the current state as a map from subnet to lease ({@link #view()}), updated
+ * before the listener hears of each change. A snapshot the server splits into chunks (all but
+ * the last marked {@code more}) is applied, and reported, once it is complete; a stream that
+ * breaks mid-snapshot leaves the view as it was.
+ *
+ * <p>Thread-safe. Stream callbacks and reconnects may come from different threads; they are
+ * serialised, so the listener sees one call at a time, in order.
+ */
+public final class LeaseWatch implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseWatch.class);
+
+    /** Errors that mean the request itself is wrong: retrying cannot help. */
+    private static final Set<Status.Code> FATAL = EnumSet.of(
+            Status.Code.INVALID_ARGUMENT, Status.Code.OUT_OF_RANGE, Status.Code.UNIMPLEMENTED,
+            Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+
+    private final WeftClient client;
+    private final Scheduler scheduler;
+    private final AutoCloseable ownedScheduler;
+    private final Backoff backoff;
+    private final LeaseWatchListener listener;
+    private final Map<String, Lease> view = new TreeMap<>();
+    private final List<WatchLeasesResponse> snapshotChunks = new ArrayList<>();
+
+    private long lastRevision;
+    private int generation;
+    private int failures;
+    private boolean started;
+    private boolean closed;
+    private Cancellable stream = () -> {};
+    private Cancellable reconnect = () -> {};
+
+    private LeaseWatch(Builder builder) {
+        this.client = builder.client;
+        this.listener = builder.listener;
+        this.backoff = builder.backoff;
+        this.lastRevision = builder.startRevision;
+        this.scheduler = builder.scheduler != null
+                ? builder.scheduler
+                : ExecutorScheduler.singleThread("weft-lease-watch");
+        this.ownedScheduler = builder.scheduler == null ? (AutoCloseable) this.scheduler : null;
+    }
+
+    public static Builder builder(WeftClient client, LeaseWatchListener listener) {
+        return new Builder(client, listener);
+    }
+
+    /** The key of a lease in the view: its IPv4 subnet, or its IPv6 subnet when it has none. */
+    public static String viewKey(Lease lease) {
+        return lease.getSubnet().isEmpty() ? lease.getIpv6Subnet() : lease.getSubnet();
+    }
+
+    /** Opens the stream. Call once. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("the lease watch was already started");
+        }
+        started = true;
+        open();
+    }
+
+    /** A copy of the current state: every known lease by {@link #viewKey}, in key order. */
+    public synchronized Map<String, Lease> view() {
+        return Collections.unmodifiableMap(new TreeMap<>(view));
+    }
+
+    /** The revision of the last snapshot or event seen (0 before any). */
+    public synchronized long lastRevision() {
+        return lastRevision;
+    }
+
+    /** Stops the stream and any pending reconnect; the listener hears nothing more. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            generation++;
+            reconnect.cancel();
+            stream.cancel();
+        }
+        if (ownedScheduler != null) {
+            try {
+                ownedScheduler.close();
+            } catch (Exception e) {
+                log.debug("closing the lease watch's scheduler", e);
+            }
+        }
+    }
+
+    private synchronized void open() {
+        if (closed) {
+            return;
+        }
+        int mine = ++generation;
+        log.debug("watching leases after revision {}", lastRevision);
+        stream = client.watchLeases(lastRevision, new Handler(mine));
+    }
+
+    private synchronized void received(int streamGeneration, WatchLeasesResponse response) {
+        if (streamGeneration != generation) {
+            return;
+        }
+        failures = 0;
+        switch (response.getType()) {
+            case SNAPSHOT -> applySnapshot(response);
+            case ADDED, MODIFIED -> {
+                view.put(viewKey(response.getLease()), response.getLease());
+                lastRevision = response.getRevision();
+                notify(l -> l.onEvent(response));
+            }
+            case REMOVED -> {
+                view.remove(viewKey(response.getLease()));
+                lastRevision = response.getRevision();
+                notify(l -> l.onEvent(response));
+            }
+            default -> log.warn("ignoring a watch response of unknown type {}", response.getType());
+        }
+    }
+
+    /** Collects a snapshot's chunks (all but the last have {@code more} set), then applies them. */
+    private void applySnapshot(WatchLeasesResponse chunk) {
+        snapshotChunks.add(chunk);
+        if (chunk.getMore()) {
+            return;
+        }
+        view.clear();
+        for (WatchLeasesResponse part : snapshotChunks) {
+            for (Lease lease : part.getLeasesList()) {
+                view.put(viewKey(lease), lease);
+            }
+        }
+        snapshotChunks.clear();
+        lastRevision = chunk.getRevision();
+        Map<String, Lease> state = Collections.unmodifiableMap(new TreeMap<>(view));
+        notify(l -> l.onSnapshot(chunk.getRevision(), chunk.getReset(), state));
+    }
+
+    private synchronized void ended(int streamGeneration, Status status) {
+        if (streamGeneration != generation || closed) {
+            return;
+        }
+        generation++;
+        snapshotChunks.clear();
+        if (FATAL.contains(status.getCode())) {
+            log.warn("lease watch stopped: {}", status);
+            notify(l -> l.onFailed(status));
+            return;
+        }
+        failures++;
+        Duration delay = backoff.delay(failures);
+        log.info("lease watch broke ({}); resuming after revision {} in {}",
+                status, lastRevision, delay);
+        notify(l -> l.onDisconnected(status, delay));
+        reconnect = scheduler.schedule(delay, this::open);
+    }
+
+    private void notify(Consumer<LeaseWatchListener> event) {
+        try {
+            event.accept(listener);
+        } catch (RuntimeException e) {
+            log.warn("lease watch listener failed", e);
+        }
+    }
+
+    /** Receives one stream; responses of a stream the watch has moved on from are dropped. */
+    private final class Handler implements StreamObserver<WatchLeasesResponse> {
+
+        private final int streamGeneration;
+
+        Handler(int streamGeneration) {
+            this.streamGeneration = streamGeneration;
+        }
+
+        @Override
+        public void onNext(WatchLeasesResponse response) {
+            received(streamGeneration, response);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended(streamGeneration, Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            ended(streamGeneration,
+                    Status.UNAVAILABLE.withDescription("the server ended the watch stream"));
+        }
+    }
+
+    /** Settings of a {@link LeaseWatch}. */
+    public static final class Builder {
+
+        private final WeftClient client;
+        private final LeaseWatchListener listener;
+        private long startRevision;
+        private Scheduler scheduler;
+        private Backoff backoff = Backoff.defaults();
+
+        private Builder(WeftClient client, LeaseWatchListener listener) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.listener = Objects.requireNonNull(listener, "listener");
+        }
+
+        /** Start after this revision instead of with a snapshot (0, the default). */
+        public Builder startRevision(long startRevision) {
+            if (startRevision < 0) {
+                throw new IllegalArgumentException(
+                        "startRevision must be >= 0, got " + startRevision);
+            }
+            this.startRevision = startRevision;
+            return this;
+        }
+
+        /** The timer for reconnects; by default a thread of the watch's own, closed with it. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** The wait before each reconnect; reset once a stream delivers something. */
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        public LeaseWatch build() {
+            return new LeaseWatch(this);
+        }
+    }
+}

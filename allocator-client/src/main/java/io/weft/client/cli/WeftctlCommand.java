@@ -1,0 +1,71 @@
+package io.weft.client.cli;
+
+import io.weft.client.Backoff;
+import io.weft.client.RetryPolicy;
+import io.weft.client.ServerAddress;
+import io.weft.client.WeftClient;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root {@code weftctl} command: the global options and the list of commands. */
+@Command(
+        name = "weftctl",
+        mixinStandardHelpOptions = true,
+        version = "weftctl 0.1.0",
+        description = "Reads and changes the weft allocator's network config, leases and reservations.",
+        subcommands = {
+            ConfigCommand.class,
+            LeasesCommand.class,
+            LeaseCommand.class,
+            ReserveCommand.class,
+            WatchCommand.class,
+            UsageCommand.class,
+        },
+        footer = {"", "Exit codes: 0 success, 1 the server refused or could not be reached, 2 bad usage."})
+public final class WeftctlCommand {
+
+    @Option(names = "--server", scope = ScopeType.INHERIT, split = ",",
+            paramLabel = "HOST:PORT",
+            defaultValue = "${env:WEFT_SERVER:-127.0.0.1:" + ServerAddress.DEFAULT_PORT + "}",
+            description = "Allocator servers to try, in order (env WEFT_SERVER; default ${DEFAULT-VALUE}).")
+    private List<ServerAddress> servers;
+
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS",
+            defaultValue = "10",
+            description = "Deadline of each call to a server, in seconds (default ${DEFAULT-VALUE}).")
+    private long timeoutSeconds;
+
+    private final InputStream stdin;
+
+    public WeftctlCommand(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
+    /** The root command of the command line that {@code spec} belongs to. */
+    static WeftctlCommand of(CommandSpec spec) {
+        return (WeftctlCommand) spec.root().userObject();
+    }
+
+    /**
+     * A client of the {@code --server} addresses. A few quick retries move past a server that is
+     * down; a person is waiting, so they stop after about a second per address.
+     */
+    WeftClient connect() {
+        int attempts = Math.max(3, 2 * servers.size());
+        Backoff backoff = new Backoff(Duration.ofMillis(100), 2.0, Duration.ofMillis(500), 0.2);
+        return WeftClient.builder()
+                .addresses(servers)
+                .deadline(Duration.ofSeconds(Math.max(1, timeoutSeconds)))
+                .retryPolicy(new RetryPolicy(attempts, backoff))
+                .build();
+    }
+
+    InputStream stdin() {
+        return stdin;
+    }
+}
