@@ -44,11 +44,11 @@ public final class AllocatorMain implements Callable<Integer> {
             description = "where the local etcd keeps its data (default: /var/lib/weft as root, else ~/.local/share/weft)")
     Path dataDir;
 
-    @Option(names = "--lease-ttl", paramLabel = "DURATION", converter = GoDuration.class, defaultValue = "24h",
+    @Option(names = "--lease-ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "24h",
             description = "lease time to live (default: ${DEFAULT-VALUE})")
     Duration leaseTtl;
 
-    @Option(names = "--reuse-quarantine", paramLabel = "DURATION", converter = GoDuration.class,
+    @Option(names = "--reuse-quarantine", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "10m", description = "how long a released subnet is held back while others are free "
             + "(default: ${DEFAULT-VALUE})")
     Duration reuseQuarantine;

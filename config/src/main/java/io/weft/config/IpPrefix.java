@@ -62,6 +62,23 @@ public final class IpPrefix implements Comparable<IpPrefix> {
     return checked(network, length, network + "/" + length);
   }
 
+  /**
+   * The prefix of {@code length} bits that contains {@code address}: its host bits cleared, e.g.
+   * 10.5.49.1 and 24 give 10.5.49.0/24 (an interface address with its prefix length, or the
+   * subnet a FLANNEL_SUBNET value names).
+   *
+   * @throws IllegalArgumentException when the length is out of range
+   */
+  public static IpPrefix containing(IpAddress address, int length) {
+    Objects.requireNonNull(address, "address");
+    if (length < 0 || length > address.family().bits()) {
+      throw new IllegalArgumentException("prefix length " + length + " is out of range; allowed"
+          + " 0.." + address.family().bits() + " for " + address.family());
+    }
+    Uint128 network = address.value().and(mask(address.family(), length));
+    return new IpPrefix(IpAddress.of(address.family(), network), length);
+  }
+
   /** Package-private: {@code address} must already have its host bits clear. */
   static IpPrefix ofAligned(IpAddress address, int length) {
     return new IpPrefix(address, length);

@@ -69,6 +69,25 @@ class IpPrefixTest {
         .hasMessageContaining("allowed 0..128 for IPv6");
   }
 
+  @ParameterizedTest(name = "{0}/{1} is in {2}")
+  @CsvSource({
+    "10.5.49.1, 24, 10.5.49.0/24",
+    "10.5.49.1, 32, 10.5.49.1/32",
+    "10.5.49.1, 0, 0.0.0.0/0",
+    "192.168.77.130, 25, 192.168.77.128/25",
+    "fd00:12:13::1, 64, fd00:12:13::/64",
+    "fd00:12:13:ffff::1, 56, fd00:12:13:ff00::/56",
+  })
+  void containingClearsTheHostBits(String address, int length, String expected) {
+    assertThat(IpPrefix.containing(IpAddress.parse(address), length)).isEqualTo(IpPrefix.parse(expected));
+  }
+
+  @Test
+  void containingRejectsLengthsOutOfRange() {
+    assertThatThrownBy(() -> IpPrefix.containing(IpAddress.parse("10.0.0.1"), 33))
+        .hasMessageContaining("allowed 0..32 for IPv4");
+  }
+
   @ParameterizedTest(name = "{0} contains {1}: {2}")
   @CsvSource({
     "10.244.0.0/16, 10.244.0.0, true",

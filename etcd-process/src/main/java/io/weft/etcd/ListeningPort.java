@@ -26,13 +26,18 @@ record ListeningPort(int port) {
     private static final String LISTEN_STATE = "0A";
 
     /**
-     * Whether process {@code pid} holds an IPv4 socket listening on this port; empty when procfs
-     * cannot tell (not Linux, or the process's file descriptors are not readable).
+     * Whether process {@code pid} holds an IPv4 socket listening on this port; false for a process
+     * that has exited; empty when procfs cannot tell (not Linux).
      */
     Optional<Boolean> isHeldBy(long pid) {
         Path fds = Path.of("/proc", Long.toString(pid), "fd");
-        if (!Files.isReadable(TCP_TABLE) || !Files.isDirectory(fds)) {
+        if (!Files.isReadable(TCP_TABLE)) {
             return Optional.empty();
+        }
+        if (!Files.isDirectory(fds)) {
+            // procfs works but the process has no descriptors left: it exited (e.g. on
+            // "address already in use" while another etcd answered on the port).
+            return Optional.of(false);
         }
         try {
             Set<String> socketInodes = socketInodes(fds);

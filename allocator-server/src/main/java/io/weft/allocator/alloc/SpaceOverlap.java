@@ -1,6 +1,5 @@
 package io.weft.allocator.alloc;
 
-import io.weft.config.IpAddress;
 import io.weft.config.IpPrefix;
 import io.weft.config.SubnetSpace;
 
@@ -20,8 +19,8 @@ record SpaceOverlap(long first, long last) {
         if (prefix.family() != space.family() || !prefix.overlaps(space.network())) {
             return NONE;
         }
-        IpPrefix low = containing(prefix.address(), space.subnetLength());
-        IpPrefix high = containing(prefix.lastAddress(), space.subnetLength());
+        IpPrefix low = IpPrefix.containing(prefix.address(), space.subnetLength());
+        IpPrefix high = IpPrefix.containing(prefix.lastAddress(), space.subnetLength());
         if (high.compareTo(space.min()) < 0 || low.compareTo(space.max()) > 0) {
             return NONE;
         }
@@ -32,14 +31,5 @@ record SpaceOverlap(long first, long last) {
 
     boolean isEmpty() {
         return first < 0;
-    }
-
-    /** The subnet of this length that contains the address. */
-    private static IpPrefix containing(IpAddress address, int length) {
-        byte[] bytes = address.toBytes();
-        for (int bit = length; bit < bytes.length * 8; bit++) {
-            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        return IpPrefix.of(IpAddress.fromBytes(bytes), length);
     }
 }

@@ -1,23 +1,21 @@
-package io.weft.allocator;
+package io.weft.config;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /**
- * Parses durations the way flannel's and etcd's flags write them: "24h", "10m", "1h30m",
+ * Durations written the way flannel's and etcd's flags write them: "24h", "10m", "1h30m",
  * "90s", "500ms". A bare number is seconds.
  */
-public final class GoDuration implements CommandLine.ITypeConverter<Duration> {
+public final class GoDuration {
 
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|h|m|s)");
+    private static final Pattern PART = Pattern.compile("(\\d{1,12})(ms|h|m|s)");
 
-    @Override
-    public Duration convert(String text) {
-        return parse(text);
+    private GoDuration() {
     }
 
+    /** Parses the text; IllegalArgumentException with an example of the form when it is not a duration. */
     public static Duration parse(String text) {
         String trimmed = text.trim();
         if (trimmed.matches("\\d{1,12}")) {
@@ -37,8 +35,7 @@ public final class GoDuration implements CommandLine.ITypeConverter<Duration> {
             at = part.end();
         }
         if (at != trimmed.length() || trimmed.isEmpty()) {
-            throw new CommandLine.TypeConversionException("\"" + text
-                    + "\" is not a duration; use e.g. 24h, 10m, 1h30m, 90s or 500ms");
+            throw new IllegalArgumentException("\"" + text + "\" is not a duration; use e.g. 24h, 10m, 1h30m, 90s or 500ms");
         }
         return total;
     }

@@ -1,0 +1,115 @@
+package io.weft.node;
+
+import io.weft.client.ServerAddress;
+import io.weft.config.GoDuration;
+import io.weft.config.IpAddress;
+import io.weft.node.agent.ExternalInterface;
+import io.weft.node.agent.NodeAgent;
+import io.weft.node.agent.NodeSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code weft-node}: keeps this host's lease and programs its peers, until SIGTERM. */
+@Command(name = "weft-node", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Keeps this host's subnet lease, writes subnet.env and programs peer routes (vxlan, host-gw).")
+public final class NodeMain implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
+
+    @Option(names = "--server", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = "127.0.0.1:7070",
+            description = "allocator-server addresses (default: ${DEFAULT-VALUE})")
+    String servers;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name (default: the hostname)")
+    String nodeName;
+
+    @Option(names = "--iface", paramLabel = "NAME", description = "the external interface")
+    String iface;
+
+    @Option(names = "--iface-regex", paramLabel = "REGEX", description = "pick the first interface matching this")
+    Pattern ifaceRegex;
+
+    @Option(names = "--public-ip", paramLabel = "IP", description = "the public IPv4 (default: the interface's first)")
+    String publicIp;
+
+    @Option(names = "--public-ipv6", paramLabel = "IP", description = "the public IPv6 (default: the interface's first global one)")
+    String publicIpv6;
+
+    @Option(names = "--subnet-file", paramLabel = "FILE", defaultValue = "/run/flannel/subnet.env",
+            description = "where subnet.env is written (default: ${DEFAULT-VALUE})")
+    Path subnetFile;
+
+    @Option(names = "--renew-margin", paramLabel = "DURATION", defaultValue = "1h",
+            description = "renew this long before the lease expires (default: ${DEFAULT-VALUE})")
+    String renewMargin;
+
+    @Option(names = "--reconcile-interval", paramLabel = "DURATION", defaultValue = "10s",
+            description = "how often the kernel is checked against the leases (default: ${DEFAULT-VALUE})")
+    String reconcileInterval;
+
+    @Option(names = "--http-listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7072",
+            description = "/healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}); 'none' to disable")
+    String httpListen;
+
+    @Option(names = "--release-on-exit", description = "release the lease on SIGTERM (default: keep it)")
+    boolean releaseOnExit;
+
+    public static void main(String[] args) {
+        CommandLine command = new CommandLine(new NodeMain());
+        command.setExecutionExceptionHandler((error, cmd, parsed) -> {
+            cmd.getErr().println("weft-node: " + error.getMessage());
+            LOG.debug("weft-node failed", error);
+            return error instanceof CommandLine.ParameterException || error instanceof IllegalArgumentException ? 2 : 1;
+        });
+        System.exit(command.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        NodeSettings settings = new NodeSettings(ServerAddress.parseList(servers),
+                nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName(),
+                new ExternalInterface.Choice(iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
+                publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
+                subnetFile, duration("--renew-margin", renewMargin), duration("--reconcile-interval", reconcileInterval),
+                httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit);
+        CountDownLatch stopped = new CountDownLatch(1);
+        NodeAgent agent = NodeAgent.start(settings);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            agent.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+
+    private static IpAddress address(String flag, String text) {
+        try {
+            return IpAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(new NodeMain()), flag + ": " + e.getMessage());
+        }
+    }
+
+    private static Duration duration(String flag, String text) {
+        try {
+            return GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(new NodeMain()), flag + ": " + e.getMessage());
+        }
+    }
+
+    private static InetSocketAddress hostPort(String text) {
+        ServerAddress parsed = ServerAddress.parse(text);
+        return new InetSocketAddress(parsed.host(), parsed.port());
+    }
+}

@@ -1,0 +1,151 @@
+package io.weft.node.agent;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.weft.api.v1.AcquireLeaseRequest;
+import io.weft.api.v1.Lease;
+import io.weft.client.LeaseKeeper;
+import io.weft.client.LeaseWatch;
+import io.weft.client.WeftClient;
+import io.weft.config.IpAddress;
+import io.weft.config.IpFamily;
+import io.weft.config.NetworkConfig;
+import io.weft.node.backend.Advertisement;
+import io.weft.node.backend.Backend;
+import io.weft.node.backend.Backends;
+import io.weft.node.backend.HostGwBackend;
+import io.weft.node.backend.NodeHost;
+import io.weft.node.backend.VxlanBackend;
+import io.weft.node.dataplane.Dataplane;
+import io.weft.node.netlink.LinkEvent;
+import io.weft.node.netlink.NetlinkDataplane;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the agent: finds the external interface, reads the network config, prepares the
+ * backend's devices, then hands over to {@link PeerProgrammer} (kernel state) and the lease
+ * keeper and watch (allocator). Everything that touches the kernel runs on one thread.
+ */
+public final class NodeAgent implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("weft.node");
+
+    private final NodeSettings settings;
+    private final WeftClient client;
+    private final Dataplane dataplane;
+    private final ScheduledExecutorService kernelThread;
+    private final PeerProgrammer programmer;
+    private final LeaseKeeper keeper;
+    private final LeaseWatch watch;
+    private final AutoCloseable linkWatch;
+    private final NodeHttp http;
+
+    private NodeAgent(NodeSettings settings, WeftClient client, Dataplane dataplane, ScheduledExecutorService kernelThread,
+                      PeerProgrammer programmer, LeaseKeeper keeper, LeaseWatch watch, AutoCloseable linkWatch,
+                      NodeHttp http) {
+        this.settings = settings;
+        this.client = client;
+        this.dataplane = dataplane;
+        this.kernelThread = kernelThread;
+        this.programmer = programmer;
+        this.keeper = keeper;
+        this.watch = watch;
+        this.linkWatch = linkWatch;
+        this.http = http;
+    }
+
+    /** Starts the agent; it runs until {@link #close()}. */
+    public static NodeAgent start(NodeSettings settings) throws Exception {
+        ExternalInterface external = ExternalInterface.find(settings.iface());
+        WeftClient client = WeftClient.connect(settings.servers());
+        NetworkConfig config = ConfigFetcher.fetch(client);
+        IpAddress publicIp = config.enableIPv4() ? external.publicAddress(IpFamily.IPV4, settings.iface().publicIp())
+                .orElseThrow(() -> new IllegalArgumentException(external.name() + " has no IPv4 address; use --public-ip"))
+                : null;
+        IpAddress publicIpv6 = config.enableIPv6() ? external.publicAddress(IpFamily.IPV6, settings.publicIpv6())
+                .orElseThrow(() -> new IllegalArgumentException(external.name() + " has no global IPv6 address; "
+                        + "use --public-ipv6")) : null;
+        NodeHost host = NodeHost.of(settings.nodeName(), config, external.toLink(), publicIp, publicIpv6);
+        Backend backend = Backends.of(new VxlanBackend(), new HostGwBackend()).forType(config.backend().type());
+        LOG.info("node {}: interface {} (mtu {}), public ip {}{}, backend {}", settings.nodeName(), external.name(),
+                external.mtu(), publicIp, publicIpv6 == null ? "" : " / " + publicIpv6, backend.type());
+
+        Dataplane dataplane = NetlinkDataplane.open();
+        Advertisement advertisement = backend.prepare(host, dataplane);
+        ScheduledExecutorService kernelThread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("weft-kernel").factory());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PeerProgrammer programmer = new PeerProgrammer(host, backend, dataplane, settings.subnetFile(), registry);
+
+        SubnetEnv.Previous previous = SubnetEnv.readPrevious(settings.subnetFile());
+        AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder().setNodeName(settings.nodeName());
+        if (publicIp != null) {
+            request.setPublicIp(publicIp.toString());
+        }
+        if (publicIpv6 != null) {
+            request.setPublicIpv6(publicIpv6.toString());
+        }
+        previous.subnet().ifPresent(subnet -> request.setPreviousSubnet(subnet.toString()));
+        previous.ipv6Subnet().ifPresent(subnet -> request.setPreviousIpv6Subnet(subnet.toString()));
+        advertisement.applyTo(request);
+
+        LeaseKeeper keeper = LeaseKeeper.builder(client, request.build()).renewMargin(settings.renewMargin())
+                .listener(new LeaseEvents(programmer, kernelThread)).build();
+        LeaseWatch watch = LeaseWatch.builder(client, new PeerEvents(programmer, kernelThread)).build();
+        AutoCloseable linkWatch = dataplane instanceof NetlinkDataplane netlink
+                ? netlink.watchLinks(event -> {
+                    if (event.change() == LinkEvent.Change.REMOVED) {
+                        kernelThread.execute(() -> programmer.deviceRemoved(event.name()));
+                    }
+                }, () -> kernelThread.execute(programmer::reconcile))
+                : () -> { };
+        NodeHttp http = settings.httpListen() == null ? null
+                : NodeHttp.start(settings.httpListen(), programmer::notReadyReason, registry);
+        keeper.start();
+        watch.start();
+        long interval = settings.reconcileInterval().toMillis();
+        kernelThread.scheduleWithFixedDelay(programmer::reconcile, interval, interval, TimeUnit.MILLISECONDS);
+        return new NodeAgent(settings, client, dataplane, kernelThread, programmer, keeper, watch, linkWatch, http);
+    }
+
+    /** Stops; keeps the lease, devices and routes (a restart reuses them) unless --release-on-exit. */
+    @Override
+    public void close() {
+        LOG.info("stopping{}", settings.releaseOnExit() ? " and releasing the lease" : "; keeping the lease and routes");
+        closeQuietly(linkWatch);
+        watch.close();
+        Lease held = keeper.currentLease().orElse(null);
+        keeper.close();
+        if (settings.releaseOnExit() && held != null) {
+            try {
+                client.release(held.getSubnet().isEmpty() ? held.getIpv6Subnet() : held.getSubnet(), settings.nodeName());
+                LOG.info("released {}", held.getSubnet());
+            } catch (RuntimeException e) {
+                LOG.warn("could not release {}: {}", held.getSubnet(), e.getMessage());
+            }
+        }
+        kernelThread.shutdown();
+        try {
+            kernelThread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (http != null) {
+            http.close();
+        }
+        dataplane.close();
+        client.close();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.debug("close failed", e);
+        }
+    }
+}

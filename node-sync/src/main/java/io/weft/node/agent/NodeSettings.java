@@ -1,0 +1,25 @@
+package io.weft.node.agent;
+
+import io.weft.client.ServerAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the agent is told on its command line.
+ *
+ * @param servers           allocator-server addresses, tried in turn
+ * @param nodeName          this node's name (default: the hostname)
+ * @param iface             how to find the external interface
+ * @param publicIpv6        the public IPv6 given, or null
+ * @param subnetFile        where subnet.env goes (and the previous one is read from)
+ * @param renewMargin       renew this long before the lease expires
+ * @param reconcileInterval how often the kernel state is checked against the leases
+ * @param httpListen        /healthz, /readyz, /metrics; null for none
+ * @param releaseOnExit     give the lease back on SIGTERM (default: keep it, like flanneld)
+ */
+public record NodeSettings(List<ServerAddress> servers, String nodeName, ExternalInterface.Choice iface,
+                           io.weft.config.IpAddress publicIpv6, Path subnetFile, Duration renewMargin,
+                           Duration reconcileInterval, InetSocketAddress httpListen, boolean releaseOnExit) {
+}

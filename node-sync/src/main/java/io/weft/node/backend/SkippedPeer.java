@@ -1,0 +1,23 @@
+package io.weft.node.backend;
+
+import java.util.Objects;
+
+/**
+ * A remote lease (or one family of it) a backend could not use, and why: shown to the operator
+ * and counted, never fatal.
+ *
+ * @param peer   the peer's node name, or its subnet for leases flanneld wrote
+ * @param reason e.g. {@code IPv4: VTEP MAC "zz" is not a MAC address like 0a:58:0a:f4:01:01}
+ */
+public record SkippedPeer(String peer, String reason) {
+
+    public SkippedPeer {
+        Objects.requireNonNull(peer);
+        Objects.requireNonNull(reason);
+    }
+
+    @Override
+    public String toString() {
+        return peer + ": " + reason;
+    }
+}

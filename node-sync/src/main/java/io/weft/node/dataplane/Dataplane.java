@@ -1,0 +1,62 @@
+package io.weft.node.dataplane;
+
+import io.weft.config.IpFamily;
+import io.weft.config.IpPrefix;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The kernel seam: the few link, address, route, neighbour and FDB operations node-sync needs.
+ * Two implementations: netlink (the real kernel, in the process's network namespace or one
+ * given) and an in-memory recording one for logic tests; one contract test suite holds both to
+ * the same behaviour.
+ *
+ * <p>Names say whether a call is idempotent: "add" fails if the object exists, "replace" creates
+ * or replaces, "delete" of a missing object is not an error. Each method's comment names the
+ * equivalent ip/bridge command. Not thread-safe: one agent thread drives it. Errors the kernel
+ * reports for a single call come back as {@link DataplaneException} naming the operation and
+ * object; errors inside a batch come back as {@link ChangeFailure}s so one bad peer never stops
+ * the others.
+ */
+public interface Dataplane extends AutoCloseable {
+
+    /** {@code ip link show NAME}. */
+    Optional<LinkInfo> linkByName(String name);
+
+    /** {@code ip link add NAME type vxlan ...} (see {@link VxlanSpec}); fails if NAME exists. */
+    LinkInfo vxlanAdd(VxlanSpec spec);
+
+    /** {@code ip link del NAME}; a missing device is not an error. */
+    void linkDelete(String name);
+
+    /** {@code ip link set NAME up}. */
+    void linkSetUp(String name);
+
+    /** {@code ip addr show dev NAME}: the device's addresses of one family. */
+    List<IpPrefix> addressList(String device, IpFamily family);
+
+    /** {@code ip addr replace ADDRESS dev NAME}. */
+    void addressReplace(String device, IpPrefix address);
+
+    /** {@code ip addr del ADDRESS dev NAME}; a missing address is not an error. */
+    void addressDelete(String device, IpPrefix address);
+
+    /** {@code ip route show proto weft}: weft's routes of one family in the main table. */
+    List<KernelRoute> routeList(IpFamily family);
+
+    /** {@code ip neigh show dev DEVICE nud permanent}: permanent neighbours of one family. */
+    List<KernelNeighbour> neighbourList(String device, IpFamily family);
+
+    /** {@code bridge fdb show dev DEVICE} (self, permanent, with a dst). */
+    List<KernelFdbEntry> fdbList(String device);
+
+    /**
+     * Applies every change, in order, in as few system calls as the implementation can (the
+     * netlink one sends many requests per send and reads one acknowledgement each). Every change
+     * is attempted even if another fails; answers the ones that failed.
+     */
+    List<ChangeFailure> apply(List<KernelChange> changes);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,410 @@
+package io.weft.node.dataplane;
+
+import io.weft.config.IpAddress;
+import io.weft.config.IpFamily;
+import io.weft.config.IpPrefix;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A small in-memory kernel that records every call: the {@link Dataplane} for logic tests.
+ *
+ * <p>It keeps links (with indices), their addresses, weft's routes keyed by destination,
+ * neighbours keyed by (device, address) and FDB entries keyed by (device, MAC), and behaves like
+ * the kernel on the points the agent relies on (the same {@code DataplaneContract} runs against
+ * this class and the netlink one):
+ * <ul>
+ *   <li>{@code vxlanAdd} fails with EEXIST when the name is taken, or when another vxlan device
+ *       already uses the same VNI, port and address family; ENODEV when the underlay is missing;
+ *       an MTU of 0 or above the underlay's MTU minus the encapsulation (50, or 70 over IPv6)
+ *       becomes that maximum;</li>
+ *   <li>deleting something missing is not an error;</li>
+ *   <li>a route through a missing device fails (ENODEV), an onlink route through a device that is
+ *       down fails (ENETDOWN), and a route whose gateway is not covered by an address of its
+ *       device fails ("Nexthop has invalid gateway", ENETUNREACH; EHOSTUNREACH for IPv6);</li>
+ *   <li>an FDB entry needs a vxlan device whose local address has the entry's family;</li>
+ *   <li>deleting a link removes its addresses, routes, neighbours and FDB entries, and the vxlan
+ *       devices that ran over it.</li>
+ * </ul>
+ * An address is held exactly as the seam's {@link IpPrefix} gives it, so an underlay's
+ * connected subnet (192.168.77.0/24) stands in for its address (192.168.77.2/24).
+ *
+ * <p>Recording: {@link #appliedChanges()} (every change handed to {@link #apply}, failed or
+ * not), {@link #applyCalls()} and {@link #linkOperations()} (every mutating link or address
+ * call), so a test can assert that nothing was changed. {@link #failChange} makes a given
+ * change fail. Not thread-safe, like the seam.
+ */
+public final class MemoryDataplane implements Dataplane {
+
+    /** One mutating link-level call, e.g. {@code vxlanAdd flannel.1 (id 1 ...)}. */
+    public record LinkOperation(String verb, String device, String detail) {
+
+        @Override
+        public String toString() {
+            return verb + " " + device + (detail.isEmpty() ? "" : " (" + detail + ")");
+        }
+    }
+
+    private static final int ENODEV = 19;
+    private static final int EEXIST = 17;
+    private static final int EINVAL = 22;
+    private static final int ETH_MIN_MTU = 68;
+    private static final int DEFAULT_VXLAN_PORT = 8472;
+
+    private record NeighbourKey(String device, IpAddress address) {
+    }
+
+    private record FdbKey(String device, String mac) {
+    }
+
+    /** A device and the addresses it holds. */
+    private static final class Link {
+        LinkInfo info;
+        final List<IpPrefix> addresses = new ArrayList<>();
+
+        Link(LinkInfo info) {
+            this.info = info;
+        }
+
+        boolean covers(IpAddress gateway) {
+            return addresses.stream().anyMatch(prefix -> prefix.contains(gateway));
+        }
+    }
+
+    private final Map<String, Link> links = new LinkedHashMap<>();
+    private final Map<IpPrefix, KernelRoute> routes = new TreeMap<>();
+    private final Map<NeighbourKey, KernelNeighbour> neighbours = new HashMap<>();
+    private final Map<FdbKey, KernelFdbEntry> fdb = new HashMap<>();
+    private final Map<KernelChange, String> injectedFailures = new HashMap<>();
+    private final List<KernelChange> applied = new ArrayList<>();
+    private final List<LinkOperation> linkOperations = new ArrayList<>();
+    private int applyCalls;
+    private int nextIndex = 1;
+    private boolean closed;
+
+    // ---- test hooks ----------------------------------------------------------------------
+
+    /** Adds an up, non-vxlan device with MTU 1500 holding {@code addresses} (a test's underlay). */
+    public LinkInfo addUnderlay(String name, IpPrefix... addresses) {
+        return addUnderlay(name, 1500, addresses);
+    }
+
+    /** Adds an up, non-vxlan device holding {@code addresses}; fails if the name is taken. */
+    public LinkInfo addUnderlay(String name, int mtu, IpPrefix... addresses) {
+        open();
+        if (links.containsKey(name)) {
+            throw new IllegalStateException("device " + name + " already exists");
+        }
+        int index = nextIndex++;
+        String mac = MacAddress.fromBytes(new byte[] {0x02, 0, 0, 0, (byte) (index >> 8), (byte) index});
+        Link link = new Link(new LinkInfo(name, index, "dummy", true, mtu, mac, Optional.empty()));
+        link.addresses.addAll(List.of(addresses));
+        links.put(name, link);
+        return link.info;
+    }
+
+    /** Every later {@link #apply} of a change equal to {@code change} fails with {@code reason}. */
+    public void failChange(KernelChange change, String reason) {
+        injectedFailures.put(Objects.requireNonNull(change), Objects.requireNonNull(reason));
+    }
+
+    public void clearFailures() {
+        injectedFailures.clear();
+    }
+
+    /** Every change handed to {@link #apply} since the last {@link #clearRecording()}, in order. */
+    public List<KernelChange> appliedChanges() {
+        return List.copyOf(applied);
+    }
+
+    /** How many times {@link #apply} was called since the last {@link #clearRecording()}. */
+    public int applyCalls() {
+        return applyCalls;
+    }
+
+    /** Every mutating link and address call since the last {@link #clearRecording()}, in order. */
+    public List<LinkOperation> linkOperations() {
+        return List.copyOf(linkOperations);
+    }
+
+    /** True when nothing was applied and no link or address was touched since the last clear. */
+    public boolean untouched() {
+        return applyCalls == 0 && linkOperations.isEmpty();
+    }
+
+    public void clearRecording() {
+        applied.clear();
+        linkOperations.clear();
+        applyCalls = 0;
+    }
+
+    // ---- links and addresses -------------------------------------------------------------
+
+    @Override
+    public Optional<LinkInfo> linkByName(String name) {
+        open();
+        return Optional.ofNullable(links.get(name)).map(link -> link.info);
+    }
+
+    @Override
+    public LinkInfo vxlanAdd(VxlanSpec spec) {
+        open();
+        linkOperations.add(new LinkOperation("vxlanAdd", spec.name(), "id " + spec.vni() + " local " + spec.local()
+                + " dev " + spec.underlay() + " dstport " + spec.port() + " mtu " + spec.mtu() + " address " + spec.mac()));
+        String what = "ip link add " + spec.name() + " type vxlan id " + spec.vni();
+        if (links.containsKey(spec.name())) {
+            throw new DataplaneException(what + ": File exists (EEXIST)", EEXIST);
+        }
+        Link underlay = links.get(spec.underlay());
+        if (underlay == null) {
+            throw new DataplaneException(what + ": underlay device " + spec.underlay() + " does not exist (ENODEV)", ENODEV);
+        }
+        int port = spec.port() == 0 ? DEFAULT_VXLAN_PORT : spec.port();
+        IpFamily family = spec.local().family();
+        for (Link other : links.values()) {
+            Optional<LinkInfo.VxlanAttributes> vxlan = other.info.vxlan();
+            if (vxlan.isPresent() && vxlan.get().vni() == spec.vni() && vxlan.get().port() == port
+                    && vxlan.get().local().family() == family) {
+                throw new DataplaneException(what + ": A VXLAN device with the specified VNI already exists ("
+                        + other.info.name() + ") (EEXIST)", EEXIST);
+            }
+        }
+        if (spec.mtu() != 0 && spec.mtu() < ETH_MIN_MTU) {
+            throw new DataplaneException(what + ": mtu less than device minimum (EINVAL)", EINVAL);
+        }
+        int maxMtu = Math.max(ETH_MIN_MTU, underlay.info.mtu() - (family == IpFamily.IPV6 ? 70 : 50));
+        int mtu = spec.mtu() == 0 ? maxMtu : Math.min(spec.mtu(), maxMtu);
+        LinkInfo info = new LinkInfo(spec.name(), nextIndex++, "vxlan", false, mtu, spec.mac(), Optional.of(
+                new LinkInfo.VxlanAttributes(spec.vni(), port, spec.local(), underlay.info.index(), spec.learning(),
+                        spec.gbp())));
+        links.put(spec.name(), new Link(info));
+        return info;
+    }
+
+    @Override
+    public void linkDelete(String name) {
+        open();
+        linkOperations.add(new LinkOperation("linkDelete", name, ""));
+        remove(name);
+    }
+
+    /** Removes a device and everything that lived on it, as the kernel does. */
+    private void remove(String name) {
+        Link link = links.remove(name);
+        if (link == null) {
+            return;
+        }
+        routes.values().removeIf(route -> route.device().equals(name));
+        neighbours.keySet().removeIf(key -> key.device().equals(name));
+        fdb.keySet().removeIf(key -> key.device().equals(name));
+        List<String> riders = links.values().stream()
+                .filter(other -> other.info.vxlan().map(v -> v.underlayIndex() == link.info.index()).orElse(false))
+                .map(other -> other.info.name())
+                .toList();
+        riders.forEach(this::remove);
+    }
+
+    @Override
+    public void linkSetUp(String name) {
+        open();
+        linkOperations.add(new LinkOperation("linkSetUp", name, ""));
+        Link link = existing(name, "ip link set " + name + " up");
+        LinkInfo i = link.info;
+        link.info = new LinkInfo(i.name(), i.index(), i.kind(), true, i.mtu(), i.mac(), i.vxlan());
+    }
+
+    @Override
+    public List<IpPrefix> addressList(String device, IpFamily family) {
+        open();
+        return existing(device, "ip addr show dev " + device).addresses.stream()
+                .filter(prefix -> prefix.family() == family)
+                .sorted()
+                .toList();
+    }
+
+    @Override
+    public void addressReplace(String device, IpPrefix address) {
+        open();
+        linkOperations.add(new LinkOperation("addressReplace", device, address.toString()));
+        Link link = existing(device, "ip addr replace " + address + " dev " + device);
+        if (!link.addresses.contains(address)) {
+            link.addresses.add(address);
+        }
+    }
+
+    @Override
+    public void addressDelete(String device, IpPrefix address) {
+        open();
+        linkOperations.add(new LinkOperation("addressDelete", device, address.toString()));
+        Link link = links.get(device);
+        if (link != null) {
+            link.addresses.remove(address);
+        }
+    }
+
+    private Link existing(String device, String what) {
+        Link link = links.get(device);
+        if (link == null) {
+            throw new DataplaneException(what + ": Cannot find device \"" + device + "\" (ENODEV)", ENODEV);
+        }
+        return link;
+    }
+
+    // ---- routes, neighbours, fdb ---------------------------------------------------------
+
+    @Override
+    public List<KernelRoute> routeList(IpFamily family) {
+        open();
+        return routes.values().stream().filter(route -> route.destination().family() == family).toList();
+    }
+
+    @Override
+    public List<KernelNeighbour> neighbourList(String device, IpFamily family) {
+        open();
+        existing(device, "ip neigh show dev " + device);
+        return neighbours.values().stream()
+                .filter(n -> n.device().equals(device) && n.address().family() == family)
+                .sorted(Comparator.comparing(KernelNeighbour::address))
+                .toList();
+    }
+
+    @Override
+    public List<KernelFdbEntry> fdbList(String device) {
+        open();
+        existing(device, "bridge fdb show dev " + device);
+        return fdb.values().stream()
+                .filter(entry -> entry.device().equals(device))
+                .sorted(Comparator.comparing(KernelFdbEntry::mac))
+                .toList();
+    }
+
+    @Override
+    public List<ChangeFailure> apply(List<KernelChange> changes) {
+        open();
+        applyCalls++;
+        List<ChangeFailure> failures = new ArrayList<>();
+        for (KernelChange change : changes) {
+            applied.add(change);
+            String injected = injectedFailures.get(change);
+            String refusal = injected != null ? injected : applyOne(change);
+            if (refusal != null) {
+                failures.add(new ChangeFailure(change, command(change) + ": " + refusal));
+            }
+        }
+        return List.copyOf(failures);
+    }
+
+    /** Applies one change; answers the kernel's refusal, or null when it took effect. */
+    private String applyOne(KernelChange change) {
+        switch (change) {
+            case KernelChange.RouteReplace(KernelRoute route) -> {
+                String refusal = routeRefusal(route);
+                if (refusal == null) {
+                    routes.put(route.destination(), route);
+                }
+                return refusal;
+            }
+            case KernelChange.RouteDelete(KernelRoute route) -> {
+                // The kernel matches a delete on its next hop too; a mismatch leaves the route.
+                KernelRoute present = routes.get(route.destination());
+                if (present != null && present.gateway().equals(route.gateway()) && present.device().equals(route.device())) {
+                    routes.remove(route.destination());
+                }
+                return null;
+            }
+            case KernelChange.NeighbourReplace(KernelNeighbour neighbour) -> {
+                if (!links.containsKey(neighbour.device())) {
+                    return "No such device (ENODEV)";
+                }
+                neighbours.put(new NeighbourKey(neighbour.device(), neighbour.address()), neighbour);
+                return null;
+            }
+            case KernelChange.NeighbourDelete(KernelNeighbour neighbour) -> {
+                neighbours.remove(new NeighbourKey(neighbour.device(), neighbour.address()));
+                return null;
+            }
+            case KernelChange.FdbReplace(KernelFdbEntry entry) -> {
+                String refusal = fdbRefusal(entry);
+                if (refusal == null) {
+                    fdb.put(new FdbKey(entry.device(), entry.mac()), entry);
+                }
+                return refusal;
+            }
+            case KernelChange.FdbDelete(KernelFdbEntry entry) -> {
+                fdb.remove(new FdbKey(entry.device(), entry.mac()));
+                return null;
+            }
+        }
+    }
+
+    private String routeRefusal(KernelRoute route) {
+        Link link = links.get(route.device());
+        if (link == null) {
+            return "No such device (ENODEV)";
+        }
+        if (route.onLink() || route.gateway().family() == IpFamily.IPV6) {
+            if (!link.info.up()) {
+                return "Nexthop device is not up (ENETDOWN)";
+            }
+        }
+        if (!route.onLink() && !(link.info.up() && link.covers(route.gateway()))) {
+            // IPv4 needs a link-scope route to the gateway; a down device has no connected routes.
+            return route.gateway().family() == IpFamily.IPV4
+                    ? "Nexthop has invalid gateway (ENETUNREACH)"
+                    : "No route to host (EHOSTUNREACH)";
+        }
+        return null;
+    }
+
+    private String fdbRefusal(KernelFdbEntry entry) {
+        Link link = links.get(entry.device());
+        if (link == null) {
+            return "No such device (ENODEV)";
+        }
+        Optional<LinkInfo.VxlanAttributes> vxlan = link.info.vxlan();
+        if (vxlan.isEmpty()) {
+            return "Operation not supported (EOPNOTSUPP)";
+        }
+        if (vxlan.get().local().family() != entry.destination().family()) {
+            return "Address family not supported by protocol (EAFNOSUPPORT)";
+        }
+        return null;
+    }
+
+    /** The {@code ip}/{@code bridge} command a change stands for, as failures name it. */
+    static String command(KernelChange change) {
+        return switch (change) {
+            case KernelChange.RouteReplace(KernelRoute r) -> "route replace " + route(r);
+            case KernelChange.RouteDelete(KernelRoute r) -> "route del " + route(r);
+            case KernelChange.NeighbourReplace(KernelNeighbour n) ->
+                    "neigh replace " + n.address() + " lladdr " + n.mac() + " dev " + n.device() + " nud permanent";
+            case KernelChange.NeighbourDelete(KernelNeighbour n) -> "neigh del " + n.address() + " dev " + n.device();
+            case KernelChange.FdbReplace(KernelFdbEntry f) ->
+                    "fdb replace " + f.mac() + " dev " + f.device() + " dst " + f.destination() + " self permanent";
+            case KernelChange.FdbDelete(KernelFdbEntry f) ->
+                    "fdb del " + f.mac() + " dev " + f.device() + " dst " + f.destination() + " self";
+        };
+    }
+
+    private static String route(KernelRoute r) {
+        return r.destination() + " via " + r.gateway() + " dev " + r.device() + (r.onLink() ? " onlink" : "");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the dataplane is closed");
+        }
+    }
+}

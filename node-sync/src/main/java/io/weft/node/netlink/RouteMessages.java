@@ -1,0 +1,119 @@
+package io.weft.node.netlink;
+
+import io.weft.config.IpAddress;
+import io.weft.config.IpPrefix;
+import io.weft.node.dataplane.KernelRoute;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * RTM_*ROUTE requests and replies: struct rtmsg (family, dst_len, src_len, tos, table, protocol,
+ * scope, type, flags) followed by RTA_* attributes. weft's routes live in the main table, are
+ * unicast, and carry {@link RouteProtocol#WEFT}.
+ */
+final class RouteMessages {
+
+    static final int RTM_NEWROUTE = 24;
+    static final int RTM_DELROUTE = 25;
+    static final int RTM_GETROUTE = 26;
+    static final int RTMSG_LENGTH = 12;
+    static final int RT_TABLE_MAIN = 254;
+    static final int RT_SCOPE_UNIVERSE = 0;
+    /** In a delete: match a route of any scope. */
+    static final int RT_SCOPE_NOWHERE = 255;
+    static final int RTN_UNICAST = 1;
+    static final int RTNH_F_ONLINK = 0x4;
+
+    static final int RTA_DST = 1;
+    static final int RTA_OIF = 4;
+    static final int RTA_GATEWAY = 5;
+    static final int RTA_TABLE = 15;
+
+    /** One of weft's routes as the kernel reports it, with the output device still an index. */
+    record RouteEntry(IpPrefix destination, IpAddress gateway, int deviceIndex, boolean onLink) {
+
+        KernelRoute withDevice(String device) {
+            return new KernelRoute(destination, gateway, device, onLink);
+        }
+    }
+
+    private RouteMessages() {
+    }
+
+    /** {@code ip route replace DEST via GATEWAY dev DEVICE [onlink] proto 0x77}. */
+    static void replace(NetlinkMessageWriter writer, int sequence, KernelRoute route, int deviceIndex) {
+        writer.begin(RTM_NEWROUTE, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK
+                | NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, sequence);
+        rtmsg(writer, route.destination(), RT_SCOPE_UNIVERSE, RTN_UNICAST, route.onLink() ? RTNH_F_ONLINK : 0);
+        destination(writer, route.destination());
+        writer.attribute(RTA_GATEWAY, route.gateway().toBytes())
+                .attributeU32(RTA_OIF, deviceIndex)
+                .end();
+    }
+
+    /**
+     * {@code ip route del DEST via GATEWAY dev DEVICE proto 0x77 table main}: the kernel deletes
+     * only a route with that next hop and weft's protocol (ESRCH when there is none), so a route
+     * that someone else owns or that already moved elsewhere stays.
+     */
+    static void delete(NetlinkMessageWriter writer, int sequence, KernelRoute route, int deviceIndex) {
+        writer.begin(RTM_DELROUTE, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK, sequence);
+        rtmsg(writer, route.destination(), RT_SCOPE_NOWHERE, 0, 0);
+        destination(writer, route.destination());
+        writer.attribute(RTA_GATEWAY, route.gateway().toBytes())
+                .attributeU32(RTA_OIF, deviceIndex)
+                .end();
+    }
+
+    /** {@code ip route show table all}: every route of one family (AF_INET or AF_INET6). */
+    static void dump(NetlinkMessageWriter writer, int sequence, int addressFamily) {
+        writer.begin(RTM_GETROUTE, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_DUMP, sequence);
+        writer.u8(addressFamily).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0).end();
+    }
+
+    private static void rtmsg(NetlinkMessageWriter writer, IpPrefix destination, int scope, int type, int flags) {
+        writer.u8(AddressFamily.of(destination.family())).u8(destination.length()).u8(0).u8(0)
+                .u8(RT_TABLE_MAIN).u8(RouteProtocol.WEFT).u8(scope).u8(type).u32(flags);
+    }
+
+    private static void destination(NetlinkMessageWriter writer, IpPrefix destination) {
+        if (destination.length() > 0) {
+            writer.attribute(RTA_DST, destination.address().toBytes());
+        }
+    }
+
+    /**
+     * The route an RTM_NEWROUTE or RTM_DELROUTE message describes, when it is one of weft's: main
+     * table, unicast, {@link RouteProtocol#WEFT}, a single gateway. Anything else is empty.
+     */
+    static Optional<RouteEntry> parseWeftRoute(NetlinkMessage message) {
+        if ((message.type() != RTM_NEWROUTE && message.type() != RTM_DELROUTE)
+                || message.payloadFrom(0).remaining() < RTMSG_LENGTH) {
+            return Optional.empty();
+        }
+        ByteBuffer header = message.payloadFrom(0);
+        int family = Byte.toUnsignedInt(header.get(0));
+        int destinationLength = Byte.toUnsignedInt(header.get(1));
+        int protocol = Byte.toUnsignedInt(header.get(5));
+        int type = Byte.toUnsignedInt(header.get(7));
+        int flags = header.getInt(8);
+        NetlinkAttributes attributes = NetlinkAttributes.after(message, RTMSG_LENGTH);
+        int table = attributes.u32(RTA_TABLE).orElse(Byte.toUnsignedInt(header.get(4)));
+        if (protocol != RouteProtocol.WEFT || table != RT_TABLE_MAIN || type != RTN_UNICAST) {
+            return Optional.empty();
+        }
+        Optional<IpAddress> gateway = AddressFamily.address(attributes.bytes(RTA_GATEWAY));
+        Optional<IpAddress> destination = AddressFamily.address(attributes.bytes(RTA_DST))
+                .or(() -> AddressFamily.toIpFamily(family).map(f -> IpAddress.fromBytes(new byte[f.bits() / 8])));
+        if (gateway.isEmpty() || destination.isEmpty() || gateway.get().family() != destination.get().family()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RouteEntry(IpPrefix.of(destination.get(), destinationLength), gateway.get(),
+                attributes.u32(RTA_OIF).orElse(0), (flags & RTNH_F_ONLINK) != 0));
+    }
+
+    static String describe(String verb, KernelRoute route) {
+        return "route " + verb + " " + route.destination() + " via " + route.gateway() + " dev " + route.device()
+                + (route.onLink() ? " onlink" : "");
+    }
+}

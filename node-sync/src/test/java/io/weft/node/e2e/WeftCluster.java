@@ -1,0 +1,153 @@
+package io.weft.node.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole system in namespaces: allocator-server (with its own local etcd) in the control
+ * namespace, weft-node in each host namespace, and a pod per host addressed from that host's
+ * subnet.env as the CNI bridge plugin would.
+ */
+final class WeftCluster implements AutoCloseable {
+
+    final Topology topology = new Topology();
+    final Path work;
+    private final WeftProcess server;
+    private final Map<Integer, WeftProcess> nodes = new HashMap<>();
+    private final List<String> extraNodeArgs = new ArrayList<>();
+
+    WeftCluster(String netConf, String... nodeArgs) throws IOException {
+        work = Files.createTempDirectory("weft-e2e-" + topology.tag);
+        extraNodeArgs.addAll(List.of(nodeArgs));
+        server = WeftProcess.start(topology.controlNs, work.resolve("allocator.log"), "weft-allocator",
+                "--listen", Topology.CONTROL_IP + ":7070", "--http-listen", "127.0.0.1:7071",
+                "--data-dir", work.resolve("allocator").toString(), "--lease-ttl", "30s");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                Shell.tryInNetns(topology.controlNs, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/7071 && "
+                        + "printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3").exitCode() == 0);
+        Path conf = work.resolve("net-conf.json");
+        Files.writeString(conf, netConf);
+        weftctl("config", "set", conf.toString());
+    }
+
+    String weftctl(String... args) {
+        List<String> command = new ArrayList<>(List.of(WeftProcess.REPO.resolve("bin/weftctl").toString(),
+                "--server", Topology.CONTROL_IP + ":7070"));
+        command.addAll(List.of(args));
+        return Shell.inNetns(topology.controlNs, command.toArray(String[]::new));
+    }
+
+    Path subnetFile(int n) {
+        return work.resolve("host" + n).resolve("subnet.env");
+    }
+
+    /** Adds host n and starts weft-node in it. */
+    void addHost(int n) throws IOException {
+        topology.addHost(n);
+        startNode(n);
+    }
+
+    void startNode(int n) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--server", Topology.CONTROL_IP + ":7070", "--node-name", "host" + n,
+                "--iface", "eth0", "--subnet-file", subnetFile(n).toString(), "--http-listen", "127.0.0.1:7072",
+                "--reconcile-interval", "2s", "--renew-margin", "10s"));
+        args.addAll(extraNodeArgs);
+        nodes.put(n, WeftProcess.start(topology.host(n), work.resolve("node" + n + ".log"), "weft-node",
+                args.toArray(String[]::new)));
+    }
+
+    void stopNode(int n) {
+        nodes.remove(n).close();
+    }
+
+    /** Waits for host n's subnet.env and answers its values. */
+    Map<String, String> awaitSubnetEnv(int n) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.exists(subnetFile(n)));
+        Map<String, String> values = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(subnetFile(n))) {
+                int eq = line.indexOf('=');
+                values.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return values;
+    }
+
+    /** Adds host n's pod from its subnet.env: cni0 gets FLANNEL_SUBNET, the pod the next address. */
+    String addPod(int n) {
+        Map<String, String> env = awaitSubnetEnv(n);
+        String gateway = env.get("FLANNEL_SUBNET");
+        String podIp = next(gateway);
+        String gateway6 = env.get("FLANNEL_IPV6_SUBNET");
+        topology.addPod(n, gateway, podIp, gateway6, gateway6 == null ? null : next(gateway6));
+        return podIp.substring(0, podIp.indexOf('/'));
+    }
+
+    Optional<String> podIpv6(int n) {
+        String gateway6 = awaitSubnetEnv(n).get("FLANNEL_IPV6_SUBNET");
+        return Optional.ofNullable(gateway6).map(g -> next(g).substring(0, next(g).indexOf('/')));
+    }
+
+    /** Waits until host n answers /readyz 200. */
+    void awaitReady(int n) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+                Shell.tryInNetns(topology.host(n), "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/7072 && "
+                        + "printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3").exitCode() == 0);
+    }
+
+    /** The address after the first host address: 10.244.5.1/24 -> 10.244.5.2/24 (also IPv6). */
+    private static String next(String cidr) {
+        String address = cidr.substring(0, cidr.indexOf('/'));
+        String length = cidr.substring(cidr.indexOf('/'));
+        if (address.contains(":")) {
+            return address.substring(0, address.length() - 1) + "2" + length;
+        }
+        int dot = address.lastIndexOf('.');
+        return address.substring(0, dot + 1) + (Integer.parseInt(address.substring(dot + 1)) + 1) + length;
+    }
+
+    /** Logs of every process, for a failure message. */
+    String logs() {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(work)) {
+            for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log);
+                all.append("==> ").append(log.getFileName()).append('\n');
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> all.append(l).append('\n'));
+            }
+        } catch (IOException e) {
+            all.append(e);
+        }
+        return all.toString();
+    }
+
+    @Override
+    public void close() {
+        nodes.values().forEach(WeftProcess::close);
+        server.close();
+        topology.close();
+        deleteWork();
+    }
+
+    private void deleteWork() {
+        try (var paths = Files.walk(work)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // a leftover temp folder is harmless
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.weft.node.e2e;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A weft launcher from bin/ running as a real process inside a network namespace, its output
+ * in a log file; closing it sends SIGTERM (the namespace's `ip netns exec` passes it on).
+ */
+final class WeftProcess implements AutoCloseable {
+
+    /** The repository root, from the module folder the tests run in. */
+    static final Path REPO = Path.of("").toAbsolutePath().getParent();
+
+    private final Process process;
+    final Path log;
+
+    private WeftProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static WeftProcess start(String netns, Path log, String launcher, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns,
+                REPO.resolve("bin").resolve(launcher).toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new WeftProcess(process, log);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, as a crash would. */
+    void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
