@@ -12,17 +12,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ExpiryTracker {
 
+    /** Past this many etcd leases, expired entries are dropped (shared leases keep it small). */
+    private static final int PRUNE_ABOVE = 10_000;
+
     private final Map<Long, Instant> expiries = new ConcurrentHashMap<>();
 
     void record(long etcdLeaseId, long ttlSeconds, Instant now) {
-        expiries.put(etcdLeaseId, now.plusSeconds(ttlSeconds));
+        record(etcdLeaseId, now.plusSeconds(ttlSeconds), now);
+    }
+
+    void record(long etcdLeaseId, Instant expiry, Instant now) {
+        expiries.put(etcdLeaseId, expiry);
+        if (expiries.size() > PRUNE_ABOVE) {
+            expiries.values().removeIf(at -> at.isBefore(now));
+        }
     }
 
     Optional<Instant> expiry(long etcdLeaseId) {
         return Optional.ofNullable(expiries.get(etcdLeaseId));
-    }
-
-    void forget(long etcdLeaseId) {
-        expiries.remove(etcdLeaseId);
     }
 }

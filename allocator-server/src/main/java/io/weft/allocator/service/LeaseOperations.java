@@ -12,7 +12,6 @@ import io.weft.allocator.store.StoreUnavailableException;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
 import io.weft.config.IpPrefix;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
@@ -23,11 +22,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Acquire, renew and release: the allocator's choices written to etcd. Each acquisition of a
- * new subnet is one etcd lease grant plus one create-if-absent transaction; a lost race
- * (another replica created the key first) picks another subnet and never fails the request.
- * Renewal is one keep-alive of the lease's own etcd lease, which fences it: a lease that
- * expired, or was re-created for another node, has another etcd lease.
+ * Acquire, renew and release: the allocator's choices written to etcd. Keys live on shared etcd
+ * leases ({@link LeaseBuckets}), so acquiring a new subnet is one create-if-absent transaction
+ * (plus, once per window, a grant shared by up to 500 keys); a lost race (another replica
+ * created the key first) picks another subnet and never fails the request. Renewal moves the
+ * key to the current bucket in one transaction fenced by the key's mod revision: a lease that
+ * expired, or was rewritten meanwhile, fails the compare.
  *
  * <p>Errors come back as failed futures holding a {@link StatusRuntimeException}.
  */
@@ -40,18 +40,18 @@ public final class LeaseOperations {
     private final SubnetAllocator allocator;
     private final ExpiryTracker expiries;
     private final InstantSource clock;
-    private final Duration ttl;
+    private final LeaseBuckets buckets;
     private final LeaseEventLog events;
     private final Map<String, CompletableFuture<?>> acquiringByNode = new ConcurrentHashMap<>();
 
     LeaseOperations(LeaseStore store, LeaseIndex index, SubnetAllocator allocator, ExpiryTracker expiries,
-                    InstantSource clock, Duration ttl, LeaseEventLog events) {
+                    InstantSource clock, LeaseBuckets buckets, LeaseEventLog events) {
         this.store = store;
         this.index = index;
         this.allocator = allocator;
         this.expiries = expiries;
         this.clock = clock;
-        this.ttl = ttl;
+        this.buckets = buckets;
         this.events = events;
     }
 
@@ -65,7 +65,7 @@ public final class LeaseOperations {
         CompletableFuture<?> previous = acquiringByNode.put(intent.nodeName(), result);
         CompletableFuture<?> before = previous == null ? CompletableFuture.completedFuture(null) : previous;
         before.handle((ignored, error) -> null)
-                .thenCompose(ignored -> acquireOnce(intent, value, 0, 0))
+                .thenCompose(ignored -> acquireOnce(intent, value, 0))
                 .whenComplete((acquired, error) -> {
                     acquiringByNode.remove(intent.nodeName(), result);
                     if (error != null) {
@@ -77,27 +77,19 @@ public final class LeaseOperations {
         return result;
     }
 
-    private CompletableFuture<Acquired> acquireOnce(AcquireIntent intent, LeaseValue value, int attempt,
-                                                    long spareEtcdLease) {
+    private CompletableFuture<Acquired> acquireOnce(AcquireIntent intent, LeaseValue value, int attempt) {
         if (index.config().isEmpty()) {
             return failed(Status.FAILED_PRECONDITION, "no network config is set: run `weftctl config set FILE` first");
         }
         if (attempt > MAX_RACE_RETRIES) {
-            revokeQuietly(spareEtcdLease);
             return failed(Status.ABORTED, "lost " + attempt + " races for a free subnet in a row; retry");
         }
         Instant now = clock.instant();
         return switch (allocator.choose(intent, index, now)) {
-            case Choice.Exhausted exhausted -> {
-                revokeQuietly(spareEtcdLease);
-                yield failed(Status.RESOURCE_EXHAUSTED, "no free " + exhausted.family()
-                        + " subnet: every subnet between SubnetMin and SubnetMax is leased or reserved");
-            }
-            case Choice.Reuse reuse -> {
-                revokeQuietly(spareEtcdLease);
-                yield reuse(reuse.lease(), reuse.source(), value, intent, attempt);
-            }
-            case Choice.Create create -> create(create.subnet(), create.source(), value, intent, attempt, spareEtcdLease)
+            case Choice.Exhausted exhausted -> failed(Status.RESOURCE_EXHAUSTED, "no free " + exhausted.family()
+                    + " subnet: every subnet between SubnetMin and SubnetMax is leased or reserved");
+            case Choice.Reuse reuse -> reuse(reuse.lease(), reuse.source(), value, intent, attempt);
+            case Choice.Create create -> create(create.subnet(), create.source(), value, intent, attempt)
                     .thenApply(acquired -> {
                         if (create.replaces() != null) {
                             retire(create.replaces());
@@ -108,27 +100,16 @@ public final class LeaseOperations {
     }
 
     private CompletableFuture<Acquired> create(SubnetKey subnet, String source, LeaseValue value, AcquireIntent intent,
-                                               int attempt, long spareEtcdLease) {
-        CompletableFuture<Long> etcdLease = spareEtcdLease != 0
-                ? CompletableFuture.completedFuture(spareEtcdLease) : store.grant(ttl);
+                                               int attempt) {
         events.intend(subnet, "source=" + source);
-        return etcdLease.thenCompose(leaseId -> store.createIfAbsent(subnet, value, leaseId)
+        return buckets.take().thenCompose(bucket -> store.createIfAbsent(subnet, value, bucket.etcdLeaseId())
                 .thenCompose(revision -> {
                     if (revision.isEmpty()) {
                         // Another replica (or flanneld) created it first: our view was behind.
                         events.raceLost(subnet);
-                        return acquireOnce(intent, value, attempt + 1, leaseId);
+                        return acquireOnce(intent, value, attempt + 1);
                     }
-                    StoredLease lease = new StoredLease(subnet, value, leaseId, revision.getAsLong());
-                    index.applyPut(lease, false);
-                    expiries.record(leaseId, ttl.toSeconds(), clock.instant());
-                    events.acquired();
-                    return CompletableFuture.completedFuture(
-                            new Acquired(lease, source, expiries.expiry(leaseId)));
-                })
-                .exceptionallyCompose(error -> {
-                    revokeQuietly(leaseId);
-                    return CompletableFuture.failedFuture(error);
+                    return CompletableFuture.completedFuture(written(subnet, value, bucket, revision, source));
                 }))
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);
@@ -140,69 +121,53 @@ public final class LeaseOperations {
                 });
     }
 
+    /**
+     * The node holds this lease (or reservation): rewrite it with the node's attributes; a lease
+     * moves to the current bucket, which renews it.
+     */
     private CompletableFuture<Acquired> reuse(StoredLease held, String source, LeaseValue wanted,
                                               AcquireIntent intent, int attempt) {
         LeaseValue value = held.value().sameAttributes(wanted) ? held.value() : wanted;
-        if (held.reserved()) {
-            if (value == held.value()) {
-                return CompletableFuture.completedFuture(new Acquired(held, source, Optional.empty()));
-            }
-            return rewrite(held, value, 0, source, intent, attempt);
+        if (held.reserved() && value == held.value()) {
+            return CompletableFuture.completedFuture(new Acquired(held, source, Optional.empty()));
         }
-        if (value == held.value()) {
-            return store.keepAlive(held.etcdLeaseId()).thenCompose(ttlLeft -> {
-                if (ttlLeft.isEmpty()) {
-                    // Expired between our view and now: the watch will remove it; take it again.
-                    return rewriteWithNewLease(held, value, source, intent, attempt);
-                }
-                expiries.record(held.etcdLeaseId(), ttlLeft.getAsLong(), clock.instant());
-                return CompletableFuture.completedFuture(
-                        new Acquired(held, source, expiries.expiry(held.etcdLeaseId())));
-            }).exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))));
-        }
-        return rewriteWithNewLease(held, value, source, intent, attempt);
-    }
-
-    private CompletableFuture<Acquired> rewriteWithNewLease(StoredLease held, LeaseValue value, String source,
-                                                            AcquireIntent intent, int attempt) {
-        return store.grant(ttl)
-                .thenCompose(leaseId -> rewrite(held, value, leaseId, source, intent, attempt)
-                        .whenComplete((acquired, error) -> {
-                            if (error != null) {
-                                revokeQuietly(leaseId);
-                            } else if (held.etcdLeaseId() != 0) {
-                                revokeQuietly(held.etcdLeaseId());
-                            }
-                        }))
-                .exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))));
-    }
-
-    private CompletableFuture<Acquired> rewrite(StoredLease held, LeaseValue value, long etcdLeaseId, String source,
-                                                AcquireIntent intent, int attempt) {
+        CompletableFuture<LeaseBuckets.Bucket> bucket = held.reserved()
+                ? CompletableFuture.completedFuture(null) : buckets.take();
         events.intend(held.subnet(), "source=" + source);
-        return store.compareAndPut(held.subnet(), value, etcdLeaseId, held.modRevision()).thenCompose(revision -> {
-            if (revision.isEmpty()) {
-                // Changed under us (renewed elsewhere, expired, or rewritten): decide again.
-                return store.createIfAbsent(held.subnet(), value, etcdLeaseId).thenCompose(created -> created.isPresent()
-                        ? CompletableFuture.completedFuture(written(held.subnet(), value, etcdLeaseId, created, source))
-                        : acquireOnce(intent, value, attempt + 1, 0));
-            }
-            return CompletableFuture.completedFuture(written(held.subnet(), value, etcdLeaseId, revision, source));
+        return bucket.thenCompose(target -> {
+            long etcdLease = target == null ? 0 : target.etcdLeaseId();
+            return store.compareAndPut(held.subnet(), value, etcdLease, held.modRevision()).thenCompose(revision -> {
+                if (revision.isPresent()) {
+                    return CompletableFuture.completedFuture(written(held.subnet(), value, target, revision, source));
+                }
+                // Changed under us (expired, or rewritten elsewhere): create it again, else decide again.
+                return store.createIfAbsent(held.subnet(), value, etcdLease).thenCompose(created -> created.isPresent()
+                        ? CompletableFuture.completedFuture(written(held.subnet(), value, target, created, source))
+                        : acquireOnce(intent, value, attempt + 1));
+            });
+        }).exceptionallyCompose(error -> {
+            events.abandon(held.subnet());
+            return CompletableFuture.failedFuture(toStatus(unwrap(error)));
         });
     }
 
-    private Acquired written(SubnetKey subnet, LeaseValue value, long etcdLeaseId, OptionalLong revision,
+    /** Records a write this server made; bucket is null for a key with no etcd lease. */
+    private Acquired written(SubnetKey subnet, LeaseValue value, LeaseBuckets.Bucket bucket, OptionalLong revision,
                              String source) {
-        StoredLease lease = new StoredLease(subnet, value, etcdLeaseId, revision.getAsLong());
+        long etcdLease = bucket == null ? 0 : bucket.etcdLeaseId();
+        StoredLease lease = new StoredLease(subnet, value, etcdLease, revision.getAsLong());
         index.applyPut(lease, false);
-        if (etcdLeaseId != 0) {
-            expiries.record(etcdLeaseId, ttl.toSeconds(), clock.instant());
+        if (bucket != null) {
+            expiries.record(etcdLease, bucket.expiresAt(), clock.instant());
         }
         events.acquired();
-        return new Acquired(lease, source, etcdLeaseId == 0 ? Optional.empty() : expiries.expiry(etcdLeaseId));
+        return new Acquired(lease, source, bucket == null ? Optional.empty() : Optional.of(bucket.expiresAt()));
     }
 
-    /** Renews the holder's lease by one TTL; reservations succeed unchanged. */
+    /**
+     * Renews the holder's lease by moving it to the current bucket: one etcd transaction, fenced
+     * by the key's mod revision. Reservations succeed unchanged.
+     */
     public CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName) {
         StoredLease lease;
         try {
@@ -213,18 +178,26 @@ public final class LeaseOperations {
         if (lease.reserved()) {
             return CompletableFuture.completedFuture(new Acquired(lease, "reservation", Optional.empty()));
         }
-        return store.keepAlive(lease.etcdLeaseId()).handle((ttlLeft, error) -> {
-            if (error != null) {
-                throw new CompletionException(toStatus(unwrap(error)));
-            }
-            if (ttlLeft.isEmpty()) {
-                throw Status.NOT_FOUND.withDescription("the lease on " + subnet
-                        + " expired; call AcquireLease again").asRuntimeException();
-            }
-            expiries.record(lease.etcdLeaseId(), ttlLeft.getAsLong(), clock.instant());
-            events.renewed(lease);
-            return new Acquired(lease, "existing", expiries.expiry(lease.etcdLeaseId()));
-        });
+        return buckets.take().thenCompose(bucket -> store.compareAndPut(lease.subnet(), lease.value(),
+                bucket.etcdLeaseId(), lease.modRevision()).thenCompose(revision -> {
+                    if (revision.isPresent()) {
+                        StoredLease renewed = new StoredLease(lease.subnet(), lease.value(), bucket.etcdLeaseId(),
+                                revision.getAsLong());
+                        index.applyPut(renewed, false);
+                        expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
+                        events.renewed(renewed);
+                        return CompletableFuture.completedFuture(
+                                new Acquired(renewed, "existing", Optional.of(bucket.expiresAt())));
+                    }
+                    // The key changed since our view: gone with its etcd lease (expired), or rewritten.
+                    return store.timeToLive(lease.etcdLeaseId()).thenApply(ttlLeft -> {
+                        throw (ttlLeft.isEmpty()
+                                ? Status.NOT_FOUND.withDescription("the lease on " + subnet
+                                        + " expired; call AcquireLease again")
+                                : Status.ABORTED.withDescription("the lease on " + subnet
+                                        + " changed while it was being renewed; retry")).asRuntimeException();
+                    });
+                })).exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))));
     }
 
     /** Deletes the holder's lease; a reservation is kept. Answers the deletion's revision, or 0. */
@@ -252,7 +225,6 @@ public final class LeaseOperations {
             }
             index.applyDelete(lease.subnet(), revision.getAsLong(), false, clock.instant());
             events.released();
-            revokeQuietly(lease.etcdLeaseId());
             return revision.getAsLong();
         });
     }
@@ -263,7 +235,6 @@ public final class LeaseOperations {
         store.compareAndDelete(old.subnet(), old.modRevision()).whenComplete((revision, error) -> {
             if (error == null && revision.isPresent()) {
                 index.applyDelete(old.subnet(), revision.getAsLong(), false, clock.instant());
-                revokeQuietly(old.etcdLeaseId());
             } else {
                 events.abandon(old.subnet());
             }
@@ -288,13 +259,6 @@ public final class LeaseOperations {
         }
         if (subnet.ipv6() != null) {
             index.returnUnused(subnet.ipv6());
-        }
-    }
-
-    private void revokeQuietly(long etcdLeaseId) {
-        if (etcdLeaseId != 0) {
-            expiries.forget(etcdLeaseId);
-            store.revoke(etcdLeaseId).exceptionally(error -> null);
         }
     }
 

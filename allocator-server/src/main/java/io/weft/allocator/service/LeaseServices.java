@@ -39,10 +39,11 @@ public final class LeaseServices implements AutoCloseable {
         LeaseEventLog events = new LeaseEventLog(registry);
         LeaseMessages messages = new LeaseMessages(expiries);
         WatchHub hub = new WatchHub(WATCH_HISTORY, messages, registry);
-        this.follower = new StoreFollower(store, index, hub, events, expiries, clock, scheduler);
+        this.follower = new StoreFollower(store, index, hub, events, clock, scheduler);
+        LeaseBuckets buckets = new LeaseBuckets(store, clock, ttl);
         LeaseOperations leases = new LeaseOperations(store, index, new SubnetAllocator(new SecureRandom()), expiries,
-                clock, ttl, events);
-        ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, ttl);
+                clock, buckets, events);
+        ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, buckets);
         this.leaseService = new LeaseGrpcService(index, leases, reservations, messages, hub, WATCHER_QUEUE_LIMIT,
                 follower::synced, store, expiries, clock);
         this.networkService = new NetworkGrpcService(index, store, follower::synced);

@@ -7,7 +7,6 @@ import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
 import io.weft.config.IpPrefix;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,15 +26,15 @@ public final class ReservationOperations {
     private final LeaseIndex index;
     private final ExpiryTracker expiries;
     private final InstantSource clock;
-    private final Duration ttl;
+    private final LeaseBuckets buckets;
 
     ReservationOperations(LeaseStore store, LeaseIndex index, ExpiryTracker expiries, InstantSource clock,
-                          Duration ttl) {
+                          LeaseBuckets buckets) {
         this.store = store;
         this.index = index;
         this.expiries = expiries;
         this.clock = clock;
-        this.ttl = ttl;
+        this.buckets = buckets;
     }
 
     /**
@@ -85,8 +84,6 @@ public final class ReservationOperations {
                     throw Status.ABORTED.withDescription(subnet.primary() + " changed while it was being reserved; retry")
                             .asRuntimeException();
                 }
-                // The key no longer uses its etcd lease; revoking it cannot touch the key now.
-                store.revoke(lease.etcdLeaseId()).exceptionally(error -> null);
                 return stored(lease.subnet(), value, revision.getAsLong());
             }).exceptionallyCompose(ReservationOperations::asStatus);
         }
@@ -134,15 +131,15 @@ public final class ReservationOperations {
                 return false;
             }).exceptionallyCompose(ReservationOperations::asStatus);
         }
-        return store.grant(ttl).thenCompose(leaseId -> store.compareAndPut(lease.subnet(), lease.value(), leaseId,
-                lease.modRevision()).thenApply(revision -> {
+        return buckets.take().thenCompose(bucket -> store.compareAndPut(lease.subnet(), lease.value(),
+                bucket.etcdLeaseId(), lease.modRevision()).thenApply(revision -> {
                     if (revision.isEmpty()) {
-                        store.revoke(leaseId).exceptionally(error -> null);
                         throw Status.ABORTED.withDescription(subnet + " changed while it was being unreserved; retry")
                                 .asRuntimeException();
                     }
-                    index.applyPut(new StoredLease(lease.subnet(), lease.value(), leaseId, revision.getAsLong()), false);
-                    expiries.record(leaseId, ttl.toSeconds(), clock.instant());
+                    index.applyPut(new StoredLease(lease.subnet(), lease.value(), bucket.etcdLeaseId(),
+                            revision.getAsLong()), false);
+                    expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
                     LOG.debug("reservation removed, now an ordinary lease: subnet={} node={}", lease.subnet(),
                             lease.nodeName());
                     return true;

@@ -34,11 +34,8 @@ public final class StoreFollower implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean synced;
 
-    private final ExpiryTracker expiries;
-
-    StoreFollower(LeaseStore store, LeaseIndex index, WatchHub hub, LeaseEventLog events, ExpiryTracker expiries,
-                  InstantSource clock, ScheduledExecutorService scheduler) {
-        this.expiries = expiries;
+    StoreFollower(LeaseStore store, LeaseIndex index, WatchHub hub, LeaseEventLog events, InstantSource clock,
+                  ScheduledExecutorService scheduler) {
         this.store = store;
         this.index = index;
         this.hub = hub;
@@ -116,9 +113,6 @@ public final class StoreFollower implements AutoCloseable {
             case StoreEvent.LeaseDeleted deleted -> {
                 index.applyDelete(deleted.subnet(), deleted.revision(), true, clock.instant());
                 String reason = events.removed(deleted.subnet(), deleted.previous(), deleted.revision());
-                if (deleted.previous() != null && deleted.previous().etcdLeaseId() != 0) {
-                    expiries.forget(deleted.previous().etcdLeaseId());
-                }
                 hub.removed(deleted.subnet(), deleted.previous(), reason, deleted.revision());
             }
             case StoreEvent.ConfigPut put -> {

@@ -38,8 +38,9 @@ class ReservationOperationsTest {
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2025-01-01T00:00:00Z"));
 
     private final LeaseIndex index = new LeaseIndex(Duration.ofMinutes(5));
-    private final ReservationOperations reservations =
-            new ReservationOperations(new DownStore(), index, new ExpiryTracker(), CLOCK, Duration.ofHours(24));
+    private final DownStore store = new DownStore();
+    private final ReservationOperations reservations = new ReservationOperations(store, index, new ExpiryTracker(),
+            CLOCK, new LeaseBuckets(store, CLOCK, Duration.ofHours(24)));
 
     ReservationOperationsTest() {
         index.reset(new Snapshot(1, Optional.of(new StoredConfig(DUAL, 1)), List.of(), List.of()));

@@ -1,0 +1,64 @@
+package io.weft.allocator.service;
+
+import io.weft.allocator.store.LeaseStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Shared etcd leases, one per short window of expiry times (as kube-apiserver does for
+ * events). A key written now goes on the current bucket's etcd lease, granted with TTL + window,
+ * so it lives at least TTL and at most TTL + window. This keeps the number of etcd leases small
+ * (etcd documents trouble past tens of thousands of leases and revokes at most ~1,000 per
+ * second) and takes the grant off the acquisition path: one grant per window, or per
+ * {@link #MAX_KEYS_PER_LEASE} keys, whichever comes first (a put on a lease holding k keys costs
+ * O(k) in etcd 3.4).
+ *
+ * <p>A bucket's etcd lease is shared, so it is never revoked or kept alive for one key: a key
+ * is renewed by moving it to the current bucket, and released by deleting it. Thread-safe.
+ */
+final class LeaseBuckets {
+
+    static final int MAX_KEYS_PER_LEASE = 500;
+    static final Duration MAX_WINDOW = Duration.ofMinutes(1);
+
+    /** One shared etcd lease and the time it (and so every key on it) expires. */
+    record Bucket(long etcdLeaseId, Instant expiresAt) {
+    }
+
+    private final LeaseStore store;
+    private final InstantSource clock;
+    private final Duration ttl;
+    private final Duration window;
+    private CompletableFuture<Bucket> current;
+    private Instant currentSince = Instant.MIN;
+    private int currentUses;
+
+    LeaseBuckets(LeaseStore store, InstantSource clock, Duration ttl) {
+        this.store = store;
+        this.clock = clock;
+        this.ttl = ttl;
+        Duration tenth = ttl.dividedBy(10);
+        this.window = tenth.compareTo(MAX_WINDOW) < 0 ? tenth : MAX_WINDOW;
+    }
+
+    /** The bucket a key written now goes on; concurrent callers share one grant. */
+    synchronized CompletableFuture<Bucket> take() {
+        Instant now = clock.instant();
+        boolean usable = current != null && !current.isCompletedExceptionally()
+                && now.isBefore(currentSince.plus(window)) && currentUses < MAX_KEYS_PER_LEASE;
+        if (!usable) {
+            Duration lifetime = ttl.plus(window);
+            current = store.grant(lifetime).thenApply(id -> new Bucket(id, now.plus(lifetime)));
+            currentSince = now;
+            currentUses = 0;
+        }
+        currentUses++;
+        return current;
+    }
+
+    Duration window() {
+        return window;
+    }
+}
