@@ -1,5 +1,7 @@
 package io.weft.config;
 
+import java.util.HexFormat;
+
 /**
  * The textual forms of IP addresses: strict parsing of IPv4 dotted quads and every RFC 4291
  * IPv6 form, and RFC 5952 canonical IPv6 printing. Pure string work: never resolves host names,
@@ -193,16 +195,8 @@ final class IpAddressText {
     return c >= '0' && c <= '9';
   }
 
+  /** 0..15 for an ASCII hex digit (HexFormat accepts no other digits), else -1. */
   private static int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
+    return HexFormat.isHexDigit(c) ? HexFormat.fromHexDigit(c) : -1;
   }
 }

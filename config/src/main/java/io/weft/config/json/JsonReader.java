@@ -2,6 +2,7 @@ package io.weft.config.json;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -277,17 +278,8 @@ final class JsonReader {
     return c >= '0' && c <= '9';
   }
 
-  /** ASCII-only on purpose: Character.digit would also accept full-width and other digits. */
+  /** 0..15 for an ASCII hex digit (HexFormat accepts no other digits), else -1. */
   private static int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
+    return HexFormat.isHexDigit(c) ? HexFormat.fromHexDigit(c) : -1;
   }
 }
