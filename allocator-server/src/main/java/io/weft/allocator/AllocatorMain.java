@@ -24,7 +24,7 @@ public final class AllocatorMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AllocatorMain.class);
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPort.class,
-            description = "gRPC address (default: 127.0.0.1:${DEFAULT-VALUE})", defaultValue = "127.0.0.1:7070")
+            description = "gRPC address (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:7070")
     InetSocketAddress listen;
 
     @Option(names = "--http-listen", paramLabel = "HOST:PORT", converter = HostPort.class,
