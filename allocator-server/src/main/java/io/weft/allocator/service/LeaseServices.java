@@ -22,7 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class LeaseServices implements AutoCloseable {
 
     /** Recent watch events kept for clients that resume. */
-    static final int WATCH_HISTORY = 50_000;
+    static final int WATCH_HISTORY = 10_000;
     /** Messages one slow watcher may fall behind before it is reset. */
     static final int WATCHER_QUEUE_LIMIT = 100_000;
 

@@ -1,0 +1,82 @@
+package io.weft.bench.lab;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One scrape of etcd's Prometheus text: every series ({@code name{labels}}) and its value.
+ * Counters are compared between two scrapes with {@link #minus}.
+ */
+public final class EtcdMetrics {
+
+    private final Map<String, Double> series;
+
+    private EtcdMetrics(Map<String, Double> series) {
+        this.series = series;
+    }
+
+    static EtcdMetrics parse(String text) {
+        Map<String, Double> series = new HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            if (space <= 0) {
+                continue;
+            }
+            try {
+                series.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            } catch (NumberFormatException ignored) {
+                // not a sample line
+            }
+        }
+        return new EtcdMetrics(series);
+    }
+
+    /** This scrape minus an earlier one, series by series. */
+    public EtcdMetrics minus(EtcdMetrics before) {
+        Map<String, Double> delta = new HashMap<>();
+        series.forEach((name, value) -> delta.put(name, value - before.series.getOrDefault(name, 0.0)));
+        return new EtcdMetrics(delta);
+    }
+
+    /** The sum over every series of metric {@code name} whose labels contain all of {@code labels}. */
+    public double sum(String name, String... labels) {
+        double total = 0;
+        for (Map.Entry<String, Double> entry : series.entrySet()) {
+            if (matches(entry.getKey(), name, labels)) {
+                total += entry.getValue();
+            }
+        }
+        return total;
+    }
+
+    /** The non-zero series of metric {@code name}, keyed by the value of {@code label}, summed. */
+    public Map<String, Double> byLabel(String name, String label) {
+        Map<String, Double> result = new TreeMap<>();
+        String key = label + "=\"";
+        for (Map.Entry<String, Double> entry : series.entrySet()) {
+            String series = entry.getKey();
+            int at = series.indexOf(key);
+            if (matches(series, name) && at >= 0 && entry.getValue() != 0) {
+                String value = series.substring(at + key.length(), series.indexOf('"', at + key.length()));
+                result.merge(value, entry.getValue(), Double::sum);
+            }
+        }
+        return result;
+    }
+
+    private static boolean matches(String series, String name, String... labels) {
+        if (!series.equals(name) && !series.startsWith(name + "{")) {
+            return false;
+        }
+        for (String label : labels) {
+            if (!series.contains(label)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
