@@ -5,8 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -97,31 +95,6 @@ public final class EtcdLeaseStore implements LeaseStore {
     public CompletableFuture<Long> grant(Duration ttl) {
         return timed("lease_grant", () -> client.getLeaseClient().grant(ttl.toSeconds()))
                 .thenApply(response -> response.getID());
-    }
-
-    @Override
-    public CompletableFuture<Void> revoke(long etcdLeaseId) {
-        return timed("lease_revoke", () -> client.getLeaseClient().revoke(etcdLeaseId))
-                .handle((response, error) -> {
-                    if (error != null && !isLeaseNotFound(error)) {
-                        throw new CompletionException(unavailable("revoke", error));
-                    }
-                    return null;
-                });
-    }
-
-    @Override
-    public CompletableFuture<OptionalLong> keepAlive(long etcdLeaseId) {
-        return timed("lease_keepalive", () -> client.getLeaseClient().keepAliveOnce(etcdLeaseId))
-                .handle((response, error) -> {
-                    if (error == null) {
-                        return response.getTTL() > 0 ? OptionalLong.of(response.getTTL()) : OptionalLong.empty();
-                    }
-                    if (isLeaseNotFound(error)) {
-                        return OptionalLong.empty();
-                    }
-                    throw new CompletionException(unavailable("keepalive", error));
-                });
     }
 
     @Override
@@ -242,20 +215,6 @@ public final class EtcdLeaseStore implements LeaseStore {
             return already;
         }
         return new StoreUnavailableException("etcd " + operation + " failed: " + cause.getMessage(), cause);
-    }
-
-    private static boolean isLeaseNotFound(Throwable error) {
-        Throwable cause = error;
-        while (cause != null) {
-            if (cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
-                return true;
-            }
-            if (cause.getMessage() != null && cause.getMessage().contains("requested lease not found")) {
-                return true;
-            }
-            cause = cause.getCause();
-        }
-        return false;
     }
 
     private static ByteSequence bytes(String text) {

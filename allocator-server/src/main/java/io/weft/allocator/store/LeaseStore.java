@@ -25,15 +25,6 @@ public interface LeaseStore extends AutoCloseable {
     /** Grants an etcd lease with this TTL; answers its id. */
     CompletableFuture<Long> grant(Duration ttl);
 
-    /** Revokes an etcd lease (and so deletes its keys). Revoking a lease that is gone succeeds. */
-    CompletableFuture<Void> revoke(long etcdLeaseId);
-
-    /**
-     * Renews an etcd lease once. Answers the TTL it now has, or empty when the lease no longer
-     * exists (it expired or was revoked).
-     */
-    CompletableFuture<OptionalLong> keepAlive(long etcdLeaseId);
-
     /** The remaining TTL in seconds of an etcd lease, or empty when it no longer exists. */
     CompletableFuture<OptionalLong> timeToLive(long etcdLeaseId);
 

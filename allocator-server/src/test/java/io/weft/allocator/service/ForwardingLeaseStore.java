@@ -38,16 +38,6 @@ class ForwardingLeaseStore implements LeaseStore {
     }
 
     @Override
-    public CompletableFuture<Void> revoke(long etcdLeaseId) {
-        return delegate.revoke(etcdLeaseId);
-    }
-
-    @Override
-    public CompletableFuture<OptionalLong> keepAlive(long etcdLeaseId) {
-        return delegate.keepAlive(etcdLeaseId);
-    }
-
-    @Override
     public CompletableFuture<OptionalLong> timeToLive(long etcdLeaseId) {
         return delegate.timeToLive(etcdLeaseId);
     }

@@ -127,16 +127,6 @@ class ReservationOperationsTest {
         }
 
         @Override
-        public CompletableFuture<Void> revoke(long etcdLeaseId) {
-            return down();
-        }
-
-        @Override
-        public CompletableFuture<OptionalLong> keepAlive(long etcdLeaseId) {
-            return down();
-        }
-
-        @Override
         public CompletableFuture<OptionalLong> timeToLive(long etcdLeaseId) {
             return down();
         }
