@@ -70,6 +70,16 @@ public final class LeaseIndex {
     }
 
     /**
+     * The index's own instance of this version of a lease when it holds an equal one, else the
+     * argument: the watch decodes a fresh copy of every lease this server wrote, and the watch
+     * hub keeping that copy beside the index's would double the memory per lease.
+     */
+    public synchronized StoredLease shared(StoredLease lease) {
+        StoredLease current = leases.get(lease.subnet());
+        return lease.equals(current) ? current : lease;
+    }
+
+    /**
      * Applies a put seen by the watch, or made by this server (fromWatch false). Answers the
      * lease when it changed the index, empty when the index already had it or something newer.
      */

@@ -4,6 +4,7 @@ import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.Snapshot;
 import io.weft.allocator.store.StoreEvent;
+import io.weft.allocator.store.StoredLease;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
@@ -107,8 +108,9 @@ public final class StoreFollower implements AutoCloseable {
         switch (event) {
             case StoreEvent.LeasePut put -> {
                 index.applyPut(put.lease(), true);
-                events.put(put.lease(), put.created());
-                hub.added(put.lease(), put.created());
+                StoredLease lease = index.shared(put.lease());
+                events.put(lease, put.created());
+                hub.added(lease, put.created());
             }
             case StoreEvent.LeaseDeleted deleted -> {
                 index.applyDelete(deleted.subnet(), deleted.revision(), true, clock.instant());

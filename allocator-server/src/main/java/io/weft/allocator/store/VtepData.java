@@ -11,7 +11,7 @@ import java.util.Map;
 public record VtepData(long vni, String vtepMac, Map<String, Object> extra) {
 
     public VtepData {
-        extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        extra = extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
     public VtepData(long vni, String vtepMac) {

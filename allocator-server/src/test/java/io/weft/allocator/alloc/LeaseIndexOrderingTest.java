@@ -51,6 +51,19 @@ class LeaseIndexOrderingTest {
     }
 
     @Test
+    void theWatchCopyOfADirectPutResolvesToTheIndexInstanceSoViewsShareIt() {
+        LeaseIndex index = indexWith(SMALL);
+        StoredLease direct = lease(key("10.0.1.0/26"), "node-a", "192.168.0.1", 70, 5);
+        StoredLease watchCopy = lease(key("10.0.1.0/26"), "node-a", "192.168.0.1", 70, 5);
+        StoredLease newer = lease(key("10.0.1.0/26"), "node-a", "192.168.0.1", 71, 6);
+        index.applyPut(direct, false);
+
+        assertThat(index.applyPut(watchCopy, true)).isEmpty();
+        assertThat(index.shared(watchCopy)).isSameAs(direct);
+        assertThat(index.shared(newer)).as("another version is not shared").isSameAs(newer);
+    }
+
+    @Test
     void aStaleWatchPutNeverResurrectsALeaseDeletedDirectly() {
         LeaseIndex index = indexWith(SMALL);
         StoredLease created = lease(key("10.0.1.0/26"), "node-a", "192.168.0.1", 70, 5);

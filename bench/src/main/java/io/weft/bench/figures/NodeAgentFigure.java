@@ -85,7 +85,8 @@ public final class NodeAgentFigure implements Figure {
                 result.get("fdb"), rssKib, Long.parseLong(result.get("hwm_kib"))));
         report.note(String.format(Locale.ROOT, "Where the resident memory goes, as the agent's JVM reports it (JMX):"
                         + " heap committed %,d KiB (live after GC %,d KiB), non-heap committed %,d KiB, %s threads;"
-                        + " bin/weft-node passes no heap flags, so the JVM sizes its heap from the machine's memory.",
+                        + " bin/weft-node runs the JVM with SerialGC, a 64 MiB heap cap, C1 only and a 32 MiB code"
+                        + " cache (WEFT_NODE_JAVA_OPTS overrides them).",
                 Long.parseLong(result.get("heap_committed_kib")), Long.parseLong(result.get("heap_live_kib")),
                 Long.parseLong(result.get("nonheap_committed_kib")), result.get("threads")));
         report.note(String.format(Locale.ROOT, "The same agent started a third time with JAVA_TOOL_OPTIONS=\"%s\":"
