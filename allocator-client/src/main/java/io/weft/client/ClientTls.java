@@ -1,0 +1,76 @@
+package io.weft.client;
+
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * TLS to the allocator: the CA that signed the server's certificate, and for servers that
+ * require client certificates (mutual TLS) this client's certificate and key. The server takes
+ * the certificate's CN as who is calling: a node's certificate must name the node.
+ *
+ * @param ca          CA certificates the server is verified against (PEM); null for the JVM's trust store
+ * @param certificate this client's certificate chain (PEM), or null for none
+ * @param key         its private key, unencrypted PKCS#8 PEM; given together with certificate
+ */
+public record ClientTls(Path ca, Path certificate, Path key) {
+
+    public ClientTls {
+        if ((certificate == null) != (key == null)) {
+            throw new IllegalArgumentException("a TLS client certificate and its key go together: give both or neither");
+        }
+    }
+
+    /**
+     * Reads the files into a Netty context.
+     *
+     * @throws IllegalArgumentException naming the file when one is missing, unreadable or not PEM
+     */
+    public SslContext sslContext() {
+        SslContextBuilder builder = GrpcSslContexts.forClient();
+        if (ca != null) {
+            readable("TLS CA", ca);
+            try {
+                builder.trustManager(ca.toFile());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("TLS CA " + ca + " could not be loaded (PEM expected): "
+                        + reason(e), e);
+            }
+        }
+        if (certificate != null) {
+            readable("TLS certificate", certificate);
+            readable("TLS key", key);
+            try {
+                builder.keyManager(certificate.toFile(), key.toFile());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("TLS certificate " + certificate + " and key " + key
+                        + " could not be loaded (PEM certificate and unencrypted PKCS#8 key expected): " + reason(e), e);
+            }
+        }
+        try {
+            return builder.build();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("TLS settings could not be used: " + reason(e), e);
+        }
+    }
+
+    private static void readable(String role, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(role + " " + file + ": no such file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(role + " " + file + ": not readable by this user");
+        }
+    }
+
+    private static String reason(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return cause == error ? message : error.getMessage() + " (" + message + ")";
+    }
+}
