@@ -106,15 +106,15 @@ public final class NodeMain implements Callable<Integer> {
 
     /** The parsed command line as the agent's settings; the TLS files are read here, to fail early. */
     NodeSettings settings() throws java.net.UnknownHostException {
-        return new NodeSettings(ServerAddress.parseList(servers),
-                nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName(),
+        String node = nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName();
+        return new NodeSettings(ServerAddress.parseList(servers), node,
                 new ExternalInterface.Choice(iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
                 publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
                 subnetFile, duration("--renew-margin", renewMargin), duration("--reconcile-interval", reconcileInterval),
-                httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit, tls());
+                httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit, tls(node));
     }
 
-    private ClientTls tls() {
+    private ClientTls tls(String node) {
         if (tlsCa == null && tlsCert == null && tlsKey == null) {
             return null;
         }
@@ -123,6 +123,12 @@ public final class NodeMain implements Callable<Integer> {
         }
         ClientTls tls = new ClientTls(tlsCa, tlsCert, tlsKey);
         tls.sslContext();
+        // The server takes the certificate's name as who calls: any other name is refused every lease call.
+        tls.identity().filter(identity -> !identity.equals(node)).ifPresent(identity -> {
+            throw new IllegalArgumentException("--tls-cert " + tlsCert + " names \"" + identity
+                    + "\" but the node name is \"" + node + "\": servers only let a node act on the lease of the "
+                    + "node its certificate names; set --node-name or issue a certificate with CN=" + node);
+        });
         return tls;
     }
 

@@ -31,6 +31,21 @@ class NodeMainTest {
     }
 
     @Test
+    void aCertificateNamingAnotherNodeIsRefused() {
+        TestCertificates ca = TestCertificates.authority(temp, "weft");
+        TestCertificates.Issued other = ca.client("node-b");
+        StringWriter err = new StringWriter();
+        int code = NodeMain.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+                .execute("--node-name", "node-a", "--tls-ca", ca.caFile().toString(),
+                        "--tls-cert", other.certificate().toString(), "--tls-key", other.key().toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("weft-node: --tls-cert " + other.certificate()
+                + " names \"node-b\" but the node name is \"node-a\": servers only let a node act on the lease of the "
+                + "node its certificate names; set --node-name or issue a certificate with CN=node-a");
+    }
+
+    @Test
     void withoutTlsOptionsTheConnectionIsPlaintext() throws Exception {
         NodeMain main = new NodeMain();
         new CommandLine(main).parseArgs("--node-name", "node-a");
