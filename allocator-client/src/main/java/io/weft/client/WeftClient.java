@@ -347,6 +347,17 @@ public final class WeftClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * TLS to the {@link #addresses} (a shortcut for {@link ChannelFactory#tls}); reads the
+         * files now.
+         *
+         * @throws IllegalArgumentException naming the file when one is missing or not PEM
+         */
+        public Builder tls(ClientTls tls) {
+            this.channelFactory = ChannelFactory.tls(tls);
+            return this;
+        }
+
         /** The deadline of each unary call attempt. */
         public Builder deadline(Duration deadline) {
             if (deadline.isNegative() || deadline.isZero()) {

@@ -2,12 +2,16 @@ package io.weft.allocator;
 
 import io.weft.etcd.EtcdOptions;
 import io.weft.etcd.EtcdProcess;
+import io.weft.allocator.security.AccessPolicy;
+import io.weft.allocator.security.EtcdClientSecurity;
+import io.weft.allocator.security.ServerTls;
 import io.weft.allocator.store.KeyLayout;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -53,6 +57,41 @@ public final class AllocatorMain implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     Duration reuseQuarantine;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "serve gRPC over TLS with this certificate chain (PEM); needs --tls-key")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "the private key of --tls-cert (PKCS#8 PEM)")
+    Path tlsKey;
+
+    @Option(names = "--client-ca", paramLabel = "FILE",
+            description = "require client certificates signed by this CA (PEM) and check what each identity "
+                    + "(certificate CN) may do; needs --tls-cert and at least one --admin")
+    Path clientCa;
+
+    @Option(names = "--admin", paramLabel = "NAME", split = ",",
+            description = "an identity (certificate CN) that may also set the config, reserve and release any "
+                    + "lease; repeatable")
+    List<String> admins = List.of();
+
+    @Option(names = "--etcd-cacert", paramLabel = "FILE", description = "verify etcd's certificate with this CA (PEM)")
+    Path etcdCa;
+
+    @Option(names = "--etcd-cert", paramLabel = "FILE",
+            description = "client certificate (PEM) for etcd's --client-cert-auth; needs --etcd-key")
+    Path etcdCert;
+
+    @Option(names = "--etcd-key", paramLabel = "FILE", description = "the private key of --etcd-cert (PKCS#8 PEM)")
+    Path etcdKey;
+
+    @Option(names = "--etcd-user", paramLabel = "NAME",
+            description = "etcd user name; the password comes from --etcd-password-file or env WEFT_ETCD_PASSWORD")
+    String etcdUser;
+
+    @Option(names = "--etcd-password-file", paramLabel = "FILE",
+            description = "file holding the etcd password (one line); keeps it out of ps and shell history")
+    Path etcdPasswordFile;
+
     public static void main(String[] args) {
         CommandLine command = new CommandLine(new AllocatorMain());
         command.setExecutionExceptionHandler((error, cmd, parsed) -> {
@@ -66,6 +105,9 @@ public final class AllocatorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerDefaults.checkTtl(leaseTtl);
+        ServerTls tls = serverTls();
+        EtcdClientSecurity etcdSecurity = new SecurityFlags(System.getenv()).etcd(etcdCa, etcdCert, etcdKey, etcdUser,
+                etcdPasswordFile);
         EtcdProcess localEtcd = null;
         List<String> endpoints = etcdEndpoints;
         if (endpoints.isEmpty()) {
@@ -80,7 +122,8 @@ public final class AllocatorMain implements Callable<Integer> {
         AllocatorServer server;
         try {
             server = AllocatorServer.builder().etcdEndpoints(endpoints).etcdPrefix(etcdPrefix).listen(listen)
-                    .httpListen(httpListen).leaseTtl(leaseTtl).reuseQuarantine(reuseQuarantine).start();
+                    .httpListen(httpListen).leaseTtl(leaseTtl).reuseQuarantine(reuseQuarantine).tls(tls)
+                    .accessPolicy(new AccessPolicy(Set.copyOf(admins))).etcdSecurity(etcdSecurity).start();
         } catch (Exception e) {
             if (localEtcd != null) {
                 localEtcd.stop();
@@ -98,6 +141,25 @@ public final class AllocatorMain implements Callable<Integer> {
         }));
         stopped.await();
         return 0;
+    }
+
+    private ServerTls serverTls() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
+        }
+        if (clientCa != null && tlsCert == null) {
+            throw new IllegalArgumentException("--client-ca needs --tls-cert and --tls-key: client certificates "
+                    + "are only checked over TLS");
+        }
+        if (clientCa != null && admins.isEmpty()) {
+            throw new IllegalArgumentException("--client-ca needs at least one --admin NAME: the certificate CN "
+                    + "allowed to set the config and reservations");
+        }
+        if (clientCa == null && !admins.isEmpty()) {
+            throw new IllegalArgumentException("--admin needs --client-ca: without client certificates there are "
+                    + "no identities to tell apart");
+        }
+        return tlsCert == null ? null : new ServerTls(tlsCert, tlsKey, clientCa);
     }
 
     private static Path defaultDataDir() {

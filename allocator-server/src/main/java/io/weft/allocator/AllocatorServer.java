@@ -4,6 +4,7 @@ import io.etcd.jetcd.Client;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
@@ -13,7 +14,12 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import io.weft.allocator.http.HttpEndpoints;
+import io.weft.allocator.security.AccessPolicy;
+import io.weft.allocator.security.AuthorizationInterceptor;
+import io.weft.allocator.security.EtcdClientSecurity;
+import io.weft.allocator.security.ServerTls;
 import io.weft.allocator.service.LeaseServices;
 import io.weft.allocator.store.EtcdLeaseStore;
 import io.weft.allocator.store.EtcdRequestObserver;
@@ -24,6 +30,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +114,9 @@ public final class AllocatorServer implements AutoCloseable {
         private InstantSource clock = InstantSource.system();
         private ServerBuilder<?> grpcServerBuilder;
         private Duration startTimeout = Duration.ofSeconds(30);
+        private ServerTls tls;
+        private AccessPolicy accessPolicy = new AccessPolicy(Set.of());
+        private EtcdClientSecurity etcdSecurity = EtcdClientSecurity.NONE;
 
         public Builder etcdEndpoints(List<String> endpoints) {
             this.etcdEndpoints = List.copyOf(endpoints);
@@ -150,6 +160,27 @@ public final class AllocatorServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * TLS on the gRPC port; with a client CA, mutual TLS and the {@link #accessPolicy}.
+         * Plaintext when not set (the default, for loopback).
+         */
+        public Builder tls(ServerTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Who may do what once clients present certificates; by default nobody is an admin. */
+        public Builder accessPolicy(AccessPolicy policy) {
+            this.accessPolicy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /** TLS and credentials for the connection to etcd; none by default. */
+        public Builder etcdSecurity(EtcdClientSecurity security) {
+            this.etcdSecurity = Objects.requireNonNull(security);
+            return this;
+        }
+
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
@@ -169,7 +200,9 @@ public final class AllocatorServer implements AutoCloseable {
         public AllocatorServer start() throws Exception {
             build();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            Client client = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).build();
+            SslContext grpcTls = tls == null ? null : tls.sslContext();
+            Client client = etcdSecurity.applyTo(Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)),
+                    etcdEndpoints).build();
             LeaseStore store = new EtcdLeaseStore(client, new KeyLayout(etcdPrefix), etcdLatency(registry));
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("weft-follower").daemon().factory());
@@ -178,9 +211,15 @@ public final class AllocatorServer implements AutoCloseable {
             Server grpc = null;
             HttpEndpoints http = null;
             try {
-                ServerBuilder<?> builder = grpcServerBuilder != null ? grpcServerBuilder : NettyServerBuilder.forAddress(listen);
+                ServerBuilder<?> builder = grpcServerBuilder != null ? grpcServerBuilder
+                        : grpcTls != null ? NettyServerBuilder.forAddress(listen).sslContext(grpcTls)
+                        : NettyServerBuilder.forAddress(listen);
+                boolean authorize = tls != null && tls.requiresClientCertificates();
+                ServerInterceptor access = new AuthorizationInterceptor(accessPolicy, services::holderOf, registry);
                 for (BindableService service : services.grpcServices()) {
-                    builder.addService(ServerInterceptors.intercept(service, services.callMetrics()));
+                    // The last interceptor runs first: call metrics also count the refusals.
+                    builder.addService(authorize ? ServerInterceptors.intercept(service, access, services.callMetrics())
+                            : ServerInterceptors.intercept(service, services.callMetrics()));
                 }
                 builder.addService(ProtoReflectionServiceV1.newInstance());
                 builder.addService(ProtoReflectionService.newInstance());
@@ -200,9 +239,18 @@ public final class AllocatorServer implements AutoCloseable {
                     LOG.warn("etcd state not loaded within {} s; serving anyway and retrying (readyz stays 503)",
                             startTimeout.toSeconds());
                 }
-                LOG.info("allocator-server serving gRPC on {}{} over etcd {} prefix {}",
+                LOG.info("allocator-server serving gRPC on {}{} over etcd {} ({}) prefix {}",
                         grpc.getListenSockets().isEmpty() ? "in-process" : grpc.getListenSockets().getFirst(),
-                        http == null ? "" : ", HTTP on port " + http.port(), etcdEndpoints, etcdPrefix);
+                        http == null ? "" : ", HTTP on port " + http.port(), etcdEndpoints,
+                        etcdSecurity.describe(etcdEndpoints), etcdPrefix);
+                if (authorize) {
+                    LOG.info("gRPC uses mutual TLS: clients are identified by their certificate; admin identities: {}",
+                            accessPolicy.admins().isEmpty() ? "none" : String.join(", ", accessPolicy.admins()));
+                } else {
+                    LOG.warn("gRPC is open: {}, so every client may call every method (give a client CA to check "
+                            + "who calls)", tls == null ? "plaintext without client certificates"
+                            : "TLS without client certificates");
+                }
                 return new AllocatorServer(grpc, http, services, store, scheduler, health);
             } catch (Exception e) {
                 if (grpc != null) {

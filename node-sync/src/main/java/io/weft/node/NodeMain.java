@@ -1,5 +1,6 @@
 package io.weft.node;
 
+import io.weft.client.ClientTls;
 import io.weft.client.ServerAddress;
 import io.weft.config.GoDuration;
 import io.weft.config.IpAddress;
@@ -64,24 +65,35 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--release-on-exit", description = "release the lease on SIGTERM (default: keep it)")
     boolean releaseOnExit;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "connect over TLS, verifying the servers with this CA (PEM)")
+    Path tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "this node's client certificate (PEM); its CN must be the node name")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "the private key of --tls-cert (PKCS#8 PEM)")
+    Path tlsKey;
+
     public static void main(String[] args) {
-        CommandLine command = new CommandLine(new NodeMain());
+        System.exit(commandLine(new NodeMain()).execute(args));
+    }
+
+    /** The command line with weft-node's one-line error handler. */
+    static CommandLine commandLine(NodeMain main) {
+        CommandLine command = new CommandLine(main);
         command.setExecutionExceptionHandler((error, cmd, parsed) -> {
             cmd.getErr().println("weft-node: " + error.getMessage());
             LOG.debug("weft-node failed", error);
             return error instanceof CommandLine.ParameterException || error instanceof IllegalArgumentException ? 2 : 1;
         });
-        System.exit(command.execute(args));
+        return command;
     }
 
     @Override
     public Integer call() throws Exception {
-        NodeSettings settings = new NodeSettings(ServerAddress.parseList(servers),
-                nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName(),
-                new ExternalInterface.Choice(iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
-                publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
-                subnetFile, duration("--renew-margin", renewMargin), duration("--reconcile-interval", reconcileInterval),
-                httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit);
+        NodeSettings settings = settings();
         CountDownLatch stopped = new CountDownLatch(1);
         NodeAgent agent = NodeAgent.start(settings);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -90,6 +102,34 @@ public final class NodeMain implements Callable<Integer> {
         }));
         stopped.await();
         return 0;
+    }
+
+    /** The parsed command line as the agent's settings; the TLS files are read here, to fail early. */
+    NodeSettings settings() throws java.net.UnknownHostException {
+        String node = nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName();
+        return new NodeSettings(ServerAddress.parseList(servers), node,
+                new ExternalInterface.Choice(iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
+                publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
+                subnetFile, duration("--renew-margin", renewMargin), duration("--reconcile-interval", reconcileInterval),
+                httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit, tls(node));
+    }
+
+    private ClientTls tls(String node) {
+        if (tlsCa == null && tlsCert == null && tlsKey == null) {
+            return null;
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
+        }
+        ClientTls tls = new ClientTls(tlsCa, tlsCert, tlsKey);
+        tls.sslContext();
+        // The server takes the certificate's name as who calls: any other name is refused every lease call.
+        tls.identity().filter(identity -> !identity.equals(node)).ifPresent(identity -> {
+            throw new IllegalArgumentException("--tls-cert " + tlsCert + " names \"" + identity
+                    + "\" but the node name is \"" + node + "\": servers only let a node act on the lease of the "
+                    + "node its certificate names; set --node-name or issue a certificate with CN=" + node);
+        });
+        return tls;
     }
 
     private static IpAddress address(String flag, String text) {

@@ -1,16 +1,20 @@
 package io.weft.client.cli;
 
 import io.weft.client.Backoff;
+import io.weft.client.ClientTls;
 import io.weft.client.RetryPolicy;
 import io.weft.client.ServerAddress;
 import io.weft.client.WeftClient;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** The root {@code weftctl} command: the global options and the list of commands. */
 @Command(
@@ -40,6 +44,25 @@ public final class WeftctlCommand {
             description = "Deadline of each call to a server, in seconds (default ${DEFAULT-VALUE}).")
     private long timeoutSeconds;
 
+    @Option(names = "--tls-ca", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            defaultValue = "${env:WEFT_TLS_CA}",
+            description = "Connect over TLS, verifying the server with this CA (PEM; env WEFT_TLS_CA).")
+    private Path tlsCa;
+
+    @Option(names = "--tls-cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            defaultValue = "${env:WEFT_TLS_CERT}",
+            description = "Client certificate (PEM) for servers that require one; its CN is who you are "
+                    + "(env WEFT_TLS_CERT).")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            defaultValue = "${env:WEFT_TLS_KEY}",
+            description = "The private key of --tls-cert (PKCS#8 PEM; env WEFT_TLS_KEY).")
+    private Path tlsKey;
+
+    @Spec
+    private CommandSpec spec;
+
     private final InputStream stdin;
 
     public WeftctlCommand(InputStream stdin) {
@@ -58,7 +81,16 @@ public final class WeftctlCommand {
     WeftClient connect() {
         int attempts = Math.max(3, 2 * servers.size());
         Backoff backoff = new Backoff(Duration.ofMillis(100), 2.0, Duration.ofMillis(500), 0.2);
-        return WeftClient.builder()
+        WeftClient.Builder builder = WeftClient.builder();
+        if (tlsCa != null || tlsCert != null || tlsKey != null) {
+            try {
+                builder.tls(new ClientTls(tlsCa, tlsCert, tlsKey));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage().replace(
+                        "a TLS client certificate and its key go together", "--tls-cert and --tls-key go together"));
+            }
+        }
+        return builder
                 .addresses(servers)
                 .deadline(Duration.ofSeconds(Math.max(1, timeoutSeconds)))
                 .retryPolicy(new RetryPolicy(attempts, backoff))

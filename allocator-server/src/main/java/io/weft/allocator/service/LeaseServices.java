@@ -8,10 +8,12 @@ import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.alloc.SubnetAllocator;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.StoredLease;
+import io.weft.config.IpPrefix;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -66,6 +68,18 @@ public final class LeaseServices implements AutoCloseable {
 
     public ServerInterceptor callMetrics() {
         return callMetrics;
+    }
+
+    /**
+     * The node name holding the lease on a subnet given as CIDR text ("" for a flanneld lease);
+     * empty when no lease holds it or the text is no subnet (the service then says why).
+     */
+    public Optional<String> holderOf(String subnet) {
+        try {
+            return index.bySubnet(IpPrefix.parse(subnet)).map(StoredLease::nodeName);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private void registerGauges(MeterRegistry registry) {

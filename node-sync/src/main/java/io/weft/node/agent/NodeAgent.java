@@ -61,7 +61,11 @@ public final class NodeAgent implements AutoCloseable {
     /** Starts the agent; it runs until {@link #close()}. */
     public static NodeAgent start(NodeSettings settings) throws Exception {
         ExternalInterface external = ExternalInterface.find(settings.iface());
-        WeftClient client = WeftClient.connect(settings.servers());
+        WeftClient.Builder clientSettings = WeftClient.builder().addresses(settings.servers());
+        if (settings.tls() != null) {
+            clientSettings.tls(settings.tls());
+        }
+        WeftClient client = clientSettings.build();
         NetworkConfig config = ConfigFetcher.fetch(client);
         IpAddress publicIp = config.enableIPv4() ? external.publicAddress(IpFamily.IPV4, settings.iface().publicIp())
                 .orElseThrow(() -> new IllegalArgumentException(external.name() + " has no IPv4 address; use --public-ip"))

@@ -1,5 +1,6 @@
 package io.weft.node.agent;
 
+import io.weft.client.ClientTls;
 import io.weft.client.ServerAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -18,8 +19,11 @@ import java.util.List;
  * @param reconcileInterval how often the kernel state is checked against the leases
  * @param httpListen        /healthz, /readyz, /metrics; null for none
  * @param releaseOnExit     give the lease back on SIGTERM (default: keep it, like flanneld)
+ * @param tls               TLS to the servers (with this node's certificate, whose CN must be
+ *                          {@code nodeName}); null for plaintext
  */
 public record NodeSettings(List<ServerAddress> servers, String nodeName, ExternalInterface.Choice iface,
                            io.weft.config.IpAddress publicIpv6, Path subnetFile, Duration renewMargin,
-                           Duration reconcileInterval, InetSocketAddress httpListen, boolean releaseOnExit) {
+                           Duration reconcileInterval, InetSocketAddress httpListen, boolean releaseOnExit,
+                           ClientTls tls) {
 }

@@ -1,0 +1,59 @@
+package io.weft.allocator;
+
+import io.weft.allocator.security.EtcdClientSecurity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Turns the etcd security flags into {@link EtcdClientSecurity}. The password is read from a
+ * file or the environment, never from a flag: flag values show in {@code ps} to every user.
+ */
+final class SecurityFlags {
+
+    static final String PASSWORD_ENV = "WEFT_ETCD_PASSWORD";
+
+    private final Map<String, String> environment;
+
+    SecurityFlags(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    EtcdClientSecurity etcd(Path ca, Path cert, Path key, String user, Path passwordFile) {
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--etcd-cert and --etcd-key go together: give both or neither");
+        }
+        String password = null;
+        if (passwordFile != null) {
+            password = readPassword(passwordFile);
+        } else if (environment.containsKey(PASSWORD_ENV)) {
+            password = environment.get(PASSWORD_ENV);
+        }
+        if (user == null && password != null) {
+            throw new IllegalArgumentException("an etcd password was given (--etcd-password-file or " + PASSWORD_ENV
+                    + ") but no --etcd-user");
+        }
+        if (user != null && (password == null || password.isEmpty())) {
+            throw new IllegalArgumentException("--etcd-user needs a password: --etcd-password-file FILE or env "
+                    + PASSWORD_ENV);
+        }
+        return new EtcdClientSecurity(ca, cert, key, user, password);
+    }
+
+    private static String readPassword(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--etcd-password-file " + file + ": cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        // Files written by echo or an editor end with a line break that is not part of the password.
+        String password = text.replaceFirst("\\R+\\z", "");
+        if (password.isEmpty()) {
+            throw new IllegalArgumentException("--etcd-password-file " + file + " is empty");
+        }
+        return password;
+    }
+}

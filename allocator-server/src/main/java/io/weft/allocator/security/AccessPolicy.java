@@ -1,0 +1,69 @@
+package io.weft.allocator.security;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who may do what, decided on the caller's identity alone (no I/O, so it is checked in full by
+ * unit tests).
+ *
+ * <ul>
+ *   <li>Every authenticated identity may read and watch leases, the config and usage.</li>
+ *   <li>A node identity may acquire, renew and release only its own node's lease: the request's
+ *       node_name must be its identity, and the lease on the subnet must be held by it.</li>
+ *   <li>An admin identity may do everything: set the config, reserve, and release any lease.</li>
+ * </ul>
+ */
+public final class AccessPolicy {
+
+    private final Set<String> admins;
+
+    public AccessPolicy(Set<String> admins) {
+        for (String admin : admins) {
+            if (admin.isBlank()) {
+                throw new IllegalArgumentException("an admin identity must not be blank");
+            }
+        }
+        this.admins = Set.copyOf(admins);
+    }
+
+    public Set<String> admins() {
+        return new TreeSet<>(admins);
+    }
+
+    public boolean isAdmin(String identity) {
+        return admins.contains(identity);
+    }
+
+    /** Empty when the attempt is allowed, else the refusal naming the identity and the attempt. */
+    public Optional<String> refusal(String identity, Attempt attempt) {
+        if (isAdmin(identity)) {
+            return Optional.empty();
+        }
+        return switch (attempt) {
+            case Attempt.Read read -> Optional.empty();
+            case Attempt.Administer administer -> Optional.of("identity " + identity + " may not "
+                    + administer.action() + ": only admin identities may");
+            case Attempt.OnLease lease -> onLease(identity, lease);
+        };
+    }
+
+    private static Optional<String> onLease(String identity, Attempt.OnLease lease) {
+        String on = lease.subnet().isEmpty() ? "" : " on " + lease.subnet();
+        if (lease.requestedNode().isEmpty()) {
+            return Optional.of("identity " + identity + " may not " + lease.verb() + " the lease" + on
+                    + " without naming its node: only admin identities may act for any holder");
+        }
+        if (!lease.requestedNode().equals(identity)) {
+            return Optional.of("identity " + identity + " may not " + lease.verb() + " the lease of node "
+                    + lease.requestedNode() + on + ": a node may only act on its own lease");
+        }
+        if (lease.holder().isPresent() && !lease.holder().get().equals(identity)) {
+            String holder = lease.holder().get().isEmpty() ? "a flanneld node" : "node " + lease.holder().get();
+            return Optional.of("identity " + identity + " may not " + lease.verb() + " the lease of " + holder + on
+                    + ": a node may only act on its own lease");
+        }
+        return Optional.empty();
+    }
+}

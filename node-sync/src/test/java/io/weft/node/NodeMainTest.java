@@ -1,0 +1,79 @@
+package io.weft.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.client.ClientTls;
+import io.weft.etcd.testing.TestCertificates;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** weft-node's TLS options: parsed into the settings, and bad files refused in one line before anything starts. */
+@Timeout(30)
+class NodeMainTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void tlsOptionsReachTheSettings() throws Exception {
+        TestCertificates ca = TestCertificates.authority(temp, "weft");
+        TestCertificates.Issued node = ca.client("node-a");
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs("--node-name", "node-a", "--tls-ca", ca.caFile().toString(),
+                "--tls-cert", node.certificate().toString(), "--tls-key", node.key().toString());
+
+        assertThat(main.settings().tls()).isEqualTo(new ClientTls(ca.caFile(), node.certificate(), node.key()));
+    }
+
+    @Test
+    void aCertificateNamingAnotherNodeIsRefused() {
+        TestCertificates ca = TestCertificates.authority(temp, "weft");
+        TestCertificates.Issued other = ca.client("node-b");
+        StringWriter err = new StringWriter();
+        int code = NodeMain.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+                .execute("--node-name", "node-a", "--tls-ca", ca.caFile().toString(),
+                        "--tls-cert", other.certificate().toString(), "--tls-key", other.key().toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("weft-node: --tls-cert " + other.certificate()
+                + " names \"node-b\" but the node name is \"node-a\": servers only let a node act on the lease of the "
+                + "node its certificate names; set --node-name or issue a certificate with CN=node-a");
+    }
+
+    @Test
+    void withoutTlsOptionsTheConnectionIsPlaintext() throws Exception {
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs("--node-name", "node-a");
+
+        assertThat(main.settings().tls()).isNull();
+    }
+
+    @Test
+    void aMissingCaFileIsOneLineAndExitCodeTwo() {
+        Path missing = temp.resolve("nope.pem");
+        StringWriter err = new StringWriter();
+        int code = NodeMain.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+                .execute("--node-name", "node-a", "--tls-ca", missing.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("weft-node: TLS CA " + missing + ": no such file");
+    }
+
+    @Test
+    void aCertificateWithoutAKeyIsRefused() {
+        TestCertificates ca = TestCertificates.authority(temp, "weft");
+        StringWriter err = new StringWriter();
+        int code = NodeMain.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+                .execute("--node-name", "node-a", "--tls-ca", ca.caFile().toString(),
+                        "--tls-cert", ca.client("node-a").certificate().toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip())
+                .isEqualTo("weft-node: --tls-cert and --tls-key go together: give both or neither");
+    }
+}
