@@ -84,20 +84,25 @@ public final class TestCertificates {
 
     /** A server certificate for 127.0.0.1 and localhost (usable as a client certificate too). */
     public Issued server(String commonName) {
-        return issue(commonName, List.of("localhost"), true);
+        return issue(commonName, List.of("localhost"), List.of("127.0.0.1"));
+    }
+
+    /** A server certificate for these IP addresses (and localhost). */
+    public Issued serverFor(String commonName, List<String> ipAddresses) {
+        return issue(commonName, List.of("localhost"), ipAddresses);
     }
 
     /** A client certificate whose subject CN is {@code commonName}, with no SAN. */
     public Issued client(String commonName) {
-        return issue(commonName, List.of(), false);
+        return issue(commonName, List.of(), List.of());
     }
 
     /** A client certificate with these DNS SANs and, unless null, this CN. */
     public Issued clientWithDnsNames(String commonName, List<String> dnsNames) {
-        return issue(commonName, dnsNames, false);
+        return issue(commonName, dnsNames, List.of());
     }
 
-    private Issued issue(String commonName, List<String> dnsNames, boolean server) {
+    private Issued issue(String commonName, List<String> dnsNames, List<String> ipAddresses) {
         try {
             KeyPair keys = newKeys();
             X500Name subject = new X500Name(commonName == null ? "O=weft-test" : "CN=" + commonName);
@@ -112,8 +117,8 @@ public final class TestCertificates {
             for (String dns : dnsNames) {
                 names.add(new GeneralName(GeneralName.dNSName, dns));
             }
-            if (server) {
-                names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+            for (String ip : ipAddresses) {
+                names.add(new GeneralName(GeneralName.iPAddress, ip));
             }
             if (!names.isEmpty()) {
                 builder.addExtension(Extension.subjectAlternativeName, false,

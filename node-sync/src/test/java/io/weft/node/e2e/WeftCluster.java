@@ -24,13 +24,26 @@ final class WeftCluster implements AutoCloseable {
     private final WeftProcess server;
     private final Map<Integer, WeftProcess> nodes = new HashMap<>();
     private final List<String> extraNodeArgs = new ArrayList<>();
+    /** Mutual TLS on the allocator's gRPC port, or null for plaintext. */
+    private final ClusterCertificates certificates;
 
     WeftCluster(String netConf, String... nodeArgs) throws IOException {
+        this(netConf, false, nodeArgs);
+    }
+
+    /** With mutualTls, every process talks to the allocator over mutual TLS with its own certificate. */
+    WeftCluster(String netConf, boolean mutualTls, String... nodeArgs) throws IOException {
         work = Files.createTempDirectory("weft-e2e-" + topology.tag);
+        certificates = mutualTls ? new ClusterCertificates(work.resolve("pki")) : null;
         extraNodeArgs.addAll(List.of(nodeArgs));
-        server = WeftProcess.start(topology.controlNs, work.resolve("allocator.log"), "weft-allocator",
+        List<String> serverArgs = new ArrayList<>(List.of(
                 "--listen", Topology.CONTROL_IP + ":7070", "--http-listen", "127.0.0.1:7071",
-                "--data-dir", work.resolve("allocator").toString(), "--lease-ttl", "30s");
+                "--data-dir", work.resolve("allocator").toString(), "--lease-ttl", "30s"));
+        if (certificates != null) {
+            serverArgs.addAll(certificates.serverArgs());
+        }
+        server = WeftProcess.start(topology.controlNs, work.resolve("allocator.log"), "weft-allocator",
+                serverArgs.toArray(String[]::new));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
                 Shell.tryInNetns(topology.controlNs, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/7071 && "
                         + "printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3").exitCode() == 0);
@@ -42,6 +55,9 @@ final class WeftCluster implements AutoCloseable {
     String weftctl(String... args) {
         List<String> command = new ArrayList<>(List.of(WeftProcess.REPO.resolve("bin/weftctl").toString(),
                 "--server", Topology.CONTROL_IP + ":7070"));
+        if (certificates != null) {
+            command.addAll(certificates.adminArgs());
+        }
         command.addAll(List.of(args));
         return Shell.inNetns(topology.controlNs, command.toArray(String[]::new));
     }
@@ -57,12 +73,25 @@ final class WeftCluster implements AutoCloseable {
     }
 
     void startNode(int n) throws IOException {
+        startNode(n, "host" + n);
+    }
+
+    /** Starts weft-node in host n; with mutual TLS its certificate names certificateName. */
+    void startNode(int n, String certificateName) throws IOException {
         List<String> args = new ArrayList<>(List.of("--server", Topology.CONTROL_IP + ":7070", "--node-name", "host" + n,
                 "--iface", "eth0", "--subnet-file", subnetFile(n).toString(), "--http-listen", "127.0.0.1:7072",
                 "--reconcile-interval", "2s", "--renew-margin", "10s"));
         args.addAll(extraNodeArgs);
+        if (certificates != null) {
+            args.addAll(certificates.nodeArgs(certificateName));
+        }
         nodes.put(n, WeftProcess.start(topology.host(n), work.resolve("node" + n + ".log"), "weft-node",
                 args.toArray(String[]::new)));
+    }
+
+    /** Host n's weft-node process. */
+    WeftProcess node(int n) {
+        return nodes.get(n);
     }
 
     void stopNode(int n) {

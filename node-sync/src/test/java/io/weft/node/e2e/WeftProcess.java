@@ -32,6 +32,11 @@ final class WeftProcess implements AutoCloseable {
         return new WeftProcess(process, log);
     }
 
+    /** Waits for the process to exit by itself; answers its exit code, or -1 if it still runs. */
+    int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
