@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weft.allocator.http.HttpEndpoints;
+import io.weft.allocator.service.HostileRequests;
 import io.weft.allocator.service.LeaseServices;
 import io.weft.allocator.store.EtcdLeaseStore;
 import io.weft.allocator.store.EtcdRequestObserver;
@@ -180,11 +181,13 @@ public final class AllocatorServer implements AutoCloseable {
             try {
                 ServerBuilder<?> builder = grpcServerBuilder != null ? grpcServerBuilder : NettyServerBuilder.forAddress(listen);
                 for (BindableService service : services.grpcServices()) {
-                    builder.addService(ServerInterceptors.intercept(service, services.callMetrics()));
+                    builder.addService(HostileRequests.guarded(
+                            ServerInterceptors.intercept(service, services.callMetrics())));
                 }
-                builder.addService(ProtoReflectionServiceV1.newInstance());
-                builder.addService(ProtoReflectionService.newInstance());
-                builder.addService(health.getHealthService());
+                for (BindableService service : List.of(ProtoReflectionServiceV1.newInstance(),
+                        ProtoReflectionService.newInstance(), health.getHealthService())) {
+                    builder.addService(HostileRequests.guarded(service.bindService()));
+                }
                 health.setStatus("", ServingStatus.NOT_SERVING);
                 grpc = builder.build().start();
                 if (httpListen != null) {
