@@ -116,10 +116,42 @@ class GarbageInEtcdIT {
             // Once an unreadable key is deleted, its subnet is free again.
             fixture.etcd.getKVClient().delete(AllocatorFixture.bytes(fixture.prefix + "/subnets/10.244.4.0-24"))
                     .get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(leases
+            // RESOURCE_EXHAUSTED until the server's watch has seen the deletion.
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+                    .untilAsserted(() -> assertThat(leases
                     .acquireLease(AllocatorFixture.vxlanNode("newcomer", "192.168.64.11")).getLease().getSubnet())
                     .isEqualTo("10.244.4.0/24"));
-            assertThat(watcher.view()).containsOnlyKeys("10.244.1.0/24", "10.99.0.0/24", "10.244.4.0/24");
+            await().untilAsserted(() ->
+                    assertThat(watcher.view()).containsOnlyKeys("10.244.1.0/24", "10.99.0.0/24", "10.244.4.0/24"));
+        }
+    }
+
+    @Test
+    void aLeaseOverwrittenWithGarbageStaysAndItsHolderWritesItBack() throws Exception {
+        try (AllocatorFixture fixture = new AllocatorFixture(ETCD.endpoints())) {
+            AllocatorServer server = startWithMetrics(fixture);
+            fixture.setConfig(server, SIX_SUBNETS);
+            LeaseServiceGrpc.LeaseServiceBlockingStub leases = fixture.leases(server);
+            Lease victim = leases.acquireLease(AllocatorFixture.vxlanNode("victim", "192.168.64.9")).getLease();
+            String key = "/subnets/" + victim.getSubnet().replace('/', '-');
+            WatchIT.Recorder watcher = new WatchIT.Recorder();
+            LeaseServiceGrpc.newStub(fixture.channel(server)).watchLeases(WatchLeasesRequest.getDefaultInstance(),
+                    watcher);
+            await().until(() -> watcher.view().containsKey(victim.getSubnet()));
+
+            put(fixture, key, "{garbage");
+            await().atMost(Duration.ofSeconds(10)).until(() -> metric(server, "weft_skipped_keys_total") == 1);
+
+            assertThat(listed(leases)).containsExactly(victim.getSubnet());
+            assertThat(watcher.view()).containsOnlyKeys(victim.getSubnet());
+            Lease renewed = leases.renewLease(io.weft.api.v1.RenewLeaseRequest.newBuilder()
+                    .setSubnet(victim.getSubnet()).setNodeName("victim").build()).getLease();
+            assertThat(renewed.getNodeName()).isEqualTo("victim");
+            assertThat(io.weft.allocator.store.LeaseValue.parse(fixture.etcdContents().get(fixture.prefix + key))
+                    .nodeName()).isEqualTo("victim");
+            assertThat(fixture.etcdLeaseOf(fixture.prefix + key)).as("back on an etcd lease").isNotZero();
+            assertThat(watcher.messages).extracting(WatchLeasesResponse::getType)
+                    .doesNotContain(WatchLeasesResponse.Type.REMOVED);
         }
     }
 

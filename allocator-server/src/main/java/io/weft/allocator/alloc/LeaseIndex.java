@@ -89,10 +89,19 @@ public final class LeaseIndex {
      */
     public synchronized void applySkipped(StoreEvent.Skipped skipped) {
         advance(skipped.revision());
-        if (skipped.subnet() != null) {
-            unreadable.add(skipped.subnet());
-            take(skipped.subnet());
+        SubnetKey subnet = skipped.subnet();
+        if (subnet == null) {
+            return;
         }
+        StoredLease current = leases.get(subnet);
+        if (current != null && current.modRevision() < skipped.revision()) {
+            // Garbage written over a lease: keep its last readable value, at the garbage's revision,
+            // so the holder's next renewal (fenced by the key's mod revision) writes it back.
+            leases.put(subnet, new StoredLease(subnet, current.value(), current.etcdLeaseId(), skipped.revision()));
+            return;
+        }
+        unreadable.add(subnet);
+        take(subnet);
     }
 
     /**
