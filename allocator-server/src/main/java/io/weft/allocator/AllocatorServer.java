@@ -20,6 +20,7 @@ import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.AuthorizationInterceptor;
 import io.weft.allocator.security.EtcdClientSecurity;
 import io.weft.allocator.security.ServerTls;
+import io.weft.allocator.service.HostileRequests;
 import io.weft.allocator.service.LeaseServices;
 import io.weft.allocator.store.EtcdLeaseStore;
 import io.weft.allocator.store.EtcdRequestObserver;
@@ -218,12 +219,14 @@ public final class AllocatorServer implements AutoCloseable {
                 ServerInterceptor access = new AuthorizationInterceptor(accessPolicy, services::holderOf, registry);
                 for (BindableService service : services.grpcServices()) {
                     // The last interceptor runs first: call metrics also count the refusals.
-                    builder.addService(authorize ? ServerInterceptors.intercept(service, access, services.callMetrics())
-                            : ServerInterceptors.intercept(service, services.callMetrics()));
+                    builder.addService(HostileRequests.guarded(authorize
+                            ? ServerInterceptors.intercept(service, access, services.callMetrics())
+                            : ServerInterceptors.intercept(service, services.callMetrics())));
                 }
-                builder.addService(ProtoReflectionServiceV1.newInstance());
-                builder.addService(ProtoReflectionService.newInstance());
-                builder.addService(health.getHealthService());
+                for (BindableService service : List.of(ProtoReflectionServiceV1.newInstance(),
+                        ProtoReflectionService.newInstance(), health.getHealthService())) {
+                    builder.addService(HostileRequests.guarded(service.bindService()));
+                }
                 health.setStatus("", ServingStatus.NOT_SERVING);
                 grpc = builder.build().start();
                 if (httpListen != null) {

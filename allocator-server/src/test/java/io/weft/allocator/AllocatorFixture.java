@@ -111,6 +111,11 @@ final class AllocatorFixture implements AutoCloseable {
         return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
+    /** Closes a server this test started itself, with the fixture. */
+    void adopt(AllocatorServer server) {
+        servers.add(server);
+    }
+
     void stopServer(AllocatorServer server) {
         server.close();
         servers.remove(server);

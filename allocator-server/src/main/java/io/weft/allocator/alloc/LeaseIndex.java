@@ -1,6 +1,7 @@
 package io.weft.allocator.alloc;
 
 import io.weft.allocator.store.Snapshot;
+import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.StoredConfig;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
@@ -12,10 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -38,6 +42,11 @@ public final class LeaseIndex {
     private final Map<IpPrefix, SubnetKey> bySubnet = new HashMap<>();
     private final LookupTable byNode = new LookupTable();
     private final LookupTable byPublicIp = new LookupTable();
+    /**
+     * Lease keys whose value is unreadable (skipped, never listed): their subnets stay taken,
+     * since the key exists in etcd and a create there would fail, until the key is deleted.
+     */
+    private final Set<SubnetKey> unreadable = new HashSet<>();
     /** Keys this server deleted ahead of its watch, with the deletion revision. */
     private final Map<SubnetKey, Long> deletedAhead = new HashMap<>();
     private FreeSubnets ipv4Free;
@@ -56,17 +65,43 @@ public final class LeaseIndex {
         byNode.clear();
         byPublicIp.clear();
         deletedAhead.clear();
+        unreadable.clear();
         revision = snapshot.revision();
         configRevision = 0;
         for (StoredLease lease : snapshot.leases()) {
             leases.put(lease.subnet(), lease);
             addLookups(lease);
         }
-        return snapshot.config().map(this::installConfig).orElseGet(() -> {
+        snapshot.skipped().stream().map(StoreEvent.Skipped::subnet).filter(Objects::nonNull).forEach(unreadable::add);
+        Optional<String> problem = snapshot.config().map(this::installConfig).orElseGet(() -> {
             clearConfig();
             configRevision = snapshot.revision();
             return Optional.empty();
         });
+        unreadable.forEach(this::take);
+        return problem;
+    }
+
+    /**
+     * Applies a skipped key seen by the watch: when it names a subnet (a lease key holding an
+     * unreadable value), that subnet stays taken until the key is deleted. A lease the index
+     * already has at that key is kept: garbage never removes a lease here.
+     */
+    public synchronized void applySkipped(StoreEvent.Skipped skipped) {
+        advance(skipped.revision());
+        SubnetKey subnet = skipped.subnet();
+        if (subnet == null) {
+            return;
+        }
+        StoredLease current = leases.get(subnet);
+        if (current != null && current.modRevision() < skipped.revision()) {
+            // Garbage written over a lease: keep its last readable value, at the garbage's revision,
+            // so the holder's next renewal (fenced by the key's mod revision) writes it back.
+            leases.put(subnet, new StoredLease(subnet, current.value(), current.etcdLeaseId(), skipped.revision()));
+            return;
+        }
+        unreadable.add(subnet);
+        take(subnet);
     }
 
     /**
@@ -96,6 +131,7 @@ public final class LeaseIndex {
             return Optional.empty();
         }
         deletedAhead.remove(lease.subnet());
+        unreadable.remove(lease.subnet());
         if (current != null) {
             removeLookups(current);
         }
@@ -115,6 +151,9 @@ public final class LeaseIndex {
             advance(deleteRevision);
         }
         StoredLease current = leases.get(subnet);
+        if (unreadable.remove(subnet) && current == null) {
+            release(subnet, now);
+        }
         if (current == null || current.modRevision() > deleteRevision) {
             return Optional.empty();
         }
@@ -259,6 +298,7 @@ public final class LeaseIndex {
                 for (SubnetKey subnet : leases.keySet()) {
                     take(subnet);
                 }
+                unreadable.forEach(this::take);
             }
             return Optional.empty();
         } catch (ConfigException e) {
@@ -314,6 +354,7 @@ public final class LeaseIndex {
         if (foreign) {
             // Rare (only after a forced config change): other leases may overlap the same subnets.
             leases.keySet().forEach(this::take);
+            unreadable.forEach(this::take);
         }
     }
 

@@ -272,7 +272,9 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         }
         String mac = FieldCheck.mac(field + ".vtep_mac", data.getVtepMac());
         if (data.getVni() != 0 && data.getVni() != backend.vni()) {
-            throw FieldCheck.invalid(field + ".vni", data.getVni() + " does not match the network config's VNI "
+            // vni is a uint32: Java's int would print 4294967295 as -1.
+            throw FieldCheck.invalid(field + ".vni", Integer.toUnsignedString(data.getVni())
+                    + " does not match the network config's VNI "
                     + backend.vni() + "; send " + backend.vni() + " or 0");
         }
         return new VtepData(backend.vni(), mac);

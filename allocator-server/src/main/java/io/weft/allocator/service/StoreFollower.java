@@ -130,7 +130,7 @@ public final class StoreFollower implements AutoCloseable {
                 hub.advance(deleted.revision());
             }
             case StoreEvent.Skipped skipped -> {
-                index.advance(skipped.revision());
+                index.applySkipped(skipped);
                 events.skipped(skipped.key(), skipped.reason());
                 hub.advance(skipped.revision());
             }

@@ -1,11 +1,17 @@
 package io.weft.allocator.store;
 
 import io.etcd.jetcd.KeyValue;
+import io.weft.config.IpAddress;
+import io.weft.config.IpFamily;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Turns etcd key-values under the prefix into config, lease or skipped records. */
 final class EtcdRecordDecoder {
+
+    /** Go's net.ParseMAC forms for a 6-octet address: colons or hyphens. */
+    private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}");
 
     private final KeyLayout layout;
 
@@ -26,9 +32,10 @@ final class EtcdRecordDecoder {
         }
         try {
             LeaseValue value = LeaseValue.parse(value(kv));
+            checkAddresses(value);
             return new StoreEvent.LeasePut(new StoredLease(subnet.get(), value, kv.getLease(), revision), created);
         } catch (IllegalArgumentException e) {
-            return new StoreEvent.Skipped(key, "bad lease value: " + e.getMessage(), revision);
+            return new StoreEvent.Skipped(key, "bad lease value: " + e.getMessage(), revision, subnet.get());
         }
     }
 
@@ -48,6 +55,39 @@ final class EtcdRecordDecoder {
             prior = put.lease();
         }
         return new StoreEvent.LeaseDeleted(subnet.get(), prior, revision);
+    }
+
+    /**
+     * flanneld refuses a lease whose PublicIP, PublicIPv6 or VtepMAC does not parse (Go's JSON
+     * decoding of those types fails), so weft does not hand such a lease to nodes either.
+     */
+    private static void checkAddresses(LeaseValue value) {
+        checkAddress("PublicIP", value.publicIp(), IpFamily.IPV4);
+        checkAddress("PublicIPv6", value.publicIpv6(), IpFamily.IPV6);
+        for (VtepData vtep : new VtepData[] {value.backendData(), value.backendV6Data()}) {
+            if (vtep != null && !vtep.vtepMac().isEmpty() && !MAC.matcher(vtep.vtepMac()).matches()) {
+                throw new IllegalArgumentException("VtepMAC " + quoted(vtep.vtepMac()) + " is not a MAC address");
+            }
+        }
+    }
+
+    private static void checkAddress(String field, String text, IpFamily family) {
+        if (text.isEmpty()) {
+            return;
+        }
+        try {
+            if (IpAddress.parse(text).family() == family) {
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(field + " " + quoted(text) + " is not an " + family + " address");
+    }
+
+    /** The value quoted, cut short: a bad value may be huge. */
+    private static String quoted(String text) {
+        return "\"" + (text.length() > 64 ? text.substring(0, 64) + "..." : text) + "\"";
     }
 
     private static String key(KeyValue kv) {

@@ -31,7 +31,14 @@ public sealed interface StoreEvent {
     record ConfigDeleted(long revision) implements StoreEvent {
     }
 
-    /** A key under the prefix that is not a lease or whose value does not parse: skipped. */
-    record Skipped(String key, String reason, long revision) implements StoreEvent {
+    /**
+     * A key under the prefix that is not a lease or whose value does not parse: skipped. subnet
+     * is the subnet the key names when it is a well-formed lease key holding a bad value (the
+     * subnet is still taken in etcd), else null.
+     */
+    record Skipped(String key, String reason, long revision, SubnetKey subnet) implements StoreEvent {
+        public Skipped(String key, String reason, long revision) {
+            this(key, reason, revision, null);
+        }
     }
 }

@@ -11,11 +11,13 @@ import io.weft.node.backend.Backend;
 import io.weft.node.backend.NodeContext;
 import io.weft.node.backend.NodeHost;
 import io.weft.node.backend.Reconciler;
+import io.weft.node.backend.SkippedPeer;
 import io.weft.node.dataplane.ChangeFailure;
 import io.weft.node.dataplane.Dataplane;
 import io.weft.node.dataplane.VxlanSpec;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,9 @@ final class PeerProgrammer {
     private final Path subnetFile;
     private final Counter reconciles;
     private final Counter failures;
+    private final Counter peerSkips;
+    /** The peers left out of the last desired state: a change is logged once, not every pass. */
+    private volatile Set<SkippedPeer> skipped = Set.of();
     private volatile Lease own;
     private volatile Map<String, Lease> peers;
     private volatile boolean subnetEnvWritten;
@@ -52,6 +57,11 @@ final class PeerProgrammer {
                 .description("Kernel changes that failed (retried next pass)").register(registry);
         Gauge.builder("weft_node_peers", this, p -> p.programmedPeers).description("Peers in the last desired state")
                 .register(registry);
+        this.peerSkips = Counter.builder("weft_node_peer_skips")
+                .description("Peers (or one family of a peer) newly left out because their lease is unusable")
+                .register(registry);
+        Gauge.builder("weft_node_skipped_peers", this, p -> p.skipped.size())
+                .description("Peers left out of the last desired state").register(registry);
         Gauge.builder("weft_node_ready", this, p -> p.notReadyReason() == null ? 1 : 0).register(registry);
     }
 
@@ -108,11 +118,21 @@ final class PeerProgrammer {
                 failures.increment();
                 LOG.warn("kernel refused {}: {}", failure.change(), failure.reason());
             }
-            desired.skipped().forEach(skip -> LOG.debug("peer skipped: {}", skip));
+            noteSkipped(Set.copyOf(desired.skipped()));
             synced = true;
         } catch (RuntimeException e) {
             LOG.error("reconcile failed (retrying at the next event or interval): {}", e.getMessage());
         }
+    }
+
+    private void noteSkipped(Set<SkippedPeer> now) {
+        for (SkippedPeer skip : now) {
+            if (!skipped.contains(skip)) {
+                peerSkips.increment();
+                LOG.warn("skipping peer {}", skip);
+            }
+        }
+        skipped = now;
     }
 
     /** A device this agent owns went away: create it again and program everything on it. */

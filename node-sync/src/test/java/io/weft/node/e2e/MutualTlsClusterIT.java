@@ -27,7 +27,7 @@ class MutualTlsClusterIT {
 
     @Test
     void nodesWithTheirOwnCertificatesBuildTheOverlayAndAMisnamedOneNeverStarts() throws Exception {
-        try (WeftCluster cluster = new WeftCluster(VXLAN, true)) {
+        try (WeftCluster cluster = WeftCluster.withMutualTls(VXLAN)) {
             cluster.addHost(1);
             cluster.addHost(2);
             String pod1 = cluster.addPod(1);

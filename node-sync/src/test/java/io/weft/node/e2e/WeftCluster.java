@@ -2,6 +2,7 @@ package io.weft.node.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.weft.etcd.EtcdBinary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,21 +25,33 @@ final class WeftCluster implements AutoCloseable {
     private final WeftProcess server;
     private final Map<Integer, WeftProcess> nodes = new HashMap<>();
     private final List<String> extraNodeArgs = new ArrayList<>();
+    private final String renewMargin;
     /** Mutual TLS on the allocator's gRPC port, or null for plaintext. */
     private final ClusterCertificates certificates;
 
     WeftCluster(String netConf, String... nodeArgs) throws IOException {
-        this(netConf, false, nodeArgs);
+        this(netConf, "30s", "10s", false, List.of(nodeArgs));
     }
 
-    /** With mutualTls, every process talks to the allocator over mutual TLS with its own certificate. */
-    WeftCluster(String netConf, boolean mutualTls, String... nodeArgs) throws IOException {
+    /** A cluster whose allocator has --lease-ttl leaseTtl and whose nodes have --renew-margin renewMargin. */
+    static WeftCluster withLeaseTtl(String netConf, String leaseTtl, String renewMargin) throws IOException {
+        return new WeftCluster(netConf, leaseTtl, renewMargin, false, List.of());
+    }
+
+    /** A cluster where every process talks to the allocator over mutual TLS with its own certificate. */
+    static WeftCluster withMutualTls(String netConf) throws IOException {
+        return new WeftCluster(netConf, "30s", "10s", true, List.of());
+    }
+
+    private WeftCluster(String netConf, String leaseTtl, String renewMargin, boolean mutualTls, List<String> nodeArgs)
+            throws IOException {
         work = Files.createTempDirectory("weft-e2e-" + topology.tag);
         certificates = mutualTls ? new ClusterCertificates(work.resolve("pki")) : null;
-        extraNodeArgs.addAll(List.of(nodeArgs));
+        extraNodeArgs.addAll(nodeArgs);
+        this.renewMargin = renewMargin;
         List<String> serverArgs = new ArrayList<>(List.of(
                 "--listen", Topology.CONTROL_IP + ":7070", "--http-listen", "127.0.0.1:7071",
-                "--data-dir", work.resolve("allocator").toString(), "--lease-ttl", "30s"));
+                "--data-dir", work.resolve("allocator").toString(), "--lease-ttl", leaseTtl));
         if (certificates != null) {
             serverArgs.addAll(certificates.serverArgs());
         }
@@ -80,7 +93,7 @@ final class WeftCluster implements AutoCloseable {
     void startNode(int n, String certificateName) throws IOException {
         List<String> args = new ArrayList<>(List.of("--server", Topology.CONTROL_IP + ":7070", "--node-name", "host" + n,
                 "--iface", "eth0", "--subnet-file", subnetFile(n).toString(), "--http-listen", "127.0.0.1:7072",
-                "--reconcile-interval", "2s", "--renew-margin", "10s"));
+                "--reconcile-interval", "2s", "--renew-margin", renewMargin));
         args.addAll(extraNodeArgs);
         if (certificates != null) {
             args.addAll(certificates.nodeArgs(certificateName));
@@ -89,9 +102,42 @@ final class WeftCluster implements AutoCloseable {
                 args.toArray(String[]::new)));
     }
 
+    WeftProcess server() {
+        return server;
+    }
+
     /** Host n's weft-node process. */
     WeftProcess node(int n) {
         return nodes.get(n);
+    }
+
+    /** etcdctl against the allocator's own local etcd, inside the control namespace. */
+    String etcdctl(String... args) throws IOException {
+        String line = Files.readAllLines(work.resolve("allocator.log")).stream()
+                .filter(l -> l.contains("started a local etcd at ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the allocator log names no local etcd"));
+        String endpoint = line.substring(line.indexOf(" at ") + 4).split(" ")[0];
+        List<String> command = new ArrayList<>(List.of(EtcdBinary.locate().resolveSibling("etcdctl").toString(),
+                "--endpoints=" + endpoint, "--command-timeout=5s"));
+        command.addAll(List.of(args));
+        return Shell.inNetns(topology.controlNs, command.toArray(String[]::new));
+    }
+
+    /** A metric's value (summed over its labels) from the allocator's /metrics. */
+    double serverMetric(String name) {
+        return metric(topology.controlNs, 7071, name);
+    }
+
+    /** A metric's value from host n's weft-node /metrics. */
+    double nodeMetric(int n, String name) {
+        return metric(topology.host(n), 7072, name);
+    }
+
+    private static double metric(String netns, int port, String name) {
+        String body = Shell.inNetns(netns, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port
+                + " && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3");
+        return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     void stopNode(int n) {

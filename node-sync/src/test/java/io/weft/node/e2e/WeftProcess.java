@@ -41,6 +41,19 @@ final class WeftProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Sends a signal (e.g. STOP, CONT) to the launcher's JVM only: `ip netns exec` and the
+     * launcher both exec, so the process is the JVM itself; its children (the allocator's local
+     * etcd) are left alone.
+     */
+    void signal(String name) {
+        String command = ProcessHandle.of(process.pid()).flatMap(h -> h.info().command()).orElse("");
+        if (!command.endsWith("/java")) {
+            throw new IllegalStateException("process " + process.pid() + " is " + command + ", not the JVM");
+        }
+        Shell.run("kill", "-" + name, Long.toString(process.pid()));
+    }
+
     /** SIGKILL, as a crash would. */
     void kill() throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
