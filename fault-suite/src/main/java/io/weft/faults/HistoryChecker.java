@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  *       intersect. Each interval starts when the acknowledgement arrived and ends no later than
  *       the expiry the server promised; everything runs on one host, so these times share a clock.
  *       An overlap means a node was still entitled to a subnet another had been given.</li>
- *   <li>{@link Rule#SUBNET_CHANGED}: between a node's releases and reported losses, every
- *       acknowledgement names the same subnet: a node that kept renewing kept its subnet.</li>
+ *   <li>{@link Rule#SUBNET_CHANGED}: a node that kept renewing kept its subnet. "Kept renewing"
+ *       means: no release, no reported loss, and each acknowledgement arriving before the
+ *       previous one's expiry; within such a stretch every acknowledgement names one subnet.</li>
  *   <li>{@link Rule#ACK_NOT_IN_ETCD} / {@link Rule#RELEASE_NOT_IN_ETCD}: every acknowledged
  *       acquisition or renewal is a put of that key, with that node, at the revision the server
  *       reported; every acknowledged release is a delete at its reported revision.</li>
@@ -134,14 +135,18 @@ public final class HistoryChecker {
     private void checkKeptSubnets(List<NodeRecord> records) {
         for (List<NodeRecord> own : byNodeInTimeOrder(records).values()) {
             String kept = null;
+            Instant keptUntil = Instant.MIN;
             for (NodeRecord record : own) {
                 switch (record) {
                     case NodeRecord.Acked acked -> {
-                        if (kept != null && !kept.equals(acked.subnet())) {
+                        // An acknowledgement after the last one ran out: the node did not keep renewing.
+                        boolean renewedInTime = !acked.at().isAfter(keptUntil);
+                        if (kept != null && renewedInTime && !kept.equals(acked.subnet())) {
                             report(Rule.SUBNET_CHANGED, acked.node() + " kept renewing " + kept + " but was given "
                                     + acked.subnet() + " at " + acked.at());
                         }
                         kept = acked.subnet();
+                        keptUntil = acked.expireTime();
                     }
                     case NodeRecord.Released released -> kept = null;
                     case NodeRecord.Lost lost -> kept = null;
