@@ -79,6 +79,7 @@ public final class FaultSuite {
 
                 History history = finish(workload, runLog, recorder);
                 HistoryChecker.Result check = HistoryChecker.check(history);
+                progress.accept(HistoryStats.of(history).line());
                 return new FaultSuiteResult(runLog.operations(), plan.injected(), check, runLog.losses(),
                         Duration.between(started, Instant.now()), settings.seed());
             }

@@ -16,6 +16,7 @@ public record Violation(Rule rule, String detail) {
         WATCHER_BEHIND,
         WATCHER_FINAL_VIEW,
         WATCHER_PHANTOM,
+        WATCHER_WENT_BACK,
         WATCHER_MISSED
     }
 

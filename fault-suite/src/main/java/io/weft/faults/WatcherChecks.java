@@ -17,6 +17,9 @@ import java.util.function.BiConsumer;
  *       revision, key for key, holder and write revision included.</li>
  *   <li>{@link Rule#WATCHER_PHANTOM}: every snapshot equals etcd's state at its revision, and every
  *       event is a change etcd made at that revision to that key (same holder, or a delete).</li>
+ *   <li>{@link Rule#WATCHER_WENT_BACK}: what a watcher is handed never goes back in revision:
+ *       no snapshot older than what it already saw, no event older than the last one, none twice.
+ *       A stale replay ends in the right view but shows the node a past state in between.</li>
  *   <li>{@link Rule#WATCHER_MISSED}: after each snapshot, up to the last event before the next
  *       snapshot, every change etcd made was delivered. A reset snapshot may fold changes in,
  *       but only after the last event delivered before it, so skipping none is required.</li>
@@ -46,7 +49,19 @@ final class WatcherChecks {
         long segmentStart = -1;
         long lastEvent = -1;
         Set<String> delivered = new HashSet<>();
+        long seen = 0;
+        Set<String> seenAtLatest = new HashSet<>();
         for (WatchDelivery delivery : deliveries) {
+            String key = delivery instanceof WatchDelivery.Event event ? event.subnet() : "snapshot";
+            if (delivery.revision() < seen || (delivery.revision() == seen && !seenAtLatest.add(key))) {
+                report.accept(Rule.WATCHER_WENT_BACK, name + " was handed " + describe(delivery) + " after revision "
+                        + seen);
+            }
+            if (delivery.revision() > seen) {
+                seen = delivery.revision();
+                seenAtLatest.clear();
+                seenAtLatest.add(key);
+            }
             switch (delivery) {
                 case WatchDelivery.Snapshot snapshot -> {
                     closeSegment(name, segmentStart, lastEvent, delivered, replay, report);
@@ -73,6 +88,13 @@ final class WatcherChecks {
             }
         }
         closeSegment(name, segmentStart, lastEvent, delivered, replay, report);
+    }
+
+    private static String describe(WatchDelivery delivery) {
+        return switch (delivery) {
+            case WatchDelivery.Snapshot snapshot -> "a snapshot at revision " + snapshot.revision();
+            case WatchDelivery.Event event -> "an event on " + event.subnet() + " at revision " + event.revision();
+        };
     }
 
     private static void closeSegment(String name, long segmentStart, long lastEvent, Set<String> delivered,

@@ -156,6 +156,33 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void anEventReplayedAfterALaterOneWentBack() {
+        // After revision 5 the watcher is handed revision 4 again (a resume on a replica behind it).
+        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(3, Map.of(S1, new HeldLease("a", 3))),
+                new Event(4, S1, null), new Event(5, S1, new HeldLease("b", 5)), new Event(4, S1, null),
+                new Event(5, S1, new HeldLease("b", 5)), new Event(6, S2, new HeldLease("c", 6))), finalState, 6));
+        assertThat(rulesBroken()).containsExactly(Rule.WATCHER_WENT_BACK);
+    }
+
+    @Test
+    void aSnapshotOlderThanWhatTheWatcherSawWentBack() {
+        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(5, Map.of(S1, new HeldLease("b", 5))),
+                new Snapshot(3, Map.of(S1, new HeldLease("a", 3))), new Event(4, S1, null),
+                new Event(5, S1, new HeldLease("b", 5)), new Event(6, S2, new HeldLease("c", 6))), finalState, 6));
+        assertThat(rulesBroken()).containsExactly(Rule.WATCHER_WENT_BACK);
+    }
+
+    @Test
+    void severalKeysChangedAtOneRevisionAreNotGoingBack() {
+        changes.add(EtcdChange.delete(7, S1));
+        changes.add(EtcdChange.delete(7, S2));
+        List<WatcherLog> oneTxn = List.of(new WatcherLog("w", List.of(new Snapshot(6, finalState),
+                new Event(7, S1, null), new Event(7, S2, null)), Map.of(), 7));
+        History history = new History(records, changes, true, oneTxn, Map.of(), 7, at(30), 7);
+        assertThat(HistoryChecker.check(history).details()).isEmpty();
+    }
+
+    @Test
     void aSkippedEventIsMissedEvenIfTheFinalViewComesOutRight() {
         // The delete at 4 never arrives; the put at 5 overwrites S1 in the view anyway.
         watchers.set(0, new WatcherLog("w", List.of(new Snapshot(3, Map.of(S1, new HeldLease("a", 3))),
