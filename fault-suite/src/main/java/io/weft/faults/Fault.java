@@ -8,7 +8,7 @@ enum Fault {
     KILL_LEADER("kill-leader"),
     /** SIGSTOP an etcd member for longer than an election timeout, then SIGCONT. */
     PAUSE_MEMBER("pause-member"),
-    /** Compact etcd at the newest revision while a replica is down and some watchers are stalled. */
+    /** Compact etcd at the newest revision while a replica is frozen and some watchers are stalled. */
     COMPACT("compact"),
     /** SIGTERM an allocator replica (graceful) while clients watch through it, then start it again. */
     RESTART_SERVER("restart-server");

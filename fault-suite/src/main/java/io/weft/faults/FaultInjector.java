@@ -90,9 +90,10 @@ final class FaultInjector {
     }
 
     /**
-     * A replica goes down (its watchers must resume elsewhere or later) and a third of the watchers
-     * stop reading; then etcd is compacted at the newest revision the history recorder has seen
-     * (never past it, so the recorder's own watch can always resume). Then everything resumes.
+     * A replica freezes (SIGSTOP: its watchers and its own etcd watch fall behind, connections
+     * open) and a third of the watchers stop reading; then etcd is compacted at the newest revision
+     * the history recorder has seen (never past it, so the recorder's own watch can always resume)
+     * and, a little later, everything resumes. The frozen replica finds its etcd watch compacted.
      */
     private String compact() throws Exception {
         ServerReplica replica = anyReplica();
@@ -102,16 +103,17 @@ final class FaultInjector {
             watchers.get(i).stallUntil(resume);
             stalled++;
         }
+        replica.pause();
         try {
-            replica.kill();
-            hold(between(1500, 3500));
+            hold(between(1000, 2000));
             long revision = recorder.lastRevision();
             etcdClient.getKVClient().compact(revision, CompactOption.builder().withCompactPhysical(true).build())
                     .get(30, TimeUnit.SECONDS);
-            replica.start();
-            return "compacted at revision " + revision + " with " + replica.name() + " down and " + stalled
+            hold(between(500, 1000));
+            return "compacted at revision " + revision + " with " + replica.name() + " frozen and " + stalled
                     + " watchers stalled";
         } finally {
+            replica.resume();
             resume.countDown();
         }
     }

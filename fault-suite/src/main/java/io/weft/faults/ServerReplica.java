@@ -90,6 +90,23 @@ final class ServerReplica implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the replica freezes with its connections open, as in a long GC pause. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: undoes {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     boolean isAlive() {
         Process current = process;
         return current != null && current.isAlive();
