@@ -113,6 +113,7 @@ final class SimulatedNode {
         @Override
         public void onLeaseLost(Lease lost, Status cause) {
             runLog.add(new NodeRecord.Lost(name, lost.getSubnet(), Instant.now()));
+            log.warn("{} lost {} (expired {}): {}", name, lost.getSubnet(), lost.getExpireTime().getSeconds(), cause);
         }
 
         @Override
