@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +128,8 @@ public final class FaultSuite {
     private History finish(Workload workload, RunLog runLog, EtcdHistoryRecorder recorder) throws Exception {
         workload.stopNodes();
         EtcdHistoryRecorder.FinalState finalState = recorder.readLeases();
+        // Taken after the read: an acknowledgement counts as unexpired at the read only if it
+        // outlives this instant, so a lease that ran out during the read is never demanded.
         Instant readAt = Instant.now();
         progress.accept("fault-suite: nodes stopped at revision " + finalState.revision() + " with "
                 + finalState.leases().size() + " leases; waiting for the watchers to catch up");
@@ -139,7 +142,7 @@ public final class FaultSuite {
     }
 
     /** Waits for the condition; if it never holds, the checker reports what is still wrong. */
-    private static void awaitQuietly(Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
+    private static void awaitQuietly(Duration atMost, Callable<Boolean> condition) {
         try {
             await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(condition);
         } catch (ConditionTimeoutException e) {

@@ -48,6 +48,9 @@ public final class FaultSuiteMain implements Callable<Integer> {
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("weft-fault-suite");
         FaultSuiteSettings settings = new FaultSuiteSettings(Duration.ofMillis((long) (minutes * 60_000)), 1, nodes,
                 0.2, watchers, runSeed, Duration.ofSeconds(leaseTtlSeconds), dir, System.getProperty("java.class.path"));
+        // On Ctrl-C, take the etcd members and replicas this run started down with it.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
         FaultSuiteResult result = new FaultSuite(settings, System.out::println).run();
         result.check().details().forEach(violation -> System.out.println("fault-suite: violation " + violation));
         System.out.println("fault-suite: seed " + runSeed + ", " + result.leasesLost() + " leases lost, logs in " + dir
