@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fault suite, bounded for CI: about two minutes, every kind of fault at least twice, and
  * the checker must find nothing. The replicas run from the module's packaged classpath
- * (target/runtime-classpath.txt, written at {@code package}, before the integration tests).
+ * (target/runtime-classpath.txt, written at {@code package}, before the integration tests); in a
+ * reactor build ({@code ./mvnw verify}, or {@code -pl fault-suite -am}) that is this checkout's
+ * server, not the local repository's. The seed is printed; {@code -DfaultSuite.seed=N} replays it.
  */
 @Timeout(600)
 class FaultSuiteIT {
