@@ -1,0 +1,122 @@
+package io.weft.faults;
+
+import io.weft.client.WeftClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulated cluster: nodes that acquire and keep renewing, a share of them releasing and
+ * coming back now and then, and watchers following every change. Clients are shared round-robin.
+ */
+final class Workload implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Workload.class);
+
+    private final List<SimulatedNode> steady = new ArrayList<>();
+    private final List<SimulatedNode> churning = new ArrayList<>();
+    private final List<RecordingWatcher> watchers = new ArrayList<>();
+    private final ScheduledThreadPoolExecutor churn = new ScheduledThreadPoolExecutor(2,
+            Thread.ofPlatform().name("fault-suite-churn").daemon(true).factory());
+    private final Random random;
+
+    Workload(FaultSuiteSettings settings, List<WeftClient> clients, RunLog runLog, Random random) {
+        this.random = random;
+        churn.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // Renew once about half the TTL is left: several renewals per node per minute.
+        Duration renewMargin = settings.leaseTtl().dividedBy(2);
+        int churners = (int) Math.round(settings.nodes() * settings.churningShare());
+        for (int i = 0; i < settings.nodes(); i++) {
+            SimulatedNode node = new SimulatedNode(i, clients.get(i % clients.size()), renewMargin, runLog);
+            (i < churners ? churning : steady).add(node);
+        }
+        for (int i = 0; i < settings.watchers(); i++) {
+            watchers.add(new RecordingWatcher(String.format("watcher-%02d", i), clients.get(i % clients.size()), runLog));
+        }
+    }
+
+    void start() {
+        watchers.forEach(RecordingWatcher::start);
+        steady.forEach(SimulatedNode::start);
+        for (SimulatedNode node : churning) {
+            node.start();
+            scheduleRelease(node);
+        }
+    }
+
+    List<RecordingWatcher> watchers() {
+        return watchers;
+    }
+
+    /** How many nodes hold a lease right now (progress lines only). */
+    long nodesHolding() {
+        return allNodes().stream().filter(SimulatedNode::holding).count();
+    }
+
+    private void scheduleRelease(SimulatedNode node) {
+        if (churn.isShutdown()) {
+            return;
+        }
+        churn.schedule(() -> {
+            try {
+                node.release();
+                if (churn.isShutdown()) {
+                    return;
+                }
+                churn.schedule(() -> {
+                    node.start();
+                    scheduleRelease(node);
+                }, 500 + nextInt(2500), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RejectedExecutionException e) {
+                // stopping: the node stays released
+            } catch (RuntimeException e) {
+                log.error("{}: churn step failed", node.name(), e);
+            }
+        }, 5000 + nextInt(15000), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized int nextInt(int bound) {
+        return random.nextInt(bound);
+    }
+
+    /** Stops churning, then every keeper, each after its call in flight (if any) has ended. */
+    void stopNodes() throws InterruptedException {
+        churn.shutdown(); // a release under way finishes; nothing further starts
+        if (!churn.awaitTermination(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("a churn step did not finish within 60 s");
+        }
+        try (ExecutorService stops = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (SimulatedNode node : allNodes()) {
+                stops.submit(() -> {
+                    node.stop();
+                    return null;
+                });
+            }
+        }
+    }
+
+    private List<SimulatedNode> allNodes() {
+        List<SimulatedNode> all = new ArrayList<>(steady);
+        all.addAll(churning);
+        return all;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        churn.shutdownNow();
+        for (SimulatedNode node : allNodes()) {
+            node.stop();
+        }
+        watchers.forEach(RecordingWatcher::close);
+    }
+}
