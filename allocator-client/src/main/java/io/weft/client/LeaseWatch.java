@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * restart, {@code UNAVAILABLE}), reconnects after a back-off, to the next server address when the
  * last was unavailable, asking to resume after that revision. The server then sends only what
  * happened since, or a snapshot with {@code reset} set if it cannot, so no change is lost.
+ *
+ * <p>One etcd revision can carry many changes (an expiring etcd lease deletes every key on it
+ * at once) and the server sends them one message each, so a stream can break after only some
+ * of a revision's changes. After an event the watch therefore resumes one revision earlier and
+ * drops the repeats of the changes it already applied at the last revision (a key changes at
+ * most once per revision): the listener hears each change exactly once.
  *
  * <p>The watch keeps the current state as a map from subnet to lease ({@link #view()}), updated
  * before the listener hears of each change. A snapshot the server splits into chunks (all but
@@ -50,6 +57,8 @@ public final class LeaseWatch implements AutoCloseable {
     private final List<WatchLeasesResponse> snapshotChunks = new ArrayList<>();
 
     private long lastRevision;
+    /** Keys of the events applied at lastRevision since the last snapshot. */
+    private final Set<String> appliedAtLastRevision = new HashSet<>();
     private int generation;
     private int failures;
     private boolean started;
@@ -122,8 +131,14 @@ public final class LeaseWatch implements AutoCloseable {
             return;
         }
         int mine = ++generation;
-        log.debug("watching leases after revision {}", lastRevision);
-        stream = client.watchLeases(lastRevision, new Handler(mine));
+        long after = resumeAfter();
+        log.debug("watching leases after revision {}", after);
+        stream = client.watchLeases(after, new Handler(mine));
+    }
+
+    /** The last revision, or the one before it when that revision's changes may be incomplete. */
+    private long resumeAfter() {
+        return appliedAtLastRevision.isEmpty() ? lastRevision : lastRevision - 1;
     }
 
     private synchronized void received(int streamGeneration, WatchLeasesResponse response) {
@@ -134,17 +149,31 @@ public final class LeaseWatch implements AutoCloseable {
         switch (response.getType()) {
             case SNAPSHOT -> applySnapshot(response);
             case ADDED, MODIFIED -> {
-                view.put(viewKey(response.getLease()), response.getLease());
-                lastRevision = response.getRevision();
-                notify(l -> l.onEvent(response));
+                if (firstSight(response)) {
+                    view.put(viewKey(response.getLease()), response.getLease());
+                    notify(l -> l.onEvent(response));
+                }
             }
             case REMOVED -> {
-                view.remove(viewKey(response.getLease()));
-                lastRevision = response.getRevision();
-                notify(l -> l.onEvent(response));
+                if (firstSight(response)) {
+                    view.remove(viewKey(response.getLease()));
+                    notify(l -> l.onEvent(response));
+                }
             }
             default -> log.warn("ignoring a watch response of unknown type {}", response.getType());
         }
+    }
+
+    /** Moves lastRevision to the event's; false for a repeat of a change already applied. */
+    private boolean firstSight(WatchLeasesResponse event) {
+        if (event.getRevision() < lastRevision) {
+            return false;
+        }
+        if (event.getRevision() > lastRevision) {
+            lastRevision = event.getRevision();
+            appliedAtLastRevision.clear();
+        }
+        return appliedAtLastRevision.add(viewKey(event.getLease()));
     }
 
     /** Collects a snapshot's chunks (all but the last have {@code more} set), then applies them. */
@@ -161,6 +190,7 @@ public final class LeaseWatch implements AutoCloseable {
         }
         snapshotChunks.clear();
         lastRevision = chunk.getRevision();
+        appliedAtLastRevision.clear();
         Map<String, Lease> state = Collections.unmodifiableMap(new TreeMap<>(view));
         notify(l -> l.onSnapshot(chunk.getRevision(), chunk.getReset(), state));
     }
@@ -179,7 +209,7 @@ public final class LeaseWatch implements AutoCloseable {
         failures++;
         Duration delay = backoff.delay(failures);
         log.info("lease watch broke ({}); resuming after revision {} in {}",
-                status, lastRevision, delay);
+                status, resumeAfter(), delay);
         notify(l -> l.onDisconnected(status, delay));
         reconnect = scheduler.schedule(delay, this::open);
     }
