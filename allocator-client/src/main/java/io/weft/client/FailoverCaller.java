@@ -15,7 +15,10 @@ import java.util.function.Function;
 /**
  * Runs unary calls against the current server. A call that fails with {@code UNAVAILABLE} moves
  * the client to the next address and, when the call is {@link Idempotency#IDEMPOTENT}, is retried
- * there with back-off (resilience4j). Every other failure reaches the caller unchanged.
+ * there with back-off (resilience4j). With more than one address, {@code DEADLINE_EXCEEDED} does
+ * the same: a server that accepts connections but never answers (a frozen process, a replica
+ * stuck on an etcd member that lost quorum) must not hold its clients while another replica
+ * could serve them. Every other failure reaches the caller unchanged.
  */
 final class FailoverCaller {
 
@@ -30,7 +33,7 @@ final class FailoverCaller {
         this.retry = Retry.of("weft-client", RetryConfig.custom()
                 .maxAttempts(policy.maxAttempts())
                 .intervalFunction(policy.backoff().intervalFunction())
-                .retryOnException(FailoverCaller::isUnavailable)
+                .retryOnException(this::isServerAway)
                 .build());
     }
 
@@ -81,14 +84,16 @@ final class FailoverCaller {
 
     private StatusRuntimeException noteFailure(ServerEndpoints.Endpoint endpoint, Throwable failure) {
         Status status = Status.fromThrowable(failure);
-        if (status.getCode() == Status.Code.UNAVAILABLE) {
+        if (isServerAway(failure)) {
             endpoints.markUnavailable(endpoint);
         }
         return failure instanceof StatusRuntimeException sre ? sre : status.asRuntimeException();
     }
 
-    static boolean isUnavailable(Throwable failure) {
-        return Status.fromThrowable(unwrap(failure)).getCode() == Status.Code.UNAVAILABLE;
+    /** UNAVAILABLE, or DEADLINE_EXCEEDED when another server could answer instead. */
+    private boolean isServerAway(Throwable failure) {
+        Status.Code code = Status.fromThrowable(unwrap(failure)).getCode();
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED && endpoints.several();
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -48,6 +48,11 @@ final class ServerEndpoints implements AutoCloseable {
         return new Endpoint(index, channel(index));
     }
 
+    /** Whether there is another server to move to. */
+    boolean several() {
+        return channels.length > 1;
+    }
+
     /** Moves away from {@code failed} unless another caller already has. */
     void markUnavailable(Endpoint failed) {
         current.compareAndSet(failed.index(), (failed.index() + 1) % channels.length);

@@ -182,6 +182,29 @@ class WeftClientTest {
     }
 
     @Test
+    void failsOverWhenAServerAcceptsCallsButNeverAnswers() {
+        java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
+        try (InProcessServer frozen = InProcessServer.startNamed("frozen:7070", new LeaseServiceGrpc.LeaseServiceImplBase() {
+                    @Override
+                    public void getLease(GetLeaseRequest request, StreamObserver<Lease> response) {
+                        unanswered.incrementAndGet();
+                    }
+                });
+                InProcessServer up = InProcessServer.startNamed("up:7070", server);
+                WeftClient failover = WeftClient.builder()
+                        .addresses(ServerAddress.parseList("frozen:7070,up:7070"))
+                        .channelFactory(InProcessServer.channelFactory())
+                        .retryPolicy(QUICK_RETRIES)
+                        .deadline(Duration.ofMillis(200))
+                        .build()) {
+
+            assertThat(failover.getLeaseBySubnet("10.244.1.0/24")).isEqualTo(LEASE);
+            assertThat(failover.getLeaseBySubnet("10.244.1.0/24")).isEqualTo(LEASE);
+            assertThat(unanswered).as("only the first call waited on the frozen server").hasValue(1);
+        }
+    }
+
+    @Test
     void everyCallHasADeadline() {
         InProcessServer silent = InProcessServer.start(new LeaseServiceGrpc.LeaseServiceImplBase() {
             @Override
