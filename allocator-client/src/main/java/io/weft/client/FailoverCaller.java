@@ -18,7 +18,10 @@ import java.util.function.Function;
  * there with back-off (resilience4j). With more than one address, {@code DEADLINE_EXCEEDED} does
  * the same: a server that accepts connections but never answers (a frozen process, a replica
  * stuck on an etcd member that lost quorum) must not hold its clients while another replica
- * could serve them. Every other failure reaches the caller unchanged.
+ * could serve them. Idempotent calls are also retried, on the same server, after
+ * {@code ABORTED}: the server's answer to a write that raced another (a renewal or release
+ * fenced by a revision its view had not caught up with yet), which a moment later succeeds.
+ * Every other failure reaches the caller unchanged.
  */
 final class FailoverCaller {
 
@@ -33,7 +36,7 @@ final class FailoverCaller {
         this.retry = Retry.of("weft-client", RetryConfig.custom()
                 .maxAttempts(policy.maxAttempts())
                 .intervalFunction(policy.backoff().intervalFunction())
-                .retryOnException(this::isServerAway)
+                .retryOnException(failure -> isServerAway(failure) || isAborted(failure))
                 .build());
     }
 
@@ -94,6 +97,10 @@ final class FailoverCaller {
     private boolean isServerAway(Throwable failure) {
         Status.Code code = Status.fromThrowable(unwrap(failure)).getCode();
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED && endpoints.several();
+    }
+
+    private static boolean isAborted(Throwable failure) {
+        return Status.fromThrowable(unwrap(failure)).getCode() == Status.Code.ABORTED;
     }
 
     private static Throwable unwrap(Throwable failure) {

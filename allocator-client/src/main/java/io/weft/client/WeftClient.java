@@ -37,9 +37,10 @@ import java.util.concurrent.TimeUnit;
  * A client of the weft allocator's {@code LeaseService} and {@code NetworkService}.
  *
  * <p>Every unary call gets its own deadline ({@link Builder#deadline}, 10 s by default). A call
- * that finds its server {@code UNAVAILABLE} moves the client to the next address; reads and the
- * idempotent writes (acquire, renew, release, set config) are then retried there with back-off,
- * while reservation changes are not and fail with the status. Failures are
+ * that finds its server {@code UNAVAILABLE} (or, with several addresses, runs past its deadline)
+ * moves the client to the next address; reads and the idempotent writes (acquire, renew, release,
+ * set config) are then retried there with back-off, and also after {@code ABORTED} (a write that
+ * raced another), while reservation changes are not and fail with the status. Failures are
  * {@link io.grpc.StatusRuntimeException}s carrying the server's status, thrown by the blocking
  * methods and completing the futures of the {@code ...Async} ones.
  *

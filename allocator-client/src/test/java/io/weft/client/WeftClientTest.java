@@ -111,6 +111,19 @@ class WeftClientTest {
     }
 
     @Test
+    void retriesIdempotentWritesThatRacedAnotherWriteOnTheSameServer() {
+        Lease acquired = client.acquire(AcquireLeaseRequest.newBuilder().setNodeName("node-b").build())
+                .getLease();
+        server.failNext("RenewLease", Status.ABORTED.withDescription("changed while it was being renewed; retry"));
+        server.failNext("ReleaseLease", Status.ABORTED.withDescription("changed while it was being released; retry"));
+
+        assertThat(client.renew(acquired.getSubnet(), "node-b").getSubnet()).isEqualTo(acquired.getSubnet());
+        assertThat(client.release(acquired.getSubnet(), "node-b")).isEqualTo(42);
+        assertThat(server.calls("RenewLease")).isEqualTo(2);
+        assertThat(server.calls("ReleaseLease")).isEqualTo(2);
+    }
+
+    @Test
     void asyncCallsRetryAndReportTheServersStatus() {
         server.failNext("AcquireLease", Status.UNAVAILABLE);
 
