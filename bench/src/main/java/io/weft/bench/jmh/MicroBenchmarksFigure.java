@@ -62,7 +62,9 @@ public final class MicroBenchmarksFigure implements Figure {
                                 + ": ns per choice, 60,000 leases (baseline: 100)",
                         Quantity.count(scores.nanos(SELECTION, method, "space", space, "leases", "60000")),
                         Quantity.count(scores.nanos(SELECTION, method, "space", space, "leases", "100")),
-                        Goal.ratioAtMost(1.2));
+                        // Issue 4's flat-cost goal is end to end (figure 2): these nanoseconds sit
+                        // under a millisecond-long etcd round trip, so they are reported, not judged.
+                        Goal.report("report; goal: fig 2"));
             }
         }
         report.row("allocator selection, newNode, 60,000 leases: ns per choice, IPv6 /32 of /64s (baseline: IPv4)",
