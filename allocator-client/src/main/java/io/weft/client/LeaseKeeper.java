@@ -191,7 +191,7 @@ public final class LeaseKeeper implements AutoCloseable {
         }
     }
 
-    /** Renew {@code renewMargin} before expiry, but no later than half-way through the time left. */
+    /** Renew {@code renewMargin} before expiry, but no earlier than half-way through the time left. */
     Duration renewalDelay(Lease lease) {
         if (!lease.hasExpireTime()) {
             return reservationRecheck;

@@ -3,7 +3,11 @@ package io.weft.allocator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -22,6 +26,7 @@ import io.weft.api.v1.LeaseServiceGrpc;
 import io.weft.api.v1.ListLeasesRequest;
 import io.weft.api.v1.NetworkServiceGrpc;
 import io.weft.api.v1.ReleaseLeaseRequest;
+import io.weft.api.v1.ReleaseLeaseResponse;
 import io.weft.api.v1.RenewLeaseRequest;
 import io.weft.api.v1.SetConfigRequest;
 import io.weft.api.v1.WatchLeasesRequest;
@@ -40,6 +45,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -147,6 +153,24 @@ class MutualTlsIT {
     }
 
     @Test
+    void aSecondRequestOnAUnaryCallIsNeverServed() throws Exception {
+        network("ops").setConfig(SetConfigRequest.newBuilder().setJson(CONFIG).build());
+        Lease a = leases("node-a").acquireLease(AllocatorFixture.vxlanNode("node-a", "192.0.2.1")).getLease();
+        Lease b = leases("node-b").acquireLease(AllocatorFixture.vxlanNode("node-b", "192.0.2.2")).getLease();
+        Map<String, String> before = fixture.etcdContents();
+
+        // A hostile client may send more than one request on a unary call, hoping only the first
+        // is checked and the last is served. gRPC's server ends such a call itself before any
+        // request reaches the interceptors or the service, so neither lease may change.
+        Status status = unaryWithTwoMessages(clientChannel("node-a"), release(a.getSubnet(), "node-a"),
+                release(b.getSubnet(), "node-b"));
+
+        assertThat(status.getCode()).as("%s", status).isNotEqualTo(Status.Code.OK);
+        assertThat(fixture.etcdContents()).isEqualTo(before);
+        assertThat(metrics()).doesNotContain("method=\"ReleaseLease\"");
+    }
+
+    @Test
     void onlyTheAdminChangesTheConfigAndReservations() throws Exception {
         assertDenied(() -> network("node-a").setConfig(SetConfigRequest.newBuilder().setJson(CONFIG).build()),
                 "identity node-a may not set the network config");
@@ -171,8 +195,7 @@ class MutualTlsIT {
         assertDenied(() -> leases("node-a").renewLease(renew(b.getSubnet(), "node-b")), "identity node-a");
         assertDenied(() -> leases("node-a").renewLease(renew(b.getSubnet(), "node-a")), "identity node-a");
 
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = metrics();
         assertThat(metrics).containsPattern("(?m)^weft_permission_denied_total\\{method=\"RenewLease\"} 2\\.0$");
         assertThat(metrics).containsPattern(
                 "(?m)^weft_grpc_calls_total\\{code=\"PERMISSION_DENIED\",method=\"RenewLease\"} 2\\.0$");
@@ -182,6 +205,11 @@ class MutualTlsIT {
     void healthIsOpenToEveryAuthenticatedClient() {
         var health = HealthGrpc.newBlockingStub(clientChannel("node-a")).withDeadlineAfter(10, TimeUnit.SECONDS);
         assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+    }
+
+    private String metrics() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private LeaseServiceGrpc.LeaseServiceBlockingStub leases(String identity) {
@@ -221,6 +249,29 @@ class MutualTlsIT {
 
     private static ReleaseLeaseRequest release(String subnet, String node) {
         return ReleaseLeaseRequest.newBuilder().setSubnet(subnet).setNodeName(node).build();
+    }
+
+    /** Sends two requests on one ReleaseLease call, then half-closes; answers how the call ended. */
+    private static Status unaryWithTwoMessages(ManagedChannel channel, ReleaseLeaseRequest first,
+                                               ReleaseLeaseRequest second) throws Exception {
+        // Declared client-streaming on this side only, so the client library sends both messages
+        // whatever it does for unary calls; the server still serves the method as unary.
+        MethodDescriptor<ReleaseLeaseRequest, ReleaseLeaseResponse> streaming = LeaseServiceGrpc
+                .getReleaseLeaseMethod().toBuilder().setType(MethodDescriptor.MethodType.CLIENT_STREAMING).build();
+        ClientCall<ReleaseLeaseRequest, ReleaseLeaseResponse> call = channel.newCall(streaming,
+                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+        CompletableFuture<Status> closed = new CompletableFuture<>();
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                closed.complete(status);
+            }
+        }, new Metadata());
+        call.request(1);
+        call.sendMessage(first);
+        call.sendMessage(second);
+        call.halfClose();
+        return closed.get(30, TimeUnit.SECONDS);
     }
 
     private static void assertDenied(ThrowingCallable call, String message) {

@@ -2,7 +2,6 @@ package io.weft.allocator.security;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -11,6 +10,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.weft.allocator.service.RefusableListener;
 import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.GetConfigRequest;
 import io.weft.api.v1.GetLeaseRequest;
@@ -67,38 +67,18 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
         Context context = Context.current().withValue(CallerIdentity.KEY, caller);
         ServerCall.Listener<Q> delegate = Contexts.interceptCall(context, call, headers, next);
         String method = call.getMethodDescriptor().getBareMethodName();
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-            private boolean refused;
-
+        return new RefusableListener<>(call, delegate) {
             @Override
-            public void onMessage(Q message) {
-                if (refused) {
-                    return;
-                }
+            protected void inspect(Q message) {
                 Optional<String> refusal = policy.refusal(caller, attemptOf(message));
-                if (refusal.isPresent()) {
-                    refused = true;
-                    Counter.builder("weft_permission_denied").description("Calls refused by the access policy")
-                            .tag("method", String.valueOf(method)).register(registry).increment();
-                    LOG.warn("refused {}: {}", method, refusal.get());
-                    call.close(Status.PERMISSION_DENIED.withDescription(refusal.get()), new Metadata());
+                if (refusal.isEmpty()) {
+                    forward(message);
                     return;
                 }
-                super.onMessage(message);
-            }
-
-            @Override
-            public void onHalfClose() {
-                if (!refused) {
-                    super.onHalfClose();
-                }
-            }
-
-            @Override
-            public void onReady() {
-                if (!refused) {
-                    super.onReady();
-                }
+                Counter.builder("weft_permission_denied").description("Calls refused by the access policy")
+                        .tag("method", String.valueOf(method)).register(registry).increment();
+                LOG.warn("refused {}: {}", method, refusal.get());
+                refuse(Status.PERMISSION_DENIED.withDescription(refusal.get()));
             }
         };
     }

@@ -2,7 +2,6 @@ package io.weft.allocator.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ForwardingServerCall;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -49,40 +48,20 @@ public final class HostileRequests {
                     super.close(capped(status), trailers);
                 }
             };
-            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(capped, headers)) {
-                private boolean refused;
-
+            return new RefusableListener<>(call, next.startCall(capped, headers)) {
                 @Override
-                public void onMessage(Q message) {
-                    if (refused) {
-                        return;
-                    }
+                protected void inspect(Q message) {
                     try {
-                        super.onMessage(message);
+                        forward(message);
                     } catch (RuntimeException e) {
                         InvalidProtocolBufferException parse = parseFailure(e);
                         if (parse == null) {
                             throw e;
                         }
-                        refused = true;
                         String method = call.getMethodDescriptor().getFullMethodName();
                         LOG.debug("unparseable request to {}: {}", method, parse.getMessage());
-                        call.close(Status.INVALID_ARGUMENT.withDescription("the request is not a valid protobuf "
-                                + "message for " + method + ": " + parse.getMessage()), new Metadata());
-                    }
-                }
-
-                @Override
-                public void onHalfClose() {
-                    if (!refused) {
-                        super.onHalfClose();
-                    }
-                }
-
-                @Override
-                public void onReady() {
-                    if (!refused) {
-                        super.onReady();
+                        refuse(Status.INVALID_ARGUMENT.withDescription("the request is not a valid protobuf "
+                                + "message for " + method + ": " + parse.getMessage()));
                     }
                 }
             };

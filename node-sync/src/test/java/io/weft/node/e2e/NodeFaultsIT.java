@@ -73,9 +73,12 @@ class NodeFaultsIT {
 
     @Test
     void aFrozenAllocatorLeavesEveryEntryAndNodesRenewWhenItReturns() throws Exception {
-        // TTL 30 s (keys live 33 s), renewals 24 s before expiry: every ~9 s.
+        // TTL 60 s: keys live 60..66 s. A node renews half-way through the time left at the
+        // earliest (here always: the margin is larger), so at most 33 s after a write, and a
+        // renewal to a frozen server fails after the client's 10 s deadline: every node has
+        // failed once by 43 s after its last write, well before its key could expire.
         try (WeftCluster cluster = WeftCluster.withLeaseTtl("{\"Network\":\"10.250.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}",
-                "30s", "24s")) {
+                "60s", "50s")) {
             Map<Integer, String> pods = BackendsPingIT.startThreeHostsWithPods(cluster);
             BackendsPingIT.awaitFullMesh(cluster, pods);
             Map<Integer, KernelState> before = kernelStates(cluster);
@@ -85,8 +88,8 @@ class NodeFaultsIT {
 
             cluster.server().signal("STOP");
             try {
-                // Frozen until every node has tried to renew and failed: longer than a renewal interval.
-                await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(250)).until(() ->
+                // Frozen until every node has tried to renew and failed: a renewal interval plus a deadline.
+                await().atMost(Duration.ofSeconds(50)).pollInterval(Duration.ofMillis(250)).until(() ->
                         renewalFailures(cluster).entrySet().stream()
                                 .allMatch(e -> e.getValue() > failuresBefore.get(e.getKey())));
                 assertThat(kernelStates(cluster)).as("while the allocator is frozen").isEqualTo(before);
