@@ -8,7 +8,6 @@ import io.weft.allocator.store.SubnetKey;
 import io.weft.config.ConfigException;
 import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
-import io.weft.config.SubnetSpace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,8 +33,6 @@ import java.util.random.RandomGenerator;
  */
 public final class LeaseIndex {
 
-    private final Duration quarantine;
-
     private StoredConfig storedConfig;
     private NetworkConfig config;
     private final TreeMap<SubnetKey, StoredLease> leases = new TreeMap<>();
@@ -49,13 +46,12 @@ public final class LeaseIndex {
     private final Set<SubnetKey> unreadable = new HashSet<>();
     /** Keys this server deleted ahead of its watch, with the deletion revision. */
     private final Map<SubnetKey, Long> deletedAhead = new HashMap<>();
-    private FreeSubnets ipv4Free;
-    private FreeSubnets ipv6Free;
+    private final FreeSpace free;
     private long revision;
     private long configRevision;
 
     public LeaseIndex(Duration quarantine) {
-        this.quarantine = quarantine;
+        this.free = new FreeSpace(quarantine);
     }
 
     /** Replaces everything with the snapshot. Answers a config problem, if the stored one is bad. */
@@ -229,46 +225,32 @@ public final class LeaseIndex {
 
     /** Takes a specific subnet if nobody holds it; answers whether it was taken. */
     public synchronized boolean takeIfAvailable(IpPrefix subnet) {
-        FreeSubnets free = freeFor(subnet);
-        long index = indexOf(subnet);
-        return free != null && index >= 0 && !bySubnet.containsKey(subnet) && free.isAvailable(index)
-                && free.take(index);
+        return !bySubnet.containsKey(subnet) && free.takeIfAvailable(subnet);
     }
 
     /** Takes any free subnet of the IPv4 (ipv6 = false) or IPv6 space. */
     public synchronized Optional<IpPrefix> takeAny(boolean ipv6, Instant now, RandomGenerator random) {
-        FreeSubnets free = ipv6 ? ipv6Free : ipv4Free;
-        if (config == null || free == null) {
-            return Optional.empty();
-        }
-        Optional<SubnetSpace> space = ipv6 ? config.ipv6() : config.ipv4();
-        if (space.isEmpty()) {
-            return Optional.empty();
-        }
-        OptionalLong index = free.takeAny(now, random);
-        return index.isPresent() ? Optional.of(space.get().subnetAt(index.getAsLong())) : Optional.empty();
+        return free.takeAny(ipv6, now, random);
     }
 
     /** Gives back a subnet taken for a write that did not happen. */
     public synchronized void returnUnused(IpPrefix subnet) {
-        FreeSubnets free = freeFor(subnet);
-        long index = indexOf(subnet);
-        if (free != null && index >= 0 && !bySubnet.containsKey(subnet)) {
-            free.returnUnused(index);
+        if (!bySubnet.containsKey(subnet)) {
+            free.returnUnused(subnet);
         }
     }
 
     /** Subnet counts of one family: capacity, leased, reserved, free. */
     public synchronized Optional<Usage> usage(boolean ipv6) {
-        FreeSubnets free = ipv6 ? ipv6Free : ipv4Free;
-        if (free == null) {
+        OptionalLong capacity = free.capacity(ipv6);
+        if (capacity.isEmpty()) {
             return Optional.empty();
         }
         long leased = 0;
         long reserved = 0;
         for (StoredLease lease : leases.values()) {
             IpPrefix subnet = ipv6 ? lease.subnet().ipv6() : lease.subnet().ipv4();
-            if (subnet != null && indexOf(subnet) >= 0) {
+            if (subnet != null && free.contains(subnet)) {
                 if (lease.reserved()) {
                     reserved++;
                 } else {
@@ -276,7 +258,8 @@ public final class LeaseIndex {
                 }
             }
         }
-        return Optional.of(new Usage(free.size(), leased, reserved, free.size() - leased - reserved));
+        long size = capacity.getAsLong();
+        return Optional.of(new Usage(size, leased, reserved, size - leased - reserved));
     }
 
     /** Subnet counts for one family. */
@@ -287,14 +270,9 @@ public final class LeaseIndex {
         configRevision = stored.modRevision();
         try {
             NetworkConfig parsed = NetworkConfig.parse(stored.json());
-            boolean sameSpaces = config != null && config.ipv4().equals(parsed.ipv4())
-                    && config.ipv6().equals(parsed.ipv6());
             storedConfig = stored;
             config = parsed;
-            if (!sameSpaces) {
-                // Quarantine survives a rewrite of the same ranges; new ranges start afresh.
-                ipv4Free = parsed.ipv4().map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
-                ipv6Free = parsed.ipv6().map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
+            if (free.install(parsed)) {
                 for (SubnetKey subnet : leases.keySet()) {
                     take(subnet);
                 }
@@ -311,77 +289,23 @@ public final class LeaseIndex {
     private void clearConfig() {
         storedConfig = null;
         config = null;
-        ipv4Free = null;
-        ipv6Free = null;
+        free.clear();
     }
 
     private void take(SubnetKey subnet) {
-        for (IpPrefix part : parts(subnet)) {
-            FreeSubnets free = freeFor(part);
-            if (free == null) {
-                continue;
-            }
-            long index = indexOf(part);
-            if (index >= 0) {
-                free.take(index);
-            } else {
-                SpaceOverlap overlap = overlap(part);
-                for (long i = overlap.first(); !overlap.isEmpty() && i <= overlap.last(); i++) {
-                    free.take(i);
-                }
-            }
-        }
+        parts(subnet).forEach(free::take);
     }
 
     private void release(SubnetKey subnet, Instant now) {
         boolean foreign = false;
         for (IpPrefix part : parts(subnet)) {
-            FreeSubnets free = freeFor(part);
-            if (free == null) {
-                continue;
-            }
-            long index = indexOf(part);
-            if (index >= 0) {
-                free.release(index, now);
-            } else {
-                SpaceOverlap overlap = overlap(part);
-                for (long i = overlap.first(); !overlap.isEmpty() && i <= overlap.last(); i++) {
-                    free.release(i, now);
-                    foreign = true;
-                }
-            }
+            foreign |= free.release(part, now);
         }
         if (foreign) {
             // Rare (only after a forced config change): other leases may overlap the same subnets.
             leases.keySet().forEach(this::take);
             unreadable.forEach(this::take);
         }
-    }
-
-    private SpaceOverlap overlap(IpPrefix part) {
-        Optional<SubnetSpace> space = switch (part.family()) {
-            case IPV4 -> config.ipv4();
-            case IPV6 -> config.ipv6();
-        };
-        return space.map(s -> SpaceOverlap.of(part, s)).orElse(SpaceOverlap.NONE);
-    }
-
-    private FreeSubnets freeFor(IpPrefix subnet) {
-        return switch (subnet.family()) {
-            case IPV4 -> ipv4Free;
-            case IPV6 -> ipv6Free;
-        };
-    }
-
-    private long indexOf(IpPrefix subnet) {
-        if (config == null) {
-            return -1;
-        }
-        Optional<SubnetSpace> space = switch (subnet.family()) {
-            case IPV4 -> config.ipv4();
-            case IPV6 -> config.ipv6();
-        };
-        return space.map(s -> s.indexOf(subnet)).orElse(-1L);
     }
 
     private void addLookups(StoredLease lease) {
