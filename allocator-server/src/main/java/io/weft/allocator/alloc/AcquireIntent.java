@@ -1,5 +1,6 @@
 package io.weft.allocator.alloc;
 
+import io.weft.allocator.store.SubnetKey;
 import io.weft.config.IpPrefix;
 
 /**
@@ -11,4 +12,9 @@ import io.weft.config.IpPrefix;
  * @param previousIpv6Subnet the IPv6 subnet it held before, or null
  */
 public record AcquireIntent(String nodeName, String publicIp, IpPrefix previousSubnet, IpPrefix previousIpv6Subnet) {
+
+    /** The same intent asking for this lease's subnets first (the node held it a moment ago). */
+    public AcquireIntent preferring(SubnetKey subnet) {
+        return new AcquireIntent(nodeName, publicIp, subnet.ipv4(), subnet.ipv6());
+    }
 }

@@ -1,5 +1,6 @@
 package io.weft.allocator.alloc;
 
+import io.weft.allocator.store.NodeClaim;
 import io.weft.allocator.store.Snapshot;
 import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.StoredConfig;
@@ -46,6 +47,7 @@ public final class LeaseIndex {
     private final Set<SubnetKey> unreadable = new HashSet<>();
     /** Keys this server deleted ahead of its watch, with the deletion revision. */
     private final Map<SubnetKey, Long> deletedAhead = new HashMap<>();
+    private final NodeClaims claims = new NodeClaims();
     private final FreeSpace free;
     private long revision;
     private long configRevision;
@@ -62,6 +64,7 @@ public final class LeaseIndex {
         byPublicIp.clear();
         deletedAhead.clear();
         unreadable.clear();
+        claims.reset(snapshot.claims());
         revision = snapshot.revision();
         configRevision = 0;
         for (StoredLease lease : snapshot.leases()) {
@@ -160,6 +163,32 @@ public final class LeaseIndex {
         removeLookups(current);
         release(subnet, now);
         return Optional.of(current);
+    }
+
+    /** Applies a node's claim key seen by the watch, or written or read by this server. */
+    public synchronized void applyClaim(NodeClaim claim, boolean fromWatch) {
+        if (fromWatch) {
+            advance(claim.modRevision());
+        }
+        claims.put(claim);
+    }
+
+    /** Applies a deleted (or, read by this server, absent) claim key. */
+    public synchronized void applyClaimDeleted(String nodeName, long revision, boolean fromWatch) {
+        if (fromWatch) {
+            advance(revision);
+        }
+        claims.delete(nodeName, revision);
+    }
+
+    /** The node's claim key's mod revision as last seen; 0 when absent or never seen. */
+    public synchronized long claimRevision(String nodeName) {
+        return claims.modRevision(nodeName);
+    }
+
+    /** The lease the node's claim key names, if it names one. */
+    public synchronized Optional<SubnetKey> claimedBy(String nodeName) {
+        return claims.subnet(nodeName);
     }
 
     /**

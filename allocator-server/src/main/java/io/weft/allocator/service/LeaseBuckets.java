@@ -12,15 +12,15 @@ import java.util.concurrent.CompletableFuture;
  * so it lives at least TTL and at most TTL + window. This keeps the number of etcd leases small
  * (etcd documents trouble past tens of thousands of leases and revokes at most ~1,000 per
  * second) and takes the grant off the acquisition path: one grant per window, or per
- * {@link #MAX_KEYS_PER_LEASE} keys, whichever comes first (a put on a lease holding k keys costs
- * O(k) in etcd 3.4).
+ * {@link #MAX_WRITES_PER_LEASE} writes, whichever comes first (a put on a lease holding k keys
+ * costs O(k) in etcd 3.4, and each write puts two keys: the lease and the node's claim).
  *
  * <p>A bucket's etcd lease is shared, so it is never revoked or kept alive for one key: a key
  * is renewed by moving it to the current bucket, and released by deleting it. Thread-safe.
  */
 final class LeaseBuckets {
 
-    static final int MAX_KEYS_PER_LEASE = 500;
+    static final int MAX_WRITES_PER_LEASE = 250;
     static final Duration MAX_WINDOW = Duration.ofMinutes(1);
 
     /** One shared etcd lease and the time it (and so every key on it) expires. */
@@ -47,7 +47,7 @@ final class LeaseBuckets {
     synchronized CompletableFuture<Bucket> take() {
         Instant now = clock.instant();
         boolean usable = current != null && !current.isCompletedExceptionally()
-                && now.isBefore(currentSince.plus(window)) && currentUses < MAX_KEYS_PER_LEASE;
+                && now.isBefore(currentSince.plus(window)) && currentUses < MAX_WRITES_PER_LEASE;
         if (!usable) {
             Duration lifetime = ttl.plus(window);
             current = store.grant(lifetime).thenApply(id -> new Bucket(id, now.plus(lifetime)));

@@ -8,26 +8,32 @@ import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.alloc.SubnetAllocator;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
+import io.weft.allocator.store.LeaseWrite;
+import io.weft.allocator.store.NodeClaim;
+import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.StoreUnavailableException;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
+import io.weft.allocator.store.WriteOutcome;
 import io.weft.config.IpPrefix;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Acquire, renew and release: the allocator's choices written to etcd. Keys live on shared etcd
- * leases ({@link LeaseBuckets}), so acquiring a new subnet is one create-if-absent transaction
- * (plus, once per window, a grant shared by up to 500 keys); a lost race (another replica
- * created the key first) picks another subnet and never fails the request. Renewal moves the
- * key to the current bucket in one transaction fenced by the key's mod revision: a lease that
- * expired, or was rewritten meanwhile, fails the compare.
+ * leases ({@link LeaseBuckets}), so acquiring a new subnet is one transaction (plus, once per
+ * window, a grant shared by many keys). Every write of a node's lease also writes the node's
+ * claim key and compares both keys' mod revisions, so one node never holds two leases at any
+ * revision, whatever the number of replicas and retries: in etcd, not in this server's memory.
+ * A lost compare (another replica wrote first, the reply to an earlier attempt was lost) is
+ * learnt from etcd's answer and decided again; it never fails a request that can succeed.
+ * Renewal moves both keys to the current bucket in one transaction.
  *
  * <p>Errors come back as failed futures holding a {@link StatusRuntimeException}.
  */
@@ -59,7 +65,10 @@ public final class LeaseOperations {
     public record Acquired(StoredLease lease, String source, Optional<Instant> expiry) {
     }
 
-    /** Acquisitions for one node run one after another, so a node never ends up with two leases. */
+    /**
+     * Acquisitions for one node run one after another in this server, so they do not lose
+     * compares to each other; the claim in etcd is what keeps a node to one lease across servers.
+     */
     public CompletableFuture<Acquired> acquire(AcquireIntent intent, LeaseValue value) {
         CompletableFuture<Acquired> result = new CompletableFuture<>();
         CompletableFuture<?> previous = acquiringByNode.put(intent.nodeName(), result);
@@ -85,39 +94,56 @@ public final class LeaseOperations {
             return failed(Status.ABORTED, "lost " + attempt + " races for a free subnet in a row; retry");
         }
         Instant now = clock.instant();
+        // Read before deciding: a claim that changes after this read fails the write's compare.
+        // Read after, it could vouch for a decision made without seeing the lease it names.
+        long claimRevision = index.claimRevision(intent.nodeName());
         return switch (allocator.choose(intent, index, now)) {
             case Choice.Exhausted exhausted -> failed(Status.RESOURCE_EXHAUSTED, "no free " + exhausted.family()
                     + " subnet: every subnet between SubnetMin and SubnetMax is leased or reserved");
-            case Choice.Reuse reuse -> reuse(reuse.lease(), reuse.source(), value, intent, attempt);
-            case Choice.Create create -> create(create.subnet(), create.source(), value, intent, attempt)
-                    .thenApply(acquired -> {
-                        if (create.replaces() != null) {
-                            retire(create.replaces());
-                        }
-                        return acquired;
-                    });
+            case Choice.Reuse reuse -> reuse(reuse.lease(), reuse.source(), value, intent, attempt, claimRevision);
+            case Choice.Create create -> create(create.subnet(), create.source(), value, intent, attempt,
+                    create.replaces(), claimRevision);
         };
     }
 
     private CompletableFuture<Acquired> create(SubnetKey subnet, String source, LeaseValue value, AcquireIntent intent,
-                                               int attempt) {
+                                               int attempt, StoredLease replaces, long claimRevision) {
         events.intend(subnet, "source=" + source);
-        return buckets.take().thenCompose(bucket -> store.createIfAbsent(subnet, value, bucket.etcdLeaseId())
-                .thenCompose(revision -> {
-                    if (revision.isEmpty()) {
-                        // Another replica (or flanneld) created it first: our view was behind.
-                        events.raceLost(subnet);
-                        return acquireOnce(intent, value, attempt + 1);
-                    }
-                    return CompletableFuture.completedFuture(written(subnet, value, bucket, revision, source));
-                }))
+        if (replaces != null) {
+            events.intend(replaces.subnet(), "released");
+        }
+        return buckets.take()
+                .thenCompose(bucket -> store.putWithClaim(new LeaseWrite(subnet, value, bucket.etcdLeaseId(), 0,
+                        claimRevision, replaces)).thenApply(outcome -> Map.entry(bucket, outcome)))
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);
+                    events.abandon(subnet);
                     if (cause instanceof StoreUnavailableException) {
-                        events.abandon(subnet);
                         giveBack(subnet);
                     }
                     return CompletableFuture.failedFuture(toStatus(cause));
+                })
+                .thenCompose(written -> switch (written.getValue()) {
+                    case WriteOutcome.Written done -> {
+                        if (replaces != null) {
+                            index.applyDelete(replaces.subnet(), done.revision(), false, clock.instant());
+                        }
+                        yield CompletableFuture.completedFuture(
+                                written(subnet, value, written.getKey(), done.revision(), source));
+                    }
+                    case WriteOutcome.Conflict conflict -> {
+                        // Another replica (or flanneld) took the subnet first, or the node's claim
+                        // changed: some other request holds or gave the node a lease meanwhile.
+                        events.raceLost(subnet);
+                        if (replaces != null) {
+                            events.abandon(replaces.subnet());
+                        }
+                        learn(conflict);
+                        if (conflict.current().getFirst() instanceof StoreEvent.LeaseDeleted) {
+                            giveBack(subnet);
+                        }
+                        yield decideAgain(intent, value, attempt);
+                    }
                 });
     }
 
@@ -126,24 +152,51 @@ public final class LeaseOperations {
      * moves to the current bucket, which renews it.
      */
     private CompletableFuture<Acquired> reuse(StoredLease held, String source, LeaseValue wanted,
-                                              AcquireIntent intent, int attempt) {
+                                              AcquireIntent intent, int attempt, long claimRevision) {
         LeaseValue value = held.value().sameAttributes(wanted) ? held.value() : wanted;
-        if (held.reserved() && value == held.value()) {
+        if (held.reserved()) {
+            return reuseReservation(held, source, value, intent, attempt);
+        }
+        events.intend(held.subnet(), "source=" + source);
+        return buckets.take()
+                .thenCompose(bucket -> store.putWithClaim(new LeaseWrite(held.subnet(), value, bucket.etcdLeaseId(),
+                        held.modRevision(), claimRevision, null))
+                        .thenApply(outcome -> Map.entry(bucket, outcome)))
+                .exceptionallyCompose(error -> {
+                    events.abandon(held.subnet());
+                    return CompletableFuture.failedFuture(toStatus(unwrap(error)));
+                })
+                .thenCompose(written -> switch (written.getValue()) {
+                    case WriteOutcome.Written done -> CompletableFuture.completedFuture(
+                            written(held.subnet(), value, written.getKey(), done.revision(), source));
+                    case WriteOutcome.Conflict conflict -> {
+                        // Changed under us (expired, rewritten elsewhere, or the claim moved): decide
+                        // again, asking for the same subnet in case it is now free.
+                        events.abandon(held.subnet());
+                        learn(conflict);
+                        yield decideAgain(intent.preferring(held.subnet()), value, attempt);
+                    }
+                });
+    }
+
+    /** A reservation has no etcd lease and no claim: rewrite its attributes in place. */
+    private CompletableFuture<Acquired> reuseReservation(StoredLease held, String source, LeaseValue value,
+                                                         AcquireIntent intent, int attempt) {
+        if (value == held.value()) {
             return CompletableFuture.completedFuture(new Acquired(held, source, Optional.empty()));
         }
-        CompletableFuture<LeaseBuckets.Bucket> bucket = held.reserved()
-                ? CompletableFuture.completedFuture(null) : buckets.take();
         events.intend(held.subnet(), "source=" + source);
-        return bucket.thenCompose(target -> {
-            long etcdLease = target == null ? 0 : target.etcdLeaseId();
-            return store.compareAndPut(held.subnet(), value, etcdLease, held.modRevision()).thenCompose(revision -> {
-                if (revision.isPresent()) {
-                    return CompletableFuture.completedFuture(written(held.subnet(), value, target, revision, source));
-                }
-                // Changed under us (expired, or rewritten elsewhere): create it again, else decide again.
-                return store.createIfAbsent(held.subnet(), value, etcdLease).thenCompose(created -> created.isPresent()
-                        ? CompletableFuture.completedFuture(written(held.subnet(), value, target, created, source))
-                        : acquireOnce(intent, value, attempt + 1));
+        return store.compareAndPut(held.subnet(), value, 0, held.modRevision()).thenCompose(revision -> {
+            if (revision.isPresent()) {
+                StoredLease lease = new StoredLease(held.subnet(), value, 0, revision.getAsLong());
+                index.applyPut(lease, false);
+                events.acquired();
+                return CompletableFuture.completedFuture(new Acquired(lease, source, Optional.empty()));
+            }
+            events.abandon(held.subnet());
+            return store.read(held.subnet()).thenCompose(current -> {
+                learn(List.of(current));
+                return decideAgain(intent, value, attempt);
             });
         }).exceptionallyCompose(error -> {
             events.abandon(held.subnet());
@@ -151,24 +204,49 @@ public final class LeaseOperations {
         });
     }
 
-    /** Records a write this server made; bucket is null for a key with no etcd lease. */
-    private Acquired written(SubnetKey subnet, LeaseValue value, LeaseBuckets.Bucket bucket, OptionalLong revision,
-                             String source) {
-        long etcdLease = bucket == null ? 0 : bucket.etcdLeaseId();
-        StoredLease lease = new StoredLease(subnet, value, etcdLease, revision.getAsLong());
-        index.applyPut(lease, false);
-        if (bucket != null) {
-            expiries.record(etcdLease, bucket.expiresAt(), clock.instant());
+    /**
+     * After a lost compare: when the node's claim names a lease this server has not seen, read
+     * it first (it was written through another replica, or before a reply was lost), so the next
+     * choice returns that lease instead of creating a second one.
+     */
+    private CompletableFuture<Acquired> decideAgain(AcquireIntent intent, LeaseValue value, int attempt) {
+        Optional<SubnetKey> claimed = index.claimedBy(intent.nodeName());
+        boolean known = claimed.flatMap(subnet -> index.bySubnet(subnet.primary()))
+                .filter(lease -> lease.subnet().equals(claimed.get())).isPresent();
+        if (claimed.isEmpty() || known) {
+            return acquireOnce(intent, value, attempt + 1);
         }
+        return store.read(claimed.get())
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))))
+                .thenCompose(current -> {
+                    learn(List.of(current));
+                    return acquireOnce(intent, value, attempt + 1);
+                });
+    }
+
+    /** Records a write of a node's lease and claim this server made. */
+    private Acquired written(SubnetKey subnet, LeaseValue value, LeaseBuckets.Bucket bucket, long revision,
+                             String source) {
+        StoredLease lease = new StoredLease(subnet, value, bucket.etcdLeaseId(), revision);
+        index.applyPut(lease, false);
+        index.applyClaim(new NodeClaim(value.nodeName(), subnet, revision), false);
+        expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
         events.acquired();
-        return new Acquired(lease, source, bucket == null ? Optional.empty() : Optional.of(bucket.expiresAt()));
+        return new Acquired(lease, source, Optional.of(bucket.expiresAt()));
     }
 
     /**
-     * Renews the holder's lease by moving it to the current bucket: one etcd transaction, fenced
-     * by the key's mod revision. Reservations succeed unchanged.
+     * Renews the holder's lease by moving it (and its claim) to the current bucket: one etcd
+     * transaction, fenced by both mod revisions. Reservations succeed unchanged. When a compare
+     * fails, the keys' current state is learnt and the renewal decided once more: the lease is
+     * gone (NOT_FOUND), held by another node (FAILED_PRECONDITION), or renewed now.
      */
     public CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName) {
+        return renew(subnet, nodeName, 0);
+    }
+
+    private CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName, int attempt) {
+        long claimRevision = index.claimRevision(nodeName);
         StoredLease lease;
         try {
             lease = heldLease(subnet, nodeName, "renew");
@@ -178,30 +256,36 @@ public final class LeaseOperations {
         if (lease.reserved()) {
             return CompletableFuture.completedFuture(new Acquired(lease, "reservation", Optional.empty()));
         }
-        return buckets.take().thenCompose(bucket -> store.compareAndPut(lease.subnet(), lease.value(),
-                bucket.etcdLeaseId(), lease.modRevision()).thenCompose(revision -> {
-                    if (revision.isPresent()) {
+        return buckets.take().thenCompose(bucket -> store.putWithClaim(new LeaseWrite(lease.subnet(), lease.value(),
+                bucket.etcdLeaseId(), lease.modRevision(), claimRevision, null))
+                .thenCompose(outcome -> switch (outcome) {
+                    case WriteOutcome.Written done -> {
                         StoredLease renewed = new StoredLease(lease.subnet(), lease.value(), bucket.etcdLeaseId(),
-                                revision.getAsLong());
+                                done.revision());
                         index.applyPut(renewed, false);
+                        index.applyClaim(new NodeClaim(lease.nodeName(), lease.subnet(), done.revision()), false);
                         expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
                         events.renewed(renewed);
-                        return CompletableFuture.completedFuture(
+                        yield CompletableFuture.completedFuture(
                                 new Acquired(renewed, "existing", Optional.of(bucket.expiresAt())));
                     }
-                    // The key changed since our view: gone with its etcd lease (expired), or rewritten.
-                    return store.timeToLive(lease.etcdLeaseId()).thenApply(ttlLeft -> {
-                        throw (ttlLeft.isEmpty()
-                                ? Status.NOT_FOUND.withDescription("the lease on " + subnet
-                                        + " expired; call AcquireLease again")
-                                : Status.ABORTED.withDescription("the lease on " + subnet
-                                        + " changed while it was being renewed; retry")).asRuntimeException();
-                    });
+                    case WriteOutcome.Conflict conflict -> {
+                        learn(conflict);
+                        yield attempt == 0 ? renew(subnet, nodeName, 1) : failed(Status.ABORTED,
+                                "the lease on " + subnet + " changed while it was being renewed; retry");
+                    }
                 })).exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))));
     }
 
-    /** Deletes the holder's lease; a reservation is kept. Answers the deletion's revision, or 0. */
+    /**
+     * Deletes the holder's lease, with the node's claim when it names this lease; a reservation
+     * is kept. Answers the deletion's revision, or 0.
+     */
     public CompletableFuture<Long> release(IpPrefix subnet, String nodeName) {
+        return release(subnet, nodeName, 0);
+    }
+
+    private CompletableFuture<Long> release(IpPrefix subnet, String nodeName, int attempt) {
         StoredLease lease;
         try {
             lease = heldLease(subnet, nodeName, "release");
@@ -211,34 +295,51 @@ public final class LeaseOperations {
         if (lease.reserved()) {
             return CompletableFuture.completedFuture(0L);
         }
+        String holder = lease.nodeName();
+        boolean claimed = !holder.isEmpty() && index.claimedBy(holder).filter(lease.subnet()::equals).isPresent();
         events.intend(lease.subnet(), "released");
-        return store.compareAndDelete(lease.subnet(), lease.modRevision()).handle((revision, error) -> {
-            if (error != null || revision.isEmpty()) {
+        CompletableFuture<WriteOutcome> delete = claimed
+                ? store.deleteWithClaim(lease.subnet(), lease.modRevision(), holder, index.claimRevision(holder))
+                : store.compareAndDelete(lease.subnet(), lease.modRevision()).thenApply(revision -> revision.isPresent()
+                        ? new WriteOutcome.Written(revision.getAsLong())
+                        : new WriteOutcome.Conflict(0, List.of()));
+        return delete.exceptionallyCompose(error -> {
+            events.abandon(lease.subnet());
+            return CompletableFuture.failedFuture(toStatus(unwrap(error)));
+        }).thenCompose(outcome -> switch (outcome) {
+            case WriteOutcome.Written done -> {
+                index.applyDelete(lease.subnet(), done.revision(), false, clock.instant());
+                if (claimed) {
+                    index.applyClaimDeleted(holder, done.revision(), false);
+                }
+                events.released();
+                yield CompletableFuture.completedFuture(done.revision());
+            }
+            case WriteOutcome.Conflict conflict -> {
                 events.abandon(lease.subnet());
+                learn(conflict);
+                yield attempt == 0 && !conflict.current().isEmpty() ? release(subnet, nodeName, 1)
+                        : failed(Status.ABORTED, "the lease on " + subnet + " changed while it was being released; retry");
             }
-            if (error != null) {
-                throw new CompletionException(toStatus(unwrap(error)));
-            }
-            if (revision.isEmpty()) {
-                throw Status.ABORTED.withDescription("the lease on " + subnet
-                        + " changed while it was being released; retry").asRuntimeException();
-            }
-            index.applyDelete(lease.subnet(), revision.getAsLong(), false, clock.instant());
-            events.released();
-            return revision.getAsLong();
         });
     }
 
-    /** Deletes a node's old lease that no longer fits the network config (best effort). */
-    private void retire(StoredLease old) {
-        events.intend(old.subnet(), "released");
-        store.compareAndDelete(old.subnet(), old.modRevision()).whenComplete((revision, error) -> {
-            if (error == null && revision.isPresent()) {
-                index.applyDelete(old.subnet(), revision.getAsLong(), false, clock.instant());
-            } else {
-                events.abandon(old.subnet());
+    /** Applies what etcd answered about the keys a failed write compared. */
+    private void learn(WriteOutcome.Conflict conflict) {
+        learn(conflict.current());
+    }
+
+    private void learn(List<StoreEvent> current) {
+        Instant now = clock.instant();
+        for (StoreEvent state : current) {
+            switch (state) {
+                case StoreEvent.LeasePut put -> index.applyPut(put.lease(), false);
+                case StoreEvent.LeaseDeleted deleted -> index.applyDelete(deleted.subnet(), deleted.revision(), false, now);
+                case StoreEvent.ClaimPut claim -> index.applyClaim(claim.claim(), false);
+                case StoreEvent.ClaimDeleted deleted -> index.applyClaimDeleted(deleted.nodeName(), deleted.revision(), false);
+                default -> { }
             }
-        });
+        }
     }
 
     private StoredLease heldLease(IpPrefix subnet, String nodeName, String verb) {

@@ -129,6 +129,14 @@ public final class StoreFollower implements AutoCloseable {
                 LOG.warn("the network config was deleted at revision {}", deleted.revision());
                 hub.advance(deleted.revision());
             }
+            case StoreEvent.ClaimPut claim -> {
+                index.applyClaim(claim.claim(), true);
+                hub.advance(claim.revision());
+            }
+            case StoreEvent.ClaimDeleted deleted -> {
+                index.applyClaimDeleted(deleted.nodeName(), deleted.revision(), true);
+                hub.advance(deleted.revision());
+            }
             case StoreEvent.Skipped skipped -> {
                 index.applySkipped(skipped);
                 events.skipped(skipped.key(), skipped.reason());

@@ -124,6 +124,90 @@ public final class EtcdLeaseStore implements LeaseStore {
                 Op.delete(key, DeleteOption.DEFAULT));
     }
 
+    @Override
+    public CompletableFuture<WriteOutcome> putWithClaim(LeaseWrite write) {
+        ByteSequence key = bytes(layout.leaseKey(write.subnet()));
+        String node = write.value().nodeName();
+        ByteSequence claim = bytes(layout.claimKey(node));
+        PutOption onLease = PutOption.builder().withLeaseId(write.etcdLeaseId()).build();
+        List<Cmp> conditions = new ArrayList<>(List.of(
+                modRevisionIs(key, write.expectedModRevision()), modRevisionIs(claim, write.expectedClaimRevision())));
+        List<Op> then = new ArrayList<>(List.of(put(key, write.value(), write.etcdLeaseId()),
+                Op.put(claim, bytes(layout.leaseKeyName(write.subnet())), onLease)));
+        List<Op> orElse = new ArrayList<>(List.of(Op.get(key, GetOption.DEFAULT), Op.get(claim, GetOption.DEFAULT)));
+        List<SubnetKey> leaseKeys = new ArrayList<>(List.of(write.subnet()));
+        if (write.retired() != null) {
+            ByteSequence retired = bytes(layout.leaseKey(write.retired().subnet()));
+            conditions.add(modRevisionIs(retired, write.retired().modRevision()));
+            then.add(Op.delete(retired, DeleteOption.DEFAULT));
+            orElse.add(Op.get(retired, GetOption.DEFAULT));
+            leaseKeys.add(write.retired().subnet());
+        }
+        return fencedTxn(conditions, then, orElse, leaseKeys, node);
+    }
+
+    @Override
+    public CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision, String nodeName,
+                                                           long expectedClaimRevision) {
+        ByteSequence key = bytes(layout.leaseKey(subnet));
+        ByteSequence claim = bytes(layout.claimKey(nodeName));
+        return fencedTxn(
+                List.of(modRevisionIs(key, expectedModRevision), modRevisionIs(claim, expectedClaimRevision)),
+                List.of(Op.delete(key, DeleteOption.DEFAULT), Op.delete(claim, DeleteOption.DEFAULT)),
+                List.of(Op.get(key, GetOption.DEFAULT), Op.get(claim, GetOption.DEFAULT)),
+                List.of(subnet), nodeName);
+    }
+
+    @Override
+    public CompletableFuture<StoreEvent> read(SubnetKey subnet) {
+        return timed("range", () -> client.getKVClient().get(bytes(layout.leaseKey(subnet))))
+                .thenApply(response -> leaseState(subnet, response));
+    }
+
+    /**
+     * One transaction; on failure its else branch reads every compared key: the lease keys in
+     * leaseKeys' order, with the claim of nodeName second.
+     */
+    private CompletableFuture<WriteOutcome> fencedTxn(List<Cmp> conditions, List<Op> then, List<Op> orElse,
+                                                      List<SubnetKey> leaseKeys, String nodeName) {
+        return timed("txn", () -> client.getKVClient().txn()
+                .If(conditions.toArray(Cmp[]::new)).Then(then.toArray(Op[]::new)).Else(orElse.toArray(Op[]::new))
+                .commit())
+                .thenApply(response -> {
+                    long revision = response.getHeader().getRevision();
+                    if (response.isSucceeded()) {
+                        return new WriteOutcome.Written(revision);
+                    }
+                    List<GetResponse> reads = response.getGetResponses();
+                    List<StoreEvent> current = new ArrayList<>();
+                    current.add(leaseState(leaseKeys.getFirst(), reads.get(0)));
+                    current.add(claimState(nodeName, reads.get(1)));
+                    for (int i = 1; i < leaseKeys.size(); i++) {
+                        current.add(leaseState(leaseKeys.get(i), reads.get(i + 1)));
+                    }
+                    return new WriteOutcome.Conflict(revision, List.copyOf(current));
+                });
+    }
+
+    private StoreEvent leaseState(SubnetKey subnet, GetResponse read) {
+        if (read.getKvs().isEmpty()) {
+            return new StoreEvent.LeaseDeleted(subnet, null, read.getHeader().getRevision());
+        }
+        return decoder.decodePut(read.getKvs().getFirst(), false);
+    }
+
+    private StoreEvent claimState(String nodeName, GetResponse read) {
+        if (read.getKvs().isEmpty()) {
+            return new StoreEvent.ClaimDeleted(nodeName, read.getHeader().getRevision());
+        }
+        return decoder.decodePut(read.getKvs().getFirst(), false);
+    }
+
+    /** etcd compares an absent key's mod revision as 0. */
+    private static Cmp modRevisionIs(ByteSequence key, long modRevision) {
+        return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision));
+    }
+
     private static Op put(ByteSequence key, LeaseValue value, long etcdLeaseId) {
         PutOption option = etcdLeaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(etcdLeaseId).build();
         return Op.put(key, bytes(value.toJson()), option);
@@ -231,18 +315,21 @@ public final class EtcdLeaseStore implements LeaseStore {
         private Optional<StoredConfig> config = Optional.empty();
         private final List<StoredLease> leases = new ArrayList<>();
         private final List<StoreEvent.Skipped> skipped = new ArrayList<>();
+        private final List<NodeClaim> claims = new ArrayList<>();
 
         void add(StoreEvent record) {
             switch (record) {
+                case null -> { }
                 case StoreEvent.ConfigPut put -> config = Optional.of(put.config());
                 case StoreEvent.LeasePut put -> leases.add(put.lease());
                 case StoreEvent.Skipped skip -> skipped.add(skip);
+                case StoreEvent.ClaimPut claim -> claims.add(claim.claim());
                 default -> throw new IllegalStateException("unexpected snapshot record " + record);
             }
         }
 
         Snapshot build(long revision) {
-            return new Snapshot(revision, config, List.copyOf(leases), List.copyOf(skipped));
+            return new Snapshot(revision, config, List.copyOf(leases), List.copyOf(skipped), List.copyOf(claims));
         }
     }
 }

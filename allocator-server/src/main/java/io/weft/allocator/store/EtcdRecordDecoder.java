@@ -19,12 +19,19 @@ final class EtcdRecordDecoder {
         this.layout = layout;
     }
 
-    /** A put (or a snapshot entry): a lease, the config, or a skipped key with the reason. */
+    /**
+     * A put (or a snapshot entry): a lease, the config, a node's claim, or a skipped key with the
+     * reason. Null for weft's own keys that are not claims (nothing to apply, nothing to count).
+     */
     StoreEvent decodePut(KeyValue kv, boolean created) {
         String key = key(kv);
         long revision = kv.getModRevision();
         if (key.equals(layout.configKey())) {
             return new StoreEvent.ConfigPut(new StoredConfig(value(kv), revision));
+        }
+        if (key.startsWith(layout.weftPrefix())) {
+            return layout.parseClaimKey(key).map(node -> (StoreEvent) new StoreEvent.ClaimPut(
+                    new NodeClaim(node, layout.parseLeaseKeyName(value(kv)).orElse(null), revision))).orElse(null);
         }
         Optional<SubnetKey> subnet = layout.parseLeaseKey(key);
         if (subnet.isEmpty()) {
@@ -39,11 +46,15 @@ final class EtcdRecordDecoder {
         }
     }
 
-    /** A delete; the previous key-value is used when etcd sent it. */
+    /** A delete; the previous key-value is used when etcd sent it. Null as {@link #decodePut}. */
     StoreEvent decodeDelete(KeyValue kv, KeyValue previous, long revision) {
         String key = key(kv);
         if (key.equals(layout.configKey())) {
             return new StoreEvent.ConfigDeleted(revision);
+        }
+        if (key.startsWith(layout.weftPrefix())) {
+            return layout.parseClaimKey(key).map(node -> (StoreEvent) new StoreEvent.ClaimDeleted(node, revision))
+                    .orElse(null);
         }
         Optional<SubnetKey> subnet = layout.parseLeaseKey(key);
         if (subnet.isEmpty()) {

@@ -7,7 +7,9 @@ import java.util.Optional;
 /**
  * flannel's etcd key layout under a prefix (default {@code /coreos.com/network}):
  * {@code <prefix>/config} holds the network config and {@code <prefix>/subnets/<ip>-<len>}
- * (dual stack: {@code <ip4>-<len4>&<ip6>-<len6>}) holds one lease.
+ * (dual stack: {@code <ip4>-<len4>&<ip6>-<len6>}) holds one lease. weft adds its own keys under
+ * {@code <prefix>/weft/}, which flanneld never reads: {@code <prefix>/weft/nodes/<node>} is a
+ * node's claim, naming the one lease the node holds.
  */
 public final class KeyLayout {
 
@@ -16,6 +18,8 @@ public final class KeyLayout {
     private final String prefix;
     private final String configKey;
     private final String subnetsPrefix;
+    private final String weftPrefix;
+    private final String claimsPrefix;
 
     public KeyLayout(String prefix) {
         String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
@@ -25,6 +29,8 @@ public final class KeyLayout {
         this.prefix = trimmed;
         this.configKey = trimmed + "/config";
         this.subnetsPrefix = trimmed + "/subnets/";
+        this.weftPrefix = trimmed + "/weft/";
+        this.claimsPrefix = weftPrefix + "nodes/";
     }
 
     public String prefix() {
@@ -42,6 +48,37 @@ public final class KeyLayout {
 
     public String subnetsPrefix() {
         return subnetsPrefix;
+    }
+
+    /**
+     * weft's own keys, beside flannel's: flanneld reads only {@code <prefix>/config} and
+     * {@code <prefix>/subnets/}, so it never sees them.
+     */
+    public String weftPrefix() {
+        return weftPrefix;
+    }
+
+    /** The key that names the one lease a node holds ({@code <prefix>/weft/nodes/<node>}). */
+    public String claimKey(String nodeName) {
+        return claimsPrefix + nodeName;
+    }
+
+    /** The node a claim key belongs to; empty for any other key. */
+    public Optional<String> parseClaimKey(String key) {
+        if (!key.startsWith(claimsPrefix) || key.length() == claimsPrefix.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(key.substring(claimsPrefix.length()));
+    }
+
+    /** The lease key's name below the subnets prefix, as a claim key's value holds it. */
+    public String leaseKeyName(SubnetKey subnet) {
+        return leaseKey(subnet).substring(subnetsPrefix.length());
+    }
+
+    /** Parses a claim key's value (a lease key's name below the subnets prefix). */
+    public Optional<SubnetKey> parseLeaseKeyName(String name) {
+        return parseLeaseKey(subnetsPrefix + name);
     }
 
     public String leaseKey(SubnetKey subnet) {

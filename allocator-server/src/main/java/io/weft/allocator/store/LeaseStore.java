@@ -39,6 +39,28 @@ public interface LeaseStore extends AutoCloseable {
     CompletableFuture<OptionalLong> compareAndDelete(SubnetKey subnet, long expectedModRevision);
 
     /**
+     * Writes a node's lease key and its claim key in one transaction, both on the write's etcd
+     * lease, if the lease key's and the claim's mod revisions are the expected ones (and the
+     * retired lease's, which is deleted in the same transaction). Nothing else can give one
+     * node two leases: every write that names a node in a lease compares its claim.
+     */
+    CompletableFuture<WriteOutcome> putWithClaim(LeaseWrite write);
+
+    /**
+     * Deletes a lease key and its node's claim in one transaction, if both mod revisions are
+     * the expected ones (the claim's must be non-zero: it names this lease).
+     */
+    CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision, String nodeName,
+                                                    long expectedClaimRevision);
+
+    /**
+     * What etcd holds now at a lease key, as an event: {@link StoreEvent.LeasePut}, a
+     * {@link StoreEvent.Skipped} naming the subnet, or {@link StoreEvent.LeaseDeleted} at the
+     * read's revision when the key is absent.
+     */
+    CompletableFuture<StoreEvent> read(SubnetKey subnet);
+
+    /**
      * Streams every change under the prefix after fromRevision, in revision order, to the
      * listener (on one thread at a time). The stream ends with exactly one call to
      * {@link WatchListener#onCompacted} or {@link WatchListener#onFailed}, or by closing it.

@@ -10,7 +10,14 @@ import java.util.Optional;
  * @param config   the network config, if set
  * @param leases   every lease key that parsed, in key order
  * @param skipped  keys that did not parse (logged and counted, never acted on)
+ * @param claims   every node's claim key
  */
 public record Snapshot(long revision, Optional<StoredConfig> config, List<StoredLease> leases,
-                       List<StoreEvent.Skipped> skipped) {
+                       List<StoreEvent.Skipped> skipped, List<NodeClaim> claims) {
+
+    /** A snapshot of a prefix no weft node has claimed a lease in (flanneld's, or a test's). */
+    public Snapshot(long revision, Optional<StoredConfig> config, List<StoredLease> leases,
+                    List<StoreEvent.Skipped> skipped) {
+        this(revision, config, leases, skipped, List.of());
+    }
 }

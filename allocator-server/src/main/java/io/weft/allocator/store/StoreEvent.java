@@ -19,6 +19,18 @@ public sealed interface StoreEvent {
     record LeaseDeleted(SubnetKey subnet, StoredLease previous, long revision) implements StoreEvent {
     }
 
+    /** A node's claim key was written. */
+    record ClaimPut(NodeClaim claim) implements StoreEvent {
+        @Override
+        public long revision() {
+            return claim.modRevision();
+        }
+    }
+
+    /** A node's claim key was deleted (its lease released or expired with it). */
+    record ClaimDeleted(String nodeName, long revision) implements StoreEvent {
+    }
+
     /** The config key was written. */
     record ConfigPut(StoredConfig config) implements StoreEvent {
         @Override

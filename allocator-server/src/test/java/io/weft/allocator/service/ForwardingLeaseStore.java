@@ -2,7 +2,10 @@ package io.weft.allocator.service;
 
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
+import io.weft.allocator.store.LeaseWrite;
 import io.weft.allocator.store.Snapshot;
+import io.weft.allocator.store.StoreEvent;
+import io.weft.allocator.store.WriteOutcome;
 import io.weft.allocator.store.SubnetKey;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -56,6 +59,22 @@ class ForwardingLeaseStore implements LeaseStore {
     @Override
     public CompletableFuture<OptionalLong> compareAndDelete(SubnetKey subnet, long expectedModRevision) {
         return delegate.compareAndDelete(subnet, expectedModRevision);
+    }
+
+    @Override
+    public CompletableFuture<WriteOutcome> putWithClaim(LeaseWrite write) {
+        return delegate.putWithClaim(write);
+    }
+
+    @Override
+    public CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision, String nodeName,
+                                                           long expectedClaimRevision) {
+        return delegate.deleteWithClaim(subnet, expectedModRevision, nodeName, expectedClaimRevision);
+    }
+
+    @Override
+    public CompletableFuture<StoreEvent> read(SubnetKey subnet) {
+        return delegate.read(subnet);
     }
 
     @Override

@@ -47,10 +47,10 @@ class LeaseBucketsTest {
     void aFullBucketStartsANewLease() {
         LeaseBuckets buckets = new LeaseBuckets(store, clock, Duration.ofHours(24));
         List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < LeaseBuckets.MAX_KEYS_PER_LEASE + 1; i++) {
+        for (int i = 0; i < LeaseBuckets.MAX_WRITES_PER_LEASE + 1; i++) {
             ids.add(buckets.take().join().etcdLeaseId());
         }
-        assertThat(ids.subList(0, LeaseBuckets.MAX_KEYS_PER_LEASE)).containsOnly(ids.getFirst());
+        assertThat(ids.subList(0, LeaseBuckets.MAX_WRITES_PER_LEASE)).containsOnly(ids.getFirst());
         assertThat(ids.getLast()).isNotEqualTo(ids.getFirst());
     }
 

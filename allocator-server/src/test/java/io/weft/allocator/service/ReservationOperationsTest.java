@@ -7,7 +7,10 @@ import io.grpc.StatusRuntimeException;
 import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
+import io.weft.allocator.store.LeaseWrite;
 import io.weft.allocator.store.Snapshot;
+import io.weft.allocator.store.StoreEvent;
+import io.weft.allocator.store.WriteOutcome;
 import io.weft.allocator.store.StoreUnavailableException;
 import io.weft.allocator.store.StoredConfig;
 import io.weft.allocator.store.StoredLease;
@@ -144,6 +147,22 @@ class ReservationOperationsTest {
 
         @Override
         public CompletableFuture<OptionalLong> compareAndDelete(SubnetKey subnet, long expectedModRevision) {
+            return down();
+        }
+
+        @Override
+        public CompletableFuture<WriteOutcome> putWithClaim(LeaseWrite write) {
+            return down();
+        }
+
+        @Override
+        public CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision,
+                                                               String nodeName, long expectedClaimRevision) {
+            return down();
+        }
+
+        @Override
+        public CompletableFuture<StoreEvent> read(SubnetKey subnet) {
             return down();
         }
 

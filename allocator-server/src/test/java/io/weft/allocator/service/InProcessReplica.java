@@ -1,0 +1,49 @@
+package io.weft.allocator.service;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.weft.allocator.store.LeaseStore;
+import io.weft.api.v1.LeaseServiceGrpc;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One allocator replica's lease services over a store the test steers, served on gRPC's
+ * in-process transport: the real services and the real wire format, with a seam in the store.
+ */
+final class InProcessReplica implements AutoCloseable {
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final LeaseServices services;
+    private final Server server;
+    private final ManagedChannel channel;
+
+    InProcessReplica(LeaseStore store, Duration ttl) throws Exception {
+        services = new LeaseServices(store, InstantSource.system(), ttl, Duration.ZERO, new SimpleMeterRegistry(),
+                scheduler);
+        services.start().get(10, TimeUnit.SECONDS);
+        String name = InProcessServerBuilder.generateName();
+        InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
+        services.grpcServices().forEach(builder::addService);
+        server = builder.build().start();
+        channel = InProcessChannelBuilder.forName(name).build();
+    }
+
+    LeaseServiceGrpc.LeaseServiceBlockingStub leases() {
+        return LeaseServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        server.shutdownNow();
+        services.close();
+        scheduler.shutdownNow();
+    }
+}
