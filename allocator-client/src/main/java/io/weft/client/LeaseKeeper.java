@@ -37,6 +37,7 @@ public final class LeaseKeeper implements AutoCloseable {
 
     private final WeftClient client;
     private final AcquireLeaseRequest request;
+    private volatile boolean everHeld;
     private final Scheduler scheduler;
     private final AutoCloseable ownedScheduler;
     private final Duration renewMargin;
@@ -134,7 +135,7 @@ public final class LeaseKeeper implements AutoCloseable {
         }
         Lease renewed;
         try {
-            renewed = client.renew(renewKey(lease), request.getNodeName());
+            renewed = client.renew(renewKey(lease), request);
         } catch (StatusRuntimeException e) {
             renewFailed(lease, e.getStatus());
             return;
@@ -170,6 +171,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private void hold(Lease lease) {
         Lease before = current;
         current = lease;
+        everHeld = true;
         failures = 0;
         previousSubnet = lease.getSubnet();
         previousIpv6Subnet = lease.getIpv6Subnet();
@@ -233,10 +235,15 @@ public final class LeaseKeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * The request with the subnets held last. A takeover is asked for only until a lease is held:
+     * a host that then loses its lease to another host must not take it back.
+     */
     private AcquireLeaseRequest acquireRequest() {
         return request.toBuilder()
                 .setPreviousSubnet(previousSubnet)
                 .setPreviousIpv6Subnet(previousIpv6Subnet)
+                .setTakeover(request.getTakeover() && !everHeld)
                 .build();
     }
 

@@ -101,6 +101,21 @@ public final class WeftClient implements AutoCloseable {
                 .getLease();
     }
 
+    /**
+     * Renews as the host that acquired the lease with {@code acquiredWith}: besides the node name
+     * it sends the host's public IPs and VTEP MAC, so the renewal fails with
+     * {@code FAILED_PRECONDITION} once another host has taken the lease over. Retried.
+     */
+    public Lease renew(String subnet, AcquireLeaseRequest acquiredWith) {
+        RenewLeaseRequest request = renewRequest(subnet, acquiredWith.getNodeName()).toBuilder()
+                .setPublicIp(acquiredWith.getPublicIp())
+                .setPublicIpv6(acquiredWith.getPublicIpv6())
+                .setVtepMac(acquiredWith.hasVxlan() ? acquiredWith.getVxlan().getVtepMac()
+                        : acquiredWith.getVxlanV6().getVtepMac())
+                .build();
+        return caller.blocking(Idempotency.IDEMPOTENT, ch -> leases(ch).renewLease(request)).getLease();
+    }
+
     public CompletableFuture<Lease> renewAsync(String subnet, String nodeName) {
         RenewLeaseRequest request = renewRequest(subnet, nodeName);
         return caller.<RenewLeaseResponse>async(Idempotency.IDEMPOTENT,

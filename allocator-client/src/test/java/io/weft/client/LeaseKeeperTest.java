@@ -176,6 +176,24 @@ class LeaseKeeperTest {
     }
 
     @Test
+    void asksForATakeoverOnlyUntilItHoldsALeaseAndRenewsAsItsOwnHost() {
+        keeper.close();
+        keeper = LeaseKeeper.builder(client, REQUEST.toBuilder().setTakeover(true).build()).scheduler(scheduler)
+                .renewMargin(MARGIN).backoff(BACKOFF).listener(listener).build();
+        startAndAcquire();
+
+        scheduler.advance(TTL.minus(MARGIN));
+        server.forget("10.244.7.0/24");
+        scheduler.advance(TTL.minus(MARGIN));
+
+        assertThat(server.acquires).extracting(AcquireLeaseRequest::getTakeover).containsExactly(true, false);
+        assertThat(server.renews).hasSize(2).allSatisfy(renew -> {
+            assertThat(renew.getNodeName()).isEqualTo("node-a");
+            assertThat(renew.getPublicIp()).isEqualTo("192.0.2.10");
+        });
+    }
+
+    @Test
     void reportsAChangeWhenAnotherNodeTookTheSubnet() {
         startAndAcquire();
         server.takeOver("10.244.7.0/24", "node-b");

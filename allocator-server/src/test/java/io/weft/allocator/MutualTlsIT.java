@@ -153,6 +153,24 @@ class MutualTlsIT {
     }
 
     @Test
+    void aNodeWhoseCertificateNamesIpAddressesAcquiresOnlyWithOneOfThem() throws Exception {
+        network("ops").setConfig(SetConfigRequest.newBuilder().setJson(CONFIG).build());
+        TestCertificates.Issued cert = ca.clientWithIpAddresses("node-c", List.of("192.0.2.3"));
+        LeaseServiceGrpc.LeaseServiceBlockingStub nodeC = LeaseServiceGrpc.newBlockingStub(channel(ssl -> ssl
+                .trustManager(ca.caFile().toFile()).keyManager(cert.certificate().toFile(), cert.key().toFile())))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        long revision = fixture.etcdRevision();
+
+        assertDenied(() -> nodeC.acquireLease(AllocatorFixture.vxlanNode("node-c", "192.0.2.9")),
+                "identity node-c may not acquire a lease for public IP 192.0.2.9: its certificate names the IP"
+                        + " addresses [192.0.2.3]");
+        assertThat(fixture.etcdRevision()).isEqualTo(revision);
+
+        assertThat(nodeC.acquireLease(AllocatorFixture.vxlanNode("node-c", "192.0.2.3")).getLease().getPublicIp())
+                .isEqualTo("192.0.2.3");
+    }
+
+    @Test
     void aSecondRequestOnAUnaryCallIsNeverServed() throws Exception {
         network("ops").setConfig(SetConfigRequest.newBuilder().setJson(CONFIG).build());
         Lease a = leases("node-a").acquireLease(AllocatorFixture.vxlanNode("node-a", "192.0.2.1")).getLease();

@@ -40,6 +40,8 @@ public final class LeaseIndex {
     private final Map<IpPrefix, SubnetKey> bySubnet = new HashMap<>();
     private final LookupTable byNode = new LookupTable();
     private final LookupTable byPublicIp = new LookupTable();
+    private final LookupTable byPublicIpv6 = new LookupTable();
+    private final LookupTable byVtepMac = new LookupTable();
     /**
      * Lease keys whose value is unreadable (skipped, never listed): their subnets stay taken,
      * since the key exists in etcd and a create there would fail, until the key is deleted.
@@ -48,12 +50,14 @@ public final class LeaseIndex {
     /** Keys this server deleted ahead of its watch, with the deletion revision. */
     private final Map<SubnetKey, Long> deletedAhead = new HashMap<>();
     private final NodeClaims claims = new NodeClaims();
+    private final RecentReleases recentReleases;
     private final FreeSpace free;
     private long revision;
     private long configRevision;
 
     public LeaseIndex(Duration quarantine) {
         this.free = new FreeSpace(quarantine);
+        this.recentReleases = new RecentReleases(quarantine);
     }
 
     /** Replaces everything with the snapshot. Answers a config problem, if the stored one is bad. */
@@ -62,9 +66,12 @@ public final class LeaseIndex {
         bySubnet.clear();
         byNode.clear();
         byPublicIp.clear();
+        byPublicIpv6.clear();
+        byVtepMac.clear();
         deletedAhead.clear();
         unreadable.clear();
         claims.reset(snapshot.claims());
+        recentReleases.clear();
         revision = snapshot.revision();
         configRevision = 0;
         for (StoredLease lease : snapshot.leases()) {
@@ -162,6 +169,7 @@ public final class LeaseIndex {
         leases.remove(subnet);
         removeLookups(current);
         release(subnet, now);
+        parts(subnet).forEach(part -> recentReleases.record(part, current, now));
         return Optional.of(current);
     }
 
@@ -243,6 +251,17 @@ public final class LeaseIndex {
         return byPublicIp.find(publicIp).map(leases::get);
     }
 
+    /**
+     * Every lease that carries this address: a public IPv4 or IPv6, or a VTEP MAC (in
+     * {@link io.weft.allocator.store.VtepData#normalMac} form).
+     */
+    public synchronized List<StoredLease> carrying(String address) {
+        List<SubnetKey> found = new ArrayList<>(byPublicIp.all(address));
+        found.addAll(byPublicIpv6.all(address));
+        found.addAll(byVtepMac.all(address));
+        return found.stream().distinct().map(leases::get).filter(Objects::nonNull).toList();
+    }
+
     /** Every lease, ordered by subnet. */
     public synchronized List<StoredLease> all() {
         return new ArrayList<>(leases.values());
@@ -250,6 +269,14 @@ public final class LeaseIndex {
 
     public synchronized int size() {
         return leases.size();
+    }
+
+    /**
+     * Takes a subnet a node asks for by name (its previous one) if nobody holds it and no other
+     * host released it within the reuse quarantine; answers whether it was taken.
+     */
+    public synchronized boolean takeIfAvailable(IpPrefix subnet, String nodeName, String publicIp, Instant now) {
+        return !recentReleases.heldBack(subnet, nodeName, publicIp, now) && takeIfAvailable(subnet);
     }
 
     /** Takes a specific subnet if nobody holds it; answers whether it was taken. */
@@ -343,6 +370,8 @@ public final class LeaseIndex {
         }
         byNode.add(lease.nodeName(), lease.subnet());
         byPublicIp.add(lease.value().publicIp(), lease.subnet());
+        byPublicIpv6.add(lease.value().publicIpv6(), lease.subnet());
+        lease.value().vtepMacs().forEach(mac -> byVtepMac.add(mac, lease.subnet()));
     }
 
     private void removeLookups(StoredLease lease) {
@@ -351,6 +380,8 @@ public final class LeaseIndex {
         }
         byNode.remove(lease.nodeName(), lease.subnet());
         byPublicIp.remove(lease.value().publicIp(), lease.subnet());
+        byPublicIpv6.remove(lease.value().publicIpv6(), lease.subnet());
+        lease.value().vtepMacs().forEach(mac -> byVtepMac.remove(mac, lease.subnet()));
     }
 
     private static List<IpPrefix> parts(SubnetKey subnet) {

@@ -50,6 +50,15 @@ final class LookupTable {
         return Optional.of(found instanceof SubnetKey single ? single : list(found).getLast());
     }
 
+    /** Every lease that carries the name. */
+    List<SubnetKey> all(String name) {
+        Object found = entries.get(name);
+        if (found == null) {
+            return List.of();
+        }
+        return found instanceof SubnetKey single ? List.of(single) : List.copyOf(list(found));
+    }
+
     void clear() {
         entries.clear();
     }

@@ -12,9 +12,10 @@ import java.util.random.RandomGenerator;
 /**
  * Chooses a subnet for a node from the index, in flannel's order of preference made
  * node-aware: the lease the node holds now (by node name, then by public IP for leases that
- * carry no other node's name), a reservation for it, the previous subnet it asks for if
- * nobody holds it, otherwise a free subnet (recently released ones last). Pure logic: it
- * reads and takes subnets in the index and does no I/O; the caller writes the choice.
+ * carry no other node's name), a reservation for it, the previous subnet it asks for if nobody
+ * holds it and no other host released it within the reuse quarantine, otherwise a free subnet
+ * (recently released ones last). Pure logic: it reads and takes subnets in the index and does
+ * no I/O; the caller writes the choice.
  */
 public final class SubnetAllocator {
 
@@ -40,7 +41,8 @@ public final class SubnetAllocator {
         IpPrefix v6 = null;
         boolean previous = false;
         if (config.enableIPv4()) {
-            if (intent.previousSubnet() != null && index.takeIfAvailable(intent.previousSubnet())) {
+            if (intent.previousSubnet() != null && index.takeIfAvailable(intent.previousSubnet(), intent.nodeName(),
+                    intent.publicIp(), now)) {
                 v4 = intent.previousSubnet();
                 previous = true;
             } else {
@@ -52,7 +54,8 @@ public final class SubnetAllocator {
             }
         }
         if (config.enableIPv6()) {
-            if (intent.previousIpv6Subnet() != null && index.takeIfAvailable(intent.previousIpv6Subnet())) {
+            if (intent.previousIpv6Subnet() != null && index.takeIfAvailable(intent.previousIpv6Subnet(),
+                    intent.nodeName(), intent.publicIp(), now)) {
                 v6 = intent.previousIpv6Subnet();
                 previous = previous || v4 == null;
             } else {

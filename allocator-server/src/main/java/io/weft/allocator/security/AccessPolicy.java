@@ -1,5 +1,6 @@
 package io.weft.allocator.security;
 
+import io.weft.config.IpAddress;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,6 +39,15 @@ public final class AccessPolicy {
 
     /** Empty when the attempt is allowed, else the refusal naming the identity and the attempt. */
     public Optional<String> refusal(String identity, Attempt attempt) {
+        return refusal(identity, Set.of(), attempt);
+    }
+
+    /**
+     * As {@link #refusal(String, Attempt)}, for a caller whose certificate names these IP
+     * addresses (its IP subject alternative names, in canonical text): a node whose certificate
+     * names any may acquire only with public IPs among them.
+     */
+    public Optional<String> refusal(String identity, Set<String> certificateIps, Attempt attempt) {
         if (isAdmin(identity)) {
             return Optional.empty();
         }
@@ -45,8 +55,29 @@ public final class AccessPolicy {
             case Attempt.Read read -> Optional.empty();
             case Attempt.Administer administer -> Optional.of("identity " + identity + " may not "
                     + administer.action() + ": only admin identities may");
-            case Attempt.OnLease lease -> onLease(identity, lease);
+            case Attempt.OnLease lease -> onLease(identity, lease)
+                    .or(() -> outsideCertificate(identity, certificateIps, lease));
         };
+    }
+
+    private static Optional<String> outsideCertificate(String identity, Set<String> certificateIps,
+                                                       Attempt.OnLease lease) {
+        if (certificateIps.isEmpty()) {
+            return Optional.empty();
+        }
+        return lease.publicIps().stream().filter(ip -> !ip.isEmpty() && !certificateIps.contains(canonical(ip)))
+                .findFirst().map(ip -> "identity " + identity + " may not " + lease.verb() + " a lease for public IP "
+                        + ip + ": its certificate names the IP addresses " + new TreeSet<>(certificateIps)
+                        + " and a node's public IP must be one of them");
+    }
+
+    /** An address in the text CallerIdentity gives IP names in; unparseable text is left as it is. */
+    private static String canonical(String ip) {
+        try {
+            return IpAddress.parse(ip).toString();
+        } catch (IllegalArgumentException e) {
+            return ip;
+        }
     }
 
     private static Optional<String> onLease(String identity, Attempt.OnLease lease) {

@@ -1,5 +1,6 @@
 package io.weft.allocator.security;
 
+import java.util.List;
 import java.util.Optional;
 
 /** What a call tries to do, in the terms the {@link AccessPolicy} decides on. */
@@ -23,6 +24,13 @@ public sealed interface Attempt {
      * @param subnet        the request's subnet text ("" for acquire)
      * @param holder        the node name the lease on {@code subnet} is held by now ("" for a
      *                      flanneld lease); empty when no lease holds it or it was not looked up
+     * @param publicIps     the public IPs the request gives for the node (acquire), as written
      */
-    record OnLease(String verb, String requestedNode, String subnet, Optional<String> holder) implements Attempt {}
+    record OnLease(String verb, String requestedNode, String subnet, Optional<String> holder,
+                   List<String> publicIps) implements Attempt {
+
+        public OnLease(String verb, String requestedNode, String subnet, Optional<String> holder) {
+            this(verb, requestedNode, subnet, holder, List.of());
+        }
+    }
 }

@@ -20,7 +20,10 @@ import io.weft.api.v1.ReleaseLeaseRequest;
 import io.weft.api.v1.RenewLeaseRequest;
 import io.weft.api.v1.WatchLeasesRequest;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,20 +60,22 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
-        Optional<String> identity = CallerIdentity.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        Optional<String> identity = CallerIdentity.of(session);
         if (identity.isEmpty()) {
             call.close(Status.UNAUTHENTICATED.withDescription("no verified client certificate naming an identity "
                     + "(a subject CN or a DNS subject alternative name) came with this call"), new Metadata());
             return new ServerCall.Listener<>() {};
         }
         String caller = identity.get();
+        Set<String> certificateIps = CallerIdentity.ipAddresses(session);
         Context context = Context.current().withValue(CallerIdentity.KEY, caller);
         ServerCall.Listener<Q> delegate = Contexts.interceptCall(context, call, headers, next);
         String method = call.getMethodDescriptor().getBareMethodName();
         return new RefusableListener<>(call, delegate) {
             @Override
             protected void inspect(Q message) {
-                Optional<String> refusal = policy.refusal(caller, attemptOf(message));
+                Optional<String> refusal = policy.refusal(caller, certificateIps, attemptOf(message));
                 if (refusal.isEmpty()) {
                     forward(message);
                     return;
@@ -87,7 +92,9 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
     Attempt attemptOf(Object request) {
         return switch (request) {
             case AcquireLeaseRequest acquire ->
-                    new Attempt.OnLease("acquire", acquire.getNodeName(), "", Optional.empty());
+                    new Attempt.OnLease("acquire", acquire.getNodeName(), "", Optional.empty(),
+                            Stream.of(acquire.getPublicIp(), acquire.getPublicIpv6()).filter(ip -> !ip.isEmpty())
+                                    .toList());
             case RenewLeaseRequest renew ->
                     new Attempt.OnLease("renew", renew.getNodeName(), renew.getSubnet(),
                             holderOfSubnet.apply(renew.getSubnet()));

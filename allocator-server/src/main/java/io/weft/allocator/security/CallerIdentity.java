@@ -1,12 +1,15 @@
 package io.weft.allocator.security;
 
 import io.grpc.Context;
+import io.weft.config.IpAddress;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -26,6 +29,7 @@ public final class CallerIdentity {
     public static final Context.Key<String> KEY = Context.key("weft-caller-identity");
 
     private static final int DNS_NAME = 2;
+    private static final int IP_ADDRESS = 7;
 
     private CallerIdentity() {}
 
@@ -61,6 +65,41 @@ public final class CallerIdentity {
             return Optional.empty();
         } catch (InvalidNameException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The IP addresses among the certificate's subject alternative names, in canonical text. */
+    public static Set<String> ipAddresses(SSLSession session) {
+        if (session == null) {
+            return Set.of();
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? ipAddresses(leaf) : Set.of();
+        } catch (SSLPeerUnverifiedException e) {
+            return Set.of();
+        }
+    }
+
+    static Set<String> ipAddresses(X509Certificate certificate) {
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names == null) {
+                return Set.of();
+            }
+            Set<String> addresses = new TreeSet<>();
+            for (List<?> name : names) {
+                if (name.size() == 2 && Integer.valueOf(IP_ADDRESS).equals(name.get(0))) {
+                    try {
+                        addresses.add(IpAddress.parse(String.valueOf(name.get(1))).toString());
+                    } catch (IllegalArgumentException e) {
+                        // not an address this network could use: it allows nothing
+                    }
+                }
+            }
+            return addresses;
+        } catch (CertificateParsingException e) {
+            return Set.of();
         }
     }
 

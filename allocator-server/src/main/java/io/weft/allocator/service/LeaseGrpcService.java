@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.weft.allocator.alloc.AcquireIntent;
+import io.weft.allocator.alloc.HostAddresses;
 import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
@@ -111,7 +112,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
             }
             LeaseValue value = new LeaseValue(publicIp, publicIpv6, backendType, vtep, vtepV6, node);
             AcquireIntent intent = new AcquireIntent(node, publicIp, previous, previousV6);
-            return leases.acquire(intent, value).thenApply(acquired -> AcquireLeaseResponse.newBuilder()
+            return leases.acquire(intent, value, request.getTakeover()).thenApply(acquired -> AcquireLeaseResponse.newBuilder()
                     .setLease(LeaseMessages.toMessage(acquired.lease(), index.revision(), acquired.expiry()))
                     .setSource(acquired.source())
                     .build());
@@ -123,7 +124,13 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         respond(response, () -> {
             IpPrefix subnet = FieldCheck.subnet("subnet", request.getSubnet(), null);
             String node = FieldCheck.nodeName("node_name", request.getNodeName());
-            return leases.renew(subnet, node).thenApply(renewed -> RenewLeaseResponse.newBuilder()
+            String publicIp = request.getPublicIp().isEmpty() ? ""
+                    : FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4).toString();
+            String publicIpv6 = request.getPublicIpv6().isEmpty() ? ""
+                    : FieldCheck.address("public_ipv6", request.getPublicIpv6(), IpFamily.IPV6).toString();
+            String mac = request.getVtepMac().isEmpty() ? "" : FieldCheck.mac("vtep_mac", request.getVtepMac());
+            HostAddresses host = new HostAddresses(publicIp, publicIpv6, mac);
+            return leases.renew(subnet, node, host).thenApply(renewed -> RenewLeaseResponse.newBuilder()
                     .setLease(LeaseMessages.toMessage(renewed.lease(), index.revision(), renewed.expiry()))
                     .build());
         });

@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.weft.allocator.alloc.AcquireIntent;
 import io.weft.allocator.alloc.Choice;
+import io.weft.allocator.alloc.HostAddresses;
+import io.weft.allocator.alloc.HostOwnership;
 import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.alloc.SubnetAllocator;
 import io.weft.allocator.store.LeaseStore;
@@ -49,6 +51,7 @@ public final class LeaseOperations {
     private final LeaseBuckets buckets;
     private final LeaseEventLog events;
     private final Map<String, CompletableFuture<?>> acquiringByNode = new ConcurrentHashMap<>();
+    private final HostOwnership ownership = new HostOwnership();
 
     LeaseOperations(LeaseStore store, LeaseIndex index, SubnetAllocator allocator, ExpiryTracker expiries,
                     InstantSource clock, LeaseBuckets buckets, LeaseEventLog events) {
@@ -69,12 +72,16 @@ public final class LeaseOperations {
      * Acquisitions for one node run one after another in this server, so they do not lose
      * compares to each other; the claim in etcd is what keeps a node to one lease across servers.
      */
-    public CompletableFuture<Acquired> acquire(AcquireIntent intent, LeaseValue value) {
+    public CompletableFuture<Acquired> acquire(AcquireIntent intent, LeaseValue value, boolean takeover) {
         CompletableFuture<Acquired> result = new CompletableFuture<>();
         CompletableFuture<?> previous = acquiringByNode.put(intent.nodeName(), result);
         CompletableFuture<?> before = previous == null ? CompletableFuture.completedFuture(null) : previous;
         before.handle((ignored, error) -> null)
-                .thenCompose(ignored -> acquireOnce(intent, value, 0))
+                .thenCompose(ignored -> {
+                    Optional<String> conflict = ownership.conflict(value, takeover, index);
+                    return conflict.isPresent() ? failed(Status.FAILED_PRECONDITION, conflict.get())
+                            : acquireOnce(intent, value, 0);
+                })
                 .whenComplete((acquired, error) -> {
                     acquiringByNode.remove(intent.nodeName(), result);
                     if (error != null) {
@@ -241,17 +248,23 @@ public final class LeaseOperations {
      * fails, the keys' current state is learnt and the renewal decided once more: the lease is
      * gone (NOT_FOUND), held by another node (FAILED_PRECONDITION), or renewed now.
      */
-    public CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName) {
-        return renew(subnet, nodeName, 0);
+    public CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName, HostAddresses host) {
+        return renew(subnet, nodeName, host, 0);
     }
 
-    private CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName, int attempt) {
+    private CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName, HostAddresses host, int attempt) {
         long claimRevision = index.claimRevision(nodeName);
         StoredLease lease;
         try {
             lease = heldLease(subnet, nodeName, "renew");
         } catch (StatusRuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        Optional<String> takenOver = host.mismatch(lease.value());
+        if (takenOver.isPresent()) {
+            return failed(Status.FAILED_PRECONDITION, "the lease on " + subnet + " now names " + takenOver.get()
+                    + ": another host took node \"" + nodeName + "\"'s lease over, and this host ("
+                    + host.describe() + ") no longer holds it");
         }
         if (lease.reserved()) {
             return CompletableFuture.completedFuture(new Acquired(lease, "reservation", Optional.empty()));
@@ -271,7 +284,7 @@ public final class LeaseOperations {
                     }
                     case WriteOutcome.Conflict conflict -> {
                         learn(conflict);
-                        yield attempt == 0 ? renew(subnet, nodeName, 1) : failed(Status.ABORTED,
+                        yield attempt == 0 ? renew(subnet, nodeName, host, 1) : failed(Status.ABORTED,
                                 "the lease on " + subnet + " changed while it was being renewed; retry");
                     }
                 })).exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))));

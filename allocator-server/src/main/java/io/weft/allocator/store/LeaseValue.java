@@ -1,8 +1,10 @@
 package io.weft.allocator.store;
 
 import io.weft.config.json.Json;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -108,6 +110,17 @@ public record LeaseValue(
         }
         json.putAll(extra);
         return Json.write(json);
+    }
+
+    /** The VTEP MACs this value names (IPv4 and IPv6 VTEPs), each once, in {@link VtepData#normalMac} form. */
+    public List<String> vtepMacs() {
+        List<String> macs = new ArrayList<>(2);
+        for (VtepData vtep : new VtepData[] {backendData, backendV6Data}) {
+            if (vtep != null && !vtep.vtepMac().isEmpty() && !macs.contains(vtep.normalMac())) {
+                macs.add(vtep.normalMac());
+            }
+        }
+        return macs;
     }
 
     /** True when both describe the same node and data plane (extra fields aside). */

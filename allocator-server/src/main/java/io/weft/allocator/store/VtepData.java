@@ -2,6 +2,7 @@ package io.weft.allocator.store;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,6 +17,14 @@ public record VtepData(long vni, String vtepMac, Map<String, Object> extra) {
 
     public VtepData(long vni, String vtepMac) {
         this(vni, vtepMac, Map.of());
+    }
+
+    /**
+     * The MAC in one spelling, lower case with colons (Go's ParseMAC also takes hyphens and upper
+     * case), so one MAC is recognised however it was written; "" when there is none.
+     */
+    public String normalMac() {
+        return vtepMac.replace('-', ':').toLowerCase(Locale.ROOT);
     }
 
     static VtepData fromJson(Map<String, Object> json) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,6 +138,11 @@ class SubnetAllocatorModelTest {
         final List<IpPrefix> subnets = new ArrayList<>();
         /** Released subnets and when their quarantine ends, oldest release first. */
         final LinkedHashMap<IpPrefix, Instant> quarantinedUntil = new LinkedHashMap<>();
+        /**
+         * Who released each subnet, until its quarantine ends (even if it was handed out since): a
+         * previous subnet goes only to that host meanwhile.
+         */
+        final Map<IpPrefix, Map.Entry<ModelLease, Instant>> releasedBy = new HashMap<>();
 
         Family(String name, boolean ipv6, SubnetSpace space) {
             this.name = name;
@@ -153,6 +159,18 @@ class SubnetAllocatorModelTest {
 
         void expire(Instant now) {
             quarantinedUntil.values().removeIf(until -> !until.isAfter(now));
+            releasedBy.values().removeIf(release -> !release.getValue().isAfter(now));
+        }
+
+        /** True when another host than this node released the subnet within the quarantine. */
+        boolean heldBack(IpPrefix subnet, String node, String publicIp) {
+            Map.Entry<ModelLease, Instant> release = releasedBy.get(subnet);
+            if (release == null) {
+                return false;
+            }
+            ModelLease by = release.getKey();
+            return !(!by.nodeName().isEmpty() && by.nodeName().equals(node))
+                    && !(!by.publicIp().isEmpty() && by.publicIp().equals(publicIp));
         }
     }
 
@@ -301,9 +319,10 @@ class SubnetAllocatorModelTest {
             return null;
         }
 
-        Expected expect(Family family, IpPrefix previous) {
+        Expected expect(Family family, IpPrefix previous, String node) {
             family.expire(now);
-            if (previous != null && family.space.contains(previous) && !held(family, previous)) {
+            if (previous != null && family.space.contains(previous) && !held(family, previous)
+                    && !family.heldBack(previous, node, ipOf.get(node))) {
                 return new Expected(previous, Set.of(), true);
             }
             Set<IpPrefix> fresh = new HashSet<>();
@@ -327,8 +346,8 @@ class SubnetAllocatorModelTest {
             IpPrefix previousV6 = v6 != null ? previousFor(node, v6) : null;
             AcquireIntent intent = new AcquireIntent(node, ipOf.get(node), previousV4, previousV6);
             Optional<ModelLease> held = heldBy(node);
-            Expected expectV4 = v4 != null && held.isEmpty() ? expect(v4, previousV4) : null;
-            Expected expectV6 = v6 != null && held.isEmpty() ? expect(v6, previousV6) : null;
+            Expected expectV4 = v4 != null && held.isEmpty() ? expect(v4, previousV4, node) : null;
+            Expected expectV6 = v6 != null && held.isEmpty() ? expect(v6, previousV6, node) : null;
 
             Choice choice = allocator.choose(intent, index, now);
             note("acquire " + intent + " -> " + choice);
@@ -591,9 +610,12 @@ class SubnetAllocatorModelTest {
         }
 
         void removeFromModel(SubnetKey key) {
-            leases.remove(key);
+            ModelLease removed = leases.remove(key);
             for (Family family : families) {
                 IpPrefix part = family.of(key);
+                if (part != null && removed != null && !removed.reserved()) {
+                    family.releasedBy.put(part, Map.entry(removed, now.plus(QUARANTINE)));
+                }
                 if (part != null && family.space.contains(part)) {
                     family.quarantinedUntil.remove(part);
                     family.quarantinedUntil.put(part, now.plus(QUARANTINE));

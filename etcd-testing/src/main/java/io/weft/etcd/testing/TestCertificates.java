@@ -97,6 +97,11 @@ public final class TestCertificates {
         return issue(commonName, List.of(), List.of());
     }
 
+    /** A client certificate whose subject CN is {@code commonName}, with these IP SANs. */
+    public Issued clientWithIpAddresses(String commonName, List<String> ipAddresses) {
+        return issue(commonName, List.of(), ipAddresses);
+    }
+
     /** A client certificate with these DNS SANs and, unless null, this CN. */
     public Issued clientWithDnsNames(String commonName, List<String> dnsNames) {
         return issue(commonName, dnsNames, List.of());
