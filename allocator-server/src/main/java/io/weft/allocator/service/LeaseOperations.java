@@ -52,6 +52,8 @@ public final class LeaseOperations {
     private final LeaseEventLog events;
     private final Map<String, CompletableFuture<?>> acquiringByNode = new ConcurrentHashMap<>();
     private final HostOwnership ownership = new HostOwnership();
+    private final StoreAnswers answers;
+    private final HolderOperations holders;
 
     LeaseOperations(LeaseStore store, LeaseIndex index, SubnetAllocator allocator, ExpiryTracker expiries,
                     InstantSource clock, LeaseBuckets buckets, LeaseEventLog events) {
@@ -62,6 +64,8 @@ public final class LeaseOperations {
         this.clock = clock;
         this.buckets = buckets;
         this.events = events;
+        this.answers = new StoreAnswers(index, clock);
+        this.holders = new HolderOperations(store, index, expiries, clock, buckets, events, answers);
     }
 
     /** The outcome of an acquisition: the lease, how it was chosen, and when it expires. */
@@ -145,7 +149,7 @@ public final class LeaseOperations {
                         if (replaces != null) {
                             events.abandon(replaces.subnet());
                         }
-                        learn(conflict);
+                        answers.apply(conflict.current());
                         if (conflict.current().getFirst() instanceof StoreEvent.LeaseDeleted) {
                             giveBack(subnet);
                         }
@@ -180,7 +184,7 @@ public final class LeaseOperations {
                         // Changed under us (expired, rewritten elsewhere, or the claim moved): decide
                         // again, asking for the same subnet in case it is now free.
                         events.abandon(held.subnet());
-                        learn(conflict);
+                        answers.apply(conflict.current());
                         yield decideAgain(intent.preferring(held.subnet()), value, attempt);
                     }
                 });
@@ -202,7 +206,7 @@ public final class LeaseOperations {
             }
             events.abandon(held.subnet());
             return store.read(held.subnet()).thenCompose(current -> {
-                learn(List.of(current));
+                answers.apply(List.of(current));
                 return decideAgain(intent, value, attempt);
             });
         }).exceptionallyCompose(error -> {
@@ -226,7 +230,7 @@ public final class LeaseOperations {
         return store.read(claimed.get())
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))))
                 .thenCompose(current -> {
-                    learn(List.of(current));
+                    answers.apply(List.of(current));
                     return acquireOnce(intent, value, attempt + 1);
                 });
     }
@@ -242,129 +246,14 @@ public final class LeaseOperations {
         return new Acquired(lease, source, Optional.of(bucket.expiresAt()));
     }
 
-    /**
-     * Renews the holder's lease by moving it (and its claim) to the current bucket: one etcd
-     * transaction, fenced by both mod revisions. Reservations succeed unchanged. When a compare
-     * fails, the keys' current state is learnt and the renewal decided once more: the lease is
-     * gone (NOT_FOUND), held by another node (FAILED_PRECONDITION), or renewed now.
-     */
+    /** See {@link HolderOperations#renew}. */
     public CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName, HostAddresses host) {
-        return renew(subnet, nodeName, host, 0);
+        return holders.renew(subnet, nodeName, host);
     }
 
-    private CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName, HostAddresses host, int attempt) {
-        long claimRevision = index.claimRevision(nodeName);
-        StoredLease lease;
-        try {
-            lease = heldLease(subnet, nodeName, "renew");
-        } catch (StatusRuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        Optional<String> takenOver = host.mismatch(lease.value());
-        if (takenOver.isPresent()) {
-            return failed(Status.FAILED_PRECONDITION, "the lease on " + subnet + " now names " + takenOver.get()
-                    + ": another host took node \"" + nodeName + "\"'s lease over, and this host ("
-                    + host.describe() + ") no longer holds it");
-        }
-        if (lease.reserved()) {
-            return CompletableFuture.completedFuture(new Acquired(lease, "reservation", Optional.empty()));
-        }
-        return buckets.take().thenCompose(bucket -> store.putWithClaim(new LeaseWrite(lease.subnet(), lease.value(),
-                bucket.etcdLeaseId(), lease.modRevision(), claimRevision, null))
-                .thenCompose(outcome -> switch (outcome) {
-                    case WriteOutcome.Written done -> {
-                        StoredLease renewed = new StoredLease(lease.subnet(), lease.value(), bucket.etcdLeaseId(),
-                                done.revision());
-                        index.applyPut(renewed, false);
-                        index.applyClaim(new NodeClaim(lease.nodeName(), lease.subnet(), done.revision()), false);
-                        expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
-                        events.renewed(renewed);
-                        yield CompletableFuture.completedFuture(
-                                new Acquired(renewed, "existing", Optional.of(bucket.expiresAt())));
-                    }
-                    case WriteOutcome.Conflict conflict -> {
-                        learn(conflict);
-                        yield attempt == 0 ? renew(subnet, nodeName, host, 1) : failed(Status.ABORTED,
-                                "the lease on " + subnet + " changed while it was being renewed; retry");
-                    }
-                })).exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))));
-    }
-
-    /**
-     * Deletes the holder's lease, with the node's claim when it names this lease; a reservation
-     * is kept. Answers the deletion's revision, or 0.
-     */
+    /** See {@link HolderOperations#release}. */
     public CompletableFuture<Long> release(IpPrefix subnet, String nodeName) {
-        return release(subnet, nodeName, 0);
-    }
-
-    private CompletableFuture<Long> release(IpPrefix subnet, String nodeName, int attempt) {
-        StoredLease lease;
-        try {
-            lease = heldLease(subnet, nodeName, "release");
-        } catch (StatusRuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        if (lease.reserved()) {
-            return CompletableFuture.completedFuture(0L);
-        }
-        String holder = lease.nodeName();
-        boolean claimed = !holder.isEmpty() && index.claimedBy(holder).filter(lease.subnet()::equals).isPresent();
-        events.intend(lease.subnet(), "released");
-        CompletableFuture<WriteOutcome> delete = claimed
-                ? store.deleteWithClaim(lease.subnet(), lease.modRevision(), holder, index.claimRevision(holder))
-                : store.compareAndDelete(lease.subnet(), lease.modRevision()).thenApply(revision -> revision.isPresent()
-                        ? new WriteOutcome.Written(revision.getAsLong())
-                        : new WriteOutcome.Conflict(0, List.of()));
-        return delete.exceptionallyCompose(error -> {
-            events.abandon(lease.subnet());
-            return CompletableFuture.failedFuture(toStatus(unwrap(error)));
-        }).thenCompose(outcome -> switch (outcome) {
-            case WriteOutcome.Written done -> {
-                index.applyDelete(lease.subnet(), done.revision(), false, clock.instant());
-                if (claimed) {
-                    index.applyClaimDeleted(holder, done.revision(), false);
-                }
-                events.released();
-                yield CompletableFuture.completedFuture(done.revision());
-            }
-            case WriteOutcome.Conflict conflict -> {
-                events.abandon(lease.subnet());
-                learn(conflict);
-                yield attempt == 0 && !conflict.current().isEmpty() ? release(subnet, nodeName, 1)
-                        : failed(Status.ABORTED, "the lease on " + subnet + " changed while it was being released; retry");
-            }
-        });
-    }
-
-    /** Applies what etcd answered about the keys a failed write compared. */
-    private void learn(WriteOutcome.Conflict conflict) {
-        learn(conflict.current());
-    }
-
-    private void learn(List<StoreEvent> current) {
-        Instant now = clock.instant();
-        for (StoreEvent state : current) {
-            switch (state) {
-                case StoreEvent.LeasePut put -> index.applyPut(put.lease(), false);
-                case StoreEvent.LeaseDeleted deleted -> index.applyDelete(deleted.subnet(), deleted.revision(), false, now);
-                case StoreEvent.ClaimPut claim -> index.applyClaim(claim.claim(), false);
-                case StoreEvent.ClaimDeleted deleted -> index.applyClaimDeleted(deleted.nodeName(), deleted.revision(), false);
-                default -> { }
-            }
-        }
-    }
-
-    private StoredLease heldLease(IpPrefix subnet, String nodeName, String verb) {
-        StoredLease lease = index.bySubnet(subnet).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("no lease holds " + subnet + " (it may have expired)").asRuntimeException());
-        if (!nodeName.isEmpty() && !nodeName.equals(lease.nodeName())) {
-            String holder = lease.nodeName().isEmpty() ? "a flanneld node at " + lease.value().publicIp()
-                    : "node \"" + lease.nodeName() + "\"";
-            throw Status.FAILED_PRECONDITION.withDescription("node \"" + nodeName + "\" cannot " + verb + " "
-                    + subnet + ": it is held by " + holder).asRuntimeException();
-        }
-        return lease;
+        return holders.release(subnet, nodeName);
     }
 
     private void giveBack(SubnetKey subnet) {
@@ -394,7 +283,7 @@ public final class LeaseOperations {
         return Status.INTERNAL.withDescription(String.valueOf(cause.getMessage())).withCause(cause).asRuntimeException();
     }
 
-    private static <T> CompletableFuture<T> failed(Status status, String description) {
+    static <T> CompletableFuture<T> failed(Status status, String description) {
         return CompletableFuture.failedFuture(status.withDescription(description).asRuntimeException());
     }
 }
