@@ -233,6 +233,9 @@ public final class EtcdLeaseStore implements LeaseStore {
         private final List<StoreEvent.Skipped> skipped = new ArrayList<>();
 
         void add(StoreEvent record) {
+            if (record == null) {
+                return; // one of weft's own keys
+            }
             switch (record) {
                 case StoreEvent.ConfigPut put -> config = Optional.of(put.config());
                 case StoreEvent.LeasePut put -> leases.add(put.lease());

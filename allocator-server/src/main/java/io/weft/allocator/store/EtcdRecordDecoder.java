@@ -19,10 +19,16 @@ final class EtcdRecordDecoder {
         this.layout = layout;
     }
 
-    /** A put (or a snapshot entry): a lease, the config, or a skipped key with the reason. */
+    /**
+     * A put (or a snapshot entry): a lease, the config, or a skipped key with the reason; null for
+     * weft's own keys under {@link KeyLayout#weftPrefix()}, which are neither and not garbage.
+     */
     StoreEvent decodePut(KeyValue kv, boolean created) {
         String key = key(kv);
         long revision = kv.getModRevision();
+        if (key.startsWith(layout.weftPrefix())) {
+            return null;
+        }
         if (key.equals(layout.configKey())) {
             return new StoreEvent.ConfigPut(new StoredConfig(value(kv), revision));
         }
@@ -39,9 +45,12 @@ final class EtcdRecordDecoder {
         }
     }
 
-    /** A delete; the previous key-value is used when etcd sent it. */
+    /** A delete; the previous key-value is used when etcd sent it. Null for weft's own keys. */
     StoreEvent decodeDelete(KeyValue kv, KeyValue previous, long revision) {
         String key = key(kv);
+        if (key.startsWith(layout.weftPrefix())) {
+            return null;
+        }
         if (key.equals(layout.configKey())) {
             return new StoreEvent.ConfigDeleted(revision);
         }

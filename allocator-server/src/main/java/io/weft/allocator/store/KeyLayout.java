@@ -16,6 +16,7 @@ public final class KeyLayout {
     private final String prefix;
     private final String configKey;
     private final String subnetsPrefix;
+    private final String weftPrefix;
 
     public KeyLayout(String prefix) {
         String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
@@ -25,6 +26,7 @@ public final class KeyLayout {
         this.prefix = trimmed;
         this.configKey = trimmed + "/config";
         this.subnetsPrefix = trimmed + "/subnets/";
+        this.weftPrefix = trimmed + "/weft/";
     }
 
     public String prefix() {
@@ -42,6 +44,14 @@ public final class KeyLayout {
 
     public String subnetsPrefix() {
         return subnetsPrefix;
+    }
+
+    /**
+     * weft's own bookkeeping keys ({@code <prefix>/weft/}): outside flannel's {@code subnets/}
+     * folder, so flanneld never reads them, and never a lease, config or garbage to weft either.
+     */
+    public String weftPrefix() {
+        return weftPrefix;
     }
 
     public String leaseKey(SubnetKey subnet) {
