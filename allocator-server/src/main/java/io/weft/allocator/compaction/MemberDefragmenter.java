@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * defragmentation does, and it blocks that member while it rewrites the file. The local member
  * serves only this server, so blocking it briefly is acceptable, but only when worthwhile: at
  * least {@code minReclaimableBytes} and half the file free. Never used on an external cluster,
- * whose operator decides when each member may stall.
+ * whose operator decides when each member may stall. etcd counts the pages a compaction frees
+ * only from its next write on, so the space a compaction gives back is usually seen (and
+ * reclaimed) after the following one.
  */
 public final class MemberDefragmenter implements CompactionFollowUp {
 
