@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -86,7 +87,7 @@ public final class Compactor implements AutoCloseable {
         long millis = interval.toMillis();
         schedule = scheduler.scheduleWithFixedDelay(this::round, millis, millis, TimeUnit.MILLISECONDS);
         LOG.info("compacting etcd's history every {} (to the revision seen one interval earlier), "
-                + "together with the other replicas", interval);
+                + "together with the other replicas", interval.toString().substring(2).toLowerCase(Locale.ROOT));
     }
 
     /** One round; completes (never exceptionally) once it and any follow-up are done. */
