@@ -24,6 +24,19 @@ public interface CompactionLedger {
     /** Compacts etcd's history up to (not including) {@code revision}. */
     CompletableFuture<Compaction> compact(long revision);
 
+    /** etcd's current revision: a read, so it works while etcd refuses writes. */
+    CompletableFuture<Long> headRevision();
+
+    /**
+     * How {@link #claim} fails when etcd refuses every write because its database reached its
+     * quota (the NOSPACE alarm): reads and compactions still work.
+     */
+    final class OutOfSpaceException extends RuntimeException {
+        public OutOfSpaceException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * The answer to a claim.
      *

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * apart in each replica, and a replica only wins with the version it saw a round before, so two
  * compactions are never less than one interval apart. A replica's first round compacts nothing:
  * it has recorded no revision yet.
+ *
+ * <p>When etcd is out of space (its NOSPACE alarm refuses every write, the claim too), each round
+ * compacts to etcd's head revision without a claim: nothing can be written meanwhile, so no
+ * watcher can be behind it, and compacting twice to one revision is harmless. The follow-up
+ * (defragmenting the local member) is what gives the space back.
  *
  * <p>Threads: rounds never overlap (a round still waiting on etcd makes the next tick skip).
  */
@@ -66,6 +72,7 @@ public final class Compactor implements AutoCloseable {
     private volatile long knownVersion;
     private volatile long recordedRevision;
     private volatile boolean failing;
+    private volatile boolean outOfSpace;
     private volatile ScheduledFuture<?> schedule;
 
     public Compactor(CompactionLedger ledger, InstantSource clock, CompactionFollowUp followUp,
@@ -97,7 +104,9 @@ public final class Compactor implements AutoCloseable {
         }
         CompletableFuture<Round> round;
         try {
-            round = ledger.claim(knownVersion).thenCompose(this::afterClaim);
+            round = ledger.claim(knownVersion).thenCompose(this::afterClaim)
+                    .exceptionallyCompose(error -> unwrap(error) instanceof CompactionLedger.OutOfSpaceException full
+                            ? compactOutOfSpace(full) : CompletableFuture.failedFuture(error));
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
@@ -119,18 +128,50 @@ public final class Compactor implements AutoCloseable {
         if (target == 0) {
             return CompletableFuture.completedFuture(new Round(Outcome.RECORDED, claim.revision()));
         }
+        return compactTo(target, claim.revision());
+    }
+
+    private CompletableFuture<Round> compactOutOfSpace(CompactionLedger.OutOfSpaceException full) {
+        if (!outOfSpace) {
+            outOfSpace = true;
+            LOG.warn("{}: compacting to its head revision every round, without the shared key, until it "
+                    + "accepts writes again", full.getMessage());
+        }
+        return ledger.headRevision().thenCompose(head -> {
+            recordedRevision = head;
+            long started = clock.millis();
+            return ledger.compact(head).thenCompose(compaction -> {
+                if (compaction == CompactionLedger.Compaction.COMPACTED) {
+                    compacted(head, started);
+                }
+                // Even when an earlier round compacted already: the follow-up may free the space now.
+                return followUp(head, compaction == CompactionLedger.Compaction.COMPACTED
+                        ? Outcome.COMPACTED : Outcome.ALREADY_COMPACTED);
+            });
+        });
+    }
+
+    private void compacted(long target, long startedMillis) {
+        compactions.increment();
+        compactedRevision.set(target);
+        LOG.info("compacted etcd's history to revision {} in {} ms", target, clock.millis() - startedMillis);
+    }
+
+    private CompletableFuture<Round> followUp(long target, Outcome outcome) {
+        return followUp.compacted(target).handle((ignored, error) -> {
+            if (error != null) {
+                LOG.warn("after compacting: {}", unwrap(error).getMessage());
+            }
+            return new Round(outcome, target);
+        });
+    }
+
+    private CompletableFuture<Round> compactTo(long target, long next) {
         long started = clock.millis();
         return ledger.compact(target).thenCompose(compaction -> switch (compaction) {
             case COMPACTED -> {
-                compactions.increment();
-                compactedRevision.set(target);
-                LOG.info("compacted etcd's history to revision {} in {} ms", target, clock.millis() - started);
-                yield followUp.compacted(target).handle((ignored, error) -> {
-                    if (error != null) {
-                        LOG.warn("after compacting: {}", error.getMessage());
-                    }
-                    return new Round(Outcome.COMPACTED, target);
-                });
+                compacted(target, started);
+                yield followUp(target, Outcome.COMPACTED);
             }
             case ALREADY_COMPACTED -> {
                 LOG.info("etcd's history was already compacted past revision {} by someone else", target);
@@ -138,7 +179,7 @@ public final class Compactor implements AutoCloseable {
             }
             case FUTURE_REVISION -> {
                 LOG.warn("revision {} is beyond etcd's head (etcd restarted empty?): nothing compacted; "
-                        + "compacting to revision {} next time", target, claim.revision());
+                        + "compacting to revision {} next time", target, next);
                 yield CompletableFuture.completedFuture(new Round(Outcome.FUTURE_REVISION, target));
             }
         });
@@ -154,7 +195,16 @@ public final class Compactor implements AutoCloseable {
         return new Round(Outcome.FAILED, 0);
     }
 
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+    }
+
     private void recovered() {
+        if (outOfSpace) {
+            outOfSpace = false;
+            LOG.info("etcd accepts writes again");
+        }
         if (failing) {
             failing = false;
             LOG.info("etcd compaction rounds reach etcd again");

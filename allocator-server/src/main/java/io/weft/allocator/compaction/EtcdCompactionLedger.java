@@ -46,7 +46,17 @@ public final class EtcdCompactionLedger implements CompactionLedger {
                 .Then(Op.put(key, NOTE, PutOption.DEFAULT))
                 .Else(Op.get(key, GetOption.DEFAULT))
                 .commit()
-                .thenApply(response -> answer(response, expectedVersion));
+                .thenApply(response -> answer(response, expectedVersion))
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                        messages(error).contains("database space exceeded")
+                                ? new OutOfSpaceException("etcd is out of space (NOSPACE alarm): it refuses every write")
+                                : error));
+    }
+
+    @Override
+    public CompletableFuture<Long> headRevision() {
+        return client.getKVClient().get(key, GetOption.builder().withCountOnly(true).build())
+                .thenApply(response -> response.getHeader().getRevision());
     }
 
     private static Claim answer(TxnResponse response, long expectedVersion) {
@@ -61,9 +71,9 @@ public final class EtcdCompactionLedger implements CompactionLedger {
 
     @Override
     public CompletableFuture<Compaction> compact(long revision) {
-        // Not physical: etcd answers once the compaction is scheduled, and watchers behind it
-        // learn of it all the same.
-        return client.getKVClient().compact(revision, CompactOption.DEFAULT)
+        // Physical: etcd answers once the old revisions are gone from its file, so a
+        // defragmentation that follows gives their space back.
+        return client.getKVClient().compact(revision, CompactOption.builder().withCompactPhysical(true).build())
                 .thenApply(done -> Compaction.COMPACTED)
                 .exceptionallyCompose(error -> {
                     String message = messages(error);

@@ -161,6 +161,31 @@ class CompactorTest {
     }
 
     @Test
+    void whileEtcdIsOutOfSpaceEveryRoundCompactsToItsHeadAndRunsTheFollowUp() {
+        List<Long> followed = new ArrayList<>();
+        Compactor replica = new Compactor(etcd, fixedClock(), revision -> {
+            followed.add(revision);
+            return CompletableFuture.completedFuture(null);
+        }, registry);
+        replica.round().join();
+        etcd.write(500);
+        etcd.outOfSpace = true;
+
+        assertThat(replica.round().join()).isEqualTo(new Round(Outcome.COMPACTED, etcd.head));
+        assertThat(replica.round().join()).isEqualTo(new Round(Outcome.ALREADY_COMPACTED, etcd.head));
+        assertThat(etcd.compactions).containsExactly(etcd.head);
+        assertThat(followed).containsExactly(etcd.head, etcd.head);
+
+        etcd.outOfSpace = false;
+        etcd.write(10);
+        Round afterwards = replica.round().join();
+        // Its recorded revision is the head it compacted to while out of space.
+        assertThat(afterwards.outcome()).isEqualTo(Outcome.ALREADY_COMPACTED);
+        etcd.write(10);
+        assertThat(replica.round().join().outcome()).isEqualTo(Outcome.COMPACTED);
+    }
+
+    @Test
     void theFollowUpRunsAfterEachCompactionWithItsRevision() {
         List<Long> followed = new ArrayList<>();
         Compactor replica = new Compactor(etcd, fixedClock(), revision -> {

@@ -16,6 +16,7 @@ final class LedgerInMemory implements CompactionLedger {
     long version;
     long compacted;
     boolean unreachable;
+    boolean outOfSpace;
     CompletableFuture<Claim> pendingClaim;
     final List<Long> compactions = new ArrayList<>();
 
@@ -39,12 +40,21 @@ final class LedgerInMemory implements CompactionLedger {
         if (unreachable) {
             return CompletableFuture.failedFuture(new IllegalStateException("etcd unreachable"));
         }
+        if (outOfSpace) {
+            return CompletableFuture.failedFuture(new OutOfSpaceException("etcd is out of space"));
+        }
         if (version != expectedVersion) {
             return CompletableFuture.completedFuture(new Claim(false, version, head));
         }
         version++;
         head++;
         return CompletableFuture.completedFuture(new Claim(true, version, head));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> headRevision() {
+        return unreachable ? CompletableFuture.failedFuture(new IllegalStateException("etcd unreachable"))
+                : CompletableFuture.completedFuture(head);
     }
 
     @Override
