@@ -99,9 +99,9 @@ class EtcdCompactionIT {
             assertThat(renewed).isGreaterThan(NODES);
 
             // At most one compaction round per interval across both replicas. The shared key's
-            // version counts the rounds won; rounds in one replica start at least one interval
-            // apart and a win needs the version seen one round earlier, so no slowness can raise
-            // these counts: only a second compactor per interval could.
+            // version counts the rounds won; a replica's round starts one interval after its last
+            // ended and a win needs the version seen then, so no slowness can raise these counts:
+            // only a second compactor per interval could.
             long elapsedIntervals = (System.nanoTime() - startedNanos) / INTERVAL.toNanos();
             KeyValue ledger = fixture.etcd.getKVClient().get(AllocatorFixture.bytes(
                     EtcdCompactionLedger.keyOf(new KeyLayout(fixture.prefix)))).get(10, TimeUnit.SECONDS)

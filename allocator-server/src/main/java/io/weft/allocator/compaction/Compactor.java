@@ -8,6 +8,7 @@ import java.time.InstantSource;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * {@link CompactionLedger} with the key version it last saw. The claim is a compare-and-swap,
  * so of the replicas that saw one version only the first wins; the others lose and adopt the new
  * version and etcd's current revision. The winner compacts to the revision it recorded at its
- * previous round, then records the revision of its claim. Rounds start at least one interval
- * apart in each replica, and a replica only wins with the version it saw a round before, so two
- * compactions are never less than one interval apart. A replica's first round compacts nothing:
+ * previous round, then records the revision of its claim. A replica starts a round one interval
+ * after its previous round ended, so after it saw the version it claims with; as only that
+ * version wins, two compactions are never less than one interval apart (unless etcd kept a round
+ * waiting longer than {@link #PATIENCE} or the interval: the next round is then due anyway). A
+ * replica's first round compacts nothing:
  * it has recorded no revision yet.
  *
  * <p>When etcd is out of space (its NOSPACE alarm refuses every write, the claim too), each round
@@ -74,6 +77,7 @@ public final class Compactor implements AutoCloseable {
     private volatile boolean failing;
     private volatile boolean outOfSpace;
     private volatile ScheduledFuture<?> schedule;
+    private volatile boolean closed;
 
     public Compactor(CompactionLedger ledger, InstantSource clock, CompactionFollowUp followUp,
                      MeterRegistry registry) {
@@ -89,12 +93,29 @@ public final class Compactor implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Runs a round every interval, the first one interval from now. */
+    /** How long a round may wait on etcd before the next one is scheduled anyway (at least the interval). */
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    /** Runs a round one interval from now, and each further one an interval after the last ended. */
     public void start(ScheduledExecutorService scheduler, Duration interval) {
-        long millis = interval.toMillis();
-        schedule = scheduler.scheduleWithFixedDelay(this::round, millis, millis, TimeUnit.MILLISECONDS);
+        scheduleNext(scheduler, interval);
         LOG.info("compacting etcd's history every {} (to the revision seen one interval earlier), "
                 + "together with the other replicas", interval.toString().substring(2).toLowerCase(Locale.ROOT));
+    }
+
+    private void scheduleNext(ScheduledExecutorService scheduler, Duration interval) {
+        if (closed) {
+            return;
+        }
+        long patience = Math.max(interval.toMillis(), PATIENCE.toMillis());
+        try {
+            // copy(): giving up waiting must not complete the round itself, which still has to end.
+            schedule = scheduler.schedule(() -> round().copy().completeOnTimeout(null, patience, TimeUnit.MILLISECONDS)
+                    .whenComplete((done, error) -> scheduleNext(scheduler, interval)),
+                    interval.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the scheduler is shut down: the server is stopping
+        }
     }
 
     /** One round; completes (never exceptionally) once it and any follow-up are done. */
@@ -213,6 +234,7 @@ public final class Compactor implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         ScheduledFuture<?> scheduled = schedule;
         if (scheduled != null) {
             scheduled.cancel(false);
