@@ -57,6 +57,11 @@ public final class AllocatorMain implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     Duration reuseQuarantine;
 
+    @Option(names = "--etcd-compaction-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "5m", description = "compact etcd's history this often, to the revision seen one interval "
+            + "earlier, once per interval across all replicas; 0 turns it off (default: ${DEFAULT-VALUE})")
+    Duration compactionInterval;
+
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "serve gRPC over TLS with this certificate chain (PEM); needs --tls-key")
     Path tlsCert;
@@ -105,6 +110,7 @@ public final class AllocatorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerDefaults.checkTtl(leaseTtl);
+        ServerDefaults.checkCompactionInterval(compactionInterval);
         ServerTls tls = serverTls();
         EtcdClientSecurity etcdSecurity = new SecurityFlags(System.getenv()).etcd(etcdCa, etcdCert, etcdKey, etcdUser,
                 etcdPasswordFile);
@@ -113,17 +119,22 @@ public final class AllocatorMain implements Callable<Integer> {
         if (endpoints.isEmpty()) {
             Path dir = dataDir != null ? dataDir : defaultDataDir();
             Files.createDirectories(dir);
-            localEtcd = new EtcdProcess(EtcdOptions.builder(dir.resolve("etcd")).build()).start();
+            localEtcd = new EtcdProcess(EtcdOptions.builder(dir.resolve("etcd"))
+                    .extraArgs("--quota-backend-bytes=" + ServerDefaults.LOCAL_ETCD_QUOTA_BYTES).build()).start();
             endpoints = List.of(localEtcd.clientEndpoint());
             LOG.info("started a local etcd at {} (data in {}); stopping it on exit", localEtcd.clientEndpoint(),
                     dir.resolve("etcd"));
+        } else {
+            etcdSecurity.clearTextPasswordWarning(endpoints).ifPresent(LOG::warn);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         AllocatorServer server;
         try {
             server = AllocatorServer.builder().etcdEndpoints(endpoints).etcdPrefix(etcdPrefix).listen(listen)
                     .httpListen(httpListen).leaseTtl(leaseTtl).reuseQuarantine(reuseQuarantine).tls(tls)
-                    .accessPolicy(new AccessPolicy(Set.copyOf(admins))).etcdSecurity(etcdSecurity).start();
+                    .accessPolicy(new AccessPolicy(Set.copyOf(admins))).etcdSecurity(etcdSecurity)
+                    .compactionInterval(compactionInterval)
+                    .localEtcdEndpoint(localEtcd == null ? null : localEtcd.clientEndpoint()).start();
         } catch (Exception e) {
             if (localEtcd != null) {
                 localEtcd.stop();

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
+import io.weft.allocator.compaction.EtcdMaintenance;
 import io.weft.allocator.http.HttpEndpoints;
 import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.AuthorizationInterceptor;
@@ -54,15 +55,18 @@ public final class AllocatorServer implements AutoCloseable {
     private final LeaseStore store;
     private final ScheduledExecutorService scheduler;
     private final HealthStatusManager health;
+    private final EtcdMaintenance maintenance;
 
     private AllocatorServer(Server grpc, HttpEndpoints http, LeaseServices services, LeaseStore store,
-                            ScheduledExecutorService scheduler, HealthStatusManager health) {
+                            ScheduledExecutorService scheduler, HealthStatusManager health,
+                            EtcdMaintenance maintenance) {
         this.grpc = grpc;
         this.http = http;
         this.services = services;
         this.store = store;
         this.scheduler = scheduler;
         this.health = health;
+        this.maintenance = maintenance;
     }
 
     public static Builder builder() {
@@ -99,6 +103,7 @@ public final class AllocatorServer implements AutoCloseable {
             http.close();
         }
         services.close();
+        maintenance.close();
         store.close();
         scheduler.shutdownNow();
         LOG.info("allocator-server stopped");
@@ -118,6 +123,8 @@ public final class AllocatorServer implements AutoCloseable {
         private ServerTls tls;
         private AccessPolicy accessPolicy = new AccessPolicy(Set.of());
         private EtcdClientSecurity etcdSecurity = EtcdClientSecurity.NONE;
+        private Duration compactionInterval = ServerDefaults.COMPACTION_INTERVAL;
+        private String localEtcdEndpoint;
 
         public Builder etcdEndpoints(List<String> endpoints) {
             this.etcdEndpoints = List.copyOf(endpoints);
@@ -182,6 +189,24 @@ public final class AllocatorServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often etcd's history is compacted, to the revision seen one interval earlier, at
+         * most once per interval across all replicas; zero: never (the operator compacts).
+         */
+        public Builder compactionInterval(Duration interval) {
+            this.compactionInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        /**
+         * The client URL of the etcd member this server runs itself (none by default): it is
+         * defragmented at start-up and after compactions when that gives back much of its file.
+         */
+        public Builder localEtcdEndpoint(String endpoint) {
+            this.localEtcdEndpoint = endpoint;
+            return this;
+        }
+
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
@@ -193,6 +218,7 @@ public final class AllocatorServer implements AutoCloseable {
             }
             new KeyLayout(etcdPrefix);
             ServerDefaults.checkTtl(leaseTtl);
+            ServerDefaults.checkCompactionInterval(compactionInterval);
             Objects.requireNonNull(clock);
             return this;
         }
@@ -211,7 +237,10 @@ public final class AllocatorServer implements AutoCloseable {
             HealthStatusManager health = new HealthStatusManager();
             Server grpc = null;
             HttpEndpoints http = null;
+            EtcdMaintenance maintenance = null;
             try {
+                maintenance = EtcdMaintenance.start(client, new KeyLayout(etcdPrefix), compactionInterval,
+                        localEtcdEndpoint, clock, registry);
                 ServerBuilder<?> builder = grpcServerBuilder != null ? grpcServerBuilder
                         : grpcTls != null ? NettyServerBuilder.forAddress(listen).sslContext(grpcTls)
                         : NettyServerBuilder.forAddress(listen);
@@ -254,7 +283,7 @@ public final class AllocatorServer implements AutoCloseable {
                             + "who calls)", tls == null ? "plaintext without client certificates"
                             : "TLS without client certificates");
                 }
-                return new AllocatorServer(grpc, http, services, store, scheduler, health);
+                return new AllocatorServer(grpc, http, services, store, scheduler, health, maintenance);
             } catch (Exception e) {
                 if (grpc != null) {
                     grpc.shutdownNow();
@@ -263,6 +292,9 @@ public final class AllocatorServer implements AutoCloseable {
                     http.close();
                 }
                 services.close();
+                if (maintenance != null) {
+                    maintenance.close();
+                }
                 store.close();
                 scheduler.shutdownNow();
                 throw e;

@@ -4,7 +4,10 @@ import io.weft.allocator.security.EtcdClientSecurity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns the etcd security flags into {@link EtcdClientSecurity}. The password is read from a
@@ -42,6 +45,7 @@ final class SecurityFlags {
     }
 
     private static String readPassword(Path file) {
+        refuseIfOthersMayRead(file);
         String text;
         try {
             text = Files.readString(file);
@@ -55,5 +59,26 @@ final class SecurityFlags {
             throw new IllegalArgumentException("--etcd-password-file " + file + " is empty");
         }
         return password;
+    }
+
+    /**
+     * A password file every local user can read gives etcd's keys (and so every pod route) to
+     * all of them. Group-readable stays allowed, for a file owned by root and the service's group.
+     */
+    private static void refuseIfOthersMayRead(Path file) {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return; // no POSIX permissions on this file system: nothing to check
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--etcd-password-file " + file + ": cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+            throw new IllegalArgumentException("--etcd-password-file " + file + " is readable by every user (mode "
+                    + PosixFilePermissions.toString(permissions) + "); allow at most its owner and group, e.g. "
+                    + "chmod 600 " + file);
+        }
     }
 }

@@ -16,6 +16,7 @@ import io.weft.etcd.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,8 @@ class SecureServerProcessIT {
             TestCertificates.Issued etcdClient = etcd.clientCertificate("weft-allocator");
             TestCertificates grpcCa = TestCertificates.authority(temp.resolve("grpc-pki"), "weft");
             TestCertificates.Issued serverCert = grpcCa.server("allocator");
-            Path passwordFile = Files.writeString(temp.resolve("etcd-password"), SecuredEtcd.ROOT_PASSWORD + "\n");
+            Path passwordFile = SecurityFlagsTest.ownerOnly(
+                    Files.writeString(temp.resolve("etcd-password"), SecuredEtcd.ROOT_PASSWORD + "\n"));
             int grpcPort = freePort();
             int httpPort = freePort();
             Process process = launcher.launch("--listen", "127.0.0.1:" + grpcPort,
@@ -87,7 +89,7 @@ class SecureServerProcessIT {
 
             String output = launcher.output();
             assertThat(output).contains("as etcd user root").contains("gRPC uses mutual TLS")
-                    .contains("refused SetConfig: identity node-a");
+                    .contains("refused SetConfig: identity node-a").doesNotContain("clear text");
             for (String text : List.of(output, metrics)) {
                 assertThat(text).doesNotContain(SecuredEtcd.ROOT_PASSWORD);
                 assertThat(text).doesNotContain(keyBody(serverCert.key())).doesNotContain(keyBody(etcdClient.key()));
@@ -107,6 +109,38 @@ class SecureServerProcessIT {
         assertThat(process.exitValue()).isEqualTo(1);
         assertThat(launcher.output().strip())
                 .isEqualTo("weft-allocator: TLS certificate " + missing + ": no such file");
+    }
+
+    @Test
+    void aPasswordFileEveryUserMayReadIsRefusedInOneLine() throws Exception {
+        Path passwordFile = Files.writeString(temp.resolve("etcd-password"), "s3cret\n");
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Process process = launcher.launch("--etcd-endpoints", "http://127.0.0.1:1", "--etcd-user", "root",
+                "--etcd-password-file", passwordFile.toString());
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(launcher.output().strip()).isEqualTo("weft-allocator: --etcd-password-file " + passwordFile
+                + " is readable by every user (mode rw-r--r--); allow at most its owner and group, e.g. chmod 600 "
+                + passwordFile);
+    }
+
+    @Test
+    void aPasswordSentOverPlaintextEtcdIsWarnedOfOnceAtStartUp() throws Exception {
+        Path passwordFile = SecurityFlagsTest.ownerOnly(Files.writeString(temp.resolve("etcd-password"), "s3cret\n"));
+        String endpoint = "http://127.0.0.1:" + freePort();
+        Process process = launcher.launch("--listen", "127.0.0.1:" + freePort(),
+                "--http-listen", "127.0.0.1:" + freePort(), "--etcd-endpoints", endpoint, "--etcd-user", "root",
+                "--etcd-password-file", passwordFile.toString());
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            assertThat(process.isAlive()).as("launcher exited early:%n%s", launcher.output()).isTrue();
+            return launcher.output().contains("clear text");
+        });
+        List<String> warnings = launcher.output().lines().filter(line -> line.contains("clear text")).toList();
+        assertThat(warnings).singleElement().satisfies(line -> assertThat(line).contains("WARN")
+                .contains("--etcd-user root over plaintext etcd endpoints (" + endpoint + "): the password travels "
+                        + "in clear text").doesNotContain("s3cret"));
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class ServerProcessIT {
         int grpcPort = freePort();
         int httpPort = freePort();
         Process process = launcher.launch("--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + grpcPort,
-                "--http-listen", "127.0.0.1:" + httpPort);
+                "--http-listen", "127.0.0.1:" + httpPort, "--etcd-compaction-interval", "1s");
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
             assertThat(process.isAlive()).as("launcher exited early:%n%s", launcher.output()).isTrue();
@@ -63,6 +65,11 @@ class ServerProcessIT {
         });
         List<ProcessHandle> etcd = process.descendants().filter(processesMentioning(dataDir)::contains).toList();
         assertThat(etcd).as("the local etcd: a child of the launcher with its data under %s", dataDir).isNotEmpty();
+        Matcher etcdUrl = Pattern.compile("started a local etcd at http://127\\.0\\.0\\.1:(\\d+)")
+                .matcher(launcher.output());
+        assertThat(etcdUrl.find()).as("the local etcd's URL in:%n%s", launcher.output()).isTrue();
+        assertThat(launcher.body(Integer.parseInt(etcdUrl.group(1)), "/metrics"))
+                .as("the local etcd's quota: 1 GiB").contains("etcd_server_quota_backend_bytes 1.073741824e+09");
 
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         try {
@@ -84,6 +91,10 @@ class ServerProcessIT {
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
+
+        // Its own compaction rounds write the shared key, so there is history to compact.
+        await().atMost(Duration.ofSeconds(30)).until(() -> launcher.output().contains("compacted etcd's history to"));
+        assertThat(launcher.body(httpPort, "/metrics")).containsPattern("(?m)^weft_etcd_compactions_total [1-9]");
 
         assertThat(launcher.status(httpPort, "/healthz")).isEqualTo(200);
         String metrics = launcher.body(httpPort, "/metrics");
@@ -124,6 +135,17 @@ class ServerProcessIT {
         assertThat(process.exitValue()).isEqualTo(1);
         assertThat(launcher.output().strip())
                 .isEqualTo("weft-allocator: --lease-ttl 1s is out of range; allowed 5s..365d");
+        assertThat(dataDir).doesNotExist();
+    }
+
+    @Test
+    void aCompactionIntervalBelowOneSecondIsRefusedBeforeAnythingStarts() throws Exception {
+        Process process = launcher.launch("--data-dir", dataDir.toString(), "--etcd-compaction-interval", "500ms");
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(launcher.output().strip()).isEqualTo("weft-allocator: --etcd-compaction-interval 500ms is out of "
+                + "range; allowed 0 (off) or at least 1s");
         assertThat(dataDir).doesNotExist();
     }
 

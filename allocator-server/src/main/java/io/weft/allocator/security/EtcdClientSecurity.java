@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How this server authenticates to etcd: TLS (a CA to verify etcd with, and a client
@@ -79,6 +80,18 @@ public record EtcdClientSecurity(Path ca, Path certificate, Path key, String use
                     .password(ByteSequence.from(password, StandardCharsets.UTF_8));
         }
         return builder;
+    }
+
+    /**
+     * The start-up warning when a password would cross the network unencrypted: a user without
+     * TLS to etcd (plain {@code http://} endpoints and no CA or client certificate).
+     */
+    public Optional<String> clearTextPasswordWarning(List<String> endpoints) {
+        if (user == null || usesTls(endpoints)) {
+            return Optional.empty();
+        }
+        return Optional.of("--etcd-user " + user + " over plaintext etcd endpoints (" + String.join(",", endpoints)
+                + "): the password travels in clear text; use https:// endpoints (or --etcd-cacert) to encrypt it");
     }
 
     /** What the start-up line says about the etcd connection; never the password. */

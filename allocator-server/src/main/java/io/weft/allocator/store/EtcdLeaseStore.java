@@ -318,6 +318,9 @@ public final class EtcdLeaseStore implements LeaseStore {
         private final List<NodeClaim> claims = new ArrayList<>();
 
         void add(StoreEvent record) {
+            if (record == null) {
+                return; // one of weft's own keys
+            }
             switch (record) {
                 case null -> { }
                 case StoreEvent.ConfigPut put -> config = Optional.of(put.config());

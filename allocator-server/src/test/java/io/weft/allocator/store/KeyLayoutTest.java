@@ -31,6 +31,13 @@ class KeyLayoutTest {
     }
 
     @Test
+    void weftsOwnKeysLiveOutsideFlannelsFolders() {
+        assertThat(FLANNEL.weftPrefix()).isEqualTo("/coreos.com/network/weft/");
+        assertThat(FLANNEL.weftPrefix()).doesNotStartWith(FLANNEL.subnetsPrefix()).isNotEqualTo(FLANNEL.configKey());
+        assertThat(FLANNEL.parseLeaseKey(FLANNEL.weftPrefix() + "compaction")).isEmpty();
+    }
+
+    @Test
     void anIpv4LeaseKeyIsAddressDashLength() {
         assertThat(FLANNEL.leaseKey(SubnetKey.ipv4Only(p("10.244.1.0/24"))))
                 .isEqualTo("/coreos.com/network/subnets/10.244.1.0-24");
