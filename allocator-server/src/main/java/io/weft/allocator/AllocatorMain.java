@@ -144,10 +144,12 @@ public final class AllocatorMain implements Callable<Integer> {
         EtcdProcess etcd = localEtcd;
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             LOG.info("shutting down");
-            server.close();
-            if (etcd != null) {
-                etcd.stop();
-            }
+            BoundedShutdown.haltingAfterLimit().run(() -> {
+                server.close();
+                if (etcd != null) {
+                    etcd.stop();
+                }
+            });
             stopped.countDown();
         }));
         stopped.await();

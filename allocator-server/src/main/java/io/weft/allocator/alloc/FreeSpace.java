@@ -12,7 +12,8 @@ import java.util.random.RandomGenerator;
 /**
  * The free subnets of the configured IPv4 and IPv6 spaces: a subnet inside a space is one index
  * of that family's {@link FreeSubnets}; a prefix that is no subnet of the space (a lease left
- * over from a forced config change) takes or frees every index it overlaps.
+ * over from a forced config change) takes or frees every index it overlaps, as one range: the
+ * cost is that of the free set's ranges, never the number of indices (a /64 over /120s is 2^56).
  *
  * <p>Not thread-safe: {@link LeaseIndex} owns it and guards it.
  */
@@ -23,9 +24,13 @@ final class FreeSpace {
     private Optional<SubnetSpace> ipv6 = Optional.empty();
     private FreeSubnets ipv4Free;
     private FreeSubnets ipv6Free;
+    private boolean foreignHeld;
 
-    FreeSpace(Duration quarantine) {
+    private final StepCounter steps;
+
+    FreeSpace(Duration quarantine, StepCounter steps) {
         this.quarantine = quarantine;
+        this.steps = steps;
     }
 
     /**
@@ -40,8 +45,9 @@ final class FreeSpace {
         }
         ipv4 = config.ipv4();
         ipv6 = config.ipv6();
-        ipv4Free = ipv4.map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
-        ipv6Free = ipv6.map(space -> new FreeSubnets(space.size(), quarantine)).orElse(null);
+        ipv4Free = ipv4.map(space -> new FreeSubnets(space.size(), quarantine, steps)).orElse(null);
+        ipv6Free = ipv6.map(space -> new FreeSubnets(space.size(), quarantine, steps)).orElse(null);
+        foreignHeld = false;
         return true;
     }
 
@@ -50,6 +56,7 @@ final class FreeSpace {
         ipv6 = Optional.empty();
         ipv4Free = null;
         ipv6Free = null;
+        foreignHeld = false;
     }
 
     /** Whether the prefix is one subnet of its family's space. */
@@ -68,32 +75,48 @@ final class FreeSpace {
             return;
         }
         SpaceOverlap overlap = overlap(part);
-        for (long i = overlap.first(); !overlap.isEmpty() && i <= overlap.last(); i++) {
-            free.take(i);
+        if (!overlap.isEmpty()) {
+            free.takeRange(overlap.first(), overlap.last());
+            foreignHeld = true;
         }
     }
 
     /**
-     * Frees the prefix (quarantined from now). Answers true when it was no subnet of the space
-     * but overlapped it: the caller must take again what other leases hold there.
+     * Frees the prefix (quarantined from now): its index, or every index it overlaps when it is
+     * no subnet of the space. Other holders of what it covered must then be taken again.
      */
-    boolean release(IpPrefix part, Instant now) {
+    void release(IpPrefix part, Instant now) {
         FreeSubnets free = freeFor(part);
         if (free == null) {
-            return false;
+            return;
         }
         long index = indexOf(part);
         if (index >= 0) {
             free.release(index, now);
-            return false;
+            return;
         }
         SpaceOverlap overlap = overlap(part);
-        boolean foreign = false;
-        for (long i = overlap.first(); !overlap.isEmpty() && i <= overlap.last(); i++) {
-            free.release(i, now);
-            foreign = true;
+        if (!overlap.isEmpty()) {
+            free.releaseRange(overlap.first(), overlap.last(), now);
         }
-        return foreign;
+    }
+
+    /**
+     * What releasing the prefix frees: the space's subnet that contains it when it is longer
+     * than a subnet, else the prefix itself. Another key holds part of that when it overlaps it.
+     */
+    IpPrefix footprint(IpPrefix part) {
+        return spaceFor(part).filter(space -> part.length() > space.subnetLength())
+                .map(space -> IpPrefix.containing(part.address(), space.subnetLength())).orElse(part);
+    }
+
+    /**
+     * True once a prefix that is no subnet of the space (left by a forced config change, or
+     * written straight into etcd) has taken subnets since the spaces were installed: a release
+     * may then free subnets that such a prefix still covers.
+     */
+    boolean foreignHeld() {
+        return foreignHeld;
     }
 
     /** Takes this subnet if it is free (quarantine ignored: it was asked for by name). */

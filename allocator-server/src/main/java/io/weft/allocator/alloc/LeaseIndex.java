@@ -52,11 +52,19 @@ public final class LeaseIndex {
     private final NodeClaims claims = new NodeClaims();
     private final RecentReleases recentReleases;
     private final FreeSpace free;
+    private final StepCounter steps;
+    /** Set once two keys shared a subnet (dual-stack keys with one IPv6 part), until the next reset. */
+    private boolean sharedParts;
     private long revision;
     private long configRevision;
 
     public LeaseIndex(Duration quarantine) {
-        this.free = new FreeSpace(quarantine);
+        this(quarantine, StepCounter.NONE);
+    }
+
+    LeaseIndex(Duration quarantine, StepCounter steps) {
+        this.steps = steps;
+        this.free = new FreeSpace(quarantine, steps);
         this.recentReleases = new RecentReleases(quarantine);
     }
 
@@ -72,6 +80,10 @@ public final class LeaseIndex {
         unreadable.clear();
         claims.reset(snapshot.claims());
         recentReleases.clear();
+        sharedParts = false;
+        // The free sets are rebuilt around the snapshot's keys: ones kept from before would still
+        // hold what was deleted while the watch was down, and miss what was created meanwhile.
+        free.clear();
         revision = snapshot.revision();
         configRevision = 0;
         for (StoredLease lease : snapshot.leases()) {
@@ -305,6 +317,7 @@ public final class LeaseIndex {
         long leased = 0;
         long reserved = 0;
         for (StoredLease lease : leases.values()) {
+            steps.step();
             IpPrefix subnet = ipv6 ? lease.subnet().ipv6() : lease.subnet().ipv4();
             if (subnet != null && free.contains(subnet)) {
                 if (lease.reserved()) {
@@ -349,24 +362,41 @@ public final class LeaseIndex {
     }
 
     private void take(SubnetKey subnet) {
+        steps.step();
         parts(subnet).forEach(free::take);
     }
 
     private void release(SubnetKey subnet, Instant now) {
-        boolean foreign = false;
+        steps.step();
+        List<IpPrefix> released = new ArrayList<>(2);
         for (IpPrefix part : parts(subnet)) {
-            foreign |= free.release(part, now);
+            free.release(part, now);
+            released.add(free.footprint(part));
         }
-        if (foreign) {
-            // Rare (only after a forced config change): other leases may overlap the same subnets.
-            leases.keySet().forEach(this::take);
-            unreadable.forEach(this::take);
+        if (free.foreignHeld() || sharedParts || !unreadable.isEmpty()) {
+            // Rare (a forced config change, keys sharing a part, garbage at a lease key): another
+            // key may still cover what was just freed. One pass over the keys, never over the space.
+            leases.keySet().forEach(other -> retakeIfOverlapping(other, released));
+            unreadable.forEach(other -> retakeIfOverlapping(other, released));
+        }
+    }
+
+    private void retakeIfOverlapping(SubnetKey other, List<IpPrefix> released) {
+        steps.step();
+        for (IpPrefix part : parts(other)) {
+            for (IpPrefix gone : released) {
+                if (part.overlaps(gone)) {
+                    take(other);
+                    return;
+                }
+            }
         }
     }
 
     private void addLookups(StoredLease lease) {
         for (IpPrefix part : parts(lease.subnet())) {
-            bySubnet.put(part, lease.subnet());
+            SubnetKey before = bySubnet.put(part, lease.subnet());
+            sharedParts |= before != null && !before.equals(lease.subnet());
         }
         byNode.add(lease.nodeName(), lease.subnet());
         byPublicIp.add(lease.value().publicIp(), lease.subnet());

@@ -25,8 +25,12 @@ record SpaceOverlap(long first, long last) {
             return NONE;
         }
         long first = low.compareTo(space.min()) < 0 ? 0 : space.indexOf(low);
-        long last = high.compareTo(space.max()) > 0 ? space.size() - 1 : space.indexOf(high);
-        return first < 0 || last < first ? NONE : new SpaceOverlap(first, last);
+        if (first < 0) {
+            return NONE; // entirely past the end of a space truncated to Long.MAX_VALUE subnets
+        }
+        // Past max, or past the end of a truncated space: up to the last index.
+        long last = high.compareTo(space.max()) > 0 ? -1 : space.indexOf(high);
+        return new SpaceOverlap(first, last < 0 ? space.size() - 1 : last);
     }
 
     boolean isEmpty() {

@@ -28,7 +28,7 @@ public final class HttpEndpoints implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         try {
             HttpServer server = vertx.createHttpServer()
-                    .requestHandler(request -> handle(request, ready, metrics))
+                    .requestHandler(request -> handle(vertx, request, ready, metrics))
                     .listen(listen.getPort(), listen.getHostString())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new HttpEndpoints(vertx, server);
@@ -38,7 +38,8 @@ public final class HttpEndpoints implements AutoCloseable {
         }
     }
 
-    private static void handle(HttpServerRequest request, BooleanSupplier ready, PrometheusMeterRegistry metrics) {
+    private static void handle(Vertx vertx, HttpServerRequest request, BooleanSupplier ready,
+                               PrometheusMeterRegistry metrics) {
         switch (request.path()) {
             case "/healthz" -> request.response().putHeader("content-type", "text/plain").end("ok\n");
             case "/readyz" -> {
@@ -46,9 +47,11 @@ public final class HttpEndpoints implements AutoCloseable {
                 request.response().setStatusCode(isReady ? 200 : 503).putHeader("content-type", "text/plain")
                         .end(isReady ? "ready\n" : "not ready: etcd state not loaded\n");
             }
-            case "/metrics" -> request.response()
-                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                    .end(metrics.scrape());
+            // Off the event loop: gauges read the lease index, and /healthz must answer meanwhile.
+            case "/metrics" -> vertx.executeBlocking(metrics::scrape, false)
+                    .onSuccess(text -> request.response()
+                            .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+                    .onFailure(error -> request.response().setStatusCode(500).end("metrics failed: " + error + "\n"));
             default -> request.response().setStatusCode(404).end("not found: try /healthz, /readyz or /metrics\n");
         }
     }

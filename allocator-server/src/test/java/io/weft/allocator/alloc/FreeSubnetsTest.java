@@ -334,6 +334,37 @@ class FreeSubnetsTest {
         assertThat(free.freeCount()).isEqualTo(Long.MAX_VALUE - 2);
     }
 
+    @Test
+    void releasingTwoToTheFiftySixIndicesAtOnceQuarantinesThemAsOneRange() {
+        // A /64 lease over a space of /120s, released: 2^56 indices in one step.
+        long span = 1L << 56;
+        FreeSubnets free = new FreeSubnets(Long.MAX_VALUE, QUARANTINE);
+        assertThat(free.takeRange(0, span - 1)).isEqualTo(span);
+        assertThat(free.takeAny(T0, LOWEST)).as("the lowest free index after the range").hasValue(span);
+
+        free.releaseRange(0, span - 1, T0);
+
+        assertThat(free.freeCount()).isEqualTo(Long.MAX_VALUE - 1);
+        assertThat(free.isAvailable(span / 2)).isTrue();
+        assertThat(free.takeAny(T0.plusSeconds(1), LOWEST)).as("quarantined ones come last").hasValue(span + 1);
+        assertThat(free.take(span / 2)).as("a quarantined index can be taken by name").isTrue();
+        assertThat(free.takeRange(span / 2 - 1, span / 2 + 1)).isEqualTo(2);
+        assertThat(free.takeAny(T0.plus(QUARANTINE), LOWEST)).as("quarantine over: lowest again").hasValue(0);
+        assertThat(free.freeCount()).isEqualTo(Long.MAX_VALUE - 6);
+    }
+
+    @Test
+    void takingARangeCountsOnlyWhatWasAvailable() {
+        FreeSubnets free = new FreeSubnets(10, QUARANTINE);
+        free.take(3);
+        free.take(5);
+        free.release(5, T0);
+
+        assertThat(free.takeRange(2, 6)).as("2, 4, 5 (quarantined) and 6").isEqualTo(4);
+        assertThat(free.takeRange(2, 6)).isZero();
+        assertThat(free.freeCount()).isEqualTo(5);
+    }
+
     /** The reference: which indices are held, and the quarantine in release order. */
     private static final class Model {
         final long size;
@@ -396,7 +427,8 @@ class FreeSubnetsTest {
                 long index = random.nextLong(size);
                 String where = "seed " + SEED + " (replay with -Dweft.test.seed=" + SEED + ") sequence " + sequence
                         + " step " + step + " size " + size + " quarantine " + quarantine;
-                switch (random.nextInt(6)) {
+                long last = Math.min(size - 1, index + random.nextInt(12));
+                switch (random.nextInt(8)) {
                     case 0, 1 -> {
                         trace.append(" take(").append(index).append(')');
                         boolean expected = model.available(index);
@@ -417,6 +449,22 @@ class FreeSubnetsTest {
                         OptionalLong taken = free.takeAny(now, new Random(random.nextLong()));
                         trace.append(" takeAny=").append(taken);
                         checkTakeAny(model, now, taken, where + trace);
+                    }
+                    case 5 -> {
+                        trace.append(" takeRange(").append(index).append("..").append(last).append(')');
+                        long expected = 0;
+                        for (long i = index; i <= last; i++) {
+                            expected += model.take(i) ? 1 : 0;
+                        }
+                        assertThat(free.takeRange(index, last)).as(where + trace).isEqualTo(expected);
+                    }
+                    case 6 -> {
+                        // A foreign prefix released: every held index in the range, lowest first.
+                        trace.append(" releaseRange(").append(index).append("..").append(last).append(')');
+                        free.releaseRange(index, last, now);
+                        for (long i = index; i <= last; i++) {
+                            model.release(i, now);
+                        }
                     }
                     default -> {
                         long seconds = random.nextInt((int) Math.max(2, quarantine.toSeconds() / 2));
