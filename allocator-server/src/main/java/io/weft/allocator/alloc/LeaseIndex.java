@@ -38,10 +38,7 @@ public final class LeaseIndex {
     private NetworkConfig config;
     private final TreeMap<SubnetKey, StoredLease> leases = new TreeMap<>();
     private final Map<IpPrefix, SubnetKey> bySubnet = new HashMap<>();
-    private final LookupTable byNode = new LookupTable();
-    private final LookupTable byPublicIp = new LookupTable();
-    private final LookupTable byPublicIpv6 = new LookupTable();
-    private final LookupTable byVtepMac = new LookupTable();
+    private final LeaseNames names = new LeaseNames();
     /**
      * Lease keys whose value is unreadable (skipped, never listed): their subnets stay taken,
      * since the key exists in etcd and a create there would fail, until the key is deleted.
@@ -72,10 +69,7 @@ public final class LeaseIndex {
     public synchronized Optional<String> reset(Snapshot snapshot) {
         leases.clear();
         bySubnet.clear();
-        byNode.clear();
-        byPublicIp.clear();
-        byPublicIpv6.clear();
-        byVtepMac.clear();
+        names.clear();
         deletedAhead.clear();
         unreadable.clear();
         claims.reset(snapshot.claims());
@@ -256,11 +250,11 @@ public final class LeaseIndex {
     }
 
     public synchronized Optional<StoredLease> byNode(String nodeName) {
-        return byNode.find(nodeName).map(leases::get);
+        return names.node(nodeName).map(leases::get);
     }
 
     public synchronized Optional<StoredLease> byPublicIp(String publicIp) {
-        return byPublicIp.find(publicIp).map(leases::get);
+        return names.publicIp(publicIp).map(leases::get);
     }
 
     /**
@@ -268,10 +262,7 @@ public final class LeaseIndex {
      * {@link io.weft.allocator.store.VtepData#normalMac} form).
      */
     public synchronized List<StoredLease> carrying(String address) {
-        List<SubnetKey> found = new ArrayList<>(byPublicIp.all(address));
-        found.addAll(byPublicIpv6.all(address));
-        found.addAll(byVtepMac.all(address));
-        return found.stream().distinct().map(leases::get).filter(Objects::nonNull).toList();
+        return names.carrying(address).stream().map(leases::get).filter(Objects::nonNull).toList();
     }
 
     /** Every lease, ordered by subnet. */
@@ -398,20 +389,14 @@ public final class LeaseIndex {
             SubnetKey before = bySubnet.put(part, lease.subnet());
             sharedParts |= before != null && !before.equals(lease.subnet());
         }
-        byNode.add(lease.nodeName(), lease.subnet());
-        byPublicIp.add(lease.value().publicIp(), lease.subnet());
-        byPublicIpv6.add(lease.value().publicIpv6(), lease.subnet());
-        lease.value().vtepMacs().forEach(mac -> byVtepMac.add(mac, lease.subnet()));
+        names.add(lease);
     }
 
     private void removeLookups(StoredLease lease) {
         for (IpPrefix part : parts(lease.subnet())) {
             bySubnet.remove(part, lease.subnet());
         }
-        byNode.remove(lease.nodeName(), lease.subnet());
-        byPublicIp.remove(lease.value().publicIp(), lease.subnet());
-        byPublicIpv6.remove(lease.value().publicIpv6(), lease.subnet());
-        lease.value().vtepMacs().forEach(mac -> byVtepMac.remove(mac, lease.subnet()));
+        names.remove(lease);
     }
 
     private static List<IpPrefix> parts(SubnetKey subnet) {
