@@ -31,6 +31,8 @@ public final class FaultSuite {
     private static final int CLIENTS = 4;
     private static final Duration CLIENT_DEADLINE = Duration.ofSeconds(3);
     private static final RaftTiming ETCD_TIMING = RaftTiming.ETCD_DEFAULTS;
+    /** The share of lease writes whose reply is lost after commit ({@link ReplyDropper}). */
+    private static final double REPLY_LOSS = 0.02;
 
     private final FaultSuiteSettings settings;
     private final Consumer<String> progress;
@@ -60,16 +62,18 @@ public final class FaultSuite {
                 replicas.add(replica);
                 replica.start();
             }
+            RunLog runLog = new RunLog();
+            ReplyDropper dropper = new ReplyDropper(REPLY_LOSS, random.nextLong(), runLog);
             for (int i = 0; i < CLIENTS; i++) {
                 List<ServerAddress> addresses = new ArrayList<>(replicas.stream().map(ServerReplica::address).toList());
                 if (i % 2 == 1) {
                     addresses = addresses.reversed();
                 }
-                clients.add(WeftClient.builder().addresses(addresses).deadline(CLIENT_DEADLINE).build());
+                clients.add(WeftClient.builder().addresses(addresses).channelFactory(dropper.channelFactory())
+                        .deadline(CLIENT_DEADLINE).build());
             }
             clients.getFirst().setConfig(settings.networkConfigJson(), false);
 
-            RunLog runLog = new RunLog();
             try (Workload workload = new Workload(settings, clients, runLog, new Random(random.nextLong()))) {
                 workload.start();
                 progress.accept("fault-suite: " + REPLICAS + " replicas and a 3-member etcd up, workload started");
@@ -99,9 +103,10 @@ public final class FaultSuite {
                 Thread.ofPlatform().name("fault-suite-progress").daemon(true).factory());
         ticker.scheduleAtFixedRate(() -> progress.accept(String.format(
                 "fault-suite: [%d min] %d operations, %d faults, %d of %d nodes holding a lease, %d leases lost, "
-                        + "%d failed attempts", Duration.between(started, Instant.now()).toMinutes(),
-                runLog.operations(), plan.total(), workload.nodesHolding(), settings.nodes(), runLog.losses(),
-                runLog.failedAttempts())), 60, 60, TimeUnit.SECONDS);
+                        + "%d failed attempts, %d replies dropped after commit",
+                Duration.between(started, Instant.now()).toMinutes(), runLog.operations(), plan.total(),
+                workload.nodesHolding(), settings.nodes(), runLog.losses(), runLog.failedAttempts(),
+                runLog.droppedReplyCount())), 60, 60, TimeUnit.SECONDS);
         try {
             while (Instant.now().isBefore(end) || !plan.atRoundEnd() || !everyKindAtLeast(plan, settings.minRounds())) {
                 Thread.sleep(2000 + random.nextInt(3000)); // quiet time between faults: the workload runs
@@ -138,7 +143,8 @@ public final class FaultSuite {
                 .allMatch(watcher -> watcher.lastRevision() >= finalState.revision()));
         List<WatcherLog> watcherLogs = workload.watchers().stream().map(RecordingWatcher::log).toList();
         return new History(runLog.records(), recorder.changes(), recorder.complete(), watcherLogs,
-                finalState.leases(), finalState.revision(), readAt, finalState.revision());
+                finalState.leases(), finalState.revision(), readAt, finalState.revision(), runLog.droppedReplies(),
+                runLog.rounds());
     }
 
     /** Waits for the condition; if it never holds, the checker reports what is still wrong. */

@@ -34,6 +34,10 @@ import java.util.stream.Collectors;
  *       one. An expired one may legitimately be gone (that is the only supersession allowed).</li>
  *   <li>{@link Rule#HISTORY_INCOMPLETE}: the recorded history replays to exactly the final
  *       state; otherwise the rules above were fed a partial history and the run cannot pass.</li>
+ *   <li>One node, one lease ({@link Rule#NODE_TWO_LEASES}: no node name holds two keys after any
+ *       revision), answers of a two-replica round that agree, and retries after a lost reply that
+ *       return the lease committed: see {@link NodeLeaseChecks}. A lost reply is never counted
+ *       against the acknowledgement rules: the node was told nothing, so it believes nothing.</li>
  *   <li>Watcher rules: see {@link WatcherChecks}.</li>
  * </ul>
  */
@@ -58,6 +62,10 @@ public final class HistoryChecker {
         checker.checkKeptSubnets(history.nodeRecords());
         checker.checkAcksInEtcd(history.nodeRecords(), replay);
         checker.checkAcksAtEnd(history);
+        NodeLeaseChecks.checkOneLeasePerNode(replay, checker::report);
+        NodeLeaseChecks.checkRounds(history.rounds(), checker::report);
+        NodeLeaseChecks.checkLostReplies(history.droppedReplies(), byNodeInTimeOrder(history.nodeRecords()), replay,
+                checker::report);
         for (WatcherLog watcher : history.watchers()) {
             WatcherChecks.check(watcher, replay, history.quietRevision(), checker::report);
         }

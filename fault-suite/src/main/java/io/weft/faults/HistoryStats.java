@@ -9,7 +9,7 @@ import java.util.Map;
  * were never really tested.
  */
 record HistoryStats(long acks, long releases, long losses, long handovers, long etcdChanges, long snapshots,
-                    long watchEvents) {
+                    long watchEvents, long droppedReplies, long twoReplicaRounds) {
 
     static HistoryStats of(History history) {
         long acks = 0;
@@ -43,12 +43,15 @@ record HistoryStats(long acks, long releases, long losses, long handovers, long 
                 }
             }
         }
-        return new HistoryStats(acks, releases, losses, handovers, history.etcdChanges().size(), snapshots, events);
+        return new HistoryStats(acks, releases, losses, handovers, history.etcdChanges().size(), snapshots, events,
+                history.droppedReplies().size(), history.rounds().size());
     }
 
     String line() {
         return "fault-suite: checked " + acks + " acknowledgements, " + releases + " releases, " + losses
                 + " reported losses, " + handovers + " subnet handovers between nodes, " + etcdChanges
-                + " etcd changes, " + snapshots + " watch snapshots and " + watchEvents + " watch events";
+                + " etcd changes, " + snapshots + " watch snapshots, " + watchEvents + " watch events, "
+                + droppedReplies + " replies dropped after commit and " + twoReplicaRounds
+                + " acquisition rounds through both replicas at once";
     }
 }

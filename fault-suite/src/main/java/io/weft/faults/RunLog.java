@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RunLog {
 
     private final List<NodeRecord> records = new ArrayList<>();
+    private final List<DroppedReply> droppedReplies = new ArrayList<>();
+    private final List<AcquisitionRound> rounds = new ArrayList<>();
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong losses = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
@@ -27,6 +29,27 @@ final class RunLog {
     /** A watch delivery: counts as an operation, recorded by its watcher. */
     void delivered() {
         operations.incrementAndGet();
+    }
+
+    /** A reply lost after commit: the caller's attempt failed. */
+    synchronized void dropped(DroppedReply drop) {
+        droppedReplies.add(drop);
+    }
+
+    synchronized void round(AcquisitionRound round) {
+        rounds.add(round);
+    }
+
+    synchronized List<DroppedReply> droppedReplies() {
+        return List.copyOf(droppedReplies);
+    }
+
+    synchronized List<AcquisitionRound> rounds() {
+        return List.copyOf(rounds);
+    }
+
+    synchronized int droppedReplyCount() {
+        return droppedReplies.size();
     }
 
     void attemptFailed() {

@@ -34,13 +34,18 @@ final class SimulatedNode {
     private DrainingScheduler scheduler;
 
     SimulatedNode(int index, WeftClient client, Duration renewMargin, RunLog runLog) {
-        this.name = String.format("node-%04d", index);
+        this.request = acquireRequest(index);
+        this.name = request.getNodeName();
         this.client = client;
         this.renewMargin = renewMargin;
         this.runLog = runLog;
+    }
+
+    /** Node {@code index}'s acquisition: its own name, public IP and VTEP MAC. */
+    static AcquireLeaseRequest acquireRequest(int index) {
         String publicIp = "192.168." + (index / 250) + "." + (index % 250 + 1);
         byte[] mac = {0x0a, 0x58, 0, 0, (byte) (index >> 8), (byte) index};
-        this.request = AcquireLeaseRequest.newBuilder().setNodeName(name).setPublicIp(publicIp)
+        return AcquireLeaseRequest.newBuilder().setNodeName(String.format("node-%04d", index)).setPublicIp(publicIp)
                 .setBackendType("vxlan")
                 .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(HexFormat.ofDelimiter(":").formatHex(mac)))
                 .build();

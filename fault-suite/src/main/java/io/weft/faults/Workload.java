@@ -15,14 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The simulated cluster: nodes that acquire and keep renewing, a share of them releasing and
- * coming back now and then, and watchers following every change. Clients are shared round-robin.
+ * coming back now and then, a tenth asking both replicas at once ({@link TwinNode}), and watchers
+ * following every change. Clients are shared round-robin; consecutive clients prefer different
+ * replicas.
  */
 final class Workload implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Workload.class);
+    private static final double TWIN_SHARE = 0.1;
 
     private final List<SimulatedNode> steady = new ArrayList<>();
     private final List<SimulatedNode> churning = new ArrayList<>();
+    private final List<TwinNode> twins = new ArrayList<>();
     private final List<RecordingWatcher> watchers = new ArrayList<>();
     private final ScheduledThreadPoolExecutor churn = new ScheduledThreadPoolExecutor(2,
             Thread.ofPlatform().name("fault-suite-churn").daemon(true).factory());
@@ -33,10 +37,17 @@ final class Workload implements AutoCloseable {
         churn.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         // Renew once about half the TTL is left: several renewals per node per minute.
         Duration renewMargin = settings.leaseTtl().dividedBy(2);
+        int twinCount = (int) Math.round(settings.nodes() * TWIN_SHARE);
         int churners = (int) Math.round(settings.nodes() * settings.churningShare());
         for (int i = 0; i < settings.nodes(); i++) {
-            SimulatedNode node = new SimulatedNode(i, clients.get(i % clients.size()), renewMargin, runLog);
-            (i < churners ? churning : steady).add(node);
+            WeftClient client = clients.get(i % clients.size());
+            if (i < twinCount) {
+                twins.add(new TwinNode(i, client, clients.get((i + 1) % clients.size()), renewMargin, runLog,
+                        random.nextLong()));
+            } else {
+                SimulatedNode node = new SimulatedNode(i, client, renewMargin, runLog);
+                (i < twinCount + churners ? churning : steady).add(node);
+            }
         }
         for (int i = 0; i < settings.watchers(); i++) {
             watchers.add(new RecordingWatcher(String.format("watcher-%02d", i), clients.get(i % clients.size()), runLog));
@@ -46,6 +57,7 @@ final class Workload implements AutoCloseable {
     void start() {
         watchers.forEach(RecordingWatcher::start);
         steady.forEach(SimulatedNode::start);
+        twins.forEach(TwinNode::start);
         for (SimulatedNode node : churning) {
             node.start();
             scheduleRelease(node);
@@ -58,7 +70,8 @@ final class Workload implements AutoCloseable {
 
     /** How many nodes hold a lease right now (progress lines only). */
     long nodesHolding() {
-        return allNodes().stream().filter(SimulatedNode::holding).count();
+        return allNodes().stream().filter(SimulatedNode::holding).count()
+                + twins.stream().filter(TwinNode::holding).count();
     }
 
     private void scheduleRelease(SimulatedNode node) {
@@ -102,6 +115,12 @@ final class Workload implements AutoCloseable {
                     return null;
                 });
             }
+            for (TwinNode twin : twins) {
+                stops.submit(() -> {
+                    twin.stop();
+                    return null;
+                });
+            }
         }
     }
 
@@ -116,6 +135,9 @@ final class Workload implements AutoCloseable {
         churn.shutdownNow();
         for (SimulatedNode node : allNodes()) {
             node.stop();
+        }
+        for (TwinNode twin : twins) {
+            twin.stop();
         }
         watchers.forEach(RecordingWatcher::close);
     }

@@ -24,6 +24,7 @@ class HistoryCheckerTest {
 
     private static final String S1 = "10.1.1.0/24";
     private static final String S2 = "10.1.2.0/24";
+    private static final String S3 = "10.1.3.0/24";
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     /** a holds S1 (revisions 2, 3), releases it (4), b takes it (5); c holds S2 throughout (6). */
@@ -197,6 +198,86 @@ class HistoryCheckerTest {
         assertThat(rulesBroken()).isEmpty();
     }
 
+    @Test
+    void aNodeHoldingTwoKeysAfterARevisionHoldsTwoLeases() {
+        // c holds S2 (6), gets S3 at 7 and renews it at 8, and only at 9 is S2 deleted.
+        changes.addAll(List.of(EtcdChange.put(7, S3, "c"), EtcdChange.put(8, S3, "c"), EtcdChange.delete(9, S2)));
+        HistoryChecker.Result result = checkUntil(Map.of(S1, new HeldLease("b", 5), S3, new HeldLease("c", 8)), 9,
+                List.of(), List.of());
+        assertThat(rules(result)).containsExactly(Rule.NODE_TWO_LEASES);
+        assertThat(result.details().getFirst().detail()).contains("after revision 7", "c holds 2 leases",
+                S2 + " (written at revision 6)", S3 + " (written at revision 7)");
+        assertThat(result.counts()).containsEntry(Rule.NODE_TWO_LEASES, 1); // one report for one double holding
+    }
+
+    @Test
+    void aNodeMovedFromOneSubnetToAnotherInOneTransactionHoldsOneLease() {
+        // put of the new key first, delete of the old one second, both at revision 7: one transaction.
+        changes.addAll(List.of(EtcdChange.put(7, S3, "c"), EtcdChange.delete(7, S2)));
+        HistoryChecker.Result result = checkUntil(Map.of(S1, new HeldLease("b", 5), S3, new HeldLease("c", 7)), 7,
+                List.of(), List.of());
+        assertThat(rules(result)).isEmpty();
+    }
+
+    @Test
+    void aNodeThatHoldsTwoKeysAgainLaterIsReportedAgain() {
+        changes.addAll(List.of(EtcdChange.put(7, S3, "c"), EtcdChange.delete(8, S3),
+                EtcdChange.put(9, S3, "c"), EtcdChange.delete(10, S3)));
+        HistoryChecker.Result result = checkUntil(finalState, 10, List.of(), List.of());
+        assertThat(result.counts()).containsOnly(Map.entry(Rule.NODE_TWO_LEASES, 2));
+    }
+
+    @Test
+    void flanneldLeasesWithoutANodeNameAreExempt() {
+        changes.addAll(List.of(EtcdChange.put(7, S3, ""), EtcdChange.put(8, "10.1.4.0/24", "")));
+        Map<String, HeldLease> state = Map.of(S1, new HeldLease("b", 5), S2, new HeldLease("c", 6),
+                S3, new HeldLease("", 7), "10.1.4.0/24", new HeldLease("", 8));
+        assertThat(rules(checkUntil(state, 8, List.of(), List.of()))).isEmpty();
+    }
+
+    @Test
+    void answersOfOneTwoReplicaRoundMustNameOneSubnet() {
+        List<AcquisitionRound> agreeing = List.of(new AcquisitionRound("c", List.of(S2, S2), at(8)));
+        List<AcquisitionRound> differing = List.of(new AcquisitionRound("c", List.of(S2, S3), at(8)));
+        assertThat(rules(checkUntil(finalState, 6, List.of(), agreeing))).isEmpty();
+        assertThat(rules(checkUntil(finalState, 6, List.of(), differing))).containsExactly(Rule.ROUND_ANSWERS_DIFFER);
+    }
+
+    @Test
+    void aRetryAfterALostReplyThatNamesAnotherSubnetIsReported() {
+        // c held S3 (1..4). Its acquisition committed S2 at 6, the reply was lost at 8.5 s, and the
+        // retry was answered from a stale view: S3 at revision 1, though etcd holds S2 for c.
+        changes.addAll(List.of(EtcdChange.put(1, S3, "c"), EtcdChange.delete(4, S3)));
+        records.set(4, new Acked("c", S3, 1, at(19), at(9)));
+        List<DroppedReply> lost = List.of(new DroppedReply("c", DroppedReply.Call.ACQUIRE, S2, 6, at(8.5)));
+        assertThat(rules(checkUntil(finalState, 6, lost, List.of()))).containsExactly(Rule.LOST_REPLY_NOT_RETURNED);
+    }
+
+    @Test
+    void aRetryAfterALostReplyThatReturnsTheCommittedLeaseIsClean() {
+        // The lost commit is no violation by itself: c was told nothing at 8.5 s, and its retry
+        // (the acknowledgement at 8 s moves to 9 s) returns S2 at revision 6.
+        records.set(4, new Acked("c", S2, 6, at(19), at(9)));
+        List<DroppedReply> lost = List.of(new DroppedReply("c", DroppedReply.Call.ACQUIRE, S2, 6, at(8.5)));
+        assertThat(rules(checkUntil(finalState, 6, lost, List.of()))).isEmpty();
+    }
+
+    @Test
+    void aRetryMayNameAnotherSubnetOnceTheCommittedOneIsGone() {
+        // S2, committed at 6 with its reply lost, expired at 7; c's next acquisition got S3 at 8.
+        changes.addAll(List.of(EtcdChange.delete(7, S2), EtcdChange.put(8, S3, "c")));
+        records.set(4, new Acked("c", S3, 8, at(29), at(19)));
+        List<DroppedReply> lost = List.of(new DroppedReply("c", DroppedReply.Call.RENEW, S2, 6, at(8.5)));
+        Map<String, HeldLease> state = Map.of(S1, new HeldLease("b", 5), S3, new HeldLease("c", 8));
+        assertThat(rules(checkUntil(state, 8, lost, List.of()))).isEmpty();
+    }
+
+    @Test
+    void aLostReplyNamingAWriteEtcdNeverMadeIsAnUnwrittenAcknowledgement() {
+        List<DroppedReply> lost = List.of(new DroppedReply("c", DroppedReply.Call.ACQUIRE, S2, 5, at(8.5)));
+        assertThat(rules(checkUntil(finalState, 6, lost, List.of()))).containsExactly(Rule.ACK_NOT_IN_ETCD);
+    }
+
     private HistoryChecker.Result check() {
         return HistoryChecker.check(new History(records, changes, true, watchers, finalState, 6, at(12), 6));
     }
@@ -213,6 +294,18 @@ class HistoryCheckerTest {
         List<WatcherLog> caughtUp = List.of(new WatcherLog("w", List.of(new Snapshot(revision, state)), state, revision));
         History history = new History(records, changes, true, caughtUp, state, revision, readAt, revision);
         return HistoryChecker.check(history).details().stream().map(Violation::rule).distinct().toList();
+    }
+
+    /** Read at 30 s, after every promise ran out, with one watcher caught up at {@code revision}. */
+    private HistoryChecker.Result checkUntil(Map<String, HeldLease> state, long revision, List<DroppedReply> lost,
+                                             List<AcquisitionRound> rounds) {
+        List<WatcherLog> caughtUp = List.of(new WatcherLog("w", List.of(new Snapshot(revision, state)), state, revision));
+        return HistoryChecker.check(new History(records, changes, true, caughtUp, state, revision, at(30), revision,
+                lost, rounds));
+    }
+
+    private static List<Rule> rules(HistoryChecker.Result result) {
+        return result.details().stream().map(Violation::rule).distinct().toList();
     }
 
     private Map<String, HeldLease> finalStateWith(String subnet, HeldLease lease) {

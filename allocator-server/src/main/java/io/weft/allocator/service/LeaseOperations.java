@@ -218,12 +218,16 @@ public final class LeaseOperations {
     /**
      * After a lost compare: when the node's claim names a lease this server has not seen, read
      * it first (it was written through another replica, or before a reply was lost), so the next
-     * choice returns that lease instead of creating a second one.
+     * choice returns that lease instead of creating a second one. Seen means this node's lease at
+     * the claim's revision or later: a stale view may still show the subnet held by another node,
+     * and a choice made from it would be vouched for by the claim revision just learnt.
      */
     private CompletableFuture<Acquired> decideAgain(AcquireIntent intent, LeaseValue value, int attempt) {
         Optional<SubnetKey> claimed = index.claimedBy(intent.nodeName());
+        long claimRevision = index.claimRevision(intent.nodeName());
         boolean known = claimed.flatMap(subnet -> index.bySubnet(subnet.primary()))
-                .filter(lease -> lease.subnet().equals(claimed.get())).isPresent();
+                .filter(lease -> lease.subnet().equals(claimed.get()) && lease.nodeName().equals(intent.nodeName())
+                        && lease.modRevision() >= claimRevision).isPresent();
         if (claimed.isEmpty() || known) {
             return acquireOnce(intent, value, attempt + 1);
         }

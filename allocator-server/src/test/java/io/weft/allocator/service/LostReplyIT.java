@@ -13,11 +13,14 @@ import io.weft.allocator.store.EtcdLeaseStore;
 import io.weft.allocator.store.EtcdRequestObserver;
 import io.weft.allocator.store.KeyLayout;
 import io.weft.allocator.store.LeaseStore;
+import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.LeaseWrite;
 import io.weft.allocator.store.StoreUnavailableException;
+import io.weft.allocator.store.SubnetKey;
 import io.weft.allocator.store.WriteOutcome;
 import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.VxlanBackendData;
+import io.weft.config.IpPrefix;
 import io.weft.etcd.testing.EtcdExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -68,6 +71,44 @@ class LostReplyIT {
                         .singleElement().asString().endsWith(throughBehind.replace('/', '-'));
             }
         }
+    }
+
+    /**
+     * A replica whose view still shows a subnet held by another node, when etcd has since given
+     * it to this node (with its claim). Its first choice loses the claim compare and learns the
+     * claim; the lease the claim names must then be read, not taken for known because some lease
+     * sits at that subnet in the stale view: otherwise the next choice creates a second lease,
+     * vouched for by the claim revision just learnt. Seen in the fault suite (seed 20261202).
+     */
+    @Test
+    void aReplicaThatSawTheClaimedSubnetHeldByAnotherNodeStillReturnsTheClaimedLease() throws Exception {
+        KeyLayout layout = new KeyLayout("/stale-holder/network");
+        SubnetKey claimed = SubnetKey.ipv4Only(IpPrefix.parse("10.30.7.0/24"));
+        try (Client client = Client.builder().endpoints(ETCD.endpoints().toArray(String[]::new)).build();
+             LeaseStore etcd = new EtcdLeaseStore(client, layout, EtcdRequestObserver.NONE)) {
+            etcd.putConfig("{\"Network\":\"10.30.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}").get(10, TimeUnit.SECONDS);
+            long etcdLease = etcd.grant(Duration.ofHours(1)).get(10, TimeUnit.SECONDS);
+            LeaseValue nodeX = new LeaseValue("192.168.3.9", "", "vxlan", null, null, "node-x");
+            LeaseValue nodeA = new LeaseValue("192.168.3.1", "", "vxlan", null, null, "node-a");
+            long heldByX = written(etcd.putWithClaim(new LeaseWrite(claimed, nodeX, etcdLease, 0, 0, null)));
+            try (InProcessReplica behind = new InProcessReplica(new DeafStore(etcd), Duration.ofHours(1))) {
+                // Without it: node-x gives the subnet back, and node-a gets it through another replica.
+                written(etcd.deleteWithClaim(claimed, heldByX, "node-x", heldByX));
+                written(etcd.putWithClaim(new LeaseWrite(claimed, nodeA, etcdLease, 0, 0, null)));
+
+                String answer = behind.leases().acquireLease(NODE_A).getLease().getSubnet();
+
+                assertThat(answer).isEqualTo("10.30.7.0/24");
+                assertThat(leaseKeys(client, layout)).as("lease keys in etcd").singleElement().asString()
+                        .endsWith("10.30.7.0-24");
+            }
+        }
+    }
+
+    private static long written(CompletableFuture<WriteOutcome> write) throws Exception {
+        WriteOutcome outcome = write.get(10, TimeUnit.SECONDS);
+        assertThat(outcome).isInstanceOf(WriteOutcome.Written.class);
+        return ((WriteOutcome.Written) outcome).revision();
     }
 
     private static List<String> leaseKeys(Client client, KeyLayout layout) throws Exception {
