@@ -104,6 +104,34 @@ public final class LeaseOperations {
         if (attempt > MAX_RACE_RETRIES) {
             return failed(Status.ABORTED, "lost " + attempt + " races for a free subnet in a row; retry");
         }
+        Optional<SubnetKey> unseen = unseenClaimedLease(intent.nodeName());
+        if (unseen.isEmpty()) {
+            return decide(intent, value, attempt);
+        }
+        return store.read(unseen.get())
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))))
+                .thenCompose(current -> {
+                    answers.apply(List.of(current));
+                    return decide(intent, value, attempt);
+                });
+    }
+
+    /**
+     * The lease the node's claim names when this server has not seen it as the node's, at the
+     * claim's revision or later: written through another replica, learnt from a lost compare, or
+     * committed before a reply was lost. It must be read before deciding: a choice made without
+     * it would be vouched for by the claim's revision and create a second lease.
+     */
+    private Optional<SubnetKey> unseenClaimedLease(String nodeName) {
+        Optional<SubnetKey> claimed = index.claimedBy(nodeName);
+        long claimRevision = index.claimRevision(nodeName);
+        boolean seen = claimed.flatMap(subnet -> index.bySubnet(subnet.primary()))
+                .filter(lease -> lease.subnet().equals(claimed.get()) && lease.nodeName().equals(nodeName)
+                        && lease.modRevision() >= claimRevision).isPresent();
+        return seen ? Optional.empty() : claimed;
+    }
+
+    private CompletableFuture<Acquired> decide(AcquireIntent intent, LeaseValue value, int attempt) {
         Instant now = clock.instant();
         // Read before deciding: a claim that changes after this read fails the write's compare.
         // Read after, it could vouch for a decision made without seeing the lease it names.
@@ -153,7 +181,7 @@ public final class LeaseOperations {
                         if (conflict.current().getFirst() instanceof StoreEvent.LeaseDeleted) {
                             giveBack(subnet);
                         }
-                        yield decideAgain(intent, value, attempt);
+                        yield acquireOnce(intent, value, attempt + 1);
                     }
                 });
     }
@@ -185,7 +213,7 @@ public final class LeaseOperations {
                         // again, asking for the same subnet in case it is now free.
                         events.abandon(held.subnet());
                         answers.apply(conflict.current());
-                        yield decideAgain(intent.preferring(held.subnet()), value, attempt);
+                        yield acquireOnce(intent.preferring(held.subnet()), value, attempt + 1);
                     }
                 });
     }
@@ -207,36 +235,12 @@ public final class LeaseOperations {
             events.abandon(held.subnet());
             return store.read(held.subnet()).thenCompose(current -> {
                 answers.apply(List.of(current));
-                return decideAgain(intent, value, attempt);
+                return acquireOnce(intent, value, attempt + 1);
             });
         }).exceptionallyCompose(error -> {
             events.abandon(held.subnet());
             return CompletableFuture.failedFuture(toStatus(unwrap(error)));
         });
-    }
-
-    /**
-     * After a lost compare: when the node's claim names a lease this server has not seen, read
-     * it first (it was written through another replica, or before a reply was lost), so the next
-     * choice returns that lease instead of creating a second one. Seen means this node's lease at
-     * the claim's revision or later: a stale view may still show the subnet held by another node,
-     * and a choice made from it would be vouched for by the claim revision just learnt.
-     */
-    private CompletableFuture<Acquired> decideAgain(AcquireIntent intent, LeaseValue value, int attempt) {
-        Optional<SubnetKey> claimed = index.claimedBy(intent.nodeName());
-        long claimRevision = index.claimRevision(intent.nodeName());
-        boolean known = claimed.flatMap(subnet -> index.bySubnet(subnet.primary()))
-                .filter(lease -> lease.subnet().equals(claimed.get()) && lease.nodeName().equals(intent.nodeName())
-                        && lease.modRevision() >= claimRevision).isPresent();
-        if (claimed.isEmpty() || known) {
-            return acquireOnce(intent, value, attempt + 1);
-        }
-        return store.read(claimed.get())
-                .exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))))
-                .thenCompose(current -> {
-                    answers.apply(List.of(current));
-                    return acquireOnce(intent, value, attempt + 1);
-                });
     }
 
     /** Records a write of a node's lease and claim this server made. */
