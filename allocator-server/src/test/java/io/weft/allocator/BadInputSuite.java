@@ -209,14 +209,19 @@ abstract class BadInputSuite {
         return a -> a.network().setConfig(SetConfigRequest.newBuilder().setJson(json).build());
     }
 
+    /** A node whose VTEP MACs follow its public IP's last octet: one host, its own addresses. */
     static AcquireLeaseRequest node(String name, String publicIp) {
         return AcquireLeaseRequest.newBuilder().setNodeName(name).setPublicIp(publicIp).setBackendType("vxlan")
-                .setVxlan(vtep(1, "0a:58:0a:f4:01:01")).build();
+                .setVxlan(vtep(1, String.format("0a:58:0a:f4:01:%02x", lastOctet(publicIp)))).build();
     }
 
     static AcquireLeaseRequest dualStackNode(String name, String publicIp) {
-        return node(name, publicIp).toBuilder().setPublicIpv6("fd00:192:168::" + publicIp.substring(publicIp.lastIndexOf('.') + 1))
-                .setVxlanV6(vtep(1, "0a:58:0a:f4:01:02")).build();
+        return node(name, publicIp).toBuilder().setPublicIpv6("fd00:192:168::" + lastOctet(publicIp))
+                .setVxlanV6(vtep(1, String.format("0a:58:0a:f4:02:%02x", lastOctet(publicIp)))).build();
+    }
+
+    private static int lastOctet(String publicIp) {
+        return Integer.parseInt(publicIp.substring(publicIp.lastIndexOf('.') + 1));
     }
 
     static VxlanBackendData vtep(int vni, String mac) {

@@ -88,7 +88,8 @@ class GarbageInEtcdIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> metric(server, "weft_skipped_keys_total")
                     == GARBAGE_BEFORE.size() + GARBAGE_WHILE_RUNNING.size());
             // A valid change after the garbage reaches the watcher; the garbage never does.
-            Lease moved = leases.acquireLease(AllocatorFixture.vxlanNode("good", "192.168.64.10")).getLease();
+            Lease moved = leases.acquireLease(AllocatorFixture.vxlanNode("good", "192.168.64.10").toBuilder()
+                    .setTakeover(true).build()).getLease();
             assertThat(moved.getSubnet()).isEqualTo(good.getSubnet());
             await().until(() -> watcher.view().get(good.getSubnet()).getPublicIp().equals("192.168.64.10"));
             assertThat(watcher.view()).containsOnlyKeys("10.244.1.0/24", "10.99.0.0/24");

@@ -1,6 +1,8 @@
 package io.weft.allocator.security;
 
+import io.weft.allocator.store.LeaseValue;
 import io.weft.config.IpAddress;
+import io.weft.config.IpPrefix;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,6 +73,15 @@ public final class AccessPolicy {
                         + " and a node's public IP must be one of them");
     }
 
+    /** The request's subnet text for a log line: itself when it is a prefix, else a description. */
+    private static String shownSubnet(String text) {
+        try {
+            return IpPrefix.parse(text).toString();
+        } catch (IllegalArgumentException e) {
+            return "a subnet that does not parse";
+        }
+    }
+
     /** An address in the text CallerIdentity gives IP names in; unparseable text is left as it is. */
     private static String canonical(String ip) {
         try {
@@ -81,14 +92,17 @@ public final class AccessPolicy {
     }
 
     private static Optional<String> onLease(String identity, Attempt.OnLease lease) {
-        String on = lease.subnet().isEmpty() ? "" : " on " + lease.subnet();
+        String on = lease.subnet().isEmpty() ? "" : " on " + shownSubnet(lease.subnet());
         if (lease.requestedNode().isEmpty()) {
             return Optional.of("identity " + identity + " may not " + lease.verb() + " the lease" + on
                     + " without naming its node: only admin identities may act for any holder");
         }
         if (!lease.requestedNode().equals(identity)) {
-            return Optional.of("identity " + identity + " may not " + lease.verb() + " the lease of node "
-                    + lease.requestedNode() + on + ": a node may only act on its own lease");
+            // The name comes straight from the request and goes into a log line: shown only when valid.
+            String node = LeaseValue.isNodeName(lease.requestedNode()) ? "node " + lease.requestedNode()
+                    : "a node_name that is no node name";
+            return Optional.of("identity " + identity + " may not " + lease.verb() + " the lease of " + node + on
+                    + ": a node may only act on its own lease");
         }
         if (lease.holder().isPresent() && !lease.holder().get().equals(identity)) {
             String holder = lease.holder().get().isEmpty() ? "a flanneld node" : "node " + lease.holder().get();

@@ -1,5 +1,6 @@
 package io.weft.allocator.service;
 
+import io.weft.allocator.store.LeaseValue;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.weft.config.IpAddress;
@@ -14,9 +15,8 @@ import java.util.regex.Pattern;
  */
 final class FieldCheck {
 
-    static final int MAX_NODE_NAME = 253;
+    static final int MAX_NODE_NAME = LeaseValue.MAX_NODE_NAME;
     private static final int MAX_ADDRESS_TEXT = 64;
-    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
     private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
 
     private FieldCheck() {
@@ -31,7 +31,7 @@ final class FieldCheck {
             throw invalid(field, "is " + value.length() + " characters long; at most " + MAX_NODE_NAME
                     + " are allowed");
         }
-        if (!NODE_NAME.matcher(value).matches()) {
+        if (!LeaseValue.isNodeName(value)) {
             throw invalid(field, quote(value) + " is not a node name: use letters, digits, '.', '_' and '-',"
                     + " starting and ending with a letter or digit");
         }

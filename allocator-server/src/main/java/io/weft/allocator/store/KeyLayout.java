@@ -63,12 +63,12 @@ public final class KeyLayout {
         return claimsPrefix + nodeName;
     }
 
-    /** The node a claim key belongs to; empty for any other key. */
+    /** The node a claim key belongs to; empty for any other key, or a name that is no node name. */
     public Optional<String> parseClaimKey(String key) {
-        if (!key.startsWith(claimsPrefix) || key.length() == claimsPrefix.length()) {
+        if (!key.startsWith(claimsPrefix)) {
             return Optional.empty();
         }
-        return Optional.of(key.substring(claimsPrefix.length()));
+        return Optional.of(key.substring(claimsPrefix.length())).filter(LeaseValue::isNodeName);
     }
 
     /** The lease key's name below the subnets prefix, as a claim key's value holds it. */

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The value of a lease key, in flannel's JSON:
@@ -30,6 +31,9 @@ public record LeaseValue(
         Map<String, Object> extra) {
 
     private static final String UNSPECIFIED_IPV4 = "0.0.0.0";
+    /** The longest node name (a DNS name). */
+    public static final int MAX_NODE_NAME = 253;
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
 
     public LeaseValue {
         // Most values have no unknown fields: share the empty map (60,000 leases, ~100 B each).
@@ -65,7 +69,12 @@ public record LeaseValue(
                 case "PublicIP" -> publicIp = withoutUnspecified(stringOrEmpty(value, "PublicIP"));
                 case "PublicIPv6" -> publicIpv6 = withoutUnspecified(stringOrEmpty(value, "PublicIPv6"));
                 case "BackendType" -> { }
-                case "NodeName" -> nodeName = stringOrEmpty(value, "NodeName");
+                case "NodeName" -> {
+                    nodeName = stringOrEmpty(value, "NodeName");
+                    if (!nodeName.isEmpty() && !isNodeName(nodeName)) {
+                        throw new IllegalArgumentException("NodeName is not a node name");
+                    }
+                }
                 case "BackendData" -> {
                     if (vxlan && value instanceof Map<?, ?> map) {
                         data = VtepData.fromJson((Map<String, Object>) map);
@@ -88,6 +97,14 @@ public record LeaseValue(
             }
         }
         return new LeaseValue(publicIp, publicIpv6, backendType, data, v6Data, nodeName, extra);
+    }
+
+    /**
+     * weft's rule for node names: 1..253 letters, digits, '.', '_' and '-', starting and ending
+     * with a letter or digit. Names are checked before they reach a key, a log line or a metric.
+     */
+    public static boolean isNodeName(String name) {
+        return name.length() <= MAX_NODE_NAME && NODE_NAME.matcher(name).matches();
     }
 
     /** flannel's field names and shapes; PublicIPv6 is always present (null when empty). */

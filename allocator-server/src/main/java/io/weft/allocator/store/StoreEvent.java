@@ -49,8 +49,28 @@ public sealed interface StoreEvent {
      * subnet is still taken in etcd), else null.
      */
     record Skipped(String key, String reason, long revision, SubnetKey subnet) implements StoreEvent {
+
+        /** Longest key or reason text kept: both go into log lines, and a key may be huge. */
+        static final int MAX_TEXT = 200;
+
+        /** Key and reason come from whoever wrote etcd: made printable and cut before any log line. */
+        public Skipped {
+            key = printable(key);
+            reason = printable(reason);
+        }
+
         public Skipped(String key, String reason, long revision) {
             this(key, reason, revision, null);
+        }
+
+        private static String printable(String text) {
+            StringBuilder out = new StringBuilder();
+            int i = 0;
+            for (; i < text.length() && out.length() < MAX_TEXT; i++) {
+                char c = text.charAt(i);
+                out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+            return i < text.length() ? out + "..." : out.toString();
         }
     }
 }

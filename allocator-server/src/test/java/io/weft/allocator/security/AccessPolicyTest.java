@@ -42,6 +42,14 @@ class AccessPolicyTest {
     }
 
     @Test
+    void aRequestsNodeNameAndSubnetReachTheRefusalOnlyWhenValid() {
+        assertThat(policy.refusal("node-a", new Attempt.OnLease("renew", "x\nFORGED LOG LINE", "1.2.3.0/24\nmore",
+                Optional.empty()))).hasValueSatisfying(message -> assertThat(message)
+                        .isEqualTo("identity node-a may not renew the lease of a node_name that is no node name"
+                                + " on a subnet that does not parse: a node may only act on its own lease"));
+    }
+
+    @Test
     void aNodeMayNotTouchALeaseAnotherNodeHolds() {
         assertThat(policy.refusal("node-a", new Attempt.OnLease("renew", "node-a", "10.1.3.0/24",
                 Optional.of("node-b")))).hasValueSatisfying(message -> assertThat(message)

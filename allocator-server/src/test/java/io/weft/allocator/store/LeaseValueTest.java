@@ -33,6 +33,17 @@ class LeaseValueTest {
     }
 
     @Test
+    void aNodeNameThatIsNoNodeNameIsRefusedBeforeItReachesALogLine() {
+        for (String name : new String[] {"a\nb", "-a", "a".repeat(254), "node a", "n\u001b[31m"}) {
+            assertThatThrownBy(() -> LeaseValue.parse("{\"PublicIP\":\"10.0.0.1\",\"NodeName\":\""
+                    + name.replace("\n", "\\n").replace("\u001b", "\\u001b") + "\"}"))
+                    .as(name).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NodeName");
+        }
+        assertThat(LeaseValue.parse("{\"PublicIP\":\"10.0.0.1\",\"NodeName\":\"" + "a".repeat(253) + "\"}")
+                .nodeName()).hasSize(253);
+    }
+
+    @Test
     void flannelsVxlanLeaseParses() {
         LeaseValue value = LeaseValue.parse(FLANNEL_VXLAN);
 
@@ -182,7 +193,8 @@ class LeaseValueTest {
             // The unspecified addresses stand for "none" in flannel's JSON, so they read back as "".
             LeaseValue value = new LeaseValue(specified(text(random)), random.nextBoolean() ? "" : specified(text(random)),
                     backendType, vxlan && random.nextBoolean() ? vtep(random) : null,
-                    vxlan && random.nextBoolean() ? vtep(random) : null, random.nextBoolean() ? "" : text(random),
+                    vxlan && random.nextBoolean() ? vtep(random) : null,
+                    random.nextBoolean() ? "" : "node-" + Integer.toHexString(random.nextInt()),
                     extra(random, 0, List.of("PublicIP", "PublicIPv6", "BackendType", "BackendData", "BackendV6Data",
                             "NodeName")));
 
