@@ -4,10 +4,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.Lease;
+import io.weft.api.v1.WatchLeasesResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -116,16 +118,41 @@ public final class LeaseKeeper implements AutoCloseable {
         checkSoon(held -> copy.stream().noneMatch(lease -> sameLease(held, lease)), "is missing from a snapshot");
     }
 
-    /** Runs on the scheduler thread, so it never races the renewal chain; it replaces that chain. */
+    /**
+     * A {@link LeaseWatchListener} that passes REMOVED events to {@link #watchedRemoval} and
+     * snapshots to {@link #watchedSnapshot}, for a node that watches leases anyway.
+     */
+    public LeaseWatchListener watchListener() {
+        return new LeaseWatchListener() {
+            @Override
+            public void onSnapshot(long revision, boolean reset, Map<String, Lease> leases) {
+                watchedSnapshot(leases.values());
+            }
+
+            @Override
+            public void onEvent(WatchLeasesResponse event) {
+                if (event.getType() == WatchLeasesResponse.Type.REMOVED) {
+                    watchedRemoval(event.getLease());
+                }
+            }
+        };
+    }
+
+    /**
+     * Runs on the scheduler thread, so it never races the renewal chain; it replaces that chain.
+     * Only the lease held when the watch spoke is judged: one acquired or renewed since then is
+     * newer than what the watch saw.
+     */
     private void checkSoon(Predicate<Lease> gone, String how) {
         synchronized (this) {
-            if (closed || !started) {
-                return;
+            Lease seen = current;
+            if (closed || !started || seen == null) {
+                return; // without a lease the chain is already acquiring
             }
             scheduler.schedule(Duration.ZERO, () -> runGuarded(() -> {
                 Lease held = current;
-                if (closed || held == null || !gone.test(held)) {
-                    return; // without a lease the chain is already acquiring
+                if (closed || held != seen || !gone.test(held)) {
+                    return;
                 }
                 log.info("the watch shows that lease {} {}; acquiring it again now", renewKey(held), how);
                 pending.cancel();

@@ -61,6 +61,11 @@ public final class NodeMain implements Callable<Integer> {
             description = "how often the kernel is checked against the leases (default: ${DEFAULT-VALUE})")
     String reconcileInterval;
 
+    @Option(names = "--lost-store-grace", paramLabel = "DURATION", defaultValue = "2m",
+            description = "when a watch reset drops this node's lease and most peers (etcd lost its data), keep "
+                    + "the peers' routes this long while they re-acquire (default: ${DEFAULT-VALUE}); 0 to drop at once")
+    String lostStoreGrace;
+
     @Option(names = "--http-listen", paramLabel = "HOST[:PORT]", defaultValue = "127.0.0.1:" + HTTP_PORT,
             description = "/healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}; the port defaults to "
                     + HTTP_PORT + "); 'none' to disable")
@@ -115,6 +120,7 @@ public final class NodeMain implements Callable<Integer> {
                 new ExternalInterface.Choice(iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
                 publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
                 subnetFile, duration("--renew-margin", renewMargin), duration("--reconcile-interval", reconcileInterval),
+                duration("--lost-store-grace", lostStoreGrace),
                 httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit, tls(node));
     }
 

@@ -68,6 +68,13 @@ final class PeerProgrammer {
     /** The lease was acquired, re-acquired or replaced: address devices, rewrite subnet.env, reprogram. */
     void leaseAcquired(Lease lease) {
         Lease before = own;
+        if (before != null && sameSubnets(before, lease) && subnetEnvWritten) {
+            // Got the same subnets back (after a lost store or an expiry): nothing on the host changes.
+            LOG.info("lease held again, unchanged: {}; nothing rewritten", describe(lease));
+            own = lease;
+            reconcile();
+            return;
+        }
         if (before != null && !sameSubnets(before, lease)) {
             LOG.warn("LEASE CHANGED: {} -> {}; the old lease was lost, pods on this host must be restarted",
                     describe(before), describe(lease));

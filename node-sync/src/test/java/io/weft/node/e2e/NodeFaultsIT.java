@@ -151,7 +151,7 @@ class NodeFaultsIT {
         return states;
     }
 
-    private static String weftRoutes(String netns) {
+    static String weftRoutes(String netns) {
         return sorted(Shell.inNetns(netns, "ip", "route", "show", "proto", "0x77"));
     }
 
@@ -159,7 +159,7 @@ class NodeFaultsIT {
         return String.join("\n", lines.lines().map(String::strip).sorted().toList());
     }
 
-    private static Map<Integer, String> subnets(WeftCluster cluster) {
+    static Map<Integer, String> subnets(WeftCluster cluster) {
         Map<Integer, String> subnets = new HashMap<>();
         for (int n = 1; n <= 3; n++) {
             subnets.put(n, cluster.awaitSubnetEnv(n).get("FLANNEL_SUBNET").replaceFirst("\\.1/", ".0/"));
