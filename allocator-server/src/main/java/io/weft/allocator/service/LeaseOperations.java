@@ -113,6 +113,7 @@ public final class LeaseOperations {
                 }))
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);
+                    buckets.discardIfLost(cause);
                     if (cause instanceof StoreUnavailableException) {
                         events.abandon(subnet);
                         giveBack(subnet);
@@ -147,6 +148,7 @@ public final class LeaseOperations {
             });
         }).exceptionallyCompose(error -> {
             events.abandon(held.subnet());
+            buckets.discardIfLost(unwrap(error));
             return CompletableFuture.failedFuture(toStatus(unwrap(error)));
         });
     }
@@ -197,7 +199,10 @@ public final class LeaseOperations {
                                 : Status.ABORTED.withDescription("the lease on " + subnet
                                         + " changed while it was being renewed; retry")).asRuntimeException();
                     });
-                })).exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))));
+                })).exceptionallyCompose(error -> {
+                    buckets.discardIfLost(unwrap(error));
+                    return CompletableFuture.failedFuture(toStatus(unwrap(error)));
+                });
     }
 
     /** Deletes the holder's lease; a reservation is kept. Answers the deletion's revision, or 0. */
