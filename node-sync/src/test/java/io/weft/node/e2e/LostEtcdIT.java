@@ -56,6 +56,16 @@ class LostEtcdIT {
     private static void wipeAndCheck(WeftCluster cluster, Map<Integer, String> pods, Before before) throws Exception {
         cluster.wipeEtcd();
         assertThat(cluster.etcdctl("get", "--prefix", "/coreos.com")).isBlank();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                allLogsContain(cluster, "watch reset: now 0 leases"));
+        // One more reconcile pass on every host after the reset, then the routes are compared.
+        Map<Integer, Double> reconciles = new HashMap<>();
+        for (int n = 1; n <= 3; n++) {
+            reconciles.put(n, cluster.nodeMetric(n, "weft_node_reconciles_total"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> reconciles.entrySet().stream().allMatch(e ->
+                cluster.nodeMetric(e.getKey(), "weft_node_reconciles_total") > e.getValue()));
+        assertThat(routes(cluster)).as("routes while etcd is empty").isEqualTo(before.routes());
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
             cluster.weftctl("config", "set", cluster.work.resolve("net-conf.json").toString());
             return true;
@@ -77,6 +87,15 @@ class LostEtcdIT {
             assertThat(Files.readString(cluster.work.resolve("node" + n + ".log"))).as("host%d log", n)
                     .contains("etcd lost its data, not the peers").contains("lease held again, unchanged");
         }
+    }
+
+    private static boolean allLogsContain(WeftCluster cluster, String text) throws java.io.IOException {
+        for (int n = 1; n <= 3; n++) {
+            if (!Files.readString(cluster.work.resolve("node" + n + ".log")).contains(text)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<Integer, String> routes(WeftCluster cluster) {

@@ -40,9 +40,13 @@ final class WeftCluster implements AutoCloseable {
         return new WeftCluster(netConf, leaseTtl, renewMargin, false, false, List.of());
     }
 
-    /** A cluster whose allocator uses an etcd the test runs, so that {@link #wipeEtcd()} can empty it. */
+    /**
+     * A cluster whose allocator uses an etcd the test runs, so that {@link #wipeEtcd()} can empty
+     * it; leases live 24 h and are renewed an hour before expiry, as in production, so no renewal
+     * falls inside a test.
+     */
     static WeftCluster withWipeableEtcd(String netConf) throws IOException {
-        return new WeftCluster(netConf, "30s", "10s", false, true, List.of());
+        return new WeftCluster(netConf, "24h", "1h", false, true, List.of());
     }
 
     /** A cluster where every process talks to the allocator over mutual TLS with its own certificate. */
