@@ -19,12 +19,15 @@ import io.weft.node.backend.HostGwBackend;
 import io.weft.node.backend.NodeHost;
 import io.weft.node.backend.VxlanBackend;
 import io.weft.node.dataplane.Dataplane;
+import io.weft.node.dataplane.VxlanSpec;
 import io.weft.node.netlink.LinkEvent;
 import io.weft.node.netlink.NetlinkDataplane;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +89,9 @@ public final class NodeAgent implements AutoCloseable {
         ScheduledExecutorService kernelThread = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("weft-kernel").factory());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PeerProgrammer programmer = new PeerProgrammer(host, backend, dataplane, settings.subnetFile(), registry);
+        PeerProgrammer programmer = new PeerProgrammer(host, backend, dataplane, settings.subnetFile(), registry,
+                new HostFactsReader(settings.servers(), Path.of("/proc/net/route"),
+                        backend.devices(host).stream().map(VxlanSpec::name).collect(Collectors.toSet())));
 
         SubnetEnv.Previous previous = SubnetEnv.readPrevious(settings.subnetFile());
         AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder().setNodeName(settings.nodeName());

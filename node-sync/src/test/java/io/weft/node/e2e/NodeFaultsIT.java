@@ -67,7 +67,8 @@ class NodeFaultsIT {
                     cluster.nodeMetric(e.getKey(), "weft_node_reconciles_total") >= e.getValue() + 2));
             assertThat(kernelStates(cluster)).isEqualTo(before);
             BackendsPingIT.awaitFullMesh(cluster, pods);
-            assertThat(Files.readString(cluster.work.resolve("node1.log"))).contains("skipping peer 10.99.5.0/24");
+            assertThat(Files.readString(cluster.work.resolve("node1.log")))
+                    .contains("10.99.5.0/24: IPv4: subnet 10.99.5.0/24 is outside the network 10.249.0.0/16");
         }
     }
 
