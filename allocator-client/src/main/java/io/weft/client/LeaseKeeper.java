@@ -4,11 +4,16 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.Lease;
+import io.weft.api.v1.WatchLeasesResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@code FAILED_PRECONDITION} means the lease is gone on the server: the keeper re-acquires at
  * once, asking for the same subnet back. Reservations (no expire time) are re-checked every
  * {@code reservationRecheck}, since deleting a reservation turns it into an expiring lease.
+ *
+ * <p>A node that also watches leases passes on what the watch shows ({@link #watchedRemoval},
+ * {@link #watchedSnapshot}): when its own lease is gone without its asking (deleted, or etcd lost
+ * and refilled), the keeper re-acquires at once, asking for the same subnet, instead of finding
+ * out at its next renewal, up to a whole TTL later.
  *
  * <p>All work runs on the {@link Scheduler}; the calls block that scheduler's thread, so give the
  * keeper a scheduler of its own. {@link #currentLease()} and {@link #close()} are thread-safe.
@@ -88,6 +98,69 @@ public final class LeaseKeeper implements AutoCloseable {
     /** The lease the node holds now, as last confirmed by the server. */
     public Optional<Lease> currentLease() {
         return Optional.ofNullable(current);
+    }
+
+    /**
+     * A watch saw {@code removed} leave the store. When it is the lease held (same subnet and node
+     * name), re-acquire now, asking for the same subnet. Any other lease is ignored. Thread-safe;
+     * the work runs on the scheduler.
+     */
+    public void watchedRemoval(Lease removed) {
+        checkSoon(held -> sameLease(held, removed), "was removed");
+    }
+
+    /**
+     * A watch delivered a snapshot of every lease. When the lease held is not in it (etcd lost its
+     * data, or the lease was deleted while the watch was away), re-acquire now, asking for the same
+     * subnet. Thread-safe; the work runs on the scheduler.
+     */
+    public void watchedSnapshot(Collection<Lease> leases) {
+        List<Lease> copy = List.copyOf(leases);
+        checkSoon(held -> copy.stream().noneMatch(lease -> sameLease(held, lease)), "is missing from a snapshot");
+    }
+
+    /**
+     * A {@link LeaseWatchListener} that passes REMOVED events to {@link #watchedRemoval} and
+     * snapshots to {@link #watchedSnapshot}, for a node that watches leases anyway.
+     */
+    public LeaseWatchListener watchListener() {
+        return new LeaseWatchListener() {
+            @Override
+            public void onSnapshot(long revision, boolean reset, Map<String, Lease> leases) {
+                watchedSnapshot(leases.values());
+            }
+
+            @Override
+            public void onEvent(WatchLeasesResponse event) {
+                if (event.getType() == WatchLeasesResponse.Type.REMOVED) {
+                    watchedRemoval(event.getLease());
+                }
+            }
+        };
+    }
+
+    /**
+     * Runs on the scheduler thread, so it never races the renewal chain; it replaces that chain.
+     * Only the lease held when the watch spoke is judged: one acquired or renewed since then is
+     * newer than what the watch saw.
+     */
+    private void checkSoon(Predicate<Lease> gone, String how) {
+        synchronized (this) {
+            Lease seen = current;
+            if (closed || !started || seen == null) {
+                return; // without a lease the chain is already acquiring
+            }
+            scheduler.schedule(Duration.ZERO, () -> runGuarded(() -> {
+                Lease held = current;
+                if (closed || held != seen || !gone.test(held)) {
+                    return;
+                }
+                log.info("the watch shows that lease {} {}; acquiring it again now", renewKey(held), how);
+                pending.cancel();
+                reacquireAfterLoss(Status.NOT_FOUND.withDescription(
+                        "lease " + renewKey(held) + " " + how + " on the server"));
+            }));
+        }
     }
 
     /**
@@ -259,6 +332,10 @@ public final class LeaseKeeper implements AutoCloseable {
     /** RenewLease names a lease by its IPv4 subnet, or its IPv6 subnet on an IPv6-only network. */
     private static String renewKey(Lease lease) {
         return lease.getSubnet().isEmpty() ? lease.getIpv6Subnet() : lease.getSubnet();
+    }
+
+    private static boolean sameLease(Lease held, Lease other) {
+        return renewKey(held).equals(renewKey(other)) && held.getNodeName().equals(other.getNodeName());
     }
 
     private static boolean sameSubnets(Lease a, Lease b) {

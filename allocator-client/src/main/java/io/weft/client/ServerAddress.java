@@ -25,11 +25,21 @@ public record ServerAddress(String host, int port) {
     }
 
     /**
-     * Parses {@code HOST[:PORT]} or {@code [IPV6][:PORT]}.
+     * Parses {@code HOST[:PORT]} or {@code [IPV6][:PORT]}, the port defaulting to {@link #DEFAULT_PORT}.
      *
      * @throws IllegalArgumentException naming the bad text when it is not an address
      */
     public static ServerAddress parse(String text) {
+        return parse(text, DEFAULT_PORT);
+    }
+
+    /**
+     * Parses {@code HOST[:PORT]} or {@code [IPV6][:PORT]} for a listener whose own default port
+     * is not the allocator's gRPC port (weft-node's HTTP port, for instance).
+     *
+     * @throws IllegalArgumentException naming the bad text when it is not an address
+     */
+    public static ServerAddress parse(String text, int defaultPort) {
         String trimmed = text == null ? "" : text.strip();
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("server address: empty, expected HOST:PORT");
@@ -58,7 +68,7 @@ public record ServerAddress(String host, int port) {
             host = colon < 0 ? trimmed : trimmed.substring(0, colon);
             port = colon < 0 ? null : trimmed.substring(colon + 1);
         }
-        return new ServerAddress(host, port == null ? DEFAULT_PORT : parsePort(trimmed, port));
+        return new ServerAddress(host, port == null ? defaultPort : parsePort(trimmed, port));
     }
 
     /** Parses a comma-separated list such as {@code "10.0.0.1:7070,10.0.0.2:7070"}. */

@@ -78,6 +78,13 @@ final class SubnetSpaceParser {
           + network.family() + " networks go in " + rules.otherNetworkField + ")");
       return null;
     }
+    var reserved = ReservedRange.overlapping(network);
+    if (reserved.isPresent()) {
+      fields.problem(rules.networkField, network + " overlaps " + reserved.get()
+          + "; a pod network must be clear of " + ReservedRange.list(rules.family) + ", e.g. "
+          + exampleNetwork());
+      return null;
+    }
     return network;
   }
 

@@ -34,7 +34,7 @@ class NetworkConfigDefaultsTest {
 
   @ParameterizedTest(name = "Network {0} -> /{1} {2}..{3}")
   @CsvSource({
-    "0.0.0.0/0, 24, 0.0.1.0, 255.255.255.0",
+    "32.0.0.0/3, 24, 32.0.1.0, 63.255.255.0",
     "10.0.0.0/8, 24, 10.0.1.0, 10.255.255.0",
     "10.3.0.0/16, 24, 10.3.1.0, 10.3.255.0",
     "10.0.0.0/22, 24, 10.0.1.0, 10.0.3.0",
@@ -53,7 +53,7 @@ class NetworkConfigDefaultsTest {
 
   @ParameterizedTest(name = "IPv6Network {0} -> /{1} {2}..{3}")
   @CsvSource({
-    "::/0, 64, 0:0:0:1::, ffff:ffff:ffff:ffff::",
+    "2000::/3, 64, 2000:0:0:1::, 3fff:ffff:ffff:ffff::",
     "fd00::/8, 64, fd00:0:0:1::, fdff:ffff:ffff:ffff::",
     "fd00:10:244::/56, 64, fd00:10:244:1::, fd00:10:244:ff::",
     "fd00::/62, 64, fd00:0:0:1::, fd00:0:0:3::",

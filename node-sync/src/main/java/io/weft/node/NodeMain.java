@@ -27,6 +27,9 @@ public final class NodeMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
 
+    /** The HTTP port when --http-listen names only a host (not the allocator's gRPC port). */
+    static final int HTTP_PORT = 7072;
+
     @Option(names = "--server", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = "127.0.0.1:7070",
             description = "allocator-server addresses (default: ${DEFAULT-VALUE})")
     String servers;
@@ -58,8 +61,14 @@ public final class NodeMain implements Callable<Integer> {
             description = "how often the kernel is checked against the leases (default: ${DEFAULT-VALUE})")
     String reconcileInterval;
 
-    @Option(names = "--http-listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7072",
-            description = "/healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}); 'none' to disable")
+    @Option(names = "--lost-store-grace", paramLabel = "DURATION", defaultValue = "2m",
+            description = "when a watch reset drops this node's lease and most peers (etcd lost its data), keep "
+                    + "the peers' routes this long while they re-acquire (default: ${DEFAULT-VALUE}); 0 to drop at once")
+    String lostStoreGrace;
+
+    @Option(names = "--http-listen", paramLabel = "HOST[:PORT]", defaultValue = "127.0.0.1:" + HTTP_PORT,
+            description = "/healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}; the port defaults to "
+                    + HTTP_PORT + "); 'none' to disable")
     String httpListen;
 
     @Option(names = "--release-on-exit", description = "release the lease on SIGTERM (default: keep it)")
@@ -111,6 +120,7 @@ public final class NodeMain implements Callable<Integer> {
                 new ExternalInterface.Choice(iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
                 publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
                 subnetFile, duration("--renew-margin", renewMargin), duration("--reconcile-interval", reconcileInterval),
+                duration("--lost-store-grace", lostStoreGrace),
                 httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit, tls(node));
     }
 
@@ -149,7 +159,7 @@ public final class NodeMain implements Callable<Integer> {
     }
 
     private static InetSocketAddress hostPort(String text) {
-        ServerAddress parsed = ServerAddress.parse(text);
+        ServerAddress parsed = ServerAddress.parse(text, HTTP_PORT);
         return new InetSocketAddress(parsed.host(), parsed.port());
     }
 }

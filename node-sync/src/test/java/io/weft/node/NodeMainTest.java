@@ -76,4 +76,29 @@ class NodeMainTest {
         assertThat(err.toString().strip())
                 .isEqualTo("weft-node: --tls-cert and --tls-key go together: give both or neither");
     }
+
+    @Test
+    void anHttpListenAddressWithoutAPortTakesTheNodesHttpPort() throws Exception {
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs("--node-name", "node-a", "--http-listen", "0.0.0.0");
+
+        assertThat(main.settings().httpListen().getPort()).isEqualTo(7072);
+        assertThat(main.settings().httpListen().getHostString()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void anHttpListenIpv6AddressWithoutAPortTakesTheNodesHttpPort() throws Exception {
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs("--node-name", "node-a", "--http-listen", "[::]");
+
+        assertThat(main.settings().httpListen().getPort()).isEqualTo(7072);
+    }
+
+    @Test
+    void anHttpListenPortIsKept() throws Exception {
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs("--node-name", "node-a", "--http-listen", "0.0.0.0:9100");
+
+        assertThat(main.settings().httpListen().getPort()).isEqualTo(9100);
+    }
 }

@@ -91,7 +91,10 @@ final class HolderOperations {
                         yield attempt == 0 ? renew(subnet, nodeName, host, 1) : failed(Status.ABORTED,
                                 "the lease on " + subnet + " changed while it was being renewed; retry");
                     }
-                })).exceptionallyCompose(error -> CompletableFuture.failedFuture(toStatus(unwrap(error))));
+                })).exceptionallyCompose(error -> {
+                    buckets.discardIfLost(unwrap(error));
+                    return CompletableFuture.failedFuture(toStatus(unwrap(error)));
+                });
     }
 
     /**

@@ -22,6 +22,8 @@ final class LeaseBuckets {
 
     static final int MAX_WRITES_PER_LEASE = 250;
     static final Duration MAX_WINDOW = Duration.ofMinutes(1);
+    /** etcd's answer to a write on a lease it does not have (etcdserver's ErrLeaseNotFound). */
+    private static final String ETCD_LEASE_NOT_FOUND = "requested lease not found";
 
     /** One shared etcd lease and the time it (and so every key on it) expires. */
     record Bucket(long etcdLeaseId, Instant expiresAt) {
@@ -56,6 +58,20 @@ final class LeaseBuckets {
         }
         currentUses++;
         return current;
+    }
+
+    /**
+     * A write failed; when etcd said it no longer knows the lease (its data was lost and it came
+     * back empty), the current bucket is dropped so the next write grants a new lease, instead of
+     * every write failing until the window ends.
+     */
+    synchronized void discardIfLost(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains(ETCD_LEASE_NOT_FOUND)) {
+                current = null;
+                return;
+            }
+        }
     }
 
     Duration window() {

@@ -157,6 +157,7 @@ public final class LeaseOperations {
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);
                     events.abandon(subnet);
+                    buckets.discardIfLost(cause);
                     if (cause instanceof StoreUnavailableException) {
                         giveBack(subnet);
                     }
@@ -203,6 +204,7 @@ public final class LeaseOperations {
                         .thenApply(outcome -> Map.entry(bucket, outcome)))
                 .exceptionallyCompose(error -> {
                     events.abandon(held.subnet());
+                    buckets.discardIfLost(unwrap(error));
                     return CompletableFuture.failedFuture(toStatus(unwrap(error)));
                 })
                 .thenCompose(written -> switch (written.getValue()) {

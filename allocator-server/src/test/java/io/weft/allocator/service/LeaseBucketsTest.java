@@ -44,6 +44,29 @@ class LeaseBucketsTest {
     }
 
     @Test
+    void aBucketWhoseEtcdLeaseEtcdNoLongerKnowsIsReplacedAtOnce() {
+        LeaseBuckets buckets = new LeaseBuckets(store, clock, Duration.ofHours(24));
+        long first = buckets.take().join().etcdLeaseId();
+
+        // etcd lost its data: a write on the bucket's lease fails until the window would end.
+        buckets.discardIfLost(new io.weft.allocator.store.StoreUnavailableException(
+                "etcd txn failed: NOT_FOUND: etcdserver: requested lease not found", null));
+
+        assertThat(buckets.take().join().etcdLeaseId()).isNotEqualTo(first);
+        assertThat(store.grants).hasSize(2);
+    }
+
+    @Test
+    void otherWriteFailuresKeepTheBucket() {
+        LeaseBuckets buckets = new LeaseBuckets(store, clock, Duration.ofHours(24));
+        long first = buckets.take().join().etcdLeaseId();
+
+        buckets.discardIfLost(new io.weft.allocator.store.StoreUnavailableException("etcd txn failed: timeout", null));
+
+        assertThat(buckets.take().join().etcdLeaseId()).isEqualTo(first);
+    }
+
+    @Test
     void aFullBucketStartsANewLease() {
         LeaseBuckets buckets = new LeaseBuckets(store, clock, Duration.ofHours(24));
         List<Long> ids = new ArrayList<>();

@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.Lease;
+import io.weft.client.Backoff;
+import io.weft.client.ExecutorScheduler;
 import io.weft.client.LeaseKeeper;
 import io.weft.client.LeaseWatch;
 import io.weft.client.WeftClient;
@@ -17,11 +19,15 @@ import io.weft.node.backend.HostGwBackend;
 import io.weft.node.backend.NodeHost;
 import io.weft.node.backend.VxlanBackend;
 import io.weft.node.dataplane.Dataplane;
+import io.weft.node.dataplane.VxlanSpec;
 import io.weft.node.netlink.LinkEvent;
 import io.weft.node.netlink.NetlinkDataplane;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +89,9 @@ public final class NodeAgent implements AutoCloseable {
         ScheduledExecutorService kernelThread = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("weft-kernel").factory());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PeerProgrammer programmer = new PeerProgrammer(host, backend, dataplane, settings.subnetFile(), registry);
+        PeerProgrammer programmer = new PeerProgrammer(host, backend, dataplane, settings.subnetFile(), registry,
+                new HostFactsReader(settings.servers(), Path.of("/proc/net/route"),
+                        backend.devices(host).stream().map(VxlanSpec::name).collect(Collectors.toSet())));
 
         SubnetEnv.Previous previous = SubnetEnv.readPrevious(settings.subnetFile());
         AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder().setNodeName(settings.nodeName());
@@ -97,16 +105,26 @@ public final class NodeAgent implements AutoCloseable {
         previous.ipv6Subnet().ifPresent(subnet -> request.setPreviousIpv6Subnet(subnet.toString()));
         advertisement.applyTo(request);
 
+        // Retries at most 5 s apart: after etcd lost its data a node gets its subnet back within
+        // seconds of the operator setting the config again.
         LeaseKeeper keeper = LeaseKeeper.builder(client, request.build()).renewMargin(settings.renewMargin())
+                .backoff(new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2))
                 .listener(new LeaseEvents(programmer, kernelThread)).build();
-        LeaseWatch watch = LeaseWatch.builder(client, new PeerEvents(programmer, kernelThread)).build();
-        AutoCloseable linkWatch = dataplane instanceof NetlinkDataplane netlink
+        ExecutorScheduler graceTimer = ExecutorScheduler.singleThread("weft-grace-timer");
+        LeaseWatch watch = LeaseWatch.builder(client, PeerEvents.toKernel(programmer, kernelThread,
+                keeper.watchListener(), new StoreLossGrace(settings.nodeName(), settings.lostStoreGrace()),
+                graceTimer)).build();
+        AutoCloseable deviceWatch = dataplane instanceof NetlinkDataplane netlink
                 ? netlink.watchLinks(event -> {
                     if (event.change() == LinkEvent.Change.REMOVED) {
                         kernelThread.execute(() -> programmer.deviceRemoved(event.name()));
                     }
                 }, () -> kernelThread.execute(programmer::reconcile))
                 : () -> { };
+        AutoCloseable linkWatch = () -> {
+            graceTimer.close();
+            deviceWatch.close();
+        };
         NodeHttp http = settings.httpListen() == null ? null
                 : NodeHttp.start(settings.httpListen(), programmer::notReadyReason, registry);
         keeper.start();

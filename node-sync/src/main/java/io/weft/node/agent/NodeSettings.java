@@ -17,6 +17,8 @@ import java.util.List;
  * @param subnetFile        where subnet.env goes (and the previous one is read from)
  * @param renewMargin       renew this long before the lease expires
  * @param reconcileInterval how often the kernel state is checked against the leases
+ * @param lostStoreGrace    how long peers dropped by a reset that looks like a lost etcd stay
+ *                          programmed while they re-acquire; zero to remove them at once
  * @param httpListen        /healthz, /readyz, /metrics; null for none
  * @param releaseOnExit     give the lease back on SIGTERM (default: keep it, like flanneld)
  * @param tls               TLS to the servers (with this node's certificate, whose CN must be
@@ -24,6 +26,6 @@ import java.util.List;
  */
 public record NodeSettings(List<ServerAddress> servers, String nodeName, ExternalInterface.Choice iface,
                            io.weft.config.IpAddress publicIpv6, Path subnetFile, Duration renewMargin,
-                           Duration reconcileInterval, InetSocketAddress httpListen, boolean releaseOnExit,
-                           ClientTls tls) {
+                           Duration reconcileInterval, Duration lostStoreGrace, InetSocketAddress httpListen,
+                           boolean releaseOnExit, ClientTls tls) {
 }

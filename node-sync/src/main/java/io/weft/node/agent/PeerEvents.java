@@ -5,53 +5,93 @@ import io.weft.api.v1.Lease;
 import io.weft.api.v1.WatchLeasesResponse;
 import io.weft.client.LeaseWatch;
 import io.weft.client.LeaseWatchListener;
+import io.weft.client.Scheduler;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the set of every lease from the watch and hands a copy to the kernel thread after each
  * snapshot or event. While the allocator is unreachable nothing changes here, so every
- * programmed route stays.
+ * programmed route stays. A reset that looks like a lost etcd keeps the peers it dropped for a
+ * grace period ({@link StoreLossGrace}). Everything the watch shows is also passed to
+ * {@code ownLease} (the lease keeper), which re-acquires when this node's lease is gone.
  */
 final class PeerEvents implements LeaseWatchListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("weft.node");
 
-    private final PeerProgrammer programmer;
-    private final Executor kernelThread;
+    private final Consumer<Map<String, Lease>> publish;
+    private final LeaseWatchListener ownLease;
+    private final StoreLossGrace grace;
+    private final Scheduler scheduler;
     private final Map<String, Lease> leases = new HashMap<>();
+    private Map<String, Lease> published = Map.of();
 
-    PeerEvents(PeerProgrammer programmer, Executor kernelThread) {
-        this.programmer = programmer;
-        this.kernelThread = kernelThread;
+    /**
+     * @param publish   receives each new view of every lease (on the caller's thread: hop threads there)
+     * @param ownLease  hears every snapshot and event too (the lease keeper's watch listener)
+     * @param grace     keeps peers through a lost store
+     * @param scheduler the clock and the timer that ends a grace period
+     */
+    PeerEvents(Consumer<Map<String, Lease>> publish, LeaseWatchListener ownLease, StoreLossGrace grace,
+               Scheduler scheduler) {
+        this.publish = publish;
+        this.ownLease = ownLease;
+        this.grace = grace;
+        this.scheduler = scheduler;
+    }
+
+    /** The usual wiring: views go to the programmer on the kernel thread. */
+    static PeerEvents toKernel(PeerProgrammer programmer, Executor kernelThread, LeaseWatchListener ownLease,
+                               StoreLossGrace grace, Scheduler scheduler) {
+        return new PeerEvents(view -> kernelThread.execute(() -> programmer.peersChanged(view)), ownLease, grace,
+                scheduler);
     }
 
     @Override
-    public synchronized void onSnapshot(long revision, boolean reset, Map<String, Lease> snapshot) {
-        leases.clear();
-        leases.putAll(snapshot);
-        LOG.info("{} {} leases at revision {}", reset ? "watch reset: now" : "watching", snapshot.size(), revision);
-        publish();
-    }
-
-    @Override
-    public synchronized void onEvent(WatchLeasesResponse event) {
-        String key = LeaseWatch.viewKey(event.getLease());
-        switch (event.getType()) {
-            case ADDED, MODIFIED -> leases.put(key, event.getLease());
-            case REMOVED -> leases.remove(key);
-            default -> {
-                return;
+    public void onSnapshot(long revision, boolean reset, Map<String, Lease> snapshot) {
+        synchronized (this) {
+            leases.clear();
+            leases.putAll(snapshot);
+            LOG.info("{} {} leases at revision {}", reset ? "watch reset: now" : "watching", snapshot.size(), revision);
+            if (reset) {
+                grace.reset(published, snapshot, scheduler.now()).ifPresent(started -> {
+                    LOG.warn("the reset dropped this node's lease and {} of {} peers: etcd lost its data, not the "
+                            + "peers; keeping their routes until {} while they re-acquire", started.kept(),
+                            started.peersBefore(), started.until());
+                    scheduler.schedule(Duration.between(scheduler.now(), started.until()), this::graceOver);
+                });
             }
+            publish();
         }
-        LOG.info("lease {}: {} {} ({})", event.getType().name().toLowerCase(java.util.Locale.ROOT),
-                event.getLease().getSubnet(), event.getLease().getNodeName(),
-                event.getReason().isEmpty() ? "revision " + event.getRevision() : event.getReason());
-        publish();
+        ownLease.onSnapshot(revision, reset, snapshot);
+    }
+
+    @Override
+    public void onEvent(WatchLeasesResponse event) {
+        synchronized (this) {
+            String key = LeaseWatch.viewKey(event.getLease());
+            switch (event.getType()) {
+                case ADDED, MODIFIED -> leases.put(key, event.getLease());
+                case REMOVED -> leases.remove(key);
+                default -> {
+                    return;
+                }
+            }
+            LOG.info("lease {}: {} {} ({})", event.getType().name().toLowerCase(Locale.ROOT),
+                    event.getLease().getSubnet(), event.getLease().getNodeName(),
+                    event.getReason().isEmpty() ? "revision " + event.getRevision() : event.getReason());
+            publish();
+        }
+        ownLease.onEvent(event);
     }
 
     @Override
@@ -65,8 +105,25 @@ final class PeerEvents implements LeaseWatchListener {
         LOG.error("lease watch stopped: {}", cause);
     }
 
+    private synchronized void graceOver() {
+        Instant now = scheduler.now();
+        List<Lease> gone = grace.expire(now);
+        if (grace.until().isPresent()) {
+            // a later reset restarted the grace period; its own timer ends it
+            return;
+        }
+        if (!gone.isEmpty()) {
+            LOG.warn("lost-store grace period over: {} peers did not come back, removing their routes (e.g. {})",
+                    gone.size(), gone.stream().limit(3).map(lease -> lease.getNodeName() + " " + lease.getSubnet())
+                            .toList());
+        } else {
+            LOG.info("lost-store grace period over: every kept peer came back");
+        }
+        publish();
+    }
+
     private void publish() {
-        Map<String, Lease> copy = Map.copyOf(leases);
-        kernelThread.execute(() -> programmer.peersChanged(copy));
+        published = grace.view(leases);
+        publish.accept(published);
     }
 }

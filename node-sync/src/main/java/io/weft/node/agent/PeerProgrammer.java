@@ -8,6 +8,7 @@ import io.weft.api.v1.Lease;
 import io.weft.config.IpPrefix;
 import io.weft.config.SubnetSpace;
 import io.weft.node.backend.Backend;
+import io.weft.node.backend.HostFacts;
 import io.weft.node.backend.NodeContext;
 import io.weft.node.backend.NodeHost;
 import io.weft.node.backend.Reconciler;
@@ -18,6 +19,8 @@ import io.weft.node.dataplane.VxlanSpec;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,7 @@ final class PeerProgrammer {
     private final Backend backend;
     private final Dataplane dataplane;
     private final Path subnetFile;
+    private final Supplier<HostFacts> hostFacts;
     private final Counter reconciles;
     private final Counter failures;
     private final Counter peerSkips;
@@ -48,6 +52,13 @@ final class PeerProgrammer {
     private volatile int programmedPeers;
 
     PeerProgrammer(NodeHost host, Backend backend, Dataplane dataplane, Path subnetFile, MeterRegistry registry) {
+        this(host, backend, dataplane, subnetFile, registry, HostFacts::none);
+    }
+
+    /** hostFacts is read at every reconcile: what peers must never cover ({@link HostFacts}). */
+    PeerProgrammer(NodeHost host, Backend backend, Dataplane dataplane, Path subnetFile, MeterRegistry registry,
+                   Supplier<HostFacts> hostFacts) {
+        this.hostFacts = hostFacts;
         this.host = host;
         this.backend = backend;
         this.dataplane = dataplane;
@@ -68,6 +79,13 @@ final class PeerProgrammer {
     /** The lease was acquired, re-acquired or replaced: address devices, rewrite subnet.env, reprogram. */
     void leaseAcquired(Lease lease) {
         Lease before = own;
+        if (before != null && sameSubnets(before, lease) && subnetEnvWritten) {
+            // Got the same subnets back (after a lost store or an expiry): nothing on the host changes.
+            LOG.info("lease held again, unchanged: {}; nothing rewritten", describe(lease));
+            own = lease;
+            reconcile();
+            return;
+        }
         if (before != null && !sameSubnets(before, lease)) {
             LOG.warn("LEASE CHANGED: {} -> {}; the old lease was lost, pods on this host must be restarted",
                     describe(before), describe(lease));
@@ -106,7 +124,7 @@ final class PeerProgrammer {
             return;
         }
         try {
-            var desired = backend.desired(new NodeContext(host, self), current.values());
+            var desired = backend.desired(new NodeContext(host, self, hostFacts.get()), current.values());
             programmedPeers = current.size() - 1;
             Reconciler.Summary summary = Reconciler.reconcile(dataplane, desired);
             reconciles.increment();
@@ -125,14 +143,34 @@ final class PeerProgrammer {
         }
     }
 
+    /**
+     * One line per pass whose skipped set changed (never one per peer: a node facing thousands of
+     * bad leases would write thousands of lines): counts by kind and a few examples.
+     */
     private void noteSkipped(Set<SkippedPeer> now) {
-        for (SkippedPeer skip : now) {
-            if (!skipped.contains(skip)) {
-                peerSkips.increment();
-                LOG.warn("skipping peer {}", skip);
-            }
-        }
+        Set<SkippedPeer> before = skipped;
+        long fresh = now.stream().filter(skip -> !before.contains(skip)).count();
+        peerSkips.increment(fresh);
         skipped = now;
+        if (fresh == 0 && now.size() == before.size()) {
+            return;
+        }
+        if (now.isEmpty()) {
+            LOG.info("no peer skipped any more");
+            return;
+        }
+        LOG.warn(skipSummary(now, fresh));
+    }
+
+    static String skipSummary(Set<SkippedPeer> now, long fresh) {
+        Map<String, Long> byKind = new TreeMap<>();
+        now.forEach(skip -> byKind.merge(skip.kind(), 1L, Long::sum));
+        StringBuilder line = new StringBuilder("skipping ").append(now.size()).append(now.size() == 1 ? " peer" : " peers")
+                .append(" (").append(fresh).append(" new): ");
+        line.append(String.join(", ", byKind.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()));
+        line.append("; e.g. ").append(String.join("; ", now.stream().map(SkippedPeer::toString).sorted().limit(3)
+                .toList()));
+        return line.toString();
     }
 
     /** A device this agent owns went away: create it again and program everything on it. */

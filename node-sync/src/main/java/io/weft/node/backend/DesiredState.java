@@ -129,6 +129,11 @@ public record DesiredState(Set<KernelRoute> routes, Set<KernelNeighbour> neighbo
             return this;
         }
 
+        public Builder skip(String peer, String kind, String reason) {
+            skipped.add(new SkippedPeer(peer, kind, reason));
+            return this;
+        }
+
         public DesiredState build() {
             return new DesiredState(routes, neighbours, fdb, devices, skipped);
         }

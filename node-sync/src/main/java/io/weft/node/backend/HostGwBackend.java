@@ -82,7 +82,7 @@ public final class HostGwBackend implements Backend {
                     state.claim(peer.name, new KernelRoute(endpoint.subnet(), endpoint.publicIp(), external.name(),
                             false), null, null).ifPresent(reason -> state.skip(peer.name, family + ": " + reason));
                 } catch (Peer.Invalid e) {
-                    state.skip(peer.name, family + ": " + e.getMessage());
+                    state.skip(peer.name, e.kind, family + ": " + e.getMessage());
                 }
             }
         }

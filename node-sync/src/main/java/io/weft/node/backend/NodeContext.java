@@ -12,13 +12,20 @@ import java.util.Optional;
  *
  * @param host  the node, its config and external interface
  * @param lease the lease this node holds; it has a subnet for every enabled family
+ * @param facts what peers must never cover, read from the host ({@link PeerSafety})
  */
-public record NodeContext(NodeHost host, Lease lease) {
+public record NodeContext(NodeHost host, Lease lease, HostFacts facts) {
+
+    /** Without host facts: only the config's rules guard against unsafe peers. */
+    public NodeContext(NodeHost host, Lease lease) {
+        this(host, lease, HostFacts.none());
+    }
 
     /** @throws IllegalArgumentException when the lease lacks a valid subnet of an enabled family */
     public NodeContext {
         Objects.requireNonNull(host);
         Objects.requireNonNull(lease);
+        Objects.requireNonNull(facts);
         for (IpFamily family : host.families()) {
             String text = subnetText(lease, family);
             IpPrefix subnet;

@@ -22,8 +22,16 @@ final class Peer {
 
     /** Why a peer (or one family of it) cannot be used; the message is shown to the operator. */
     static final class Invalid extends Exception {
+        /** The group the summary log counts this under. */
+        final String kind;
+
         Invalid(String message) {
+            this(SkippedPeer.UNUSABLE, message);
+        }
+
+        Invalid(String kind, String message) {
             super(message);
+            this.kind = kind;
         }
     }
 
@@ -78,7 +86,7 @@ final class Peer {
     /**
      * The family's subnet and public IP, checked: the subnet lies in the network with the
      * network's subnet length and clear of this node's own; the public IP has the family and is
-     * not this node's.
+     * not this node's; and neither can hijack the host ({@link PeerSafety}).
      */
     Endpoint endpoint(NodeContext self, IpFamily family) throws Invalid {
         boolean v4 = family == IpFamily.IPV4;
@@ -119,6 +127,10 @@ final class Peer {
         }
         if (self.host().publicIp(family).map(publicIp::equals).orElse(false)) {
             throw new Invalid("public IP " + publicIp + " is this node's own");
+        }
+        var unsafe = PeerSafety.check(self.facts(), self.network(), subnet, publicIp);
+        if (unsafe.isPresent()) {
+            throw new Invalid(unsafe.get().kind(), unsafe.get().message());
         }
         return new Endpoint(subnet, publicIp);
     }

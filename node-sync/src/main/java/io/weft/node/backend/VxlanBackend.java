@@ -137,7 +137,7 @@ public final class VxlanBackend implements Backend {
                     }
                     conflict.ifPresent(reason -> state.skip(peer.name, family + ": " + reason));
                 } catch (Peer.Invalid e) {
-                    state.skip(peer.name, family + ": " + e.getMessage());
+                    state.skip(peer.name, e.kind, family + ": " + e.getMessage());
                 }
             }
         }

@@ -67,7 +67,8 @@ class NodeFaultsIT {
                     cluster.nodeMetric(e.getKey(), "weft_node_reconciles_total") >= e.getValue() + 2));
             assertThat(kernelStates(cluster)).isEqualTo(before);
             BackendsPingIT.awaitFullMesh(cluster, pods);
-            assertThat(Files.readString(cluster.work.resolve("node1.log"))).contains("skipping peer 10.99.5.0/24");
+            assertThat(Files.readString(cluster.work.resolve("node1.log")))
+                    .contains("10.99.5.0/24: IPv4: subnet 10.99.5.0/24 is outside the network 10.249.0.0/16");
         }
     }
 
@@ -151,7 +152,7 @@ class NodeFaultsIT {
         return states;
     }
 
-    private static String weftRoutes(String netns) {
+    static String weftRoutes(String netns) {
         return sorted(Shell.inNetns(netns, "ip", "route", "show", "proto", "0x77"));
     }
 
@@ -159,7 +160,7 @@ class NodeFaultsIT {
         return String.join("\n", lines.lines().map(String::strip).sorted().toList());
     }
 
-    private static Map<Integer, String> subnets(WeftCluster cluster) {
+    static Map<Integer, String> subnets(WeftCluster cluster) {
         Map<Integer, String> subnets = new HashMap<>();
         for (int n = 1; n <= 3; n++) {
             subnets.put(n, cluster.awaitSubnetEnv(n).get("FLANNEL_SUBNET").replaceFirst("\\.1/", ".0/"));

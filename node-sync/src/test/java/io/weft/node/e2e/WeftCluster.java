@@ -28,30 +28,45 @@ final class WeftCluster implements AutoCloseable {
     private final String renewMargin;
     /** Mutual TLS on the allocator's gRPC port, or null for plaintext. */
     private final ClusterCertificates certificates;
+    /** An etcd this test runs itself (so it can wipe it), or null when the allocator runs its own. */
+    private final OwnEtcd ownEtcd;
 
     WeftCluster(String netConf, String... nodeArgs) throws IOException {
-        this(netConf, "30s", "10s", false, List.of(nodeArgs));
+        this(netConf, "30s", "10s", false, false, List.of(nodeArgs));
     }
 
     /** A cluster whose allocator has --lease-ttl leaseTtl and whose nodes have --renew-margin renewMargin. */
     static WeftCluster withLeaseTtl(String netConf, String leaseTtl, String renewMargin) throws IOException {
-        return new WeftCluster(netConf, leaseTtl, renewMargin, false, List.of());
+        return new WeftCluster(netConf, leaseTtl, renewMargin, false, false, List.of());
+    }
+
+    /**
+     * A cluster whose allocator uses an etcd the test runs, so that {@link #wipeEtcd()} can empty
+     * it; leases live 24 h and are renewed an hour before expiry, as in production, so no renewal
+     * falls inside a test.
+     */
+    static WeftCluster withWipeableEtcd(String netConf) throws IOException {
+        return new WeftCluster(netConf, "24h", "1h", false, true, List.of());
     }
 
     /** A cluster where every process talks to the allocator over mutual TLS with its own certificate. */
     static WeftCluster withMutualTls(String netConf) throws IOException {
-        return new WeftCluster(netConf, "30s", "10s", true, List.of());
+        return new WeftCluster(netConf, "30s", "10s", true, false, List.of());
     }
 
-    private WeftCluster(String netConf, String leaseTtl, String renewMargin, boolean mutualTls, List<String> nodeArgs)
-            throws IOException {
+    private WeftCluster(String netConf, String leaseTtl, String renewMargin, boolean mutualTls, boolean wipeableEtcd,
+                        List<String> nodeArgs) throws IOException {
         work = Files.createTempDirectory("weft-e2e-" + topology.tag);
+        ownEtcd = wipeableEtcd ? OwnEtcd.start(topology.controlNs, work.resolve("etcd")) : null;
         certificates = mutualTls ? new ClusterCertificates(work.resolve("pki")) : null;
         extraNodeArgs.addAll(nodeArgs);
         this.renewMargin = renewMargin;
         List<String> serverArgs = new ArrayList<>(List.of(
                 "--listen", Topology.CONTROL_IP + ":7070", "--http-listen", "127.0.0.1:7071",
                 "--data-dir", work.resolve("allocator").toString(), "--lease-ttl", leaseTtl));
+        if (ownEtcd != null) {
+            serverArgs.addAll(List.of("--etcd-endpoints", OwnEtcd.ENDPOINT));
+        }
         if (certificates != null) {
             serverArgs.addAll(certificates.serverArgs());
         }
@@ -111,8 +126,16 @@ final class WeftCluster implements AutoCloseable {
         return nodes.get(n);
     }
 
-    /** etcdctl against the allocator's own local etcd, inside the control namespace. */
+    /** Stops etcd, deletes its data and starts it again empty (revisions start again at 1). */
+    void wipeEtcd() throws IOException {
+        ownEtcd.wipe();
+    }
+
+    /** etcdctl against the allocator's etcd, inside the control namespace. */
     String etcdctl(String... args) throws IOException {
+        if (ownEtcd != null) {
+            return ownEtcd.etcdctl(args);
+        }
         String line = Files.readAllLines(work.resolve("allocator.log")).stream()
                 .filter(l -> l.contains("started a local etcd at ")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the allocator log names no local etcd"));
@@ -212,6 +235,9 @@ final class WeftCluster implements AutoCloseable {
     public void close() {
         nodes.values().forEach(WeftProcess::close);
         server.close();
+        if (ownEtcd != null) {
+            ownEtcd.close();
+        }
         topology.close();
         deleteWork();
     }
