@@ -74,6 +74,11 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--release-on-exit", description = "release the lease on SIGTERM (default: keep it)")
     boolean releaseOnExit;
 
+    @Option(names = "--takeover", description = "take over this node name's live lease even when it names another"
+            + " host's public IP or VTEP MAC: for a host that replaced the old one or was renumbered (the old"
+            + " host's next renewal then fails)")
+    boolean takeover;
+
     @Option(names = "--tls-ca", paramLabel = "FILE",
             description = "connect over TLS, verifying the servers with this CA (PEM)")
     Path tlsCa;
@@ -121,7 +126,7 @@ public final class NodeMain implements Callable<Integer> {
                 publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
                 subnetFile, duration("--renew-margin", renewMargin), duration("--reconcile-interval", reconcileInterval),
                 duration("--lost-store-grace", lostStoreGrace),
-                httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit, tls(node));
+                httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit, takeover, tls(node));
     }
 
     private ClientTls tls(String node) {

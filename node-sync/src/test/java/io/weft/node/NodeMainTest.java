@@ -46,6 +46,17 @@ class NodeMainTest {
     }
 
     @Test
+    void aTakeoverIsAskedForOnlyWithTheFlag() throws Exception {
+        NodeMain plain = new NodeMain();
+        new CommandLine(plain).parseArgs("--node-name", "node-a");
+        NodeMain takeover = new NodeMain();
+        new CommandLine(takeover).parseArgs("--node-name", "node-a", "--takeover");
+
+        assertThat(plain.settings().takeover()).isFalse();
+        assertThat(takeover.settings().takeover()).isTrue();
+    }
+
+    @Test
     void withoutTlsOptionsTheConnectionIsPlaintext() throws Exception {
         NodeMain main = new NodeMain();
         new CommandLine(main).parseArgs("--node-name", "node-a");

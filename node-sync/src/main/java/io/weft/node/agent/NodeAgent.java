@@ -94,7 +94,8 @@ public final class NodeAgent implements AutoCloseable {
                         backend.devices(host).stream().map(VxlanSpec::name).collect(Collectors.toSet())));
 
         SubnetEnv.Previous previous = SubnetEnv.readPrevious(settings.subnetFile());
-        AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder().setNodeName(settings.nodeName());
+        AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder().setNodeName(settings.nodeName())
+                .setTakeover(settings.takeover());
         if (publicIp != null) {
             request.setPublicIp(publicIp.toString());
         }

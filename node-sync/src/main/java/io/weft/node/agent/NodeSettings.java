@@ -21,11 +21,13 @@ import java.util.List;
  *                          programmed while they re-acquire; zero to remove them at once
  * @param httpListen        /healthz, /readyz, /metrics; null for none
  * @param releaseOnExit     give the lease back on SIGTERM (default: keep it, like flanneld)
+ * @param takeover          take over this node name's live lease even when it names another
+ *                          host's public IP or VTEP MAC (a replaced or renumbered host)
  * @param tls               TLS to the servers (with this node's certificate, whose CN must be
  *                          {@code nodeName}); null for plaintext
  */
 public record NodeSettings(List<ServerAddress> servers, String nodeName, ExternalInterface.Choice iface,
                            io.weft.config.IpAddress publicIpv6, Path subnetFile, Duration renewMargin,
                            Duration reconcileInterval, Duration lostStoreGrace, InetSocketAddress httpListen,
-                           boolean releaseOnExit, ClientTls tls) {
+                           boolean releaseOnExit, boolean takeover, ClientTls tls) {
 }
