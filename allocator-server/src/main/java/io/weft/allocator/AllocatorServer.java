@@ -22,6 +22,7 @@ import io.weft.allocator.security.EtcdClientSecurity;
 import io.weft.allocator.security.ServerTls;
 import io.weft.allocator.service.HostileRequests;
 import io.weft.allocator.service.LeaseServices;
+import io.weft.allocator.service.WatchSettings;
 import io.weft.allocator.store.EtcdLeaseStore;
 import io.weft.allocator.store.EtcdRequestObserver;
 import io.weft.allocator.store.KeyLayout;
@@ -118,6 +119,7 @@ public final class AllocatorServer implements AutoCloseable {
         private ServerTls tls;
         private AccessPolicy accessPolicy = new AccessPolicy(Set.of());
         private EtcdClientSecurity etcdSecurity = EtcdClientSecurity.NONE;
+        private WatchSettings watchSettings = WatchSettings.DEFAULTS;
 
         public Builder etcdEndpoints(List<String> endpoints) {
             this.etcdEndpoints = List.copyOf(endpoints);
@@ -182,6 +184,12 @@ public final class AllocatorServer implements AutoCloseable {
             return this;
         }
 
+        /** Watch stream progress interval and limits; {@link WatchSettings#DEFAULTS} by default. */
+        public Builder watchSettings(WatchSettings settings) {
+            this.watchSettings = Objects.requireNonNull(settings);
+            return this;
+        }
+
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
@@ -207,7 +215,8 @@ public final class AllocatorServer implements AutoCloseable {
             LeaseStore store = new EtcdLeaseStore(client, new KeyLayout(etcdPrefix), etcdLatency(registry));
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("weft-follower").daemon().factory());
-            LeaseServices services = new LeaseServices(store, clock, leaseTtl, reuseQuarantine, registry, scheduler);
+            LeaseServices services = new LeaseServices(store, clock, leaseTtl, reuseQuarantine, watchSettings, registry,
+                    scheduler);
             HealthStatusManager health = new HealthStatusManager();
             Server grpc = null;
             HttpEndpoints http = null;

@@ -2,10 +2,10 @@ package io.weft.allocator.service;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.weft.allocator.alloc.AcquireIntent;
 import io.weft.allocator.alloc.LeaseIndex;
+import io.weft.allocator.security.CallerIdentity;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.StoredLease;
@@ -32,9 +32,14 @@ import io.weft.config.BackendConfig;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -48,8 +53,13 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     private final LeaseOperations leases;
     private final ReservationOperations reservations;
     private final LeaseMessages messages;
+    /** How long a WatchLeases ahead of this server's view waits for etcd's current revision. */
+    static final Duration HEAD_CHECK_TIMEOUT = Duration.ofSeconds(1);
+
     private final WatchHub hub;
-    private final int watcherQueueLimit;
+    private final WatchSettings watchSettings;
+    private final WatcherLimits watcherLimits;
+    private final Executor streamWork;
     private final BooleanSupplier synced;
 
     private final LeaseStore store;
@@ -57,8 +67,8 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     private final InstantSource clock;
 
     LeaseGrpcService(LeaseIndex index, LeaseOperations leases, ReservationOperations reservations,
-                     LeaseMessages messages, WatchHub hub, int watcherQueueLimit, BooleanSupplier synced,
-                     LeaseStore store, ExpiryTracker expiries, InstantSource clock) {
+                     LeaseMessages messages, WatchHub hub, WatchSettings watchSettings, Executor streamWork,
+                     BooleanSupplier synced, LeaseStore store, ExpiryTracker expiries, InstantSource clock) {
         this.store = store;
         this.expiries = expiries;
         this.clock = clock;
@@ -68,7 +78,9 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         this.reservations = reservations;
         this.messages = messages;
         this.hub = hub;
-        this.watcherQueueLimit = watcherQueueLimit;
+        this.watchSettings = watchSettings;
+        this.watcherLimits = new WatcherLimits(watchSettings.maxWatchers(), watchSettings.maxWatchersPerIdentity());
+        this.streamWork = streamWork;
     }
 
     @Override
@@ -185,30 +197,54 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
 
     @Override
     public void watchLeases(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
-        long start = request.getStartRevision();
-        if (start < 0) {
-            response.onError(FieldCheck.invalid("start_revision", start
-                    + " is negative; use 0 for a snapshot or a revision from an earlier response"));
-            return;
-        }
-        GrpcWatcher watcher = new GrpcWatcher((ServerCallStreamObserver<WatchLeasesResponse>) response, hub,
-                watcherQueueLimit);
-        if (start <= hub.revision()) {
-            watcher.start(start);
-            return;
-        }
-        // Ahead of this server's watch: fine if another replica is a little ahead, but a revision
-        // etcd has not reached yet would silently skip events, so it is refused.
-        store.currentRevision().whenComplete((current, error) -> {
-            if (error != null) {
-                response.onError(LeaseOperations.toStatus(LeaseOperations.unwrap(error)));
-            } else if (start > current) {
-                response.onError(FieldCheck.invalid("start_revision", start + " is ahead of etcd's current revision "
-                        + current + "; use a revision from an earlier response, or 0"));
-            } else {
-                watcher.start(start);
+        GuardedCall<WatchLeasesResponse> call = GuardedCall.open(response, "WatchLeases", streamWork);
+        // The identity lives in the gRPC context of this thread: read it before handing over.
+        String identity = Objects.requireNonNullElse(CallerIdentity.KEY.get(), "");
+        call.run(() -> {
+            long start = request.getStartRevision();
+            if (start < 0) {
+                throw FieldCheck.invalid("start_revision", start
+                        + " is negative; use 0 for a snapshot or a revision from an earlier response");
             }
+            if (call.ended()) {
+                return;
+            }
+            watcherLimits.admit(identity);
+            GrpcWatcher watcher = new GrpcWatcher(call, hub, watchSettings.watcherBufferBytes(), start);
+            call.onEnd(() -> {
+                hub.unsubscribe(watcher);
+                watcher.clear();
+                watcherLimits.release(identity);
+            });
+            if (start <= hub.revision()) {
+                hub.subscribe(start, watcher);
+                return;
+            }
+            // Ahead of this server's view: another replica saw more of etcd, or writes outside the
+            // prefix moved etcd's head. Served once etcd confirms it has reached that revision; a
+            // revision etcd has not reached would skip the events in between, so it is refused.
+            call.after(store.currentRevision().orTimeout(HEAD_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                    (current, error) -> {
+                        if (error != null) {
+                            throw Status.UNAVAILABLE.withDescription("cannot check start_revision " + start
+                                    + " against etcd's current revision: " + describe(error) + "; retry")
+                                    .asRuntimeException();
+                        }
+                        if (start > current) {
+                            throw FieldCheck.invalid("start_revision", start + " is ahead of etcd's current revision "
+                                    + current + "; use a revision from an earlier response, or 0");
+                        }
+                        if (!call.ended()) {
+                            hub.subscribe(start, watcher);
+                        }
+                    });
         });
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = LeaseOperations.unwrap(error);
+        return cause instanceof TimeoutException ? "no answer within " + HEAD_CHECK_TIMEOUT.toMillis() + " ms"
+                : String.valueOf(cause.getMessage());
     }
 
     @Override
@@ -288,25 +324,19 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         return value.length() > 40 ? value.substring(0, 40) + "..." : value;
     }
 
-    /** Runs a call that checks its fields synchronously and answers asynchronously. */
+    /**
+     * Runs a call that checks its fields synchronously and answers asynchronously, as work of a
+     * {@link GuardedCall}: whatever throws, in the checks or in the answer's callback, ends the
+     * call with a status.
+     */
     static <T> void respond(StreamObserver<T> response, java.util.function.Supplier<CompletableFuture<T>> call) {
-        CompletableFuture<T> result;
-        try {
-            result = call.get();
-        } catch (StatusRuntimeException e) {
-            response.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            response.onError(Status.INTERNAL.withDescription(e.getMessage()).withCause(e).asRuntimeException());
-            return;
-        }
-        result.whenComplete((value, error) -> {
+        GuardedCall<T> guarded = GuardedCall.open(response, "unary call", Runnable::run);
+        guarded.run(() -> guarded.after(call.get(), (value, error) -> {
             if (error != null) {
-                response.onError(LeaseOperations.toStatus(LeaseOperations.unwrap(error)));
-            } else {
-                response.onNext(value);
-                response.onCompleted();
+                throw LeaseOperations.toStatus(LeaseOperations.unwrap(error));
             }
-        });
+            guarded.send(value);
+            guarded.complete();
+        }));
     }
 }
