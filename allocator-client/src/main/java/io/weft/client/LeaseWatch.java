@@ -5,6 +5,7 @@ import io.grpc.stub.StreamObserver;
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.WatchLeasesResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -36,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * the last marked {@code more}) is applied, and reported, once it is complete; a stream that
  * breaks mid-snapshot leaves the view as it was.
  *
+ * <p>A stream can also die without ending: a frozen server or a half-open connection sends
+ * nothing and reports nothing. The server sends a PROGRESS message on an idle stream every
+ * progress interval (10 s by default), so a stream silent for {@link Builder#progressTimeout}
+ * (35 s by default: three intervals and a margin) is treated as dead: the watch cancels it and
+ * reconnects like after {@code UNAVAILABLE}, to the next server first. A PROGRESS message moves
+ * {@link #lastRevision()} forward and is not reported to the listener.
+ *
  * <p>Thread-safe. Stream callbacks and reconnects may come from different threads; they are
  * serialised, so the listener sees one call at a time, in order.
  */
@@ -47,6 +55,9 @@ public final class LeaseWatch implements AutoCloseable {
     private static final Set<Status.Code> FATAL = EnumSet.of(
             Status.Code.INVALID_ARGUMENT, Status.Code.OUT_OF_RANGE, Status.Code.UNIMPLEMENTED,
             Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+
+    /** Three of the server's default progress intervals (10 s) and a margin. */
+    public static final Duration DEFAULT_PROGRESS_TIMEOUT = Duration.ofSeconds(35);
 
     private final WeftClient client;
     private final Scheduler scheduler;
@@ -63,14 +74,18 @@ public final class LeaseWatch implements AutoCloseable {
     private int failures;
     private boolean started;
     private boolean closed;
-    private Cancellable stream = () -> {};
+    private final Duration progressTimeout;
+    private WatchStreamObserver stream;
     private Cancellable reconnect = () -> {};
+    private Cancellable silenceCheck = () -> {};
+    private Instant lastHeard;
 
     private LeaseWatch(Builder builder) {
         this.client = builder.client;
         this.listener = builder.listener;
         this.backoff = builder.backoff;
         this.lastRevision = builder.startRevision;
+        this.progressTimeout = builder.progressTimeout;
         this.scheduler = builder.scheduler != null
                 ? builder.scheduler
                 : ExecutorScheduler.singleThread("weft-lease-watch");
@@ -115,7 +130,10 @@ public final class LeaseWatch implements AutoCloseable {
             closed = true;
             generation++;
             reconnect.cancel();
-            stream.cancel();
+            silenceCheck.cancel();
+            if (stream != null) {
+                stream.cancel();
+            }
         }
         if (ownedScheduler != null) {
             try {
@@ -133,7 +151,33 @@ public final class LeaseWatch implements AutoCloseable {
         int mine = ++generation;
         long after = resumeAfter();
         log.debug("watching leases after revision {}", after);
-        stream = client.watchLeases(after, new Handler(mine));
+        lastHeard = scheduler.now();
+        stream = client.openWatch(after, new Handler(mine));
+        checkSilenceIn(mine, progressTimeout);
+    }
+
+    private void checkSilenceIn(int streamGeneration, Duration delay) {
+        if (!progressTimeout.isZero()) {
+            silenceCheck = scheduler.schedule(delay, () -> checkSilence(streamGeneration));
+        }
+    }
+
+    /** Replaces a stream that has said nothing for progressTimeout; otherwise checks again later. */
+    private synchronized void checkSilence(int streamGeneration) {
+        if (streamGeneration != generation || closed) {
+            return;
+        }
+        Duration quiet = Duration.between(lastHeard, scheduler.now());
+        if (quiet.compareTo(progressTimeout) < 0) {
+            checkSilenceIn(streamGeneration, progressTimeout.minus(quiet));
+            return;
+        }
+        WatchStreamObserver silent = stream;
+        // Moves on first, so that the CANCELLED the abandoned stream reports is not taken as its end;
+        // the reconnect this schedules runs under this lock, after the server is marked.
+        ended(streamGeneration, Status.UNAVAILABLE.withDescription("the watch stream was silent for "
+                + quiet.toMillis() + " ms (no event and no progress message); treating it as dead"));
+        silent.abandon();
     }
 
     /** The last revision, or the one before it when that revision's changes may be incomplete. */
@@ -146,8 +190,10 @@ public final class LeaseWatch implements AutoCloseable {
             return;
         }
         failures = 0;
+        lastHeard = scheduler.now();
         switch (response.getType()) {
             case SNAPSHOT -> applySnapshot(response);
+            case PROGRESS -> progressed(response.getRevision());
             case ADDED, MODIFIED -> {
                 if (firstSight(response)) {
                     view.put(viewKey(response.getLease()), response.getLease());
@@ -161,6 +207,17 @@ public final class LeaseWatch implements AutoCloseable {
                 }
             }
             default -> log.warn("ignoring a watch response of unknown type {}", response.getType());
+        }
+    }
+
+    /**
+     * Every change up to the revision has been delivered: the watch is current to it, and the
+     * changes at lastRevision are complete, so a resume needs no step back.
+     */
+    private void progressed(long revision) {
+        if (revision >= lastRevision && snapshotChunks.isEmpty()) {
+            lastRevision = revision;
+            appliedAtLastRevision.clear();
         }
     }
 
@@ -200,6 +257,7 @@ public final class LeaseWatch implements AutoCloseable {
             return;
         }
         generation++;
+        silenceCheck.cancel();
         snapshotChunks.clear();
         if (FATAL.contains(status.getCode())) {
             log.warn("lease watch stopped: {}", status);
@@ -256,6 +314,7 @@ public final class LeaseWatch implements AutoCloseable {
         private long startRevision;
         private Scheduler scheduler;
         private Backoff backoff = Backoff.defaults();
+        private Duration progressTimeout = DEFAULT_PROGRESS_TIMEOUT;
 
         private Builder(WeftClient client, LeaseWatchListener listener) {
             this.client = Objects.requireNonNull(client, "client");
@@ -281,6 +340,20 @@ public final class LeaseWatch implements AutoCloseable {
         /** The wait before each reconnect; reset once a stream delivers something. */
         public Builder backoff(Backoff backoff) {
             this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        /**
+         * How long a stream may stay silent (no event, no PROGRESS message) before the watch
+         * treats it as dead and reconnects; keep it above 3 times the server's
+         * --watch-progress-interval. {@link Duration#ZERO} turns the check off (servers older
+         * than PROGRESS messages send nothing on an idle stream).
+         */
+        public Builder progressTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("progressTimeout must be >= 0, got " + timeout);
+            }
+            this.progressTimeout = timeout;
             return this;
         }
 
