@@ -152,7 +152,13 @@ public final class LeaseWatch implements AutoCloseable {
         long after = resumeAfter();
         log.debug("watching leases after revision {}", after);
         lastHeard = scheduler.now();
-        stream = client.openWatch(after, new Handler(mine));
+        try {
+            stream = client.openWatch(after, new Handler(mine));
+        } catch (RuntimeException e) {
+            // Thrown on the reconnect timer's thread it would be lost, and the watch dead for good.
+            ended(mine, Status.fromThrowable(e).augmentDescription("opening the watch stream failed"));
+            return;
+        }
         checkSilenceIn(mine, progressTimeout);
     }
 
