@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * reconnects like after {@code UNAVAILABLE}, to the next server first. A PROGRESS message moves
  * {@link #lastRevision()} forward and is not reported to the listener.
  *
+ * <p>When etcd loses its data it counts revisions from 1 again, and servers refuse to resume
+ * from a revision etcd has not reached ({@code INVALID_ARGUMENT} on {@code start_revision}). A
+ * watch refused so for a revision it had received starts again from a snapshot, reported with
+ * {@code reset} set, instead of stopping.
+ *
  * <p>Thread-safe. Stream callbacks and reconnects may come from different threads; they are
  * serialised, so the listener sees one call at a time, in order.
  */
@@ -79,6 +84,9 @@ public final class LeaseWatch implements AutoCloseable {
     private Cancellable reconnect = () -> {};
     private Cancellable silenceCheck = () -> {};
     private Instant lastHeard;
+    private boolean heardFromServer;
+    /** The next snapshot replaces a view the server could not resume (reported as a reset). */
+    private boolean snapshotIsReset;
 
     private LeaseWatch(Builder builder) {
         this.client = builder.client;
@@ -196,6 +204,7 @@ public final class LeaseWatch implements AutoCloseable {
             return;
         }
         failures = 0;
+        heardFromServer = true;
         lastHeard = scheduler.now();
         switch (response.getType()) {
             case SNAPSHOT -> applySnapshot(response);
@@ -255,7 +264,9 @@ public final class LeaseWatch implements AutoCloseable {
         lastRevision = chunk.getRevision();
         appliedAtLastRevision.clear();
         Map<String, Lease> state = Collections.unmodifiableMap(new TreeMap<>(view));
-        notify(l -> l.onSnapshot(chunk.getRevision(), chunk.getReset(), state));
+        boolean reset = chunk.getReset() || snapshotIsReset;
+        snapshotIsReset = false;
+        notify(l -> l.onSnapshot(chunk.getRevision(), reset, state));
     }
 
     private synchronized void ended(int streamGeneration, Status status) {
@@ -265,7 +276,15 @@ public final class LeaseWatch implements AutoCloseable {
         generation++;
         silenceCheck.cancel();
         snapshotChunks.clear();
-        if (FATAL.contains(status.getCode())) {
+        if (storeStartedOver(status)) {
+            // etcd lost its data and counts from 1 again (or the servers moved to another etcd):
+            // resuming can never work, and stopping would leave the watch silent for good.
+            log.warn("the servers' etcd is behind revision {} this watch has seen ({}); starting again "
+                    + "from a snapshot", lastRevision, status.getDescription());
+            lastRevision = 0;
+            appliedAtLastRevision.clear();
+            snapshotIsReset = true;
+        } else if (FATAL.contains(status.getCode())) {
             log.warn("lease watch stopped: {}", status);
             notify(l -> l.onFailed(status));
             return;
@@ -276,6 +295,16 @@ public final class LeaseWatch implements AutoCloseable {
                 status, resumeAfter(), delay);
         notify(l -> l.onDisconnected(status, delay));
         reconnect = scheduler.schedule(delay, this::open);
+    }
+
+    /**
+     * The server refused a start revision the watch itself had received because etcd has not
+     * reached it. A revision given by the caller at start-up stays a caller's error.
+     */
+    private boolean storeStartedOver(Status status) {
+        return status.getCode() == Status.Code.INVALID_ARGUMENT && heardFromServer && lastRevision > 0
+                && status.getDescription() != null && status.getDescription().startsWith("start_revision:")
+                && status.getDescription().contains("ahead of etcd's current revision");
     }
 
     private void notify(Consumer<LeaseWatchListener> event) {
