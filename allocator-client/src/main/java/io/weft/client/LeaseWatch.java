@@ -223,6 +223,8 @@ public final class LeaseWatch implements AutoCloseable {
             }
             default -> log.warn("ignoring a watch response of unknown type {}", response.getType());
         }
+        // A slow listener is this side's delay, not the server's silence.
+        lastHeard = scheduler.now();
     }
 
     /**
