@@ -2,6 +2,7 @@ package io.weft.allocator.service;
 
 import io.weft.api.v1.WatchLeasesResponse;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One gRPC watcher: messages queue here and flow out as fast as the client reads (gRPC flow
@@ -30,6 +31,7 @@ final class GrpcWatcher implements WatchHub.Sink {
     private long queuedBytes;
     private long skipThrough;
     private boolean sentSinceTick;
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
 
     GrpcWatcher(GuardedCall<WatchLeasesResponse> call, WatchHub hub, long bufferBytes, long skipThrough) {
         this.call = call;
@@ -53,7 +55,7 @@ final class GrpcWatcher implements WatchHub.Sink {
             queue.addLast(event);
             queuedBytes += size;
         }
-        call.run(this::drain);
+        requestDrain();
     }
 
     @Override
@@ -66,7 +68,7 @@ final class GrpcWatcher implements WatchHub.Sink {
             pending.source = snapshot;
             queue.addLast(pending);
         }
-        call.run(this::drain);
+        requestDrain();
     }
 
     @Override
@@ -84,11 +86,19 @@ final class GrpcWatcher implements WatchHub.Sink {
             queue.addLast(progress);
             queuedBytes += progress.getSerializedSize();
         }
-        call.run(this::drain);
+        requestDrain();
+    }
+
+    /** One drain queued at a time, however many messages arrive meanwhile. */
+    private void requestDrain() {
+        if (drainQueued.compareAndSet(false, true)) {
+            call.run(this::drain);
+        }
     }
 
     /** Sends what the client can take now. Runs as call work only. */
     private void drain() {
+        drainQueued.set(false);
         while (call.isReady()) {
             WatchLeasesResponse next = nextMessage();
             if (next == null) {
