@@ -26,7 +26,7 @@ public final class WatchHub {
      * Receives one watcher's messages, called under the hub's lock in revision order. Every
      * method must return at once (queue, never send or block).
      */
-    public interface Sink {
+    interface Sink {
         /** An ADDED, MODIFIED or REMOVED event. */
         void send(WatchLeasesResponse event);
 
@@ -129,7 +129,7 @@ public final class WatchHub {
     }
 
     /** A fresh snapshot for one watcher that fell behind; its messages are built by the caller. */
-    public synchronized SnapshotSource resetSnapshot() {
+    synchronized SnapshotSource resetSnapshot() {
         return snapshot(true);
     }
 
