@@ -5,7 +5,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.weft.allocator.alloc.AcquireIntent;
 import io.weft.allocator.alloc.LeaseIndex;
-import io.weft.allocator.security.CallerIdentity;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.StoredLease;
@@ -32,14 +31,9 @@ import io.weft.config.BackendConfig;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -53,13 +47,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     private final LeaseOperations leases;
     private final ReservationOperations reservations;
     private final LeaseMessages messages;
-    /** How long a WatchLeases ahead of this server's view waits for etcd's current revision. */
-    static final Duration HEAD_CHECK_TIMEOUT = Duration.ofSeconds(1);
-
-    private final WatchHub hub;
-    private final WatchSettings watchSettings;
-    private final WatcherLimits watcherLimits;
-    private final Executor streamWork;
+    private final WatchStreams watches;
     private final BooleanSupplier synced;
 
     private final LeaseStore store;
@@ -67,8 +55,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     private final InstantSource clock;
 
     LeaseGrpcService(LeaseIndex index, LeaseOperations leases, ReservationOperations reservations,
-                     LeaseMessages messages, WatchHub hub, WatchSettings watchSettings, Executor streamWork,
-                     BooleanSupplier synced, LeaseStore store, ExpiryTracker expiries, InstantSource clock) {
+                     LeaseMessages messages, WatchStreams watches, BooleanSupplier synced, LeaseStore store, ExpiryTracker expiries, InstantSource clock) {
         this.store = store;
         this.expiries = expiries;
         this.clock = clock;
@@ -77,10 +64,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         this.leases = leases;
         this.reservations = reservations;
         this.messages = messages;
-        this.hub = hub;
-        this.watchSettings = watchSettings;
-        this.watcherLimits = new WatcherLimits(watchSettings.maxWatchers(), watchSettings.maxWatchersPerIdentity());
-        this.streamWork = streamWork;
+        this.watches = watches;
     }
 
     @Override
@@ -197,54 +181,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
 
     @Override
     public void watchLeases(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
-        GuardedCall<WatchLeasesResponse> call = GuardedCall.open(response, "WatchLeases", streamWork);
-        // The identity lives in the gRPC context of this thread: read it before handing over.
-        String identity = Objects.requireNonNullElse(CallerIdentity.KEY.get(), "");
-        call.run(() -> {
-            long start = request.getStartRevision();
-            if (start < 0) {
-                throw FieldCheck.invalid("start_revision", start
-                        + " is negative; use 0 for a snapshot or a revision from an earlier response");
-            }
-            if (call.ended()) {
-                return;
-            }
-            watcherLimits.admit(identity);
-            GrpcWatcher watcher = new GrpcWatcher(call, hub, watchSettings.watcherBufferBytes(), start);
-            call.onEnd(() -> {
-                hub.unsubscribe(watcher);
-                watcher.clear();
-                watcherLimits.release(identity);
-            });
-            if (start <= hub.revision()) {
-                hub.subscribe(start, watcher);
-                return;
-            }
-            // Ahead of this server's view: another replica saw more of etcd, or writes outside the
-            // prefix moved etcd's head. Served once etcd confirms it has reached that revision; a
-            // revision etcd has not reached would skip the events in between, so it is refused.
-            call.after(store.currentRevision().orTimeout(HEAD_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
-                    (current, error) -> {
-                        if (error != null) {
-                            throw Status.UNAVAILABLE.withDescription("cannot check start_revision " + start
-                                    + " against etcd's current revision: " + describe(error) + "; retry")
-                                    .asRuntimeException();
-                        }
-                        if (start > current) {
-                            throw FieldCheck.invalid("start_revision", start + " is ahead of etcd's current revision "
-                                    + current + "; use a revision from an earlier response, or 0");
-                        }
-                        if (!call.ended()) {
-                            hub.subscribe(start, watcher);
-                        }
-                    });
-        });
-    }
-
-    private static String describe(Throwable error) {
-        Throwable cause = LeaseOperations.unwrap(error);
-        return cause instanceof TimeoutException ? "no answer within " + HEAD_CHECK_TIMEOUT.toMillis() + " ms"
-                : String.valueOf(cause.getMessage());
+        watches.open(request, response);
     }
 
     @Override

@@ -65,8 +65,8 @@ public final class LeaseServices implements AutoCloseable {
         LeaseOperations leases = new LeaseOperations(store, index, new SubnetAllocator(new SecureRandom()), expiries,
                 clock, buckets, events);
         ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, buckets);
-        this.leaseService = new LeaseGrpcService(index, leases, reservations, messages, hub, watchSettings, streamWork,
-                follower::synced, store, expiries, clock);
+        this.leaseService = new LeaseGrpcService(index, leases, reservations, messages,
+                new WatchStreams(hub, store, watchSettings, streamWork), follower::synced, store, expiries, clock);
         this.networkService = new NetworkGrpcService(index, store, follower::synced);
         this.callMetrics = new CallMetricsInterceptor(registry);
         registerGauges(registry);
