@@ -7,9 +7,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A {@link Scheduler} on the system clock and one daemon thread. */
 public final class ExecutorScheduler implements Scheduler, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorScheduler.class);
 
     private final Clock clock;
     private final ScheduledExecutorService executor;
@@ -33,8 +37,17 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
         ScheduledFuture<?> future = executor.schedule(
-                task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+                () -> runLogged(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
+    }
+
+    /** A task's throwable would otherwise vanish into its ScheduledFuture, which nobody reads. */
+    private static void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable error) {
+            LOG.error("a scheduled task failed", error);
+        }
     }
 
     /** Stops the thread; tasks not yet started never run. */

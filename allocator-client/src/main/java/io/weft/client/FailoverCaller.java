@@ -76,10 +76,15 @@ final class FailoverCaller {
         }
         CompletableFuture<T> result = new CompletableFuture<>();
         observer.future().whenComplete((value, failure) -> {
-            if (failure == null) {
-                result.complete(value);
-            } else {
-                result.completeExceptionally(noteFailure(endpoint, unwrap(failure)));
+            try {
+                if (failure == null) {
+                    result.complete(value);
+                } else {
+                    result.completeExceptionally(noteFailure(endpoint, unwrap(failure)));
+                }
+            } catch (RuntimeException e) {
+                // Never leave the caller waiting on a future nobody will complete.
+                result.completeExceptionally(e);
             }
         });
         return result;

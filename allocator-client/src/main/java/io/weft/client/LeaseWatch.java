@@ -5,6 +5,7 @@ import io.grpc.stub.StreamObserver;
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.WatchLeasesResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -36,6 +37,18 @@ import org.slf4j.LoggerFactory;
  * the last marked {@code more}) is applied, and reported, once it is complete; a stream that
  * breaks mid-snapshot leaves the view as it was.
  *
+ * <p>A stream can also die without ending: a frozen server or a half-open connection sends
+ * nothing and reports nothing. The server sends a PROGRESS message on an idle stream every
+ * progress interval (10 s by default), so a stream silent for {@link Builder#progressTimeout}
+ * (35 s by default: three intervals and a margin) is treated as dead: the watch cancels it and
+ * reconnects like after {@code UNAVAILABLE}, to the next server first. A PROGRESS message moves
+ * {@link #lastRevision()} forward and is not reported to the listener.
+ *
+ * <p>When etcd loses its data it counts revisions from 1 again, and servers refuse to resume
+ * from a revision etcd has not reached ({@code INVALID_ARGUMENT} on {@code start_revision}). A
+ * watch refused so for a revision it had received starts again from a snapshot, reported with
+ * {@code reset} set, instead of stopping.
+ *
  * <p>Thread-safe. Stream callbacks and reconnects may come from different threads; they are
  * serialised, so the listener sees one call at a time, in order.
  */
@@ -47,6 +60,9 @@ public final class LeaseWatch implements AutoCloseable {
     private static final Set<Status.Code> FATAL = EnumSet.of(
             Status.Code.INVALID_ARGUMENT, Status.Code.OUT_OF_RANGE, Status.Code.UNIMPLEMENTED,
             Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+
+    /** Three of the server's default progress intervals (10 s) and a margin. */
+    public static final Duration DEFAULT_PROGRESS_TIMEOUT = Duration.ofSeconds(35);
 
     private final WeftClient client;
     private final Scheduler scheduler;
@@ -63,14 +79,21 @@ public final class LeaseWatch implements AutoCloseable {
     private int failures;
     private boolean started;
     private boolean closed;
-    private Cancellable stream = () -> {};
+    private final Duration progressTimeout;
+    private WatchStreamObserver stream;
     private Cancellable reconnect = () -> {};
+    private Cancellable silenceCheck = () -> {};
+    private Instant lastHeard;
+    private boolean heardFromServer;
+    /** The next snapshot replaces a view the server could not resume (reported as a reset). */
+    private boolean snapshotIsReset;
 
     private LeaseWatch(Builder builder) {
         this.client = builder.client;
         this.listener = builder.listener;
         this.backoff = builder.backoff;
         this.lastRevision = builder.startRevision;
+        this.progressTimeout = builder.progressTimeout;
         this.scheduler = builder.scheduler != null
                 ? builder.scheduler
                 : ExecutorScheduler.singleThread("weft-lease-watch");
@@ -115,7 +138,10 @@ public final class LeaseWatch implements AutoCloseable {
             closed = true;
             generation++;
             reconnect.cancel();
-            stream.cancel();
+            silenceCheck.cancel();
+            if (stream != null) {
+                stream.cancel();
+            }
         }
         if (ownedScheduler != null) {
             try {
@@ -133,7 +159,39 @@ public final class LeaseWatch implements AutoCloseable {
         int mine = ++generation;
         long after = resumeAfter();
         log.debug("watching leases after revision {}", after);
-        stream = client.watchLeases(after, new Handler(mine));
+        lastHeard = scheduler.now();
+        try {
+            stream = client.openWatch(after, new Handler(mine));
+        } catch (RuntimeException e) {
+            // Thrown on the reconnect timer's thread it would be lost, and the watch dead for good.
+            ended(mine, Status.fromThrowable(e).augmentDescription("opening the watch stream failed"));
+            return;
+        }
+        checkSilenceIn(mine, progressTimeout);
+    }
+
+    private void checkSilenceIn(int streamGeneration, Duration delay) {
+        if (!progressTimeout.isZero()) {
+            silenceCheck = scheduler.schedule(delay, () -> checkSilence(streamGeneration));
+        }
+    }
+
+    /** Replaces a stream that has said nothing for progressTimeout; otherwise checks again later. */
+    private synchronized void checkSilence(int streamGeneration) {
+        if (streamGeneration != generation || closed) {
+            return;
+        }
+        Duration quiet = Duration.between(lastHeard, scheduler.now());
+        if (quiet.compareTo(progressTimeout) < 0) {
+            checkSilenceIn(streamGeneration, progressTimeout.minus(quiet));
+            return;
+        }
+        WatchStreamObserver silent = stream;
+        // Moves on first, so that the CANCELLED the abandoned stream reports is not taken as its end;
+        // the reconnect this schedules runs under this lock, after the server is marked.
+        ended(streamGeneration, Status.UNAVAILABLE.withDescription("the watch stream was silent for "
+                + quiet.toMillis() + " ms (no event and no progress message); treating it as dead"));
+        silent.abandon();
     }
 
     /** The last revision, or the one before it when that revision's changes may be incomplete. */
@@ -146,8 +204,11 @@ public final class LeaseWatch implements AutoCloseable {
             return;
         }
         failures = 0;
+        heardFromServer = true;
+        lastHeard = scheduler.now();
         switch (response.getType()) {
             case SNAPSHOT -> applySnapshot(response);
+            case PROGRESS -> progressed(response.getRevision());
             case ADDED, MODIFIED -> {
                 if (firstSight(response)) {
                     view.put(viewKey(response.getLease()), response.getLease());
@@ -161,6 +222,19 @@ public final class LeaseWatch implements AutoCloseable {
                 }
             }
             default -> log.warn("ignoring a watch response of unknown type {}", response.getType());
+        }
+        // A slow listener is this side's delay, not the server's silence.
+        lastHeard = scheduler.now();
+    }
+
+    /**
+     * Every change up to the revision has been delivered: the watch is current to it, and the
+     * changes at lastRevision are complete, so a resume needs no step back.
+     */
+    private void progressed(long revision) {
+        if (revision >= lastRevision && snapshotChunks.isEmpty()) {
+            lastRevision = revision;
+            appliedAtLastRevision.clear();
         }
     }
 
@@ -192,7 +266,9 @@ public final class LeaseWatch implements AutoCloseable {
         lastRevision = chunk.getRevision();
         appliedAtLastRevision.clear();
         Map<String, Lease> state = Collections.unmodifiableMap(new TreeMap<>(view));
-        notify(l -> l.onSnapshot(chunk.getRevision(), chunk.getReset(), state));
+        boolean reset = chunk.getReset() || snapshotIsReset;
+        snapshotIsReset = false;
+        notify(l -> l.onSnapshot(chunk.getRevision(), reset, state));
     }
 
     private synchronized void ended(int streamGeneration, Status status) {
@@ -200,8 +276,17 @@ public final class LeaseWatch implements AutoCloseable {
             return;
         }
         generation++;
+        silenceCheck.cancel();
         snapshotChunks.clear();
-        if (FATAL.contains(status.getCode())) {
+        if (storeStartedOver(status)) {
+            // etcd lost its data and counts from 1 again (or the servers moved to another etcd):
+            // resuming can never work, and stopping would leave the watch silent for good.
+            log.warn("the servers' etcd is behind revision {} this watch has seen ({}); starting again "
+                    + "from a snapshot", lastRevision, status.getDescription());
+            lastRevision = 0;
+            appliedAtLastRevision.clear();
+            snapshotIsReset = true;
+        } else if (FATAL.contains(status.getCode())) {
             log.warn("lease watch stopped: {}", status);
             notify(l -> l.onFailed(status));
             return;
@@ -212,6 +297,16 @@ public final class LeaseWatch implements AutoCloseable {
                 status, resumeAfter(), delay);
         notify(l -> l.onDisconnected(status, delay));
         reconnect = scheduler.schedule(delay, this::open);
+    }
+
+    /**
+     * The server refused a start revision the watch itself had received because etcd has not
+     * reached it. A revision given by the caller at start-up stays a caller's error.
+     */
+    private boolean storeStartedOver(Status status) {
+        return status.getCode() == Status.Code.INVALID_ARGUMENT && heardFromServer && lastRevision > 0
+                && status.getDescription() != null && status.getDescription().startsWith("start_revision:")
+                && status.getDescription().contains("ahead of etcd's current revision");
     }
 
     private void notify(Consumer<LeaseWatchListener> event) {
@@ -256,6 +351,7 @@ public final class LeaseWatch implements AutoCloseable {
         private long startRevision;
         private Scheduler scheduler;
         private Backoff backoff = Backoff.defaults();
+        private Duration progressTimeout = DEFAULT_PROGRESS_TIMEOUT;
 
         private Builder(WeftClient client, LeaseWatchListener listener) {
             this.client = Objects.requireNonNull(client, "client");
@@ -281,6 +377,20 @@ public final class LeaseWatch implements AutoCloseable {
         /** The wait before each reconnect; reset once a stream delivers something. */
         public Builder backoff(Backoff backoff) {
             this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        /**
+         * How long a stream may stay silent (no event, no PROGRESS message) before the watch
+         * treats it as dead and reconnects; keep it above 3 times the server's
+         * --watch-progress-interval. {@link Duration#ZERO} turns the check off (servers older
+         * than PROGRESS messages send nothing on an idle stream).
+         */
+        public Builder progressTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("progressTimeout must be >= 0, got " + timeout);
+            }
+            this.progressTimeout = timeout;
             return this;
         }
 

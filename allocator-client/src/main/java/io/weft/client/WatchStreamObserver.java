@@ -49,6 +49,15 @@ final class WatchStreamObserver
         delegate.onCompleted();
     }
 
+    /**
+     * Gives up on a stream that went silent: the next call (the reconnect) goes to the next
+     * server, then the call is cancelled.
+     */
+    void abandon() {
+        endpoints.markUnavailable(endpoint);
+        cancel();
+    }
+
     /** Cancels the call; the delegate then sees {@code CANCELLED}. */
     void cancel() {
         ClientCallStreamObserver<WatchLeasesRequest> started = call;

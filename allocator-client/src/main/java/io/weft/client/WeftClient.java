@@ -226,12 +226,17 @@ public final class WeftClient implements AutoCloseable {
      * ({@link LeaseWatch} does it). Cancel the returned handle to stop the stream.
      */
     public Cancellable watchLeases(long startRevision, StreamObserver<WatchLeasesResponse> observer) {
+        return openWatch(startRevision, observer)::cancel;
+    }
+
+    /** As {@link #watchLeases}, keeping the stream's server so that a dead stream can be left for another. */
+    WatchStreamObserver openWatch(long startRevision, StreamObserver<WatchLeasesResponse> observer) {
         Objects.requireNonNull(observer, "observer");
         ServerEndpoints.Endpoint endpoint = endpoints.current();
         WatchStreamObserver wrapped = new WatchStreamObserver(endpoints, endpoint, observer);
         LeaseServiceGrpc.newStub(endpoint.channel()).watchLeases(
                 WatchLeasesRequest.newBuilder().setStartRevision(startRevision).build(), wrapped);
-        return wrapped::cancel;
+        return wrapped;
     }
 
     // ---- NetworkService ----------------------------------------------------------------------

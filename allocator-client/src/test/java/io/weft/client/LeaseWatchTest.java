@@ -51,6 +51,9 @@ class LeaseWatchTest {
                 .startRevision(startRevision)
                 .scheduler(scheduler)
                 .backoff(BACKOFF)
+                // The silence check has its own test (LeaseWatchSilenceTest); off here, so that
+                // the only timer pending is the reconnect these tests look at.
+                .progressTimeout(Duration.ZERO)
                 .build();
     }
 
@@ -291,6 +294,24 @@ class LeaseWatchTest {
 
         await().until(() -> listener.events.contains("failed INVALID_ARGUMENT"));
         assertThat(scheduler.pendingDelays()).isEmpty();
+    }
+
+    @Test
+    void startsAgainFromASnapshotWhenEtcdIsBehindARevisionItHadSent() {
+        watch.start();
+        awaitStreams(1);
+        send(snapshot(50, false, lease("10.244.1.0/24", "a")));
+
+        breakStream(Status.INVALID_ARGUMENT.withDescription(
+                "start_revision: 50 is ahead of etcd's current revision 3; use a revision from an earlier response, or 0"));
+        scheduler.advance(Duration.ofSeconds(1));
+        awaitStreams(2);
+        send(snapshot(4, false, lease("10.244.2.0/24", "b")));
+
+        assertThat(server.watches).extracting(WatchLeasesRequest::getStartRevision).containsExactly(0L, 0L);
+        assertThat(watch.view()).containsOnlyKeys("10.244.2.0/24");
+        assertThat(listener.events).containsExactly("50 SNAPSHOT [10.244.1.0/24]",
+                "disconnected INVALID_ARGUMENT, retry in 1000 ms", "4 SNAPSHOT reset [10.244.2.0/24]");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.weft.etcd.EtcdProcess;
 import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.EtcdClientSecurity;
 import io.weft.allocator.security.ServerTls;
+import io.weft.allocator.service.WatchSettings;
 import io.weft.allocator.store.KeyLayout;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code weft-allocator}: runs one allocator-server replica until SIGTERM or Ctrl-C. */
@@ -97,6 +99,9 @@ public final class AllocatorMain implements Callable<Integer> {
             description = "file holding the etcd password (one line); keeps it out of ps and shell history")
     Path etcdPasswordFile;
 
+    @Mixin
+    WatchFlags watchFlags = new WatchFlags();
+
     public static void main(String[] args) {
         CommandLine command = new CommandLine(new AllocatorMain());
         command.setExecutionExceptionHandler((error, cmd, parsed) -> {
@@ -111,6 +116,7 @@ public final class AllocatorMain implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerDefaults.checkTtl(leaseTtl);
         ServerDefaults.checkCompactionInterval(compactionInterval);
+        WatchSettings watchSettings = watchFlags.settings();
         ServerTls tls = serverTls();
         EtcdClientSecurity etcdSecurity = new SecurityFlags(System.getenv()).etcd(etcdCa, etcdCert, etcdKey, etcdUser,
                 etcdPasswordFile);
@@ -134,7 +140,8 @@ public final class AllocatorMain implements Callable<Integer> {
                     .httpListen(httpListen).leaseTtl(leaseTtl).reuseQuarantine(reuseQuarantine).tls(tls)
                     .accessPolicy(new AccessPolicy(Set.copyOf(admins))).etcdSecurity(etcdSecurity)
                     .compactionInterval(compactionInterval)
-                    .localEtcdEndpoint(localEtcd == null ? null : localEtcd.clientEndpoint()).start();
+                    .localEtcdEndpoint(localEtcd == null ? null : localEtcd.clientEndpoint())
+                    .watchSettings(watchSettings).start();
         } catch (Exception e) {
             if (localEtcd != null) {
                 localEtcd.stop();

@@ -23,6 +23,7 @@ import io.weft.allocator.security.EtcdClientSecurity;
 import io.weft.allocator.security.ServerTls;
 import io.weft.allocator.service.HostileRequests;
 import io.weft.allocator.service.LeaseServices;
+import io.weft.allocator.service.WatchSettings;
 import io.weft.allocator.store.EtcdLeaseStore;
 import io.weft.allocator.store.EtcdRequestObserver;
 import io.weft.allocator.store.KeyLayout;
@@ -125,6 +126,7 @@ public final class AllocatorServer implements AutoCloseable {
         private EtcdClientSecurity etcdSecurity = EtcdClientSecurity.NONE;
         private Duration compactionInterval = ServerDefaults.COMPACTION_INTERVAL;
         private String localEtcdEndpoint;
+        private WatchSettings watchSettings = WatchSettings.DEFAULTS;
 
         public Builder etcdEndpoints(List<String> endpoints) {
             this.etcdEndpoints = List.copyOf(endpoints);
@@ -207,6 +209,12 @@ public final class AllocatorServer implements AutoCloseable {
             return this;
         }
 
+        /** Watch stream progress interval and limits; {@link WatchSettings#DEFAULTS} by default. */
+        public Builder watchSettings(WatchSettings settings) {
+            this.watchSettings = Objects.requireNonNull(settings);
+            return this;
+        }
+
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
@@ -233,7 +241,8 @@ public final class AllocatorServer implements AutoCloseable {
             LeaseStore store = new EtcdLeaseStore(client, new KeyLayout(etcdPrefix), etcdLatency(registry));
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("weft-follower").daemon().factory());
-            LeaseServices services = new LeaseServices(store, clock, leaseTtl, reuseQuarantine, registry, scheduler);
+            LeaseServices services = new LeaseServices(store, clock, leaseTtl, reuseQuarantine, watchSettings, registry,
+                    scheduler);
             HealthStatusManager health = new HealthStatusManager();
             Server grpc = null;
             HttpEndpoints http = null;

@@ -18,6 +18,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.ServerTls;
+import io.weft.allocator.service.WatchSettings;
 import io.weft.api.v1.CreateReservationRequest;
 import io.weft.api.v1.DeleteReservationRequest;
 import io.weft.api.v1.GetUsageRequest;
@@ -82,11 +83,33 @@ class MutualTlsIT {
         ca = TestCertificates.authority(temp.resolve("pki"), "weft-test");
         TestCertificates.Issued serverCert = ca.server("allocator");
         fixture = new AllocatorFixture(ETCD.endpoints());
-        server = AllocatorServer.builder().etcdEndpoints(fixture.endpoints).etcdPrefix(fixture.prefix)
+        server = start(serverCert, WatchSettings.DEFAULTS);
+    }
+
+    private AllocatorServer start(TestCertificates.Issued serverCert, WatchSettings watchSettings) throws Exception {
+        return AllocatorServer.builder().etcdEndpoints(fixture.endpoints).etcdPrefix(fixture.prefix)
                 .listen(new InetSocketAddress("127.0.0.1", 0)).httpListen(new InetSocketAddress("127.0.0.1", 0))
                 .leaseTtl(Duration.ofMinutes(5)).reuseQuarantine(Duration.ZERO)
                 .tls(new ServerTls(serverCert.certificate(), serverCert.key(), ca.caFile()))
-                .accessPolicy(new AccessPolicy(Set.of("ops"))).start();
+                .accessPolicy(new AccessPolicy(Set.of("ops"))).watchSettings(watchSettings).start();
+    }
+
+    @Test
+    void anIdentityPastItsWatchLimitIsRefusedNamingTheFlagWhileOthersAreServed() throws Exception {
+        server.close();
+        server = start(ca.server("allocator"), new WatchSettings(Duration.ofSeconds(10), 10, 1, 1 << 20));
+        WatchLeasesRequest fromSnapshot = WatchLeasesRequest.getDefaultInstance();
+        Iterator<WatchLeasesResponse> first = leases("node-a").watchLeases(fromSnapshot);
+        assertThat(first.next().getType()).isEqualTo(WatchLeasesResponse.Type.SNAPSHOT);
+
+        assertThatThrownBy(() -> leases("node-a").watchLeases(fromSnapshot).next())
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("identity node-a has 1 watch streams open, "
+                            + "the limit (--max-watchers-per-identity) is 1; close one first");
+                });
+        assertThat(leases("node-b").watchLeases(fromSnapshot).next().getType())
+                .isEqualTo(WatchLeasesResponse.Type.SNAPSHOT);
     }
 
     @AfterEach

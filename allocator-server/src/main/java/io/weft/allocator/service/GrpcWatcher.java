@@ -1,58 +1,167 @@
 package io.weft.allocator.service;
 
-import io.grpc.stub.ServerCallStreamObserver;
 import io.weft.api.v1.WatchLeasesResponse;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One gRPC watcher: messages queue here and flow out as fast as the client reads (gRPC flow
- * control). A client that falls more than queueLimit messages behind is not dropped silently:
- * its queue is replaced by a reset snapshot.
+ * control). The queue is bounded in serialized bytes: a client that falls further behind is not
+ * dropped silently, its queue is replaced by a reset snapshot, taken when it is its turn to be
+ * sent and built chunk by chunk as the client reads, never under the hub's lock.
+ *
+ * <p>Events at or below {@code skipThrough} are dropped: the client already has them (it
+ * resumed from a revision ahead of this server's view, or a snapshot covered them).
+ *
+ * <p>The hub calls the Sink methods under its lock; they only queue. Sending runs as call work
+ * of the {@link GuardedCall}, one drain at a time.
  */
 final class GrpcWatcher implements WatchHub.Sink {
 
-    private final ServerCallStreamObserver<WatchLeasesResponse> stream;
-    private final WatchHub hub;
-    private final int queueLimit;
-    private final ArrayDeque<WatchLeasesResponse> queue = new ArrayDeque<>();
-    private boolean cancelled;
-
-    GrpcWatcher(ServerCallStreamObserver<WatchLeasesResponse> stream, WatchHub hub, int queueLimit) {
-        this.stream = stream;
-        this.hub = hub;
-        this.queueLimit = queueLimit;
+    /** A queued snapshot, sent chunk by chunk; null source: take a fresh reset snapshot first. */
+    private static final class PendingSnapshot {
+        SnapshotSource source;
+        int next;
     }
 
-    void start(long startRevision) {
-        stream.setOnCancelHandler(() -> {
-            synchronized (this) {
-                cancelled = true;
-                queue.clear();
-            }
-            hub.unsubscribe(this);
-        });
-        stream.setOnReadyHandler(this::drain);
-        hub.subscribe(startRevision, this);
+    private final GuardedCall<WatchLeasesResponse> call;
+    private final WatchHub hub;
+    private final long bufferBytes;
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private long skipThrough;
+    private boolean sentSinceTick;
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+
+    GrpcWatcher(GuardedCall<WatchLeasesResponse> call, WatchHub hub, long bufferBytes, long skipThrough) {
+        this.call = call;
+        this.hub = hub;
+        this.bufferBytes = bufferBytes;
+        this.skipThrough = skipThrough;
+        call.onReady(this::drain);
     }
 
     @Override
-    public void send(WatchLeasesResponse message) {
+    public void send(WatchLeasesResponse event) {
         synchronized (this) {
-            if (cancelled) {
+            sentSinceTick = true;
+            int size = event.getSerializedSize();
+            if (queuedBytes + size > bufferBytes) {
+                // Too far behind: whatever is queued is folded into one fresh snapshot.
+                clearQueue();
+                queue.addLast(new PendingSnapshot());
                 return;
             }
-            queue.addLast(message);
-            if (queue.size() > queueLimit) {
-                queue.clear();
-                queue.addAll(hub.resetSnapshot());
-            }
+            queue.addLast(event);
+            queuedBytes += size;
         }
-        drain();
+        requestDrain();
     }
 
-    private synchronized void drain() {
-        while (!cancelled && stream.isReady() && !queue.isEmpty()) {
-            stream.onNext(queue.pollFirst());
+    @Override
+    public void sendSnapshot(SnapshotSource snapshot) {
+        synchronized (this) {
+            sentSinceTick = true;
+            // A snapshot replaces the state: whatever is still queued before it is moot.
+            clearQueue();
+            PendingSnapshot pending = new PendingSnapshot();
+            pending.source = snapshot;
+            queue.addLast(pending);
+        }
+        requestDrain();
+    }
+
+    @Override
+    public void progress(long revision, boolean force) {
+        synchronized (this) {
+            boolean idle = !sentSinceTick;
+            sentSinceTick = false;
+            if (!force && !idle) {
+                return;
+            }
+            WatchLeasesResponse progress = WatchLeasesResponse.newBuilder()
+                    .setType(WatchLeasesResponse.Type.PROGRESS)
+                    .setRevision(Math.max(revision, skipThrough))
+                    .build();
+            queue.addLast(progress);
+            queuedBytes += progress.getSerializedSize();
+        }
+        requestDrain();
+    }
+
+    /** One drain queued at a time, however many messages arrive meanwhile. */
+    private void requestDrain() {
+        if (drainQueued.compareAndSet(false, true)) {
+            call.run(this::drain);
+        }
+    }
+
+    /** Sends what the client can take now. Runs as call work only. */
+    private void drain() {
+        drainQueued.set(false);
+        while (call.isReady()) {
+            WatchLeasesResponse next = nextMessage();
+            if (next == null) {
+                return;
+            }
+            call.send(next);
+        }
+    }
+
+    private WatchLeasesResponse nextMessage() {
+        PendingSnapshot pending;
+        int index;
+        synchronized (this) {
+            while (true) {
+                Object head = queue.peekFirst();
+                if (head == null) {
+                    return null;
+                }
+                if (head instanceof PendingSnapshot snapshot) {
+                    pending = snapshot;
+                    index = pending.next++;
+                    break;
+                }
+                queue.pollFirst();
+                WatchLeasesResponse message = (WatchLeasesResponse) head;
+                queuedBytes -= message.getSerializedSize();
+                boolean event = message.getType() != WatchLeasesResponse.Type.PROGRESS;
+                if (!event || message.getRevision() > skipThrough) {
+                    return message;
+                }
+            }
+        }
+        if (pending.source == null) {
+            // Taken now, outside this watcher's lock (the hub locks its own): it covers every
+            // event queued behind it up to its revision.
+            pending.source = hub.resetSnapshot();
+        }
+        WatchLeasesResponse chunk = pending.source.chunk(index);
+        synchronized (this) {
+            skipThrough = Math.max(skipThrough, pending.source.revision());
+            if (pending.next >= pending.source.chunkCount() && queue.peekFirst() == pending) {
+                queue.pollFirst();
+            }
+        }
+        return chunk;
+    }
+
+    /** Drops the queue once the call has ended. */
+    synchronized void clear() {
+        queue.clear();
+        queuedBytes = 0;
+    }
+
+    /**
+     * Empties the queue, except a snapshot whose first chunks are already sent: the client
+     * applies chunks together, so that one is finished before anything else.
+     */
+    private void clearQueue() {
+        Object head = queue.peekFirst();
+        queue.clear();
+        queuedBytes = 0;
+        if (head instanceof PendingSnapshot inFlight && inFlight.next > 0) {
+            queue.addLast(inFlight);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.weft.allocator.service;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.weft.allocator.alloc.AcquireIntent;
 import io.weft.allocator.alloc.HostAddresses;
@@ -49,8 +48,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     private final LeaseOperations leases;
     private final ReservationOperations reservations;
     private final LeaseMessages messages;
-    private final WatchHub hub;
-    private final int watcherQueueLimit;
+    private final WatchStreams watches;
     private final BooleanSupplier synced;
 
     private final LeaseStore store;
@@ -58,8 +56,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     private final InstantSource clock;
 
     LeaseGrpcService(LeaseIndex index, LeaseOperations leases, ReservationOperations reservations,
-                     LeaseMessages messages, WatchHub hub, int watcherQueueLimit, BooleanSupplier synced,
-                     LeaseStore store, ExpiryTracker expiries, InstantSource clock) {
+                     LeaseMessages messages, WatchStreams watches, BooleanSupplier synced, LeaseStore store, ExpiryTracker expiries, InstantSource clock) {
         this.store = store;
         this.expiries = expiries;
         this.clock = clock;
@@ -68,8 +65,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         this.leases = leases;
         this.reservations = reservations;
         this.messages = messages;
-        this.hub = hub;
-        this.watcherQueueLimit = watcherQueueLimit;
+        this.watches = watches;
     }
 
     @Override
@@ -192,30 +188,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
 
     @Override
     public void watchLeases(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
-        long start = request.getStartRevision();
-        if (start < 0) {
-            response.onError(FieldCheck.invalid("start_revision", start
-                    + " is negative; use 0 for a snapshot or a revision from an earlier response"));
-            return;
-        }
-        GrpcWatcher watcher = new GrpcWatcher((ServerCallStreamObserver<WatchLeasesResponse>) response, hub,
-                watcherQueueLimit);
-        if (start <= hub.revision()) {
-            watcher.start(start);
-            return;
-        }
-        // Ahead of this server's watch: fine if another replica is a little ahead, but a revision
-        // etcd has not reached yet would silently skip events, so it is refused.
-        store.currentRevision().whenComplete((current, error) -> {
-            if (error != null) {
-                response.onError(LeaseOperations.toStatus(LeaseOperations.unwrap(error)));
-            } else if (start > current) {
-                response.onError(FieldCheck.invalid("start_revision", start + " is ahead of etcd's current revision "
-                        + current + "; use a revision from an earlier response, or 0"));
-            } else {
-                watcher.start(start);
-            }
-        });
+        watches.open(request, response);
     }
 
     @Override
@@ -295,25 +268,19 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         return value.length() > 40 ? value.substring(0, 40) + "..." : value;
     }
 
-    /** Runs a call that checks its fields synchronously and answers asynchronously. */
+    /**
+     * Runs a call that checks its fields synchronously and answers asynchronously, as work of a
+     * {@link GuardedCall}: whatever throws, in the checks or in the answer's callback, ends the
+     * call with a status.
+     */
     static <T> void respond(StreamObserver<T> response, java.util.function.Supplier<CompletableFuture<T>> call) {
-        CompletableFuture<T> result;
-        try {
-            result = call.get();
-        } catch (StatusRuntimeException e) {
-            response.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            response.onError(Status.INTERNAL.withDescription(e.getMessage()).withCause(e).asRuntimeException());
-            return;
-        }
-        result.whenComplete((value, error) -> {
+        GuardedCall<T> guarded = GuardedCall.open(response, "unary call", Runnable::run);
+        guarded.run(() -> guarded.after(call.get(), (value, error) -> {
             if (error != null) {
-                response.onError(LeaseOperations.toStatus(LeaseOperations.unwrap(error)));
-            } else {
-                response.onNext(value);
-                response.onCompleted();
+                throw LeaseOperations.toStatus(LeaseOperations.unwrap(error));
             }
-        });
+            guarded.send(value);
+            guarded.complete();
+        }));
     }
 }

@@ -15,7 +15,13 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lease service's parts wired together over one store: the index, its follower (the one
@@ -23,31 +29,44 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class LeaseServices implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseServices.class);
+
     /** Recent watch events kept for clients that resume. */
     static final int WATCH_HISTORY = 10_000;
-    /** Messages one slow watcher may fall behind before it is reset. */
-    static final int WATCHER_QUEUE_LIMIT = 100_000;
 
     private final LeaseIndex index;
     private final StoreFollower follower;
     private final LeaseGrpcService leaseService;
     private final NetworkGrpcService networkService;
     private final CallMetricsInterceptor callMetrics;
+    private final WatchHub hub;
+    private final WatchSettings watchSettings;
+    private final ScheduledExecutorService scheduler;
+    /** Runs the watch streams' work (sending, snapshots): cheap threads, none held while idle. */
+    private final ExecutorService streamWork = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile ScheduledFuture<?> progressTicks;
 
     public LeaseServices(LeaseStore store, InstantSource clock, Duration ttl, Duration reuseQuarantine,
                          MeterRegistry registry, ScheduledExecutorService scheduler) {
+        this(store, clock, ttl, reuseQuarantine, WatchSettings.DEFAULTS, registry, scheduler);
+    }
+
+    public LeaseServices(LeaseStore store, InstantSource clock, Duration ttl, Duration reuseQuarantine,
+                         WatchSettings watchSettings, MeterRegistry registry, ScheduledExecutorService scheduler) {
+        this.watchSettings = watchSettings;
+        this.scheduler = scheduler;
         this.index = new LeaseIndex(reuseQuarantine);
         ExpiryTracker expiries = new ExpiryTracker();
         LeaseEventLog events = new LeaseEventLog(registry);
         LeaseMessages messages = new LeaseMessages(expiries);
-        WatchHub hub = new WatchHub(WATCH_HISTORY, messages, registry);
+        this.hub = new WatchHub(WATCH_HISTORY, messages, registry);
         this.follower = new StoreFollower(store, index, hub, events, clock, scheduler);
         LeaseBuckets buckets = new LeaseBuckets(store, clock, ttl);
         LeaseOperations leases = new LeaseOperations(store, index, new SubnetAllocator(new SecureRandom()), expiries,
                 clock, buckets, events);
         ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, buckets);
-        this.leaseService = new LeaseGrpcService(index, leases, reservations, messages, hub, WATCHER_QUEUE_LIMIT,
-                follower::synced, store, expiries, clock);
+        this.leaseService = new LeaseGrpcService(index, leases, reservations, messages,
+                new WatchStreams(hub, store, watchSettings, streamWork), follower::synced, store, expiries, clock);
         this.networkService = new NetworkGrpcService(index, store, follower::synced);
         this.callMetrics = new CallMetricsInterceptor(registry);
         registerGauges(registry);
@@ -55,7 +74,18 @@ public final class LeaseServices implements AutoCloseable {
 
     /** Loads etcd's state and starts the watch; completes once the first snapshot is loaded. */
     public CompletableFuture<Void> start() {
+        long every = watchSettings.progressInterval().toMillis();
+        progressTicks = scheduler.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
         return follower.start();
+    }
+
+    /** One progress round; never throws, since a periodic task that throws is never run again. */
+    private void tick() {
+        try {
+            hub.tick();
+        } catch (RuntimeException e) {
+            LOG.error("sending watch progress failed", e);
+        }
     }
 
     public boolean ready() {
@@ -98,6 +128,11 @@ public final class LeaseServices implements AutoCloseable {
 
     @Override
     public void close() {
+        ScheduledFuture<?> ticks = progressTicks;
+        if (ticks != null) {
+            ticks.cancel(false);
+        }
         follower.close();
+        streamWork.shutdown();
     }
 }

@@ -66,7 +66,14 @@ public final class StoreFollower implements AutoCloseable {
                 LOG.warn("cannot read leases from etcd ({}); retrying in {} ms", error.getMessage(), next.toMillis());
                 resync(next);
             } else {
-                load(snapshot);
+                try {
+                    load(snapshot);
+                } catch (RuntimeException e) {
+                    // Thrown inside a future callback, it would vanish and the server never sync.
+                    LOG.error("loading the leases read from etcd failed; listing again", e);
+                    synced = false;
+                    resync(Duration.ofSeconds(1));
+                }
             }
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -85,7 +92,15 @@ public final class StoreFollower implements AutoCloseable {
         watch = store.watch(snapshot.revision() + 1, new LeaseStore.WatchListener() {
             @Override
             public void onEvent(StoreEvent event) {
-                apply(event);
+                try {
+                    apply(event);
+                } catch (RuntimeException e) {
+                    // The index and the hub may now lag etcd: never carry on silently, list again.
+                    LOG.error("applying the etcd event {} failed; listing again", event, e);
+                    synced = false;
+                    closeWatch();
+                    resync(Duration.ofSeconds(1));
+                }
             }
 
             @Override
@@ -152,6 +167,10 @@ public final class StoreFollower implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        closeWatch();
+    }
+
+    private void closeWatch() {
         AutoCloseable current = watch;
         if (current != null) {
             try {

@@ -6,7 +6,6 @@ import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
 import io.weft.api.v1.WatchLeasesResponse;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -18,17 +17,29 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * so a client that resumes from a revision in that history gets every event after it; an
  * older revision (or one from before this server's last re-list) gets a reset snapshot.
  *
- * <p>Thread-safe. Events must be published in revision order (the watch's order).
+ * <p>Thread-safe. Events must be published in revision order (the watch's order). Snapshots
+ * leave the lock as a list of references; no message is built or sent under it.
  */
 public final class WatchHub {
 
-    /** Receives one watcher's messages; offer never blocks. */
-    public interface Sink {
-        void send(WatchLeasesResponse message);
-    }
+    /**
+     * Receives one watcher's messages, called under the hub's lock in revision order. Every
+     * method must return at once (queue, never send or block).
+     */
+    interface Sink {
+        /** An ADDED, MODIFIED or REMOVED event. */
+        void send(WatchLeasesResponse event);
 
-    /** Leases per SNAPSHOT message, to stay well under gRPC's 4 MiB default message limit. */
-    static final int SNAPSHOT_CHUNK = 2000;
+        /** A snapshot that replaces everything sent before it. */
+        void sendSnapshot(SnapshotSource snapshot);
+
+        /**
+         * The hub has reached this revision and the sink has been given every event up to it.
+         * force: report it now (a resumed stream opening); otherwise only if the sink has been
+         * sent nothing since the last call.
+         */
+        void progress(long revision, boolean force);
+    }
 
     private final int historyLimit;
     private final LeaseMessages messages;
@@ -55,8 +66,8 @@ public final class WatchHub {
         revision = atRevision;
         servableFrom = atRevision;
         if (!first) {
-            List<WatchLeasesResponse> snapshot = snapshot(true);
-            sinks.forEach(sink -> snapshot.forEach(sink::send));
+            SnapshotSource snapshot = snapshot(true);
+            sinks.forEach(sink -> sink.sendSnapshot(snapshot));
         }
     }
 
@@ -91,20 +102,24 @@ public final class WatchHub {
     }
 
     /**
-     * Attaches a watcher. startRevision 0 gets a snapshot; a revision this hub can serve gets
-     * the events after it; any other gets a snapshot marked reset.
+     * Attaches a watcher. startRevision 0 gets a snapshot; a revision older than this hub can
+     * serve gets a snapshot marked reset; any other gets the events after it, then a PROGRESS
+     * message. A revision ahead of the hub (another replica saw more of etcd; the caller has
+     * checked that etcd has reached it) gets the PROGRESS message at once and then the events
+     * after it as the hub reaches them: those up to it are the watcher's to drop.
      */
     public synchronized void subscribe(long startRevision, Sink sink) {
         if (startRevision == 0) {
-            snapshot(false).forEach(sink::send);
+            sink.sendSnapshot(snapshot(false));
         } else if (startRevision < servableFrom) {
-            snapshot(true).forEach(sink::send);
+            sink.sendSnapshot(snapshot(true));
         } else {
             for (WatchLeasesResponse event : history) {
                 if (event.getRevision() > startRevision) {
                     sink.send(event);
                 }
             }
+            sink.progress(Math.max(revision, startRevision), true);
         }
         sinks.add(sink);
     }
@@ -113,9 +128,14 @@ public final class WatchHub {
         sinks.remove(sink);
     }
 
-    /** A fresh snapshot (in chunks) for one watcher that fell behind. */
-    public synchronized List<WatchLeasesResponse> resetSnapshot() {
+    /** A fresh snapshot for one watcher that fell behind; its messages are built by the caller. */
+    synchronized SnapshotSource resetSnapshot() {
         return snapshot(true);
+    }
+
+    /** Tells every watcher idle since the last tick how far the hub has got (PROGRESS). */
+    public synchronized void tick() {
+        sinks.forEach(sink -> sink.progress(revision, false));
     }
 
     public synchronized long revision() {
@@ -132,24 +152,8 @@ public final class WatchHub {
         sinks.forEach(sink -> sink.send(event));
     }
 
-    private List<WatchLeasesResponse> snapshot(boolean reset) {
-        List<WatchLeasesResponse> chunks = new ArrayList<>();
-        WatchLeasesResponse.Builder chunk = newSnapshotChunk(reset);
-        for (StoredLease lease : view.values()) {
-            if (chunk.getLeasesCount() == SNAPSHOT_CHUNK) {
-                chunks.add(chunk.setMore(true).build());
-                chunk = newSnapshotChunk(reset);
-            }
-            chunk.addLeases(messages.toMessage(lease, revision));
-        }
-        chunks.add(chunk.build());
-        return chunks;
-    }
-
-    private WatchLeasesResponse.Builder newSnapshotChunk(boolean reset) {
-        return WatchLeasesResponse.newBuilder()
-                .setType(WatchLeasesResponse.Type.SNAPSHOT)
-                .setRevision(revision)
-                .setReset(reset);
+    /** O(leases) reference copies under the lock; the messages are built outside it. */
+    private SnapshotSource snapshot(boolean reset) {
+        return new SnapshotSource(List.copyOf(view.values()), revision, reset, messages);
     }
 }

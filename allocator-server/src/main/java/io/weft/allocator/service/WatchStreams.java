@@ -1,0 +1,90 @@
+package io.weft.allocator.service;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.weft.allocator.security.CallerIdentity;
+import io.weft.allocator.store.LeaseStore;
+import io.weft.api.v1.WatchLeasesRequest;
+import io.weft.api.v1.WatchLeasesResponse;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * WatchLeases calls: each start revision checked, admitted under the watch limits, and attached
+ * to the hub as a {@link GrpcWatcher}. Every answer (stream or status) goes through a
+ * {@link GuardedCall}, so no start revision is left without one.
+ */
+final class WatchStreams {
+
+    /** How long a WatchLeases ahead of this server's view waits for etcd's current revision. */
+    static final Duration HEAD_CHECK_TIMEOUT = Duration.ofSeconds(1);
+
+    private final WatchHub hub;
+    private final LeaseStore store;
+    private final WatchSettings settings;
+    private final WatcherLimits watcherLimits;
+    private final Executor streamWork;
+
+    WatchStreams(WatchHub hub, LeaseStore store, WatchSettings settings, Executor streamWork) {
+        this.hub = hub;
+        this.store = store;
+        this.settings = settings;
+        this.watcherLimits = new WatcherLimits(settings.maxWatchers(), settings.maxWatchersPerIdentity());
+        this.streamWork = streamWork;
+    }
+
+    /** Serves one WatchLeases call; must run inside the service method. */
+    void open(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
+        GuardedCall<WatchLeasesResponse> call = GuardedCall.open(response, "WatchLeases", streamWork);
+        // The identity lives in the gRPC context of this thread: read it before handing over.
+        String identity = Objects.requireNonNullElse(CallerIdentity.KEY.get(), "");
+        call.run(() -> {
+            long start = request.getStartRevision();
+            if (start < 0) {
+                throw FieldCheck.invalid("start_revision", start
+                        + " is negative; use 0 for a snapshot or a revision from an earlier response");
+            }
+            if (call.ended()) {
+                return;
+            }
+            watcherLimits.admit(identity);
+            GrpcWatcher watcher = new GrpcWatcher(call, hub, settings.watcherBufferBytes(), start);
+            call.onEnd(() -> {
+                hub.unsubscribe(watcher);
+                watcher.clear();
+                watcherLimits.release(identity);
+            });
+            if (start <= hub.revision()) {
+                hub.subscribe(start, watcher);
+                return;
+            }
+            // Ahead of this server's view: another replica saw more of etcd, or writes outside the
+            // prefix moved etcd's head. Served once etcd confirms it has reached that revision; a
+            // revision etcd has not reached would skip the events in between, so it is refused.
+            call.after(store.currentRevision().orTimeout(HEAD_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                    (current, error) -> {
+                        if (error != null) {
+                            throw Status.UNAVAILABLE.withDescription("cannot check start_revision " + start
+                                    + " against etcd's current revision: " + describe(error) + "; retry")
+                                    .asRuntimeException();
+                        }
+                        if (start > current) {
+                            throw FieldCheck.invalid("start_revision", start + " is ahead of etcd's current revision "
+                                    + current + "; use a revision from an earlier response, or 0");
+                        }
+                        if (!call.ended()) {
+                            hub.subscribe(start, watcher);
+                        }
+                    });
+        });
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = LeaseOperations.unwrap(error);
+        return cause instanceof TimeoutException ? "no answer within " + HEAD_CHECK_TIMEOUT.toMillis() + " ms"
+                : String.valueOf(cause.getMessage());
+    }
+}
