@@ -5,6 +5,7 @@ import io.weft.etcd.EtcdProcess;
 import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.EtcdClientSecurity;
 import io.weft.allocator.security.ServerTls;
+import io.weft.allocator.service.LeaseServices;
 import io.weft.allocator.service.WatchSettings;
 import io.weft.allocator.store.KeyLayout;
 import java.net.InetSocketAddress;
@@ -58,6 +59,11 @@ public final class AllocatorMain implements Callable<Integer> {
             defaultValue = "10m", description = "how long a released subnet is held back while others are free "
             + "(default: ${DEFAULT-VALUE})")
     Duration reuseQuarantine;
+
+    @Option(names = "--node-rate-limit", paramLabel = "N", defaultValue = "" + LeaseServices.NODE_RATE_LIMIT,
+            description = "acquisitions and renewals per node name per minute, in bursts of as many; more are "
+            + "answered RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}; 0: no limit)")
+    int nodeRateLimit;
 
     @Option(names = "--etcd-compaction-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "5m", description = "compact etcd's history this often, to the revision seen one interval "
@@ -116,6 +122,9 @@ public final class AllocatorMain implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerDefaults.checkTtl(leaseTtl);
         ServerDefaults.checkCompactionInterval(compactionInterval);
+        if (nodeRateLimit < 0) {
+            throw new IllegalArgumentException("--node-rate-limit must be 0 (no limit) or more, got " + nodeRateLimit);
+        }
         WatchSettings watchSettings = watchFlags.settings();
         ServerTls tls = serverTls();
         EtcdClientSecurity etcdSecurity = new SecurityFlags(System.getenv()).etcd(etcdCa, etcdCert, etcdKey, etcdUser,
@@ -141,7 +150,7 @@ public final class AllocatorMain implements Callable<Integer> {
                     .accessPolicy(new AccessPolicy(Set.copyOf(admins))).etcdSecurity(etcdSecurity)
                     .compactionInterval(compactionInterval)
                     .localEtcdEndpoint(localEtcd == null ? null : localEtcd.clientEndpoint())
-                    .watchSettings(watchSettings).start();
+                    .watchSettings(watchSettings).nodeRateLimit(nodeRateLimit).start();
         } catch (Exception e) {
             if (localEtcd != null) {
                 localEtcd.stop();

@@ -127,6 +127,7 @@ public final class AllocatorServer implements AutoCloseable {
         private Duration compactionInterval = ServerDefaults.COMPACTION_INTERVAL;
         private String localEtcdEndpoint;
         private WatchSettings watchSettings = WatchSettings.DEFAULTS;
+        private int nodeRateLimit = LeaseServices.NODE_RATE_LIMIT;
 
         public Builder etcdEndpoints(List<String> endpoints) {
             this.etcdEndpoints = List.copyOf(endpoints);
@@ -215,6 +216,12 @@ public final class AllocatorServer implements AutoCloseable {
             return this;
         }
 
+        /** Acquisitions and renewals per node name per minute; 0 for no limit. */
+        public Builder nodeRateLimit(int perMinute) {
+            this.nodeRateLimit = perMinute;
+            return this;
+        }
+
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
@@ -241,7 +248,7 @@ public final class AllocatorServer implements AutoCloseable {
             LeaseStore store = new EtcdLeaseStore(client, new KeyLayout(etcdPrefix), etcdLatency(registry));
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("weft-follower").daemon().factory());
-            LeaseServices services = new LeaseServices(store, clock, leaseTtl, reuseQuarantine, watchSettings, registry,
+            LeaseServices services = new LeaseServices(store, clock, leaseTtl, reuseQuarantine, watchSettings, nodeRateLimit, registry,
                     scheduler);
             HealthStatusManager health = new HealthStatusManager();
             Server grpc = null;

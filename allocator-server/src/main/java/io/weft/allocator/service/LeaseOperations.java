@@ -52,11 +52,12 @@ public final class LeaseOperations {
     private final LeaseEventLog events;
     private final Map<String, CompletableFuture<?>> acquiringByNode = new ConcurrentHashMap<>();
     private final HostOwnership ownership = new HostOwnership();
+    private final NodeRateLimiter rateLimiter;
     private final StoreAnswers answers;
     private final HolderOperations holders;
 
     LeaseOperations(LeaseStore store, LeaseIndex index, SubnetAllocator allocator, ExpiryTracker expiries,
-                    InstantSource clock, LeaseBuckets buckets, LeaseEventLog events) {
+                    InstantSource clock, LeaseBuckets buckets, LeaseEventLog events, NodeRateLimiter rateLimiter) {
         this.store = store;
         this.index = index;
         this.allocator = allocator;
@@ -64,6 +65,7 @@ public final class LeaseOperations {
         this.clock = clock;
         this.buckets = buckets;
         this.events = events;
+        this.rateLimiter = rateLimiter;
         this.answers = new StoreAnswers(index, clock);
         this.holders = new HolderOperations(store, index, expiries, clock, buckets, events, answers);
     }
@@ -77,6 +79,9 @@ public final class LeaseOperations {
      * compares to each other; the claim in etcd is what keeps a node to one lease across servers.
      */
     public CompletableFuture<Acquired> acquire(AcquireIntent intent, LeaseValue value, boolean takeover) {
+        if (!rateLimiter.tryAcquire(intent.nodeName())) {
+            return rateLimited(intent.nodeName());
+        }
         CompletableFuture<Acquired> result = new CompletableFuture<>();
         CompletableFuture<?> previous = acquiringByNode.put(intent.nodeName(), result);
         CompletableFuture<?> before = previous == null ? CompletableFuture.completedFuture(null) : previous;
@@ -258,6 +263,9 @@ public final class LeaseOperations {
 
     /** See {@link HolderOperations#renew}. */
     public CompletableFuture<Acquired> renew(IpPrefix subnet, String nodeName, HostAddresses host) {
+        if (!rateLimiter.tryAcquire(nodeName)) {
+            return rateLimited(nodeName);
+        }
         return holders.renew(subnet, nodeName, host);
     }
 
@@ -273,6 +281,12 @@ public final class LeaseOperations {
         if (subnet.ipv6() != null) {
             index.returnUnused(subnet.ipv6());
         }
+    }
+
+    private <T> CompletableFuture<T> rateLimited(String nodeName) {
+        return failed(Status.RESOURCE_EXHAUSTED, "node_name \"" + nodeName + "\": more than "
+                + rateLimiter.perMinute() + " acquisitions and renewals a minute; allowed: --node-rate-limit ("
+                + rateLimiter.perMinute() + " a minute, in bursts of as many); retry later");
     }
 
     static Throwable unwrap(Throwable error) {

@@ -31,6 +31,9 @@ public final class LeaseServices implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseServices.class);
 
+    /** Acquisitions and renewals per node name per minute, by default: far above a healthy node's. */
+    public static final int NODE_RATE_LIMIT = 600;
+
     /** Recent watch events kept for clients that resume. */
     static final int WATCH_HISTORY = 10_000;
 
@@ -48,11 +51,16 @@ public final class LeaseServices implements AutoCloseable {
 
     public LeaseServices(LeaseStore store, InstantSource clock, Duration ttl, Duration reuseQuarantine,
                          MeterRegistry registry, ScheduledExecutorService scheduler) {
-        this(store, clock, ttl, reuseQuarantine, WatchSettings.DEFAULTS, registry, scheduler);
+        this(store, clock, ttl, reuseQuarantine, WatchSettings.DEFAULTS, NODE_RATE_LIMIT, registry, scheduler);
     }
 
+    /**
+     * @param nodeRateLimit acquisitions and renewals per node name per minute (in bursts of as
+     *                      many); 0 for no limit
+     */
     public LeaseServices(LeaseStore store, InstantSource clock, Duration ttl, Duration reuseQuarantine,
-                         WatchSettings watchSettings, MeterRegistry registry, ScheduledExecutorService scheduler) {
+                         WatchSettings watchSettings, int nodeRateLimit, MeterRegistry registry,
+                         ScheduledExecutorService scheduler) {
         this.watchSettings = watchSettings;
         this.scheduler = scheduler;
         this.index = new LeaseIndex(reuseQuarantine);
@@ -63,7 +71,7 @@ public final class LeaseServices implements AutoCloseable {
         this.follower = new StoreFollower(store, index, hub, events, clock, scheduler);
         LeaseBuckets buckets = new LeaseBuckets(store, clock, ttl);
         LeaseOperations leases = new LeaseOperations(store, index, new SubnetAllocator(new SecureRandom()), expiries,
-                clock, buckets, events);
+                clock, buckets, events, new NodeRateLimiter(nodeRateLimit, clock));
         ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, buckets);
         this.leaseService = new LeaseGrpcService(index, leases, reservations, messages,
                 new WatchStreams(hub, store, watchSettings, streamWork), follower::synced, store, expiries, clock);

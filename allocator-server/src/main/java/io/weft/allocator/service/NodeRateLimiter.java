@@ -18,6 +18,7 @@ final class NodeRateLimiter {
     static final int MAX_NAMES = 100_000;
 
     private final int perMinute;
+    private final long costNanos;
     private final InstantSource clock;
     private final Map<String, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -26,12 +27,13 @@ final class NodeRateLimiter {
         }
     };
 
+    /** Credit in nanoseconds of refill time: whole numbers, so no rounding ever loses a call. */
     private static final class Bucket {
-        double tokens;
+        long credit;
         Instant filledAt;
 
-        Bucket(double tokens, Instant filledAt) {
-            this.tokens = tokens;
+        Bucket(long credit, Instant filledAt) {
+            this.credit = credit;
             this.filledAt = filledAt;
         }
     }
@@ -43,6 +45,7 @@ final class NodeRateLimiter {
         }
         this.perMinute = perMinute;
         this.clock = clock;
+        this.costNanos = perMinute == 0 ? 0 : Duration.ofMinutes(1).toNanos() / perMinute;
     }
 
     int perMinute() {
@@ -55,14 +58,15 @@ final class NodeRateLimiter {
             return true;
         }
         Instant now = clock.instant();
-        Bucket bucket = buckets.computeIfAbsent(nodeName, name -> new Bucket(perMinute, now));
-        double elapsedMinutes = Math.max(0, Duration.between(bucket.filledAt, now).toNanos()) / 60e9;
-        bucket.tokens = Math.min(perMinute, bucket.tokens + elapsedMinutes * perMinute);
+        long full = costNanos * perMinute;
+        Bucket bucket = buckets.computeIfAbsent(nodeName, name -> new Bucket(full, now));
+        long elapsed = Math.max(0, Duration.between(bucket.filledAt, now).toNanos());
+        bucket.credit = elapsed >= full ? full : Math.min(full, bucket.credit + elapsed);
         bucket.filledAt = now;
-        if (bucket.tokens < 1) {
+        if (bucket.credit < costNanos) {
             return false;
         }
-        bucket.tokens -= 1;
+        bucket.credit -= costNanos;
         return true;
     }
 }
