@@ -35,12 +35,17 @@ public final class CallerIdentity {
 
     /** The identity in the session's verified peer certificate; empty without one. */
     public static Optional<String> of(SSLSession session) {
+        return peerCertificate(session).flatMap(CallerIdentity::of);
+    }
+
+    /** The session's verified peer (leaf) certificate; empty without one. */
+    private static Optional<X509Certificate> peerCertificate(SSLSession session) {
         if (session == null) {
             return Optional.empty();
         }
         try {
             Certificate[] chain = session.getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? of(leaf) : Optional.empty();
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? Optional.of(leaf) : Optional.empty();
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty();
         }
@@ -70,15 +75,7 @@ public final class CallerIdentity {
 
     /** The IP addresses among the certificate's subject alternative names, in canonical text. */
     public static Set<String> ipAddresses(SSLSession session) {
-        if (session == null) {
-            return Set.of();
-        }
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? ipAddresses(leaf) : Set.of();
-        } catch (SSLPeerUnverifiedException e) {
-            return Set.of();
-        }
+        return peerCertificate(session).map(CallerIdentity::ipAddresses).orElse(Set.of());
     }
 
     static Set<String> ipAddresses(X509Certificate certificate) {
