@@ -175,7 +175,7 @@ public final class LeaseIndex {
         leases.remove(subnet);
         removeLookups(current);
         release(subnet, now);
-        parts(subnet).forEach(part -> recentReleases.record(part, current, now));
+        subnet.parts().forEach(part -> recentReleases.record(part, current, now));
         return Optional.of(current);
     }
 
@@ -292,6 +292,11 @@ public final class LeaseIndex {
         return free.takeAny(ipv6, now, random);
     }
 
+    /** Gives back the subnets of a key taken for a write that did not happen. */
+    public synchronized void returnUnused(SubnetKey subnet) {
+        subnet.parts().forEach(this::returnUnused);
+    }
+
     /** Gives back a subnet taken for a write that did not happen. */
     public synchronized void returnUnused(IpPrefix subnet) {
         if (!bySubnet.containsKey(subnet)) {
@@ -354,13 +359,13 @@ public final class LeaseIndex {
 
     private void take(SubnetKey subnet) {
         steps.step();
-        parts(subnet).forEach(free::take);
+        subnet.parts().forEach(free::take);
     }
 
     private void release(SubnetKey subnet, Instant now) {
         steps.step();
         List<IpPrefix> released = new ArrayList<>(2);
-        for (IpPrefix part : parts(subnet)) {
+        for (IpPrefix part : subnet.parts()) {
             free.release(part, now);
             released.add(free.footprint(part));
         }
@@ -374,7 +379,7 @@ public final class LeaseIndex {
 
     private void retakeIfOverlapping(SubnetKey other, List<IpPrefix> released) {
         steps.step();
-        for (IpPrefix part : parts(other)) {
+        for (IpPrefix part : other.parts()) {
             for (IpPrefix gone : released) {
                 if (part.overlaps(gone)) {
                     take(other);
@@ -385,7 +390,7 @@ public final class LeaseIndex {
     }
 
     private void addLookups(StoredLease lease) {
-        for (IpPrefix part : parts(lease.subnet())) {
+        for (IpPrefix part : lease.subnet().parts()) {
             SubnetKey before = bySubnet.put(part, lease.subnet());
             sharedParts |= before != null && !before.equals(lease.subnet());
         }
@@ -393,20 +398,9 @@ public final class LeaseIndex {
     }
 
     private void removeLookups(StoredLease lease) {
-        for (IpPrefix part : parts(lease.subnet())) {
+        for (IpPrefix part : lease.subnet().parts()) {
             bySubnet.remove(part, lease.subnet());
         }
         names.remove(lease);
-    }
-
-    private static List<IpPrefix> parts(SubnetKey subnet) {
-        List<IpPrefix> parts = new ArrayList<>(2);
-        if (subnet.ipv4() != null) {
-            parts.add(subnet.ipv4());
-        }
-        if (subnet.ipv6() != null) {
-            parts.add(subnet.ipv6());
-        }
-        return parts;
     }
 }

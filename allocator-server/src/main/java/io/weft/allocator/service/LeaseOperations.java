@@ -164,7 +164,7 @@ public final class LeaseOperations {
                     events.abandon(subnet);
                     buckets.discardIfLost(cause);
                     if (cause instanceof StoreUnavailableException) {
-                        giveBack(subnet);
+                        index.returnUnused(subnet);
                     }
                     return CompletableFuture.failedFuture(toStatus(cause));
                 })
@@ -185,7 +185,7 @@ public final class LeaseOperations {
                         }
                         answers.apply(conflict.current());
                         if (conflict.current().getFirst() instanceof StoreEvent.LeaseDeleted) {
-                            giveBack(subnet);
+                            index.returnUnused(subnet);
                         }
                         yield acquireOnce(intent, value, attempt + 1);
                     }
@@ -272,15 +272,6 @@ public final class LeaseOperations {
     /** See {@link HolderOperations#release}. */
     public CompletableFuture<Long> release(IpPrefix subnet, String nodeName) {
         return holders.release(subnet, nodeName);
-    }
-
-    private void giveBack(SubnetKey subnet) {
-        if (subnet.ipv4() != null) {
-            index.returnUnused(subnet.ipv4());
-        }
-        if (subnet.ipv6() != null) {
-            index.returnUnused(subnet.ipv6());
-        }
     }
 
     private <T> CompletableFuture<T> rateLimited(String nodeName) {

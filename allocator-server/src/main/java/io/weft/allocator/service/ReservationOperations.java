@@ -104,7 +104,7 @@ public final class ReservationOperations {
             return stored(subnet, value, revision.getAsLong());
         }).exceptionallyCompose(error -> {
             if (LeaseOperations.unwrap(error) instanceof io.weft.allocator.store.StoreUnavailableException) {
-                giveBack(subnet);
+                index.returnUnused(subnet);
             }
             return asStatus(error);
         });
@@ -151,15 +151,6 @@ public final class ReservationOperations {
         index.applyPut(lease, false);
         LOG.debug("subnet reserved: subnet={} node={}", subnet, value.nodeName());
         return lease;
-    }
-
-    private void giveBack(SubnetKey subnet) {
-        if (subnet.ipv4() != null) {
-            index.returnUnused(subnet.ipv4());
-        }
-        if (subnet.ipv6() != null) {
-            index.returnUnused(subnet.ipv6());
-        }
     }
 
     private static LeaseValue withNode(LeaseValue value, String nodeName, String publicIp) {

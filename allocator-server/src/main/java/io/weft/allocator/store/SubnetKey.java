@@ -2,6 +2,7 @@ package io.weft.allocator.store;
 
 import io.weft.config.IpPrefix;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,6 +32,11 @@ public record SubnetKey(IpPrefix ipv4, IpPrefix ipv6) implements Comparable<Subn
     /** The subnet that names the lease to users: IPv4 when there is one, else IPv6. */
     public IpPrefix primary() {
         return ipv4 != null ? ipv4 : ipv6;
+    }
+
+    /** The subnets the key names: IPv4 first, then IPv6. */
+    public List<IpPrefix> parts() {
+        return ipv4 == null ? List.of(ipv6) : ipv6 == null ? List.of(ipv4) : List.of(ipv4, ipv6);
     }
 
     public Optional<IpPrefix> ipv6Subnet() {
