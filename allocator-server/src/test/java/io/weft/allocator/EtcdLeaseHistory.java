@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,48 +20,77 @@ import java.util.concurrent.TimeUnit;
  */
 final class EtcdLeaseHistory {
 
-    /** Lease keys by node name at each revision. */
-    private final Map<Long, Map<String, List<String>>> byRevision;
+    /** Lease values by lease key at each revision. */
+    private final Map<Long, Map<String, LeaseValue>> byRevision;
 
-    private EtcdLeaseHistory(Map<Long, Map<String, List<String>>> byRevision) {
+    private EtcdLeaseHistory(Map<Long, Map<String, LeaseValue>> byRevision) {
         this.byRevision = byRevision;
     }
 
     static EtcdLeaseHistory read(Client etcd, String prefix) throws Exception {
         ByteSequence subnets = ByteSequence.from(prefix + "/subnets/", StandardCharsets.UTF_8);
         long head = etcd.getKVClient().get(subnets).get(10, TimeUnit.SECONDS).getHeader().getRevision();
-        Map<Long, Map<String, List<String>>> byRevision = new TreeMap<>();
+        Map<Long, Map<String, LeaseValue>> byRevision = new TreeMap<>();
         for (long revision = 1; revision <= head; revision++) {
             GetOption atRevision = GetOption.builder().isPrefix(true).withRevision(revision).build();
-            Map<String, String> contents = new HashMap<>();
+            Map<String, LeaseValue> leases = new HashMap<>();
             for (KeyValue kv : etcd.getKVClient().get(subnets, atRevision).get(10, TimeUnit.SECONDS).getKvs()) {
-                contents.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+                leases.put(kv.getKey().toString(StandardCharsets.UTF_8),
+                        LeaseValue.parse(kv.getValue().toString(StandardCharsets.UTF_8)));
             }
-            byRevision.put(revision, leasesByNode(contents, prefix));
+            byRevision.put(revision, leases);
         }
         return new EtcdLeaseHistory(byRevision);
     }
 
     /** The lease keys in contents (key to value, as read from etcd), by the node name in each value. */
     static Map<String, List<String>> leasesByNode(Map<String, String> contents, String prefix) {
-        Map<String, List<String>> byNode = new TreeMap<>();
+        Map<String, LeaseValue> leases = new HashMap<>();
         contents.forEach((key, value) -> {
             if (key.startsWith(prefix + "/subnets/")) {
-                String node = LeaseValue.parse(value).nodeName();
-                byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(key);
+                leases.put(key, LeaseValue.parse(value));
             }
         });
+        return byNode(leases);
+    }
+
+    private static Map<String, List<String>> byNode(Map<String, LeaseValue> leases) {
+        Map<String, List<String>> byNode = new TreeMap<>();
+        leases.forEach((key, value) -> byNode.computeIfAbsent(value.nodeName(), n -> new ArrayList<>()).add(key));
         return byNode;
     }
 
     /** Each revision at which some node name held more than one lease key, with those keys. */
     Map<Long, Map<String, List<String>>> revisionsWhereANodeHoldsTwoLeases() {
         Map<Long, Map<String, List<String>>> found = new TreeMap<>();
-        byRevision.forEach((revision, byNode) -> byNode.forEach((node, keys) -> {
+        byRevision.forEach((revision, leases) -> byNode(leases).forEach((node, keys) -> {
             if (!node.isEmpty() && keys.size() > 1) {
                 found.computeIfAbsent(revision, r -> new TreeMap<>()).put(node, keys);
             }
         }));
+        return found;
+    }
+
+    /**
+     * Each revision at which a public IP, public IPv6 or VTEP MAC was on the leases of two
+     * different weft nodes, with the node names per address.
+     */
+    Map<Long, Map<String, TreeSet<String>>> revisionsWhereAnAddressHasTwoNodes() {
+        Map<Long, Map<String, TreeSet<String>>> found = new TreeMap<>();
+        byRevision.forEach((revision, leases) -> {
+            Map<String, TreeSet<String>> nodesByAddress = new TreeMap<>();
+            leases.values().stream().filter(value -> !value.nodeName().isEmpty()).forEach(value -> {
+                List<String> addresses = new ArrayList<>(value.vtepMacs());
+                addresses.add(value.publicIp());
+                addresses.add(value.publicIpv6());
+                addresses.stream().filter(address -> !address.isEmpty()).forEach(address ->
+                        nodesByAddress.computeIfAbsent(address, a -> new TreeSet<>()).add(value.nodeName()));
+            });
+            nodesByAddress.values().removeIf(nodes -> nodes.size() < 2);
+            if (!nodesByAddress.isEmpty()) {
+                found.put(revision, nodesByAddress);
+            }
+        });
         return found;
     }
 }

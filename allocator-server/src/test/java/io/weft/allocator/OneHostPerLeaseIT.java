@@ -2,17 +2,21 @@ package io.weft.allocator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.LeaseServiceGrpc;
+import io.weft.api.v1.ListLeasesRequest;
+import io.weft.api.v1.ReleaseLeaseRequest;
 import io.weft.api.v1.RenewLeaseRequest;
 import io.weft.api.v1.VxlanBackendData;
 import io.weft.etcd.testing.EtcdExtension;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +97,54 @@ class OneHostPerLeaseIT {
                 });
         assertThat(leases.renewLease(renewalBy(replacement, taken)).getLease().getPublicIp())
                 .isEqualTo("192.168.23.9");
+    }
+
+    @Test
+    void theAddressesAreClaimedInEtcdAndAReleaseGivesThemBack() throws Exception {
+        AcquireLeaseRequest first = host("claims-a", "192.168.24.1", "0a:00:00:00:24:01");
+        Lease held = leases.acquireLease(first).getLease();
+
+        assertThat(fixture.etcdContents()).containsEntry(addressKey("public-ip", "192.168.24.1"), "claims-a")
+                .containsEntry(addressKey("vtep-mac", "0a:00:00:00:24:01"), "claims-a");
+        leases.releaseLease(ReleaseLeaseRequest.newBuilder().setSubnet(held.getSubnet()).setNodeName("claims-a").build());
+        assertThat(fixture.etcdContents()).doesNotContainKeys(addressKey("public-ip", "192.168.24.1"),
+                addressKey("vtep-mac", "0a:00:00:00:24:01"));
+
+        Lease next = leases.acquireLease(host("claims-b", "192.168.24.1", "0a:00:00:00:24:01")).getLease();
+        assertThat(next.getNodeName()).isEqualTo("claims-b");
+        assertThat(fixture.etcdContents()).containsEntry(addressKey("public-ip", "192.168.24.1"), "claims-b");
+    }
+
+    @Test
+    void aLeaseDeletedByHandLeavesNoClaimThatBlocksItsAddress() throws Exception {
+        Lease held = leases.acquireLease(host("by-hand-a", "192.168.25.1", "0a:00:00:00:25:01")).getLease();
+        String leaseKey = fixture.prefix + "/subnets/" + held.getSubnet().replace('/', '-');
+        fixture.etcd.getKVClient().delete(AllocatorFixture.bytes(leaseKey)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> leases.listLeases(ListLeasesRequest.getDefaultInstance())
+                .getLeasesList().stream().noneMatch(lease -> lease.getSubnet().equals(held.getSubnet())));
+
+        Lease next = leases.acquireLease(host("by-hand-b", "192.168.25.1", "0a:00:00:00:25:01")).getLease();
+
+        assertThat(next.getNodeName()).isEqualTo("by-hand-b");
+        assertThat(fixture.etcdContents()).containsEntry(addressKey("public-ip", "192.168.25.1"), "by-hand-b")
+                .containsEntry(addressKey("vtep-mac", "0a:00:00:00:25:01"), "by-hand-b");
+    }
+
+    @Test
+    void aTakeoverMovesTheAddressClaimsToTheNewHost() throws Exception {
+        leases.acquireLease(host("moved", "192.168.26.1", "0a:00:00:00:26:01"));
+
+        leases.acquireLease(host("moved", "192.168.26.9", "0a:00:00:00:26:09").toBuilder().setTakeover(true).build());
+
+        assertThat(fixture.etcdContents()).containsEntry(addressKey("public-ip", "192.168.26.9"), "moved")
+                .containsEntry(addressKey("vtep-mac", "0a:00:00:00:26:09"), "moved")
+                .doesNotContainKeys(addressKey("public-ip", "192.168.26.1"), addressKey("vtep-mac", "0a:00:00:00:26:01"));
+        assertThat(leases.acquireLease(host("other", "192.168.26.1", "0a:00:00:00:26:01")).getLease().getNodeName())
+                .isEqualTo("other");
+    }
+
+    private static String addressKey(String kind, String address) {
+        return fixture.prefix + "/weft/addresses/" + kind + "/" + address;
     }
 
     private static void assertRefusedUnchanged(AcquireLeaseRequest request, String... named) throws Exception {

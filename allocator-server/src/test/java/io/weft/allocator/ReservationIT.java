@@ -65,6 +65,26 @@ class ReservationIT {
     }
 
     @Test
+    void aReservedNodesAddressesAreClaimedWhileTheReservationLastsAndExpireWithTheLeaseItBecomes() throws Exception {
+        leases.createReservation(CreateReservationRequest.newBuilder().setSubnet("10.50.7.0/24").setNodeName("db-1").build());
+        leases.acquireLease(AllocatorFixture.vxlanNode("db-1", "192.168.9.1"));
+        String claim = fixture.prefix + "/weft/addresses/public-ip/192.168.9.1";
+        assertThat(fixture.etcdContents()).containsEntry(claim, "db-1");
+        assertThat(fixture.etcdLeaseOf(claim)).as("a reserved node's claim never expires").isZero();
+
+        assertThatThrownBy(() -> leases.acquireLease(AllocatorFixture.vxlanNode("web-1", "192.168.9.1")))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                    assertThat(e.getStatus().getDescription()).contains("192.168.9.1", "\"db-1\"", "10.50.7.0/24");
+                });
+
+        leases.deleteReservation(DeleteReservationRequest.newBuilder().setSubnet("10.50.7.0/24").build());
+        assertThat(fixture.etcdContents()).containsEntry(claim, "db-1");
+        assertThat(fixture.etcdLeaseOf(claim)).as("the claim moves onto the lease's etcd lease")
+                .isEqualTo(fixture.etcdLeaseOf(key)).isNotZero();
+    }
+
+    @Test
     void anotherNodeCannotTakeAReservedSubnet() {
         leases.createReservation(CreateReservationRequest.newBuilder().setSubnet("10.50.7.0/24").setNodeName("db-1").build());
         Lease other = leases.acquireLease(AllocatorFixture.vxlanNode("web-1", "192.168.9.2").toBuilder()

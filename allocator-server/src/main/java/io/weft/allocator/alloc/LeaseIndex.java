@@ -1,5 +1,7 @@
 package io.weft.allocator.alloc;
 
+import io.weft.allocator.store.AddressClaim;
+import io.weft.allocator.store.HostAddress;
 import io.weft.allocator.store.NodeClaim;
 import io.weft.allocator.store.Snapshot;
 import io.weft.allocator.store.StoreEvent;
@@ -47,6 +49,7 @@ public final class LeaseIndex {
     /** Keys this server deleted ahead of its watch, with the deletion revision. */
     private final Map<SubnetKey, Long> deletedAhead = new HashMap<>();
     private final NodeClaims claims = new NodeClaims();
+    private final AddressClaims addressClaims = new AddressClaims();
     private final RecentReleases recentReleases;
     private final FreeSpace free;
     private final StepCounter steps;
@@ -73,6 +76,7 @@ public final class LeaseIndex {
         deletedAhead.clear();
         unreadable.clear();
         claims.reset(snapshot.claims());
+        addressClaims.reset(snapshot.addresses());
         recentReleases.clear();
         sharedParts = false;
         // The free sets are rebuilt around the snapshot's keys: ones kept from before would still
@@ -203,6 +207,32 @@ public final class LeaseIndex {
     /** The lease the node's claim key names, if it names one. */
     public synchronized Optional<SubnetKey> claimedBy(String nodeName) {
         return claims.subnet(nodeName);
+    }
+
+    /** Applies an address's claim key seen by the watch, or written or read by this server. */
+    public synchronized void applyAddressClaim(AddressClaim claim, boolean fromWatch) {
+        if (fromWatch) {
+            advance(claim.modRevision());
+        }
+        addressClaims.put(claim);
+    }
+
+    /** Applies a deleted (or, read by this server, absent) address claim key. */
+    public synchronized void applyAddressClaimDeleted(HostAddress address, long revision, boolean fromWatch) {
+        if (fromWatch) {
+            advance(revision);
+        }
+        addressClaims.delete(address, revision);
+    }
+
+    /** Who holds the address's claim key as last seen, if anyone does. */
+    public synchronized Optional<AddressClaim> addressHolder(HostAddress address) {
+        return addressClaims.holder(address);
+    }
+
+    /** The address claims the node holds as last seen. */
+    public synchronized List<AddressClaim> addressesHeldBy(String nodeName) {
+        return addressClaims.heldBy(nodeName);
     }
 
     /**

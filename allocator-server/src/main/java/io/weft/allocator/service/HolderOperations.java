@@ -7,7 +7,10 @@ import static io.weft.allocator.service.LeaseOperations.unwrap;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.weft.allocator.alloc.HostAddresses;
+import io.weft.allocator.alloc.HostOwnership;
 import io.weft.allocator.alloc.LeaseIndex;
+import io.weft.allocator.store.AddressFence;
+import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseWrite;
 import io.weft.allocator.store.NodeClaim;
@@ -21,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What a holder does with the lease it has: renew it and release it. Both are one etcd
- * transaction fenced by the lease key's and the node's claim's mod revisions; when a compare
+ * transaction fenced by the lease key's, the node's claim's and its address claims' mod
+ * revisions; when a compare
  * fails, what etcd answered is applied to the index and the request decided once more, so a
  * renewal made through another replica a moment ago costs a retry here, not an error.
  */
@@ -34,6 +38,7 @@ final class HolderOperations {
     private final LeaseBuckets buckets;
     private final LeaseEventLog events;
     private final StoreAnswers answers;
+    private final HostOwnership ownership = new HostOwnership();
 
     HolderOperations(LeaseStore store, LeaseIndex index, ExpiryTracker expiries, InstantSource clock,
                      LeaseBuckets buckets, LeaseEventLog events, StoreAnswers answers) {
@@ -73,14 +78,16 @@ final class HolderOperations {
         if (lease.reserved()) {
             return CompletableFuture.completedFuture(new LeaseOperations.Acquired(lease, "reservation", Optional.empty()));
         }
+        AddressFences fences = ownership.fences(lease.value(), HostOwnership.Mode.RENEW, index).orElseThrow();
         return buckets.take().thenCompose(bucket -> store.putWithClaim(new LeaseWrite(lease.subnet(), lease.value(),
-                bucket.etcdLeaseId(), lease.modRevision(), claimRevision, null))
+                bucket.etcdLeaseId(), lease.modRevision(), claimRevision, null, fences))
                 .thenCompose(outcome -> switch (outcome) {
                     case WriteOutcome.Written done -> {
                         StoredLease renewed = new StoredLease(lease.subnet(), lease.value(), bucket.etcdLeaseId(),
                                 done.revision());
                         index.applyPut(renewed, false);
                         index.applyClaim(new NodeClaim(lease.nodeName(), lease.subnet(), done.revision()), false);
+                        Acquisitions.recordAddresses(index, lease.nodeName(), fences, done.revision());
                         expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
                         events.renewed(renewed);
                         yield CompletableFuture.completedFuture(
@@ -118,11 +125,11 @@ final class HolderOperations {
         String holder = lease.nodeName();
         boolean claimed = !holder.isEmpty() && index.claimedBy(holder).filter(lease.subnet()::equals).isPresent();
         events.intend(lease.subnet(), "released");
+        List<AddressFence> addresses = claimed ? ownership.releasing(holder, index) : List.of();
         CompletableFuture<WriteOutcome> delete = claimed
-                ? store.deleteWithClaim(lease.subnet(), lease.modRevision(), holder, index.claimRevision(holder))
-                : store.compareAndDelete(lease.subnet(), lease.modRevision()).thenApply(revision -> revision.isPresent()
-                        ? new WriteOutcome.Written(revision.getAsLong())
-                        : new WriteOutcome.Conflict(0, List.of()));
+                ? store.deleteWithClaim(lease.subnet(), lease.modRevision(), holder, index.claimRevision(holder),
+                        addresses)
+                : store.compareAndDelete(lease.subnet(), lease.modRevision(), List.of());
         return delete.exceptionallyCompose(error -> {
             events.abandon(lease.subnet());
             return CompletableFuture.failedFuture(toStatus(unwrap(error)));
@@ -131,6 +138,7 @@ final class HolderOperations {
                 index.applyDelete(lease.subnet(), done.revision(), false, clock.instant());
                 if (claimed) {
                     index.applyClaimDeleted(holder, done.revision(), false);
+                    addresses.forEach(fence -> index.applyAddressClaimDeleted(fence.address(), done.revision(), false));
                 }
                 events.released();
                 yield CompletableFuture.completedFuture(done.revision());
@@ -138,7 +146,7 @@ final class HolderOperations {
             case WriteOutcome.Conflict conflict -> {
                 events.abandon(lease.subnet());
                 answers.apply(conflict.current());
-                yield attempt == 0 && !conflict.current().isEmpty() ? release(subnet, nodeName, 1)
+                yield attempt == 0 ? release(subnet, nodeName, 1)
                         : failed(Status.ABORTED, "the lease on " + subnet + " changed while it was being released; retry");
             }
         });

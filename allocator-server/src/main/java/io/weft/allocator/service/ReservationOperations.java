@@ -1,13 +1,18 @@
 package io.weft.allocator.service;
 
 import io.grpc.Status;
+import io.weft.allocator.alloc.HostOwnership;
 import io.weft.allocator.alloc.LeaseIndex;
+import io.weft.allocator.store.AddressFence;
+import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
+import io.weft.allocator.store.WriteOutcome;
 import io.weft.config.IpPrefix;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -17,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * Reservations: lease keys stored with no etcd lease, so they never expire. A reservation is
  * never given an etcd lease while it exists (flannel issue #1329 is the bug this avoids);
  * deleting a reservation that a node uses turns it into an ordinary lease with the default TTL.
+ * A reservation's node holds its addresses' claims as a lease's node does, with no etcd lease
+ * while the reservation exists.
  */
 public final class ReservationOperations {
 
@@ -27,6 +34,7 @@ public final class ReservationOperations {
     private final ExpiryTracker expiries;
     private final InstantSource clock;
     private final LeaseBuckets buckets;
+    private final HostOwnership ownership = new HostOwnership();
 
     ReservationOperations(LeaseStore store, LeaseIndex index, ExpiryTracker expiries, InstantSource clock,
                           LeaseBuckets buckets) {
@@ -78,14 +86,13 @@ public final class ReservationOperations {
                         + (lease.nodeName().isEmpty() ? "a flanneld node at " + lease.value().publicIp()
                         : "node \"" + lease.nodeName() + "\""));
             }
-            LeaseValue value = withNode(lease.value(), nodeName, publicIp);
-            return store.compareAndPut(lease.subnet(), value, 0, lease.modRevision()).thenApply(revision -> {
-                if (revision.isEmpty()) {
-                    throw Status.ABORTED.withDescription(subnet.primary() + " changed while it was being reserved; retry")
-                            .asRuntimeException();
-                }
-                return stored(lease.subnet(), value, revision.getAsLong());
-            }).exceptionallyCompose(ReservationOperations::asStatus);
+            return write(lease.subnet(), withNode(lease.value(), nodeName, publicIp), lease.modRevision(),
+                    "changed while it was being reserved; retry");
+        }
+        LeaseValue value = new LeaseValue(publicIp, "", "", null, null, nodeName);
+        Optional<String> conflict = ownership.conflict(value, true, index);
+        if (conflict.isPresent()) {
+            return failed(Status.FAILED_PRECONDITION, conflict.get());
         }
         boolean v4Taken = subnet.ipv4() == null || index.takeIfAvailable(subnet.ipv4());
         boolean v6Taken = v4Taken && (subnet.ipv6() == null || index.takeIfAvailable(subnet.ipv6()));
@@ -95,19 +102,31 @@ public final class ReservationOperations {
             }
             return failed(Status.FAILED_PRECONDITION, subnet + " is not free");
         }
-        LeaseValue value = new LeaseValue(publicIp, "", "", null, null, nodeName);
-        return store.createIfAbsent(subnet, value, 0).thenApply(revision -> {
-            if (revision.isEmpty()) {
-                throw Status.FAILED_PRECONDITION.withDescription(subnet + " was just taken by another node")
-                        .asRuntimeException();
+        return write(subnet, value, 0, "was just taken by another node, or an address changed hands; retry")
+                .exceptionallyCompose(error -> {
+                    index.returnUnused(subnet); // frees nothing a key holds now
+                    return asStatus(error);
+                });
+    }
+
+    /**
+     * Writes a reservation (no etcd lease) with its node's address claims, also with no etcd
+     * lease, so no other node can take the reserved host's addresses while it exists.
+     */
+    private CompletableFuture<StoredLease> write(SubnetKey subnet, LeaseValue value, long expectedModRevision,
+                                                 String raced) {
+        Optional<String> conflict = ownership.conflict(value, true, index);
+        Optional<AddressFences> fences = ownership.fences(value, HostOwnership.Mode.ACQUIRE, index);
+        if (conflict.isPresent() || fences.isEmpty()) {
+            return failed(Status.FAILED_PRECONDITION, conflict.orElse(subnet.primary() + " " + raced));
+        }
+        return store.compareAndPut(subnet, value, 0, expectedModRevision, fences.get()).thenApply(outcome -> {
+            if (outcome instanceof WriteOutcome.Written done) {
+                Acquisitions.recordAddresses(index, value.nodeName(), fences.get(), done.revision());
+                return stored(subnet, value, done.revision());
             }
-            return stored(subnet, value, revision.getAsLong());
-        }).exceptionallyCompose(error -> {
-            if (LeaseOperations.unwrap(error) instanceof io.weft.allocator.store.StoreUnavailableException) {
-                index.returnUnused(subnet);
-            }
-            return asStatus(error);
-        });
+            throw Status.ABORTED.withDescription(subnet.primary() + " " + raced).asRuntimeException();
+        }).exceptionallyCompose(ReservationOperations::asStatus);
     }
 
     /** Removes the reservation on this subnet; answers whether it became an ordinary lease. */
@@ -121,24 +140,30 @@ public final class ReservationOperations {
         }
         StoredLease lease = current.get();
         if (lease.value().backendType().isEmpty()) {
-            return store.compareAndDelete(lease.subnet(), lease.modRevision()).thenApply(revision -> {
-                if (revision.isEmpty()) {
+            List<AddressFence> addresses = ownership.releasing(lease.nodeName(), index);
+            return store.compareAndDelete(lease.subnet(), lease.modRevision(), addresses).thenApply(outcome -> {
+                if (!(outcome instanceof WriteOutcome.Written done)) {
                     throw Status.ABORTED.withDescription(subnet + " changed while it was being unreserved; retry")
                             .asRuntimeException();
                 }
-                index.applyDelete(lease.subnet(), revision.getAsLong(), false, clock.instant());
+                index.applyDelete(lease.subnet(), done.revision(), false, clock.instant());
+                Acquisitions.recordAddresses(index, lease.nodeName(), new AddressFences(List.of(), addresses),
+                        done.revision());
                 LOG.debug("reservation removed: subnet={} node={}", lease.subnet(), lease.nodeName());
                 return false;
             }).exceptionallyCompose(ReservationOperations::asStatus);
         }
+        // The node's address claims move onto the lease's etcd lease with it, to expire together.
+        AddressFences fences = ownership.fences(lease.value(), HostOwnership.Mode.RENEW, index).orElseThrow();
         return buckets.take().thenCompose(bucket -> store.compareAndPut(lease.subnet(), lease.value(),
-                bucket.etcdLeaseId(), lease.modRevision()).thenApply(revision -> {
-                    if (revision.isEmpty()) {
+                bucket.etcdLeaseId(), lease.modRevision(), fences).thenApply(outcome -> {
+                    if (!(outcome instanceof WriteOutcome.Written done)) {
                         throw Status.ABORTED.withDescription(subnet + " changed while it was being unreserved; retry")
                                 .asRuntimeException();
                     }
                     index.applyPut(new StoredLease(lease.subnet(), lease.value(), bucket.etcdLeaseId(),
-                            revision.getAsLong()), false);
+                            done.revision()), false);
+                    Acquisitions.recordAddresses(index, lease.nodeName(), fences, done.revision());
                     expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
                     LOG.debug("reservation removed, now an ordinary lease: subnet={} node={}", lease.subnet(),
                             lease.nodeName());

@@ -30,6 +30,9 @@ final class StoreAnswers {
                 case StoreEvent.ClaimPut claim -> index.applyClaim(claim.claim(), false);
                 case StoreEvent.ClaimDeleted deleted ->
                         index.applyClaimDeleted(deleted.nodeName(), deleted.revision(), false);
+                case StoreEvent.AddressPut address -> index.applyAddressClaim(address.claim(), false);
+                case StoreEvent.AddressDeleted deleted ->
+                        index.applyAddressClaimDeleted(deleted.address(), deleted.revision(), false);
                 default -> { }
             }
         }

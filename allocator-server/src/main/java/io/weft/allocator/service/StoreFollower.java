@@ -152,6 +152,14 @@ public final class StoreFollower implements AutoCloseable {
                 index.applyClaimDeleted(deleted.nodeName(), deleted.revision(), true);
                 hub.advance(deleted.revision());
             }
+            case StoreEvent.AddressPut address -> {
+                index.applyAddressClaim(address.claim(), true);
+                hub.advance(address.revision());
+            }
+            case StoreEvent.AddressDeleted deleted -> {
+                index.applyAddressClaimDeleted(deleted.address(), deleted.revision(), true);
+                hub.advance(deleted.revision());
+            }
             case StoreEvent.Skipped skipped -> {
                 index.applySkipped(skipped);
                 events.skipped(skipped.key(), skipped.reason());

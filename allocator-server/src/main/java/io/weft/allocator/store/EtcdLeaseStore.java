@@ -5,15 +5,8 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
-import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -104,122 +97,53 @@ public final class EtcdLeaseStore implements LeaseStore {
     }
 
     @Override
-    public CompletableFuture<OptionalLong> createIfAbsent(SubnetKey subnet, LeaseValue value, long etcdLeaseId) {
-        ByteSequence key = bytes(layout.leaseKey(subnet));
-        return txn(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)), put(key, value, etcdLeaseId));
+    public CompletableFuture<WriteOutcome> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
+                                                         long expectedModRevision, AddressFences addresses) {
+        return commit(new FencedTxn(layout, decoder, etcdLeaseId).putLease(subnet, value, expectedModRevision)
+                .addresses(value.nodeName(), addresses.put(), addresses.delete()));
     }
 
     @Override
-    public CompletableFuture<OptionalLong> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
-                                                         long expectedModRevision) {
-        ByteSequence key = bytes(layout.leaseKey(subnet));
-        return txn(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)),
-                put(key, value, etcdLeaseId));
-    }
-
-    @Override
-    public CompletableFuture<OptionalLong> compareAndDelete(SubnetKey subnet, long expectedModRevision) {
-        ByteSequence key = bytes(layout.leaseKey(subnet));
-        return txn(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)),
-                Op.delete(key, DeleteOption.DEFAULT));
+    public CompletableFuture<WriteOutcome> compareAndDelete(SubnetKey subnet, long expectedModRevision,
+                                                            List<AddressFence> addresses) {
+        return commit(new FencedTxn(layout, decoder, 0).deleteLease(subnet, expectedModRevision)
+                .addresses("", List.of(), addresses));
     }
 
     @Override
     public CompletableFuture<WriteOutcome> putWithClaim(LeaseWrite write) {
-        ByteSequence key = bytes(layout.leaseKey(write.subnet()));
         String node = write.value().nodeName();
-        ByteSequence claim = bytes(layout.claimKey(node));
-        PutOption onLease = PutOption.builder().withLeaseId(write.etcdLeaseId()).build();
-        List<Cmp> conditions = new ArrayList<>(List.of(
-                modRevisionIs(key, write.expectedModRevision()), modRevisionIs(claim, write.expectedClaimRevision())));
-        List<Op> then = new ArrayList<>(List.of(put(key, write.value(), write.etcdLeaseId()),
-                Op.put(claim, bytes(layout.leaseKeyName(write.subnet())), onLease)));
-        List<Op> orElse = new ArrayList<>(List.of(Op.get(key, GetOption.DEFAULT), Op.get(claim, GetOption.DEFAULT)));
-        List<SubnetKey> leaseKeys = new ArrayList<>(List.of(write.subnet()));
+        FencedTxn txn = new FencedTxn(layout, decoder, write.etcdLeaseId())
+                .putLease(write.subnet(), write.value(), write.expectedModRevision())
+                .putClaim(node, write.subnet(), write.expectedClaimRevision());
         if (write.retired() != null) {
-            ByteSequence retired = bytes(layout.leaseKey(write.retired().subnet()));
-            conditions.add(modRevisionIs(retired, write.retired().modRevision()));
-            then.add(Op.delete(retired, DeleteOption.DEFAULT));
-            orElse.add(Op.get(retired, GetOption.DEFAULT));
-            leaseKeys.add(write.retired().subnet());
+            txn.deleteLease(write.retired().subnet(), write.retired().modRevision());
         }
-        return fencedTxn(conditions, then, orElse, leaseKeys, node);
+        return commit(txn.addresses(node, write.addresses().put(), write.addresses().delete()));
     }
 
     @Override
     public CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision, String nodeName,
-                                                           long expectedClaimRevision) {
-        ByteSequence key = bytes(layout.leaseKey(subnet));
-        ByteSequence claim = bytes(layout.claimKey(nodeName));
-        return fencedTxn(
-                List.of(modRevisionIs(key, expectedModRevision), modRevisionIs(claim, expectedClaimRevision)),
-                List.of(Op.delete(key, DeleteOption.DEFAULT), Op.delete(claim, DeleteOption.DEFAULT)),
-                List.of(Op.get(key, GetOption.DEFAULT), Op.get(claim, GetOption.DEFAULT)),
-                List.of(subnet), nodeName);
+                                                           long expectedClaimRevision, List<AddressFence> addresses) {
+        return commit(new FencedTxn(layout, decoder, 0).deleteLease(subnet, expectedModRevision)
+                .deleteClaim(nodeName, expectedClaimRevision).addresses(nodeName, List.of(), addresses));
+    }
+
+    /** Commits the transaction; on a failed compare, answers what etcd holds at every compared key. */
+    private CompletableFuture<WriteOutcome> commit(FencedTxn txn) {
+        return timed("txn", () -> client.getKVClient().txn()
+                .If(txn.conditions()).Then(txn.then()).Else(txn.orElse()).commit())
+                .thenApply(response -> {
+                    long revision = response.getHeader().getRevision();
+                    return response.isSucceeded() ? new WriteOutcome.Written(revision)
+                            : new WriteOutcome.Conflict(revision, txn.current(response.getGetResponses()));
+                });
     }
 
     @Override
     public CompletableFuture<StoreEvent> read(SubnetKey subnet) {
         return timed("range", () -> client.getKVClient().get(bytes(layout.leaseKey(subnet))))
-                .thenApply(response -> leaseState(subnet, response));
-    }
-
-    /**
-     * One transaction; on failure its else branch reads every compared key: the lease keys in
-     * leaseKeys' order, with the claim of nodeName second.
-     */
-    private CompletableFuture<WriteOutcome> fencedTxn(List<Cmp> conditions, List<Op> then, List<Op> orElse,
-                                                      List<SubnetKey> leaseKeys, String nodeName) {
-        return timed("txn", () -> client.getKVClient().txn()
-                .If(conditions.toArray(Cmp[]::new)).Then(then.toArray(Op[]::new)).Else(orElse.toArray(Op[]::new))
-                .commit())
-                .thenApply(response -> {
-                    long revision = response.getHeader().getRevision();
-                    if (response.isSucceeded()) {
-                        return new WriteOutcome.Written(revision);
-                    }
-                    List<GetResponse> reads = response.getGetResponses();
-                    List<StoreEvent> current = new ArrayList<>();
-                    current.add(leaseState(leaseKeys.getFirst(), reads.get(0)));
-                    current.add(claimState(nodeName, reads.get(1)));
-                    for (int i = 1; i < leaseKeys.size(); i++) {
-                        current.add(leaseState(leaseKeys.get(i), reads.get(i + 1)));
-                    }
-                    return new WriteOutcome.Conflict(revision, List.copyOf(current));
-                });
-    }
-
-    private StoreEvent leaseState(SubnetKey subnet, GetResponse read) {
-        if (read.getKvs().isEmpty()) {
-            return new StoreEvent.LeaseDeleted(subnet, null, read.getHeader().getRevision());
-        }
-        return decoder.decodePut(read.getKvs().getFirst(), false);
-    }
-
-    private StoreEvent claimState(String nodeName, GetResponse read) {
-        if (read.getKvs().isEmpty()) {
-            return new StoreEvent.ClaimDeleted(nodeName, read.getHeader().getRevision());
-        }
-        return decoder.decodePut(read.getKvs().getFirst(), false);
-    }
-
-    /** etcd compares an absent key's mod revision as 0. */
-    private static Cmp modRevisionIs(ByteSequence key, long modRevision) {
-        return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision));
-    }
-
-    private static Op put(ByteSequence key, LeaseValue value, long etcdLeaseId) {
-        PutOption option = etcdLeaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(etcdLeaseId).build();
-        return Op.put(key, bytes(value.toJson()), option);
-    }
-
-    private CompletableFuture<OptionalLong> txn(Cmp condition, Op then) {
-        return timed("txn", () -> client.getKVClient().txn().If(condition).Then(then).commit())
-                .thenApply(EtcdLeaseStore::revisionIfSucceeded);
-    }
-
-    private static OptionalLong revisionIfSucceeded(TxnResponse response) {
-        return response.isSucceeded() ? OptionalLong.of(response.getHeader().getRevision()) : OptionalLong.empty();
+                .thenApply(response -> decoder.leaseState(subnet, response));
     }
 
     @Override
@@ -316,6 +240,7 @@ public final class EtcdLeaseStore implements LeaseStore {
         private final List<StoredLease> leases = new ArrayList<>();
         private final List<StoreEvent.Skipped> skipped = new ArrayList<>();
         private final List<NodeClaim> claims = new ArrayList<>();
+        private final List<AddressClaim> addresses = new ArrayList<>();
 
         void add(StoreEvent record) {
             if (record == null) {
@@ -327,12 +252,14 @@ public final class EtcdLeaseStore implements LeaseStore {
                 case StoreEvent.LeasePut put -> leases.add(put.lease());
                 case StoreEvent.Skipped skip -> skipped.add(skip);
                 case StoreEvent.ClaimPut claim -> claims.add(claim.claim());
+                case StoreEvent.AddressPut address -> addresses.add(address.claim());
                 default -> throw new IllegalStateException("unexpected snapshot record " + record);
             }
         }
 
         Snapshot build(long revision) {
-            return new Snapshot(revision, config, List.copyOf(leases), List.copyOf(skipped), List.copyOf(claims));
+            return new Snapshot(revision, config, List.copyOf(leases), List.copyOf(skipped), List.copyOf(claims),
+                    List.copyOf(addresses));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.weft.allocator.store;
 
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,9 @@ final class EtcdRecordDecoder {
     }
 
     /**
-     * A put (or a snapshot entry): a lease, the config, a node's claim, or a skipped key with the
-     * reason. Null for weft's own keys that are not claims (nothing to apply, nothing to count).
+     * A put (or a snapshot entry): a lease, the config, a node's or an address's claim, or a
+     * skipped key with the reason. Null for weft's own keys that are not claims (nothing to
+     * apply, nothing to count).
      */
     StoreEvent decodePut(KeyValue kv, boolean created) {
         String key = key(kv);
@@ -30,6 +32,10 @@ final class EtcdRecordDecoder {
             return new StoreEvent.ConfigPut(new StoredConfig(value(kv), revision));
         }
         if (key.startsWith(layout.weftPrefix())) {
+            Optional<HostAddress> address = layout.parseAddressKey(key);
+            if (address.isPresent()) {
+                return new StoreEvent.AddressPut(new AddressClaim(address.get(), value(kv), revision));
+            }
             return layout.parseClaimKey(key).map(node -> (StoreEvent) new StoreEvent.ClaimPut(
                     new NodeClaim(node, layout.parseLeaseKeyName(value(kv)).orElse(null), revision))).orElse(null);
         }
@@ -46,6 +52,12 @@ final class EtcdRecordDecoder {
         }
     }
 
+    /** What a read of one lease key found: the lease (or skipped key), or its absence at the read's revision. */
+    StoreEvent leaseState(SubnetKey subnet, GetResponse read) {
+        return read.getKvs().isEmpty() ? new StoreEvent.LeaseDeleted(subnet, null, read.getHeader().getRevision())
+                : decodePut(read.getKvs().getFirst(), false);
+    }
+
     /** A delete; the previous key-value is used when etcd sent it. Null as {@link #decodePut}. */
     StoreEvent decodeDelete(KeyValue kv, KeyValue previous, long revision) {
         String key = key(kv);
@@ -53,6 +65,10 @@ final class EtcdRecordDecoder {
             return new StoreEvent.ConfigDeleted(revision);
         }
         if (key.startsWith(layout.weftPrefix())) {
+            Optional<HostAddress> address = layout.parseAddressKey(key);
+            if (address.isPresent()) {
+                return new StoreEvent.AddressDeleted(address.get(), revision);
+            }
             return layout.parseClaimKey(key).map(node -> (StoreEvent) new StoreEvent.ClaimDeleted(node, revision))
                     .orElse(null);
         }

@@ -9,7 +9,9 @@ import java.util.Optional;
  * {@code <prefix>/config} holds the network config and {@code <prefix>/subnets/<ip>-<len>}
  * (dual stack: {@code <ip4>-<len4>&<ip6>-<len6>}) holds one lease. weft adds its own keys under
  * {@code <prefix>/weft/}, which flanneld never reads: {@code <prefix>/weft/nodes/<node>} is a
- * node's claim, naming the one lease the node holds.
+ * node's claim, naming the one lease the node holds, and
+ * {@code <prefix>/weft/addresses/<kind>/<address>} an address's claim, naming the one node whose
+ * lease carries it.
  */
 public final class KeyLayout {
 
@@ -20,6 +22,7 @@ public final class KeyLayout {
     private final String subnetsPrefix;
     private final String weftPrefix;
     private final String claimsPrefix;
+    private final String addressesPrefix;
 
     public KeyLayout(String prefix) {
         String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
@@ -31,6 +34,7 @@ public final class KeyLayout {
         this.subnetsPrefix = trimmed + "/subnets/";
         this.weftPrefix = trimmed + "/weft/";
         this.claimsPrefix = weftPrefix + "nodes/";
+        this.addressesPrefix = weftPrefix + "addresses/";
     }
 
     public String prefix() {
@@ -69,6 +73,25 @@ public final class KeyLayout {
             return Optional.empty();
         }
         return Optional.of(key.substring(claimsPrefix.length())).filter(LeaseValue::isNodeName);
+    }
+
+    /** The key that names the node holding an address ({@code <prefix>/weft/addresses/<kind>/<address>}). */
+    public String addressKey(HostAddress address) {
+        return addressesPrefix + address.kind().keySegment() + "/" + address.text();
+    }
+
+    /** The address an address claim key is for; empty for any other key. */
+    public Optional<HostAddress> parseAddressKey(String key) {
+        if (!key.startsWith(addressesPrefix)) {
+            return Optional.empty();
+        }
+        String rest = key.substring(addressesPrefix.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1) {
+            return Optional.empty();
+        }
+        return HostAddress.Kind.ofKeySegment(rest.substring(0, slash))
+                .map(kind -> new HostAddress(kind, rest.substring(slash + 1)));
     }
 
     /** The lease key's name below the subnets prefix, as a claim key's value holds it. */

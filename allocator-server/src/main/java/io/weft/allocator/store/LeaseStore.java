@@ -1,6 +1,7 @@
 package io.weft.allocator.store;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -8,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * The storage seam: flannel's keys in etcd, shaped like storage, not like the allocator.
  * Every method is asynchronous and thread-safe. A future that fails with
  * {@link StoreUnavailableException} means etcd could not be reached or answered with an
- * error; nothing is known to have changed. Writes that are conditional return an empty
- * result when the condition did not hold (nothing changed) and the new revision otherwise.
+ * error; nothing is known to have changed. Every write is fenced by the mod revisions of the
+ * keys it touches and answers a {@link WriteOutcome}: written, or what etcd holds now.
  */
 public interface LeaseStore extends AutoCloseable {
 
@@ -28,30 +29,38 @@ public interface LeaseStore extends AutoCloseable {
     /** The remaining TTL in seconds of an etcd lease, or empty when it no longer exists. */
     CompletableFuture<OptionalLong> timeToLive(long etcdLeaseId);
 
-    /** Creates the key only if it does not exist; etcdLeaseId 0 stores it with no lease. */
-    CompletableFuture<OptionalLong> createIfAbsent(SubnetKey subnet, LeaseValue value, long etcdLeaseId);
+    /**
+     * Writes a lease key that has no node claim (a reservation, or a rewrite of flanneld's
+     * lease) on etcdLeaseId (0: none) if its mod revision is still expectedModRevision (0:
+     * absent), with the address claims of the value's node put (on the same etcd lease) and
+     * deleted as given, each compared too.
+     */
+    CompletableFuture<WriteOutcome> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
+                                                  long expectedModRevision, AddressFences addresses);
 
-    /** Rewrites the key only if its mod revision still equals expectedModRevision. */
-    CompletableFuture<OptionalLong> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
-                                                  long expectedModRevision);
-
-    /** Deletes the key only if its mod revision still equals expectedModRevision. */
-    CompletableFuture<OptionalLong> compareAndDelete(SubnetKey subnet, long expectedModRevision);
+    /**
+     * Deletes a lease key that has no node claim if its mod revision is still the expected one,
+     * with the address claims given, each compared too.
+     */
+    CompletableFuture<WriteOutcome> compareAndDelete(SubnetKey subnet, long expectedModRevision,
+                                                     List<AddressFence> addresses);
 
     /**
      * Writes a node's lease key and its claim key in one transaction, both on the write's etcd
      * lease, if the lease key's and the claim's mod revisions are the expected ones (and the
      * retired lease's, which is deleted in the same transaction). Nothing else can give one
-     * node two leases: every write that names a node in a lease compares its claim.
+     * node two leases: every write that names a node in a lease compares its claim. The
+     * write's address claims are put (on the same etcd lease) or deleted in the same
+     * transaction, each compared too: no two nodes ever hold one public IP or VTEP MAC.
      */
     CompletableFuture<WriteOutcome> putWithClaim(LeaseWrite write);
 
     /**
-     * Deletes a lease key and its node's claim in one transaction, if both mod revisions are
-     * the expected ones (the claim's must be non-zero: it names this lease).
+     * Deletes a lease key, its node's claim and the node's address claims in one transaction, if
+     * every mod revision is the expected one (the claim's must be non-zero: it names this lease).
      */
     CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision, String nodeName,
-                                                    long expectedClaimRevision);
+                                                    long expectedClaimRevision, List<AddressFence> addresses);
 
     /**
      * What etcd holds now at a lease key, as an event: {@link StoreEvent.LeasePut}, a

@@ -31,6 +31,18 @@ public sealed interface StoreEvent {
     record ClaimDeleted(String nodeName, long revision) implements StoreEvent {
     }
 
+    /** An address's claim key was written. */
+    record AddressPut(AddressClaim claim) implements StoreEvent {
+        @Override
+        public long revision() {
+            return claim.modRevision();
+        }
+    }
+
+    /** An address's claim key was deleted (its lease released, expired or moved off it). */
+    record AddressDeleted(HostAddress address, long revision) implements StoreEvent {
+    }
+
     /** The config key was written. */
     record ConfigPut(StoredConfig config) implements StoreEvent {
         @Override

@@ -13,7 +13,8 @@ public sealed interface WriteOutcome {
      * A compare failed and nothing changed. current holds, for every key the write compared,
      * what etcd has there at revision: a {@link StoreEvent.LeasePut} or {@link StoreEvent.Skipped}
      * for a present lease key, a {@link StoreEvent.LeaseDeleted} at revision for an absent one,
-     * a {@link StoreEvent.ClaimPut} or {@link StoreEvent.ClaimDeleted} for the claim.
+     * a {@link StoreEvent.ClaimPut} or {@link StoreEvent.ClaimDeleted} for the claim, a
+     * {@link StoreEvent.AddressPut} or {@link StoreEvent.AddressDeleted} for each address claim.
      */
     record Conflict(long revision, List<StoreEvent> current) implements WriteOutcome {
     }

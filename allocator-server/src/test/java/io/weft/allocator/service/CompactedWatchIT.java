@@ -15,9 +15,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.weft.allocator.store.EtcdLeaseStore;
 import io.weft.allocator.store.EtcdRequestObserver;
 import io.weft.allocator.store.KeyLayout;
+import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.SubnetKey;
+import io.weft.allocator.store.WriteOutcome;
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.LeaseServiceGrpc;
 import io.weft.api.v1.WatchLeasesRequest;
@@ -27,7 +29,6 @@ import io.weft.etcd.testing.EtcdExtension;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -95,9 +96,10 @@ class CompactedWatchIT {
     }
 
     private static void put(LeaseStore store, String subnet, String publicIp) throws Exception {
-        OptionalLong created = store.createIfAbsent(SubnetKey.ipv4Only(IpPrefix.parse(subnet)),
-                new LeaseValue(publicIp, "", "host-gw", null, null, "node-" + publicIp), 0).get(10, TimeUnit.SECONDS);
-        assertThat(created).isPresent();
+        WriteOutcome created = store.compareAndPut(SubnetKey.ipv4Only(IpPrefix.parse(subnet)),
+                new LeaseValue(publicIp, "", "host-gw", null, null, "node-" + publicIp), 0, 0, AddressFences.NONE)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(created).isInstanceOf(WriteOutcome.Written.class);
     }
 
     private static StreamObserver<WatchLeasesResponse> recorder(List<WatchLeasesResponse> received) {

@@ -1,5 +1,7 @@
 package io.weft.allocator.service;
 
+import io.weft.allocator.store.AddressFence;
+import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.LeaseWrite;
@@ -8,6 +10,7 @@ import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.WriteOutcome;
 import io.weft.allocator.store.SubnetKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,19 +49,15 @@ class ForwardingLeaseStore implements LeaseStore {
     }
 
     @Override
-    public CompletableFuture<OptionalLong> createIfAbsent(SubnetKey subnet, LeaseValue value, long etcdLeaseId) {
-        return delegate.createIfAbsent(subnet, value, etcdLeaseId);
+    public CompletableFuture<WriteOutcome> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
+                                                         long expectedModRevision, AddressFences addresses) {
+        return delegate.compareAndPut(subnet, value, etcdLeaseId, expectedModRevision, addresses);
     }
 
     @Override
-    public CompletableFuture<OptionalLong> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
-                                                         long expectedModRevision) {
-        return delegate.compareAndPut(subnet, value, etcdLeaseId, expectedModRevision);
-    }
-
-    @Override
-    public CompletableFuture<OptionalLong> compareAndDelete(SubnetKey subnet, long expectedModRevision) {
-        return delegate.compareAndDelete(subnet, expectedModRevision);
+    public CompletableFuture<WriteOutcome> compareAndDelete(SubnetKey subnet, long expectedModRevision,
+                                                            List<AddressFence> addresses) {
+        return delegate.compareAndDelete(subnet, expectedModRevision, addresses);
     }
 
     @Override
@@ -68,8 +67,8 @@ class ForwardingLeaseStore implements LeaseStore {
 
     @Override
     public CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision, String nodeName,
-                                                           long expectedClaimRevision) {
-        return delegate.deleteWithClaim(subnet, expectedModRevision, nodeName, expectedClaimRevision);
+                                                           long expectedClaimRevision, List<AddressFence> addresses) {
+        return delegate.deleteWithClaim(subnet, expectedModRevision, nodeName, expectedClaimRevision, addresses);
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.weft.allocator.store.EtcdRequestObserver;
 import io.weft.allocator.store.KeyLayout;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
+import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.LeaseWrite;
 import io.weft.allocator.store.StoreUnavailableException;
 import io.weft.allocator.store.SubnetKey;
@@ -90,11 +91,11 @@ class LostReplyIT {
             long etcdLease = etcd.grant(Duration.ofHours(1)).get(10, TimeUnit.SECONDS);
             LeaseValue nodeX = new LeaseValue("192.168.3.9", "", "vxlan", null, null, "node-x");
             LeaseValue nodeA = new LeaseValue("192.168.3.1", "", "vxlan", null, null, "node-a");
-            long heldByX = written(etcd.putWithClaim(new LeaseWrite(claimed, nodeX, etcdLease, 0, 0, null)));
+            long heldByX = written(etcd.putWithClaim(new LeaseWrite(claimed, nodeX, etcdLease, 0, 0, null, AddressFences.NONE)));
             try (InProcessReplica behind = new InProcessReplica(new DeafStore(etcd), Duration.ofHours(1))) {
                 // Without it: node-x gives the subnet back, and node-a gets it through another replica.
-                written(etcd.deleteWithClaim(claimed, heldByX, "node-x", heldByX));
-                written(etcd.putWithClaim(new LeaseWrite(claimed, nodeA, etcdLease, 0, 0, null)));
+                written(etcd.deleteWithClaim(claimed, heldByX, "node-x", heldByX, List.of()));
+                written(etcd.putWithClaim(new LeaseWrite(claimed, nodeA, etcdLease, 0, 0, null, AddressFences.NONE)));
 
                 String answer = behind.leases().acquireLease(NODE_A).getLease().getSubnet();
 

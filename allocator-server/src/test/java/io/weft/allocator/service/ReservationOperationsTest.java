@@ -7,6 +7,8 @@ import io.grpc.StatusRuntimeException;
 import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
+import io.weft.allocator.store.AddressFence;
+import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.LeaseWrite;
 import io.weft.allocator.store.Snapshot;
 import io.weft.allocator.store.StoreEvent;
@@ -135,18 +137,14 @@ class ReservationOperationsTest {
         }
 
         @Override
-        public CompletableFuture<OptionalLong> createIfAbsent(SubnetKey subnet, LeaseValue value, long etcdLeaseId) {
+        public CompletableFuture<WriteOutcome> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
+                                                             long expectedModRevision, AddressFences addresses) {
             return down();
         }
 
         @Override
-        public CompletableFuture<OptionalLong> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
-                                                             long expectedModRevision) {
-            return down();
-        }
-
-        @Override
-        public CompletableFuture<OptionalLong> compareAndDelete(SubnetKey subnet, long expectedModRevision) {
+        public CompletableFuture<WriteOutcome> compareAndDelete(SubnetKey subnet, long expectedModRevision,
+                                                                List<AddressFence> addresses) {
             return down();
         }
 
@@ -157,7 +155,8 @@ class ReservationOperationsTest {
 
         @Override
         public CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision,
-                                                               String nodeName, long expectedClaimRevision) {
+                                                               String nodeName, long expectedClaimRevision,
+                                                               List<AddressFence> addresses) {
             return down();
         }
 

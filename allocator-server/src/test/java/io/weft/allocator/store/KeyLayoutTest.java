@@ -38,6 +38,22 @@ class KeyLayoutTest {
     }
 
     @Test
+    void anAddressClaimKeyNamesItsKindAndRoundTrips() {
+        for (HostAddress address : new HostAddress[] {new HostAddress(HostAddress.Kind.PUBLIC_IP, "10.0.0.1"),
+                new HostAddress(HostAddress.Kind.PUBLIC_IPV6, "fd00::1"),
+                new HostAddress(HostAddress.Kind.VTEP_MAC, "0a:00:00:00:00:01")}) {
+            String key = FLANNEL.addressKey(address);
+            assertThat(key).startsWith(FLANNEL.weftPrefix() + "addresses/" + address.kind().keySegment() + "/");
+            assertThat(FLANNEL.parseAddressKey(key)).contains(address);
+            assertThat(FLANNEL.parseClaimKey(key)).isEmpty();
+            assertThat(FLANNEL.parseLeaseKey(key)).isEmpty();
+        }
+        assertThat(FLANNEL.parseAddressKey(FLANNEL.weftPrefix() + "addresses/serial-no/42")).isEmpty();
+        assertThat(FLANNEL.parseAddressKey(FLANNEL.weftPrefix() + "addresses/public-ip/")).isEmpty();
+        assertThat(FLANNEL.parseAddressKey(FLANNEL.claimKey("node-a"))).isEmpty();
+    }
+
+    @Test
     void anIpv4LeaseKeyIsAddressDashLength() {
         assertThat(FLANNEL.leaseKey(SubnetKey.ipv4Only(p("10.244.1.0/24"))))
                 .isEqualTo("/coreos.com/network/subnets/10.244.1.0-24");
