@@ -27,10 +27,14 @@ import java.util.random.RandomGenerator;
 
 /**
  * The server's in-memory view of the prefix: the config, every lease, lookups by subnet, node
- * and public IP, and the free subnets of each family. It is loaded once from a snapshot and
- * kept current by the server's one etcd watch, and also updated directly by the server's own
- * successful writes (so a node sees its lease at once); both paths are ordered by etcd
- * revision, so a late watch event never undoes a newer write.
+ * and public IP, the node and address claims, and the free subnets of each family. It is loaded
+ * from a snapshot ({@link #reset}) and then changed only through {@link #apply}, by the
+ * server's one etcd watch and by what the server's own writes and reads answered (so a node
+ * sees its lease at once); both are ordered by etcd revision there, so a late watch event never
+ * undoes a newer write.
+ *
+ * <p>Over 300 lines on purpose: leases, lookups, claims and free space change together under
+ * one lock, and splitting them would spread that invariant over several classes.
  *
  * <p>Thread-safe: every method is synchronized; none does I/O.
  */
@@ -99,12 +103,43 @@ public final class LeaseIndex {
     }
 
     /**
+     * The one way a change reaches the index after {@link #reset}: a change the watch delivered
+     * (fromWatch), or one this server's own write made or its read found, ahead of the watch.
+     * Both paths meet here and are ordered by etcd revision per key: a change older than what
+     * the index holds for its key is dropped, and a key this server deleted stays deleted until
+     * the watch has passed the deletion, so the watch's late copy of an older write never
+     * undoes a newer one. Only the watch advances {@link #revision()}. Answers the validation
+     * problem when the change installs an invalid network config.
+     */
+    public synchronized Optional<String> apply(StoreEvent change, boolean fromWatch, Instant now) {
+        if (fromWatch) {
+            advance(change.revision());
+        }
+        switch (change) {
+            case StoreEvent.LeasePut put -> applyPut(put.lease(), fromWatch);
+            case StoreEvent.LeaseDeleted deleted -> applyDelete(deleted.subnet(), deleted.revision(), fromWatch, now);
+            case StoreEvent.ClaimPut claim -> claims.put(claim.claim());
+            case StoreEvent.ClaimDeleted deleted -> claims.delete(deleted.nodeName(), deleted.revision());
+            case StoreEvent.AddressPut address -> addressClaims.put(address.claim());
+            case StoreEvent.AddressDeleted deleted -> addressClaims.delete(deleted.address(), deleted.revision());
+            case StoreEvent.ConfigPut put -> {
+                return applyConfig(put.config(), fromWatch);
+            }
+            case StoreEvent.ConfigDeleted deleted -> applyConfigDeleted(deleted.revision(), fromWatch);
+            case StoreEvent.Skipped skipped -> applySkipped(skipped, fromWatch);
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Applies a skipped key seen by the watch: when it names a subnet (a lease key holding an
      * unreadable value), that subnet stays taken until the key is deleted. A lease the index
      * already has at that key is kept: garbage never removes a lease here.
      */
-    public synchronized void applySkipped(StoreEvent.Skipped skipped) {
-        advance(skipped.revision());
+    synchronized void applySkipped(StoreEvent.Skipped skipped, boolean fromWatch) {
+        if (fromWatch) {
+            advance(skipped.revision());
+        }
         SubnetKey subnet = skipped.subnet();
         if (subnet == null) {
             return;
@@ -134,7 +169,7 @@ public final class LeaseIndex {
      * Applies a put seen by the watch, or made by this server (fromWatch false). Answers the
      * lease when it changed the index, empty when the index already had it or something newer.
      */
-    public synchronized Optional<StoredLease> applyPut(StoredLease lease, boolean fromWatch) {
+    synchronized Optional<StoredLease> applyPut(StoredLease lease, boolean fromWatch) {
         if (fromWatch) {
             advance(lease.modRevision());
         }
@@ -161,8 +196,7 @@ public final class LeaseIndex {
      * Applies a delete seen by the watch, or made by this server (fromWatch false). Answers the
      * lease it removed, empty when the key was already gone or has been rewritten since.
      */
-    public synchronized Optional<StoredLease> applyDelete(SubnetKey subnet, long deleteRevision, boolean fromWatch,
-                                                         Instant now) {
+    synchronized Optional<StoredLease> applyDelete(SubnetKey subnet, long deleteRevision, boolean fromWatch, Instant now) {
         if (fromWatch) {
             advance(deleteRevision);
         }
@@ -183,21 +217,7 @@ public final class LeaseIndex {
         return Optional.of(current);
     }
 
-    /** Applies a node's claim key seen by the watch, or written or read by this server. */
-    public synchronized void applyClaim(NodeClaim claim, boolean fromWatch) {
-        if (fromWatch) {
-            advance(claim.modRevision());
-        }
-        claims.put(claim);
-    }
 
-    /** Applies a deleted (or, read by this server, absent) claim key. */
-    public synchronized void applyClaimDeleted(String nodeName, long revision, boolean fromWatch) {
-        if (fromWatch) {
-            advance(revision);
-        }
-        claims.delete(nodeName, revision);
-    }
 
     /** The node's claim key's mod revision as last seen; 0 when absent or never seen. */
     public synchronized long claimRevision(String nodeName) {
@@ -209,21 +229,7 @@ public final class LeaseIndex {
         return claims.subnet(nodeName);
     }
 
-    /** Applies an address's claim key seen by the watch, or written or read by this server. */
-    public synchronized void applyAddressClaim(AddressClaim claim, boolean fromWatch) {
-        if (fromWatch) {
-            advance(claim.modRevision());
-        }
-        addressClaims.put(claim);
-    }
 
-    /** Applies a deleted (or, read by this server, absent) address claim key. */
-    public synchronized void applyAddressClaimDeleted(HostAddress address, long revision, boolean fromWatch) {
-        if (fromWatch) {
-            advance(revision);
-        }
-        addressClaims.delete(address, revision);
-    }
 
     /** Who holds the address's claim key as last seen, if anyone does. */
     public synchronized Optional<AddressClaim> addressHolder(HostAddress address) {
@@ -239,7 +245,7 @@ public final class LeaseIndex {
      * Installs a config seen by the watch or written by this server; an older one than the
      * index has is ignored. Answers the validation problem if the stored JSON is invalid.
      */
-    public synchronized Optional<String> applyConfig(StoredConfig stored, boolean fromWatch) {
+    synchronized Optional<String> applyConfig(StoredConfig stored, boolean fromWatch) {
         if (fromWatch) {
             advance(stored.modRevision());
         }
@@ -249,8 +255,10 @@ public final class LeaseIndex {
         return installConfig(stored);
     }
 
-    public synchronized void applyConfigDeleted(long deleteRevision) {
-        advance(deleteRevision);
+    synchronized void applyConfigDeleted(long deleteRevision, boolean fromWatch) {
+        if (fromWatch) {
+            advance(deleteRevision);
+        }
         if (deleteRevision > configRevision) {
             clearConfig();
             configRevision = deleteRevision;

@@ -10,12 +10,10 @@ import io.weft.allocator.alloc.Choice;
 import io.weft.allocator.alloc.HostOwnership;
 import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.alloc.SubnetAllocator;
-import io.weft.allocator.store.AddressClaim;
 import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.LeaseWrite;
-import io.weft.allocator.store.NodeClaim;
 import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.StoreUnavailableException;
 import io.weft.allocator.store.StoredLease;
@@ -145,13 +143,8 @@ final class Acquisitions {
                     return CompletableFuture.failedFuture(toStatus(cause));
                 })
                 .thenCompose(written -> switch (written.getValue()) {
-                    case WriteOutcome.Written done -> {
-                        if (replaces != null) {
-                            index.applyDelete(replaces.subnet(), done.revision(), false, clock.instant());
-                        }
-                        yield CompletableFuture.completedFuture(
-                                written(subnet, tried.value(), written.getKey(), done.revision(), source, tried));
-                    }
+                    case WriteOutcome.Written done -> CompletableFuture.completedFuture(
+                            written(subnet, tried.value(), written.getKey(), done, source));
                     case WriteOutcome.Conflict conflict -> {
                         // Another replica (or flanneld) took the subnet first, or a claim changed:
                         // some other request gave the node a lease or another node an address.
@@ -189,7 +182,7 @@ final class Acquisitions {
                 })
                 .thenCompose(written -> switch (written.getValue()) {
                     case WriteOutcome.Written done -> CompletableFuture.completedFuture(
-                            written(held.subnet(), value, written.getKey(), done.revision(), source, tried));
+                            written(held.subnet(), value, written.getKey(), done, source));
                     case WriteOutcome.Conflict conflict -> {
                         // Changed under us (expired, rewritten elsewhere, or a claim moved): decide
                         // again, asking for the same subnet in case it is now free.
@@ -213,8 +206,7 @@ final class Acquisitions {
         return store.compareAndPut(held.subnet(), value, 0, held.modRevision(), tried.fences()).thenCompose(outcome -> {
             if (outcome instanceof WriteOutcome.Written done) {
                 StoredLease lease = new StoredLease(held.subnet(), value, 0, done.revision());
-                index.applyPut(lease, false);
-                recordAddresses(index, value.nodeName(), tried.fences(), done.revision());
+                answers.apply(done.changes());
                 events.acquired();
                 return CompletableFuture.completedFuture(new LeaseOperations.Acquired(lease, source, Optional.empty()));
             }
@@ -229,19 +221,11 @@ final class Acquisitions {
 
     /** Records a write of a node's lease, claim and address claims this server made. */
     private LeaseOperations.Acquired written(SubnetKey subnet, LeaseValue value, LeaseBuckets.Bucket bucket,
-                                             long revision, String source, Attempt tried) {
-        StoredLease lease = new StoredLease(subnet, value, bucket.etcdLeaseId(), revision);
-        index.applyPut(lease, false);
-        index.applyClaim(new NodeClaim(value.nodeName(), subnet, revision), false);
-        recordAddresses(index, value.nodeName(), tried.fences(), revision);
+                                             WriteOutcome.Written done, String source) {
+        answers.apply(done.changes());
         expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
         events.acquired();
-        return new LeaseOperations.Acquired(lease, source, Optional.of(bucket.expiresAt()));
-    }
-
-    /** Applies a successful write's address claims to the index. */
-    static void recordAddresses(LeaseIndex index, String nodeName, AddressFences fences, long revision) {
-        fences.put().forEach(fence -> index.applyAddressClaim(new AddressClaim(fence.address(), nodeName, revision), false));
-        fences.delete().forEach(fence -> index.applyAddressClaimDeleted(fence.address(), revision, false));
+        return new LeaseOperations.Acquired(new StoredLease(subnet, value, bucket.etcdLeaseId(), done.revision()),
+                source, Optional.of(bucket.expiresAt()));
     }
 }

@@ -13,7 +13,6 @@ import io.weft.allocator.store.AddressFence;
 import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseWrite;
-import io.weft.allocator.store.NodeClaim;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.WriteOutcome;
 import io.weft.config.IpPrefix;
@@ -85,9 +84,7 @@ final class HolderOperations {
                     case WriteOutcome.Written done -> {
                         StoredLease renewed = new StoredLease(lease.subnet(), lease.value(), bucket.etcdLeaseId(),
                                 done.revision());
-                        index.applyPut(renewed, false);
-                        index.applyClaim(new NodeClaim(lease.nodeName(), lease.subnet(), done.revision()), false);
-                        Acquisitions.recordAddresses(index, lease.nodeName(), fences, done.revision());
+                        answers.apply(done.changes());
                         expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
                         events.renewed(renewed);
                         yield CompletableFuture.completedFuture(
@@ -135,11 +132,7 @@ final class HolderOperations {
             return CompletableFuture.failedFuture(toStatus(unwrap(error)));
         }).thenCompose(outcome -> switch (outcome) {
             case WriteOutcome.Written done -> {
-                index.applyDelete(lease.subnet(), done.revision(), false, clock.instant());
-                if (claimed) {
-                    index.applyClaimDeleted(holder, done.revision(), false);
-                    addresses.forEach(fence -> index.applyAddressClaimDeleted(fence.address(), done.revision(), false));
-                }
+                answers.apply(done.changes());
                 events.released();
                 yield CompletableFuture.completedFuture(done.revision());
             }

@@ -3,14 +3,8 @@ package io.weft.allocator.service;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import io.weft.allocator.alloc.AcquireIntent;
 import io.weft.allocator.alloc.HostAddresses;
-import io.weft.allocator.alloc.LeaseIndex;
-import io.weft.allocator.store.LeaseStore;
-import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.StoredLease;
-import io.weft.allocator.store.SubnetKey;
-import io.weft.allocator.store.VtepData;
 import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.AcquireLeaseResponse;
 import io.weft.api.v1.CreateReservationRequest;
@@ -25,43 +19,31 @@ import io.weft.api.v1.ReleaseLeaseRequest;
 import io.weft.api.v1.ReleaseLeaseResponse;
 import io.weft.api.v1.RenewLeaseRequest;
 import io.weft.api.v1.RenewLeaseResponse;
-import io.weft.api.v1.VxlanBackendData;
 import io.weft.api.v1.WatchLeasesRequest;
 import io.weft.api.v1.WatchLeasesResponse;
-import io.weft.config.BackendConfig;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 /**
- * The gRPC face of the lease service: checks every field first (INVALID_ARGUMENT naming the
- * field, or FAILED_PRECONDITION when the request does not fit the network config), then
- * calls the operations. A request that fails a check changes nothing in etcd.
+ * The gRPC face of the lease service: translates messages to the domain and back. Every field
+ * is checked first (INVALID_ARGUMENT naming the field, or FAILED_PRECONDITION when the request
+ * does not fit the network config), then the operations (writes) or the queries (reads) answer.
+ * A request that fails a check changes nothing in etcd.
  */
 public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBase {
 
-    private final LeaseIndex index;
+    private final LeaseQueries queries;
     private final LeaseOperations leases;
     private final ReservationOperations reservations;
     private final LeaseMessages messages;
     private final WatchStreams watches;
-    private final BooleanSupplier synced;
 
-    private final LeaseStore store;
-    private final ExpiryTracker expiries;
-    private final InstantSource clock;
-
-    LeaseGrpcService(LeaseIndex index, LeaseOperations leases, ReservationOperations reservations,
-                     LeaseMessages messages, WatchStreams watches, BooleanSupplier synced, LeaseStore store, ExpiryTracker expiries, InstantSource clock) {
-        this.store = store;
-        this.expiries = expiries;
-        this.clock = clock;
-        this.synced = synced;
-        this.index = index;
+    LeaseGrpcService(LeaseQueries queries, LeaseOperations leases, ReservationOperations reservations,
+                     LeaseMessages messages, WatchStreams watches) {
+        this.queries = queries;
         this.leases = leases;
         this.reservations = reservations;
         this.messages = messages;
@@ -71,47 +53,12 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     @Override
     public void acquireLease(AcquireLeaseRequest request, StreamObserver<AcquireLeaseResponse> response) {
         respond(response, () -> {
-            String node = FieldCheck.nodeName("node_name", request.getNodeName());
-            NetworkConfig config = requireConfig();
-            BackendConfig backend = config.backend();
-            String backendType = request.getBackendType().isEmpty() ? backend.type() : request.getBackendType();
-            if (!backendType.equals("vxlan") && !backendType.equals("host-gw")) {
-                throw FieldCheck.invalid("backend_type", "\"" + abbreviate(backendType)
-                        + "\" is not supported; allowed: vxlan, host-gw");
-            }
-            if (!backendType.equals(backend.type())) {
-                throw Status.FAILED_PRECONDITION.withDescription("backend_type: \"" + backendType
-                        + "\" does not match the network config's Backend.Type \"" + backend.type() + "\"")
-                        .asRuntimeException();
-            }
-            String publicIp = "";
-            if (config.enableIPv4() || !request.getPublicIp().isEmpty()) {
-                publicIp = FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4).toString();
-            }
-            String publicIpv6 = "";
-            if (config.enableIPv6() || !request.getPublicIpv6().isEmpty()) {
-                publicIpv6 = FieldCheck.address("public_ipv6", request.getPublicIpv6(), IpFamily.IPV6).toString();
-            }
-            IpPrefix previous = request.getPreviousSubnet().isEmpty() ? null
-                    : FieldCheck.subnet("previous_subnet", request.getPreviousSubnet(), IpFamily.IPV4);
-            IpPrefix previousV6 = request.getPreviousIpv6Subnet().isEmpty() ? null
-                    : FieldCheck.subnet("previous_ipv6_subnet", request.getPreviousIpv6Subnet(), IpFamily.IPV6);
-            VtepData vtep = null;
-            VtepData vtepV6 = null;
-            if (backendType.equals("vxlan")) {
-                if (config.enableIPv4()) {
-                    vtep = vtep("vxlan", request.hasVxlan() ? request.getVxlan() : null, backend);
-                }
-                if (config.enableIPv6()) {
-                    vtepV6 = vtep("vxlan_v6", request.hasVxlanV6() ? request.getVxlanV6() : null, backend);
-                }
-            }
-            LeaseValue value = new LeaseValue(publicIp, publicIpv6, backendType, vtep, vtepV6, node);
-            AcquireIntent intent = new AcquireIntent(node, publicIp, previous, previousV6);
-            return leases.acquire(intent, value, request.getTakeover()).thenApply(acquired -> AcquireLeaseResponse.newBuilder()
-                    .setLease(LeaseMessages.toMessage(acquired.lease(), index.revision(), acquired.expiry()))
-                    .setSource(acquired.source())
-                    .build());
+            AcquireRequests.Read asked = AcquireRequests.read(request, queries.requireConfig());
+            return leases.acquire(asked.intent(), asked.value(), asked.takeover())
+                    .thenApply(acquired -> AcquireLeaseResponse.newBuilder()
+                            .setLease(LeaseMessages.toMessage(acquired.lease(), queries.revision(), acquired.expiry()))
+                            .setSource(acquired.source())
+                            .build());
         });
     }
 
@@ -127,7 +74,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
             String mac = request.getVtepMac().isEmpty() ? "" : FieldCheck.mac("vtep_mac", request.getVtepMac());
             HostAddresses host = new HostAddresses(publicIp, publicIpv6, mac);
             return leases.renew(subnet, node, host).thenApply(renewed -> RenewLeaseResponse.newBuilder()
-                    .setLease(LeaseMessages.toMessage(renewed.lease(), index.revision(), renewed.expiry()))
+                    .setLease(LeaseMessages.toMessage(renewed.lease(), queries.revision(), renewed.expiry()))
                     .build());
         });
     }
@@ -147,31 +94,22 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     public void getLease(GetLeaseRequest request, StreamObserver<Lease> response) {
         respond(response, () -> {
             StoredLease lease = switch (request.getKeyCase()) {
-                case SUBNET -> index.bySubnet(FieldCheck.subnet("subnet", request.getSubnet(), null))
+                case SUBNET -> queries.bySubnet(FieldCheck.subnet("subnet", request.getSubnet(), null))
                         .orElseThrow(() -> notFound("no lease holds " + request.getSubnet()));
-                case NODE_NAME -> index.byNode(FieldCheck.nodeName("node_name", request.getNodeName()))
+                case NODE_NAME -> queries.byNode(FieldCheck.nodeName("node_name", request.getNodeName()))
                         .orElseThrow(() -> notFound("node \"" + request.getNodeName() + "\" holds no lease"));
                 case KEY_NOT_SET -> throw FieldCheck.invalid("key", "set either subnet or node_name");
             };
-            long revision = index.revision();
-            if (lease.reserved() || expiries.expiry(lease.etcdLeaseId()).filter(clock.instant()::isBefore).isPresent()) {
-                return CompletableFuture.completedFuture(messages.toMessage(lease, revision));
-            }
-            // Written or last renewed elsewhere (another replica, flanneld): ask etcd once.
-            return store.timeToLive(lease.etcdLeaseId()).handle((ttl, error) -> {
-                if (error == null && ttl.isPresent()) {
-                    expiries.record(lease.etcdLeaseId(), ttl.getAsLong(), clock.instant());
-                }
-                return messages.toMessage(lease, revision);
-            });
+            long revision = queries.revision();
+            return queries.withExpiry(lease).thenApply(known -> messages.toMessage(known, revision));
         });
     }
 
     @Override
     public void listLeases(ListLeasesRequest request, StreamObserver<ListLeasesResponse> response) {
         respond(response, () -> {
-            long revision = index.revision();
-            List<StoredLease> all = index.all();
+            long revision = queries.revision();
+            List<StoredLease> all = queries.all();
             int from = ListPage.start(request.getPageToken(), all.size());
             long pageSize = Integer.toUnsignedLong(request.getPageSize());
             int to = pageSize == 0 ? all.size() : (int) Math.min(all.size(), from + pageSize);
@@ -195,7 +133,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     public void createReservation(CreateReservationRequest request, StreamObserver<Lease> response) {
         respond(response, () -> {
             String node = FieldCheck.nodeName("node_name", request.getNodeName());
-            NetworkConfig config = requireConfig();
+            NetworkConfig config = queries.requireConfig();
             IpPrefix v4 = null;
             IpPrefix v6 = null;
             if (config.enableIPv4()) {
@@ -214,7 +152,7 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
             String publicIp = request.getPublicIp().isEmpty() ? ""
                     : FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4).toString();
             return reservations.reserve(v4, v6, config.enableIPv4() && config.enableIPv6(), node, publicIp)
-                    .thenApply(lease -> messages.toMessage(lease, index.revision()));
+                    .thenApply(lease -> messages.toMessage(lease, queries.revision()));
         });
     }
 
@@ -227,15 +165,6 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         });
     }
 
-    private NetworkConfig requireConfig() {
-        if (!synced.getAsBoolean()) {
-            throw Status.UNAVAILABLE.withDescription("this server has not loaded etcd's state yet; retry")
-                    .asRuntimeException();
-        }
-        return index.config().orElseThrow(() -> Status.FAILED_PRECONDITION
-                .withDescription("no network config is set: run `weftctl config set FILE` first").asRuntimeException());
-    }
-
     private static IpPrefix inSpace(String field, IpPrefix subnet, NetworkConfig config) {
         var space = subnet.family() == IpFamily.IPV4 ? config.ipv4() : config.ipv6();
         if (space.isEmpty() || space.get().indexOf(subnet) < 0) {
@@ -246,26 +175,8 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         return subnet;
     }
 
-    private static VtepData vtep(String field, VxlanBackendData data, BackendConfig backend) {
-        if (data == null) {
-            throw FieldCheck.invalid(field, "is required for the vxlan backend: {vni, vtep_mac}");
-        }
-        String mac = FieldCheck.mac(field + ".vtep_mac", data.getVtepMac());
-        if (data.getVni() != 0 && data.getVni() != backend.vni()) {
-            // vni is a uint32: Java's int would print 4294967295 as -1.
-            throw FieldCheck.invalid(field + ".vni", Integer.toUnsignedString(data.getVni())
-                    + " does not match the network config's VNI "
-                    + backend.vni() + "; send " + backend.vni() + " or 0");
-        }
-        return new VtepData(backend.vni(), mac);
-    }
-
     private static StatusRuntimeException notFound(String description) {
         return Status.NOT_FOUND.withDescription(description).asRuntimeException();
-    }
-
-    private static String abbreviate(String value) {
-        return value.length() > 40 ? value.substring(0, 40) + "..." : value;
     }
 
     /**

@@ -73,8 +73,9 @@ public final class LeaseServices implements AutoCloseable {
         LeaseOperations leases = new LeaseOperations(store, index, new SubnetAllocator(new SecureRandom()), expiries,
                 clock, buckets, events, new NodeRateLimiter(nodeRateLimit, clock));
         ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, buckets);
-        this.leaseService = new LeaseGrpcService(index, leases, reservations, messages,
-                new WatchStreams(hub, store, watchSettings, streamWork), follower::synced, store, expiries, clock);
+        LeaseQueries queries = new LeaseQueries(index, follower::synced, store, expiries, clock);
+        this.leaseService = new LeaseGrpcService(queries, leases, reservations, messages,
+                new WatchStreams(hub, store, watchSettings, streamWork));
         this.networkService = new NetworkGrpcService(index, store, follower::synced);
         this.callMetrics = new CallMetricsInterceptor(registry);
         registerGauges(registry);

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.store.LeaseStore;
+import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.StoredConfig;
 import io.weft.allocator.store.StoredLease;
 import io.weft.api.v1.FamilyUsage;
@@ -16,6 +17,7 @@ import io.weft.api.v1.SetConfigRequest;
 import io.weft.config.ConfigException;
 import io.weft.config.IpPrefix;
 import io.weft.config.SubnetSpace;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,7 +82,7 @@ public final class NetworkGrpcService extends NetworkServiceGrpc.NetworkServiceI
             }
             return store.putConfig(json).thenApply(revision -> {
                 StoredConfig stored = new StoredConfig(json, revision);
-                index.applyConfig(stored, false);
+                index.apply(new StoreEvent.ConfigPut(stored), false, Instant.now());
                 LOG.info("network config set at revision {}: {}{}", revision, parsed.ipv4()
                         .map(s -> s.network() + " in /" + s.subnetLength()).orElse(""),
                         outside.isEmpty() ? "" : " (forced; " + outside.size() + " leases now outside it)");

@@ -11,6 +11,7 @@ import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
 import io.weft.allocator.store.WriteOutcome;
 import io.weft.config.IpPrefix;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -122,8 +123,7 @@ public final class ReservationOperations {
         }
         return store.compareAndPut(subnet, value, 0, expectedModRevision, fences.get()).thenApply(outcome -> {
             if (outcome instanceof WriteOutcome.Written done) {
-                Acquisitions.recordAddresses(index, value.nodeName(), fences.get(), done.revision());
-                return stored(subnet, value, done.revision());
+                return stored(subnet, value, done);
             }
             throw Status.ABORTED.withDescription(subnet.primary() + " " + raced).asRuntimeException();
         }).exceptionallyCompose(ReservationOperations::asStatus);
@@ -146,9 +146,7 @@ public final class ReservationOperations {
                     throw Status.ABORTED.withDescription(subnet + " changed while it was being unreserved; retry")
                             .asRuntimeException();
                 }
-                index.applyDelete(lease.subnet(), done.revision(), false, clock.instant());
-                Acquisitions.recordAddresses(index, lease.nodeName(), new AddressFences(List.of(), addresses),
-                        done.revision());
+                apply(done);
                 LOG.debug("reservation removed: subnet={} node={}", lease.subnet(), lease.nodeName());
                 return false;
             }).exceptionallyCompose(ReservationOperations::asStatus);
@@ -161,9 +159,7 @@ public final class ReservationOperations {
                         throw Status.ABORTED.withDescription(subnet + " changed while it was being unreserved; retry")
                                 .asRuntimeException();
                     }
-                    index.applyPut(new StoredLease(lease.subnet(), lease.value(), bucket.etcdLeaseId(),
-                            done.revision()), false);
-                    Acquisitions.recordAddresses(index, lease.nodeName(), fences, done.revision());
+                    apply(done);
                     expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
                     LOG.debug("reservation removed, now an ordinary lease: subnet={} node={}", lease.subnet(),
                             lease.nodeName());
@@ -171,11 +167,17 @@ public final class ReservationOperations {
                 })).exceptionallyCompose(ReservationOperations::asStatus);
     }
 
-    private StoredLease stored(SubnetKey subnet, LeaseValue value, long revision) {
-        StoredLease lease = new StoredLease(subnet, value, 0, revision);
-        index.applyPut(lease, false);
+    private StoredLease stored(SubnetKey subnet, LeaseValue value, WriteOutcome.Written done) {
+        apply(done);
+        StoredLease lease = new StoredLease(subnet, value, 0, done.revision());
         LOG.debug("subnet reserved: subnet={} node={}", subnet, value.nodeName());
         return lease;
+    }
+
+    /** What this server's own write changed, to its view ahead of the watch. */
+    private void apply(WriteOutcome.Written done) {
+        Instant now = clock.instant();
+        done.changes().forEach(change -> index.apply(change, false, now));
     }
 
     private static LeaseValue withNode(LeaseValue value, String nodeName, String publicIp) {

@@ -7,9 +7,10 @@ import java.time.InstantSource;
 import java.util.List;
 
 /**
- * Applies to the index what etcd answered about the keys a failed write compared (or a read
- * returned), so the next decision starts from etcd's state instead of repeating a stale one.
- * Every apply is ordered by revision in the index, so a late answer never undoes a newer state.
+ * Applies to the index what etcd answered this server, ahead of the watch: the changes a write
+ * made, or what a failed write's compared keys (or a read) hold now, so the next decision starts
+ * from etcd's state instead of repeating a stale one. Every apply is ordered by revision in the
+ * index, so a late answer never undoes a newer state.
  */
 final class StoreAnswers {
 
@@ -21,20 +22,8 @@ final class StoreAnswers {
         this.clock = clock;
     }
 
-    void apply(List<StoreEvent> current) {
+    void apply(List<StoreEvent> changes) {
         Instant now = clock.instant();
-        for (StoreEvent state : current) {
-            switch (state) {
-                case StoreEvent.LeasePut put -> index.applyPut(put.lease(), false);
-                case StoreEvent.LeaseDeleted deleted -> index.applyDelete(deleted.subnet(), deleted.revision(), false, now);
-                case StoreEvent.ClaimPut claim -> index.applyClaim(claim.claim(), false);
-                case StoreEvent.ClaimDeleted deleted ->
-                        index.applyClaimDeleted(deleted.nodeName(), deleted.revision(), false);
-                case StoreEvent.AddressPut address -> index.applyAddressClaim(address.claim(), false);
-                case StoreEvent.AddressDeleted deleted ->
-                        index.applyAddressClaimDeleted(deleted.address(), deleted.revision(), false);
-                default -> { }
-            }
-        }
+        changes.forEach(change -> index.apply(change, false, now));
     }
 }

@@ -122,50 +122,44 @@ public final class StoreFollower implements AutoCloseable {
     private void apply(StoreEvent event) {
         switch (event) {
             case StoreEvent.LeasePut put -> {
-                index.applyPut(put.lease(), true);
+                index.apply(put, true, clock.instant());
                 StoredLease lease = index.shared(put.lease());
                 events.put(lease, put.created());
                 hub.added(lease, put.created());
             }
             case StoreEvent.LeaseDeleted deleted -> {
-                index.applyDelete(deleted.subnet(), deleted.revision(), true, clock.instant());
+                index.apply(deleted, true, clock.instant());
                 String reason = events.removed(deleted.subnet(), deleted.previous(), deleted.revision());
                 hub.removed(deleted.subnet(), deleted.previous(), reason, deleted.revision());
             }
             case StoreEvent.ConfigPut put -> {
-                index.applyConfig(put.config(), true).ifPresentOrElse(
+                index.apply(put, true, clock.instant()).ifPresentOrElse(
                         problem -> LOG.error("the network config written at revision {} is invalid: {}",
                                 put.revision(), problem),
                         () -> LOG.info("network config changed at revision {}", put.revision()));
                 hub.advance(put.revision());
             }
             case StoreEvent.ConfigDeleted deleted -> {
-                index.applyConfigDeleted(deleted.revision());
+                index.apply(deleted, true, clock.instant());
                 LOG.warn("the network config was deleted at revision {}", deleted.revision());
                 hub.advance(deleted.revision());
             }
-            case StoreEvent.ClaimPut claim -> {
-                index.applyClaim(claim.claim(), true);
-                hub.advance(claim.revision());
-            }
-            case StoreEvent.ClaimDeleted deleted -> {
-                index.applyClaimDeleted(deleted.nodeName(), deleted.revision(), true);
-                hub.advance(deleted.revision());
-            }
-            case StoreEvent.AddressPut address -> {
-                index.applyAddressClaim(address.claim(), true);
-                hub.advance(address.revision());
-            }
-            case StoreEvent.AddressDeleted deleted -> {
-                index.applyAddressClaimDeleted(deleted.address(), deleted.revision(), true);
-                hub.advance(deleted.revision());
-            }
+            case StoreEvent.ClaimPut claim -> claimChanged(claim);
+            case StoreEvent.ClaimDeleted deleted -> claimChanged(deleted);
+            case StoreEvent.AddressPut address -> claimChanged(address);
+            case StoreEvent.AddressDeleted deleted -> claimChanged(deleted);
             case StoreEvent.Skipped skipped -> {
-                index.applySkipped(skipped);
+                index.apply(skipped, true, clock.instant());
                 events.skipped(skipped.key(), skipped.reason());
                 hub.advance(skipped.revision());
             }
         }
+    }
+
+    /** A node's or an address's claim: the index keeps it; watchers never see claims. */
+    private void claimChanged(StoreEvent claim) {
+        index.apply(claim, true, clock.instant());
+        hub.advance(claim.revision());
     }
 
     private static Duration min(Duration a, Duration b) {

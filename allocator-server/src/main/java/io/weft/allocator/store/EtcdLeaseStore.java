@@ -135,7 +135,7 @@ public final class EtcdLeaseStore implements LeaseStore {
                 .If(txn.conditions()).Then(txn.then()).Else(txn.orElse()).commit())
                 .thenApply(response -> {
                     long revision = response.getHeader().getRevision();
-                    return response.isSucceeded() ? new WriteOutcome.Written(revision)
+                    return response.isSucceeded() ? new WriteOutcome.Written(revision, txn.changes(revision))
                             : new WriteOutcome.Conflict(revision, txn.current(response.getGetResponses()));
                 });
     }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * One etcd transaction fenced by mod revisions: each key it compares is also read in the else
@@ -28,10 +29,13 @@ final class FencedTxn {
     private final List<Op> then = new ArrayList<>();
     private final List<Op> orElse = new ArrayList<>();
     private final List<Function<GetResponse, StoreEvent>> answers = new ArrayList<>();
+    private final List<LongFunction<StoreEvent>> changes = new ArrayList<>();
+    private final long etcdLeaseId;
 
     FencedTxn(KeyLayout layout, EtcdRecordDecoder decoder, long etcdLeaseId) {
         this.layout = layout;
         this.decoder = decoder;
+        this.etcdLeaseId = etcdLeaseId;
         this.onLease = etcdLeaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(etcdLeaseId).build();
     }
 
@@ -39,12 +43,15 @@ final class FencedTxn {
     FencedTxn putLease(SubnetKey subnet, LeaseValue value, long expectedModRevision) {
         ByteSequence key = compareLease(subnet, expectedModRevision);
         then.add(Op.put(key, bytes(value.toJson()), onLease));
+        changes.add(revision -> new StoreEvent.LeasePut(new StoredLease(subnet, value, etcdLeaseId, revision),
+                expectedModRevision == 0));
         return this;
     }
 
     /** Deletes the lease key if its mod revision is the expected one. */
     FencedTxn deleteLease(SubnetKey subnet, long expectedModRevision) {
         then.add(Op.delete(compareLease(subnet, expectedModRevision), DeleteOption.DEFAULT));
+        changes.add(revision -> new StoreEvent.LeaseDeleted(subnet, null, revision));
         return this;
     }
 
@@ -52,11 +59,13 @@ final class FencedTxn {
     FencedTxn putClaim(String nodeName, SubnetKey subnet, long expectedModRevision) {
         then.add(Op.put(compareClaim(nodeName, expectedModRevision), bytes(layout.leaseKeyName(subnet)),
                 onLease));
+        changes.add(revision -> new StoreEvent.ClaimPut(new NodeClaim(nodeName, subnet, revision)));
         return this;
     }
 
     FencedTxn deleteClaim(String nodeName, long expectedModRevision) {
         then.add(Op.delete(compareClaim(nodeName, expectedModRevision), DeleteOption.DEFAULT));
+        changes.add(revision -> new StoreEvent.ClaimDeleted(nodeName, revision));
         return this;
     }
 
@@ -64,9 +73,11 @@ final class FencedTxn {
     FencedTxn addresses(String nodeName, List<AddressFence> put, List<AddressFence> delete) {
         for (AddressFence fence : put) {
             then.add(Op.put(compareAddress(fence), bytes(nodeName), onLease));
+            changes.add(revision -> new StoreEvent.AddressPut(new AddressClaim(fence.address(), nodeName, revision)));
         }
         for (AddressFence fence : delete) {
             then.add(Op.delete(compareAddress(fence), DeleteOption.DEFAULT));
+            changes.add(revision -> new StoreEvent.AddressDeleted(fence.address(), revision));
         }
         return this;
     }
@@ -81,6 +92,11 @@ final class FencedTxn {
 
     Op[] orElse() {
         return orElse.toArray(Op[]::new);
+    }
+
+    /** What the transaction did to each key, committed at this revision. */
+    List<StoreEvent> changes(long revision) {
+        return changes.stream().map(change -> change.apply(revision)).toList();
     }
 
     /** What etcd holds at each compared key, from the else branch's reads. */

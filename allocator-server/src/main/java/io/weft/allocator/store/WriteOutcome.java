@@ -5,8 +5,15 @@ import java.util.List;
 /** The answer to a fenced write: it happened, or it did not and here is what etcd holds now. */
 public sealed interface WriteOutcome {
 
-    /** Every compare held; every key was written at this revision. */
-    record Written(long revision) implements WriteOutcome {
+    /**
+     * Every compare held; every key was written at this revision. changes holds what the write
+     * did to each key, as the watch will deliver it, so the writer's own view can apply it
+     * through the same path as the watch.
+     */
+    record Written(long revision, List<StoreEvent> changes) implements WriteOutcome {
+        public Written {
+            changes = List.copyOf(changes);
+        }
     }
 
     /**

@@ -129,7 +129,7 @@ class LeaseIndexConfigTest {
         StoredLease a = lease(key("10.0.1.0/26"), "a", "192.168.0.1", 70, 5);
         index.applyPut(a, true);
 
-        index.applyConfigDeleted(6);
+        index.applyConfigDeleted(6, true);
 
         assertThat(index.config()).isEmpty();
         assertThat(index.storedConfig()).isEmpty();
@@ -198,7 +198,7 @@ class LeaseIndexConfigTest {
         LeaseIndex index = indexWith(SMALL);
 
         index.applyConfig(new StoredConfig(GROWN, 11), false);
-        index.applyConfigDeleted(10);
+        index.applyConfigDeleted(10, true);
 
         assertThat(index.config()).isPresent();
     }
@@ -219,7 +219,7 @@ class LeaseIndexConfigTest {
     @Test
     void takeAnyWithoutAConfigAnswersEmpty() {
         LeaseIndex index = indexWith(SMALL);
-        index.applyConfigDeleted(5);
+        index.applyConfigDeleted(5, true);
 
         assertThat(index.takeAny(false, T0, LOWEST)).isEmpty();
     }

@@ -130,7 +130,7 @@ class LeaseIndexCostTest {
                     unreadable.add(key); // garbage over a live lease keeps the lease instead
                 }
                 measured(context + " unreadable " + key, () -> {
-                    index.applySkipped(new StoreEvent.Skipped("garbage", "test", ++revision, key));
+                    index.applySkipped(new StoreEvent.Skipped("garbage", "test", ++revision, key), true);
                     return null;
                 });
             } else if (choice < 92) {

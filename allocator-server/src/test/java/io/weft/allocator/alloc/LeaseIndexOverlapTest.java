@@ -54,7 +54,7 @@ class LeaseIndexOverlapTest {
         SubnetKey dual = new SubnetKey(p("10.0.0.64/26"), p("fd00:1:0:1::/64"));
         index.applyPut(lease(dual, "a", "192.168.0.1", 70, 2), true);
         index.applySkipped(new StoreEvent.Skipped("/coreos.com/network/subnets/10.0.0.64-26", "garbage", 3,
-                key("10.0.0.64/26")));
+                key("10.0.0.64/26")), true);
 
         index.applyDelete(dual, 4, true, T0);
 

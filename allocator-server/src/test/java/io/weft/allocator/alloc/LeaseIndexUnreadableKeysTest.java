@@ -41,7 +41,7 @@ class LeaseIndexUnreadableKeysTest {
     void anUnreadableKeyFromTheWatchIsTakenUntilItIsDeleted() {
         LeaseIndex index = indexWith(SMALL);
 
-        index.applySkipped(new StoreEvent.Skipped(GARBAGE_KEY, "bad lease value", 2, key("10.0.0.64/26")));
+        index.applySkipped(new StoreEvent.Skipped(GARBAGE_KEY, "bad lease value", 2, key("10.0.0.64/26")), true);
         assertThat(index.takeIfAvailable(p("10.0.0.64/26"))).isFalse();
         assertThat(index.revision()).isEqualTo(2);
 
@@ -54,7 +54,7 @@ class LeaseIndexUnreadableKeysTest {
         LeaseIndex index = indexWith(SMALL);
         index.applyPut(lease(key("10.0.0.64/26"), "victim", "192.168.0.1", 7, 2), true);
 
-        index.applySkipped(new StoreEvent.Skipped(GARBAGE_KEY, "bad lease value", 3, key("10.0.0.64/26")));
+        index.applySkipped(new StoreEvent.Skipped(GARBAGE_KEY, "bad lease value", 3, key("10.0.0.64/26")), true);
 
         assertThat(index.byNode("victim")).hasValueSatisfying(kept -> {
             assertThat(kept.modRevision()).as("fences the holder's renewal on the key as it is now").isEqualTo(3);
@@ -71,7 +71,7 @@ class LeaseIndexUnreadableKeysTest {
     @Test
     void aValidLeaseWrittenOverGarbageIsAnOrdinaryLease() {
         LeaseIndex index = indexWith(SMALL);
-        index.applySkipped(new StoreEvent.Skipped(GARBAGE_KEY, "bad lease value", 2, key("10.0.0.64/26")));
+        index.applySkipped(new StoreEvent.Skipped(GARBAGE_KEY, "bad lease value", 2, key("10.0.0.64/26")), true);
 
         index.applyPut(lease(key("10.0.0.64/26"), "repaired", "192.168.0.2", 7, 3), true);
         index.applyDelete(key("10.0.0.64/26"), 4, true, T0);

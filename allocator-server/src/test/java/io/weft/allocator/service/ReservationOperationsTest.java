@@ -72,7 +72,7 @@ class ReservationOperationsTest {
     void reservingASubnetHeldByAnotherNodeIsRefusedAndTakesNothing() {
         StoredLease held = new StoredLease(new SubnetKey(p("10.0.1.0/26"), p("fd00:1:0:2::/64")),
                 new LeaseValue("192.168.0.1", "", "vxlan", null, null, "node-a"), 70, 5);
-        index.applyPut(held, true);
+        index.apply(new StoreEvent.LeasePut(held, false), true, Instant.now());
 
         CompletableFuture<StoredLease> reserved = reservations.reserve(
                 new SubnetKey(p("10.0.1.0/26"), p("fd00:1:0:3::/64")), "node-b", "192.168.0.2");
@@ -85,7 +85,7 @@ class ReservationOperationsTest {
     void aReservationRefusedForItsIpv6HalfLeavesTheIpv4HalfFree() {
         StoredLease held = new StoredLease(new SubnetKey(p("10.0.1.0/26"), p("fd00:1:0:2::/64")),
                 new LeaseValue("192.168.0.1", "", "vxlan", null, null, "node-a"), 70, 5);
-        index.applyPut(held, true);
+        index.apply(new StoreEvent.LeasePut(held, false), true, Instant.now());
 
         CompletableFuture<StoredLease> reserved = reservations.reserve(
                 new SubnetKey(p("10.0.2.0/26"), p("fd00:1:0:2::/64")), "node-b", "192.168.0.2");
