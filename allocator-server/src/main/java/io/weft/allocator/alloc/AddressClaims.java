@@ -13,18 +13,13 @@ import java.util.Set;
 /**
  * Each address's claim key as this server last saw it (which node holds the address, at which
  * mod revision), and the addresses each node holds, so a write can compare them without reading
- * first. Deletions are remembered as tombstones with their revision, as {@link NodeClaims} does,
- * so a late event never brings a claim back; the newest revision wins.
+ * first. The newest revision wins ({@link NewestByRevision}).
  *
  * <p>Not thread-safe: {@link LeaseIndex} owns it under its lock.
  */
 final class AddressClaims {
 
-    /** nodeName null: no claim (deleted at changedAt). */
-    private record State(String nodeName, long modRevision, long changedAt) {
-    }
-
-    private final Map<HostAddress, State> byAddress = new HashMap<>();
+    private final NewestByRevision<HostAddress, AddressClaim> byAddress = new NewestByRevision<>();
     private final Map<String, Set<HostAddress>> byNode = new HashMap<>();
 
     void reset(Collection<AddressClaim> claims) {
@@ -34,42 +29,35 @@ final class AddressClaims {
     }
 
     void put(AddressClaim claim) {
-        apply(claim.address(), new State(claim.nodeName(), claim.modRevision(), claim.modRevision()));
+        Optional<AddressClaim> before = byAddress.get(claim.address());
+        if (byAddress.put(claim.address(), claim, claim.modRevision())) {
+            before.ifPresent(this::forget);
+            byNode.computeIfAbsent(claim.nodeName(), node -> new HashSet<>()).add(claim.address());
+        }
     }
 
     void delete(HostAddress address, long revision) {
-        apply(address, new State(null, 0, revision));
+        Optional<AddressClaim> before = byAddress.get(address);
+        if (byAddress.delete(address, revision)) {
+            before.ifPresent(this::forget);
+        }
     }
 
-    private void apply(HostAddress address, State next) {
-        State current = byAddress.get(address);
-        if (current != null && current.changedAt() >= next.changedAt()) {
-            return;
-        }
-        if (current != null && current.nodeName() != null) {
-            Set<HostAddress> held = byNode.get(current.nodeName());
-            held.remove(address);
-            if (held.isEmpty()) {
-                byNode.remove(current.nodeName());
-            }
-        }
-        byAddress.put(address, next);
-        if (next.nodeName() != null) {
-            byNode.computeIfAbsent(next.nodeName(), node -> new HashSet<>()).add(address);
+    private void forget(AddressClaim claim) {
+        Set<HostAddress> held = byNode.get(claim.nodeName());
+        if (held != null && held.remove(claim.address()) && held.isEmpty()) {
+            byNode.remove(claim.nodeName());
         }
     }
 
     /** The claim on the address as last seen, if one is held. */
     Optional<AddressClaim> holder(HostAddress address) {
-        State state = byAddress.get(address);
-        return state == null || state.nodeName() == null ? Optional.empty()
-                : Optional.of(new AddressClaim(address, state.nodeName(), state.modRevision()));
+        return byAddress.get(address);
     }
 
     /** The claims the node holds as last seen. */
     List<AddressClaim> heldBy(String nodeName) {
-        return byNode.getOrDefault(nodeName, Set.of()).stream()
-                .map(address -> new AddressClaim(address, nodeName, byAddress.get(address).modRevision()))
+        return byNode.getOrDefault(nodeName, Set.of()).stream().flatMap(address -> byAddress.get(address).stream())
                 .toList();
     }
 }
