@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
             ReserveCommand.class,
             WatchCommand.class,
             UsageCommand.class,
+            AutoComplete.GenerateCompletion.class,
         },
         footer = {"", "Exit codes: 0 success, 1 the server refused or could not be reached, 2 bad usage."})
 public final class WeftctlCommand {
