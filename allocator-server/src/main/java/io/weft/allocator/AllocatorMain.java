@@ -21,7 +21,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -126,12 +125,7 @@ public final class AllocatorMain implements Callable<Integer> {
     WatchFlags watchFlags = new WatchFlags();
 
     public static void main(String[] args) {
-        System.exit(commandLine(new AllocatorMain()).execute(args));
-    }
-
-    /** The command line with the launchers' one error style. */
-    static CommandLine commandLine(AllocatorMain main) {
-        return LauncherErrors.commandLine(main, "weft-allocator");
+        System.exit(LauncherErrors.commandLine(new AllocatorMain()).execute(args));
     }
 
     @Override

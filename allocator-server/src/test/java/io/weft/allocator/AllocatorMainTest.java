@@ -2,6 +2,7 @@ package io.weft.allocator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.launcher.LauncherErrors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -37,7 +38,7 @@ class AllocatorMainTest {
     @Test
     void anUnbracketedIpv6ListenAddressIsOneLineNamingTheFlagAndExitsTwo() {
         StringWriter err = new StringWriter();
-        int code = AllocatorMain.commandLine(new AllocatorMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new AllocatorMain()).setErr(new PrintWriter(err, true))
                 .execute("--listen", "::1:7070");
 
         assertThat(code).isEqualTo(2);
@@ -48,7 +49,7 @@ class AllocatorMainTest {
     @Test
     void flagsThatDoNotGoTogetherAreAUsageMistake() {
         StringWriter err = new StringWriter();
-        int code = AllocatorMain.commandLine(new AllocatorMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new AllocatorMain()).setErr(new PrintWriter(err, true))
                 .execute("--tls-cert", "server.pem");
 
         assertThat(code).isEqualTo(2);

@@ -42,15 +42,16 @@ public final class LauncherErrors implements IParameterExceptionHandler, IExecut
         this.describe = describe;
     }
 
-    /** A launcher's command line with these handlers. */
-    public static CommandLine commandLine(Object command, String program) {
-        return commandLine(command, program, error -> null);
+    /** A launcher's command line with these handlers; each line starts with its {@code @Command} name. */
+    public static CommandLine commandLine(Object command) {
+        return commandLine(command, error -> null);
     }
 
     /** A launcher's command line with these handlers and the program's own failure texts. */
-    public static CommandLine commandLine(Object command, String program, Function<Exception, String> describe) {
-        LauncherErrors errors = new LauncherErrors(program, describe);
-        return new CommandLine(command).setParameterExceptionHandler(errors).setExecutionExceptionHandler(errors);
+    public static CommandLine commandLine(Object command, Function<Exception, String> describe) {
+        CommandLine commandLine = new CommandLine(command);
+        LauncherErrors errors = new LauncherErrors(commandLine.getCommandName(), describe);
+        return commandLine.setParameterExceptionHandler(errors).setExecutionExceptionHandler(errors);
     }
 
     @Override

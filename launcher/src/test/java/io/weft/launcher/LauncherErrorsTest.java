@@ -51,7 +51,7 @@ class LauncherErrorsTest {
     private static Run run(String... args) {
         Demo demo = new Demo();
         StringWriter err = new StringWriter();
-        int code = LauncherErrors.commandLine(demo, "demo").setErr(new PrintWriter(err, true)).execute(args);
+        int code = LauncherErrors.commandLine(demo).setErr(new PrintWriter(err, true)).execute(args);
         return new Run(code, err.toString(), demo);
     }
 

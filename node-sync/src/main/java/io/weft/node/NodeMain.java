@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -102,12 +101,7 @@ public final class NodeMain implements Callable<Integer> {
     Path tlsKey;
 
     public static void main(String[] args) {
-        System.exit(commandLine(new NodeMain()).execute(args));
-    }
-
-    /** The command line with the launchers' one error style. */
-    static CommandLine commandLine(NodeMain main) {
-        return LauncherErrors.commandLine(main, "weft-node");
+        System.exit(LauncherErrors.commandLine(new NodeMain()).execute(args));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.client.ClientTls;
 import io.weft.etcd.testing.TestCertificates;
+import io.weft.launcher.LauncherErrors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class NodeMainTest {
         TestCertificates ca = TestCertificates.authority(temp, "weft");
         TestCertificates.Issued other = ca.client("node-b");
         StringWriter err = new StringWriter();
-        int code = NodeMain.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
                 .execute("--node-name", "node-a", "--tls-ca", ca.caFile().toString(),
                         "--tls-cert", other.certificate().toString(), "--tls-key", other.key().toString());
 
@@ -69,7 +70,7 @@ class NodeMainTest {
     void aMissingCaFileIsOneLineAndExitCodeTwo() {
         Path missing = temp.resolve("nope.pem");
         StringWriter err = new StringWriter();
-        int code = NodeMain.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
                 .execute("--node-name", "node-a", "--tls-ca", missing.toString());
 
         assertThat(code).isEqualTo(2);
@@ -80,7 +81,7 @@ class NodeMainTest {
     void aCertificateWithoutAKeyIsRefused() {
         TestCertificates ca = TestCertificates.authority(temp, "weft");
         StringWriter err = new StringWriter();
-        int code = NodeMain.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
                 .execute("--node-name", "node-a", "--tls-ca", ca.caFile().toString(),
                         "--tls-cert", ca.client("node-a").certificate().toString());
 
@@ -136,7 +137,7 @@ class NodeMainTest {
     @Test
     void aBadAddressIsOneLineNamingTheFlagAndExitsTwo() {
         StringWriter err = new StringWriter();
-        int code = NodeMain.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
                 .execute("--node-name", "node-a", "--server", "10.0.0.1:http");
 
         assertThat(code).isEqualTo(2);

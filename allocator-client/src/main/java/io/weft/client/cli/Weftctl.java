@@ -19,7 +19,7 @@ public final class Weftctl {
 
     /** The command line with weftctl's converters and the launchers' one error style. */
     static CommandLine commandLine(WeftctlCommand root) {
-        return LauncherErrors.commandLine(root, "weftctl", StatusText::of)
+        return LauncherErrors.commandLine(root, StatusText::of)
                 .registerConverter(ServerAddress.class, ServerAddressConverter.INSTANCE)
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }
