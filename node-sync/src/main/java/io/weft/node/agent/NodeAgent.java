@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgent implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.node");
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
     private final NodeSettings settings;
     private final WeftClient client;
