@@ -1,7 +1,5 @@
 package io.weft.testsupport;
 
-import static org.awaitility.Awaitility.await;
-
 import io.weft.etcd.Signal;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A weft daemon (weft-allocator, weft-node) launched as its own process for a test, the fault
@@ -55,16 +52,18 @@ public final class LaunchedProcess implements AutoCloseable {
      *                               ready within {@code within}
      */
     public void awaitReady(int httpPort, Duration within) {
-        try {
-            await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException(process.info().command().orElse("the process")
-                                    + " exited with " + process.exitValue() + " while starting; " + tail());
-                        }
-                        return status(httpPort, "/readyz") == 200;
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("not ready within " + within.toSeconds() + " s; " + tail(), e);
+        try (Readyz readyz = Readyz.on(httpPort)) {
+            readyz.await(within, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(process.info().command().orElse("the process")
+                            + " exited with " + process.exitValue() + " while starting; " + tail());
+                }
+            });
+        } catch (IllegalStateException e) {
+            if (!process.isAlive()) {
+                throw e;
+            }
+            throw new IllegalStateException(e.getMessage() + "; " + tail(), e);
         }
     }
 
