@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.weft.config.IpAddress;
 import io.weft.config.IpPrefix;
-import io.weft.testsupport.CommandResult;
 import io.weft.testsupport.NetworkNamespace;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,9 +15,9 @@ import java.util.Optional;
  * once) and its peer {@value #PEER}, both up. The peer holds no address, so the other addresses
  * of the underlay's subnets (such as 192.168.77.2 and fd77::2) are remote hosts that can serve as
  * gateways. Tests may use {@link #ip} and {@link #bridge} to set up fixtures and to cross-check
- * what netlink did.
+ * what netlink did. The namespace itself is weft-test-support's {@link NetworkNamespace}.
  */
-final class TestNamespace implements AutoCloseable {
+final class TestNamespace {
 
     static final String UNDERLAY = "weft0";
     static final String PEER = "weft1";
@@ -28,11 +26,7 @@ final class TestNamespace implements AutoCloseable {
     static final IpAddress UNDERLAY_IPV6 = IpAddress.parse("fd77::1");
     static final IpPrefix UNDERLAY_IPV6_SUBNET = IpPrefix.parse("fd77::/64");
 
-    private final NetworkNamespace namespace;
-
-    private TestNamespace(NetworkNamespace namespace) {
-        this.namespace = namespace;
-    }
+    private TestNamespace() {}
 
     /** Skips the calling test class unless it runs as root with iproute2's netns support. */
     static void assumeAvailable() {
@@ -40,45 +34,16 @@ final class TestNamespace implements AutoCloseable {
         assumeTrue(unavailable.isEmpty(), () -> unavailable.orElse(""));
     }
 
-    static TestNamespace create() {
+    /** A new namespace with the underlay (the test class closes it), or the test skipped. */
+    static NetworkNamespace create() {
         assumeAvailable();
         NetworkNamespace namespace = NetworkNamespace.create("weft-test");
         try {
             namespace.addUnderlay(UNDERLAY, PEER, 0, List.of(UNDERLAY_IPV4 + "/24", UNDERLAY_IPV6 + "/64"));
+            return namespace;
         } catch (RuntimeException e) {
             namespace.close();
             throw e;
         }
-        return new TestNamespace(namespace);
-    }
-
-    String name() {
-        return namespace.name();
-    }
-
-    /** The file {@link NetlinkDataplane#openIn} takes. */
-    Path file() {
-        return namespace.file();
-    }
-
-    /** {@code ip -n NAME ARGS}; answers the output, fails with it on a non-zero exit. */
-    String ip(String... args) {
-        return namespace.ip(args);
-    }
-
-    /** {@code ip -n NAME ARGS} without failing: for commands expected to fail. */
-    CommandResult tryIp(String... args) {
-        return namespace.tryIp(args);
-    }
-
-    /** {@code bridge -n NAME ARGS}. */
-    String bridge(String... args) {
-        return namespace.bridge(args);
-    }
-
-    /** Deletes the namespace and with it every device and route inside. */
-    @Override
-    public void close() {
-        namespace.close();
     }
 }
