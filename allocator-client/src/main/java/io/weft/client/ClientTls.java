@@ -3,20 +3,15 @@ package io.weft.client;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.weft.config.CertificateIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 /**
  * TLS to the allocator: the CA that signed the server's certificate, and for servers that
@@ -28,8 +23,6 @@ import javax.naming.ldap.Rdn;
  * @param key         its private key, unencrypted PKCS#8 PEM; given together with certificate
  */
 public record ClientTls(Path ca, Path certificate, Path key) {
-
-    private static final int DNS_NAME = 2;
 
     public ClientTls {
         if ((certificate == null) != (key == null)) {
@@ -71,8 +64,8 @@ public record ClientTls(Path ca, Path certificate, Path key) {
     }
 
     /**
-     * The identity the server will see: the certificate's subject CN, else its first DNS subject
-     * alternative name (the server's rule). Empty without a certificate or a name in it.
+     * The identity the server will see, by the server's own rule ({@link CertificateIdentity}).
+     * Empty without a certificate or a name in it.
      *
      * @throws IllegalArgumentException when the certificate cannot be read
      */
@@ -88,20 +81,7 @@ public record ClientTls(Path ca, Path certificate, Path key) {
             throw new IllegalArgumentException("TLS certificate " + certificate + " could not be read (PEM expected): "
                     + e.getMessage(), e);
         }
-        try {
-            List<Rdn> rdns = new LdapName(leaf.getSubjectX500Principal().getName()).getRdns();
-            for (int i = rdns.size() - 1; i >= 0; i--) {
-                if (rdns.get(i).getType().equalsIgnoreCase("CN") && !rdns.get(i).getValue().toString().isBlank()) {
-                    return Optional.of(rdns.get(i).getValue().toString());
-                }
-            }
-            Collection<List<?>> names = leaf.getSubjectAlternativeNames();
-            return names == null ? Optional.empty() : names.stream()
-                    .filter(name -> name.size() == 2 && Integer.valueOf(DNS_NAME).equals(name.get(0)))
-                    .map(name -> String.valueOf(name.get(1))).findFirst();
-        } catch (InvalidNameException | CertificateParsingException e) {
-            return Optional.empty();
-        }
+        return CertificateIdentity.of(leaf);
     }
 
     private static void readable(String role, Path file) {

@@ -1,5 +1,6 @@
 package io.weft.client;
 
+import io.weft.config.HostPort;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,7 +8,8 @@ import java.util.List;
  * One allocator server's gRPC address: a host name or IP literal and a port.
  *
  * <p>Written as {@code HOST:PORT}, with IPv6 literals in brackets ({@code [::1]:7070}); the port
- * may be left out, in which case it is {@link #DEFAULT_PORT}.
+ * may be left out, in which case it is {@link #DEFAULT_PORT}. Parsed by {@link HostPort}, as every
+ * address weft reads; a server address must name a port to dial, so port 0 is refused.
  */
 public record ServerAddress(String host, int port) {
 
@@ -30,45 +32,13 @@ public record ServerAddress(String host, int port) {
      * @throws IllegalArgumentException naming the bad text when it is not an address
      */
     public static ServerAddress parse(String text) {
-        return parse(text, DEFAULT_PORT);
-    }
-
-    /**
-     * Parses {@code HOST[:PORT]} or {@code [IPV6][:PORT]} for a listener whose own default port
-     * is not the allocator's gRPC port (weft-node's HTTP port, for instance).
-     *
-     * @throws IllegalArgumentException naming the bad text when it is not an address
-     */
-    public static ServerAddress parse(String text, int defaultPort) {
-        String trimmed = text == null ? "" : text.strip();
-        if (trimmed.isEmpty()) {
-            throw new IllegalArgumentException("server address: empty, expected HOST:PORT");
+        HostPort parsed;
+        try {
+            parsed = HostPort.parse(text, DEFAULT_PORT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("server address: " + e.getMessage(), e);
         }
-        String host;
-        String port;
-        if (trimmed.startsWith("[")) {
-            int close = trimmed.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException(
-                        "server address \"" + trimmed + "\": missing ']' after the IPv6 address");
-            }
-            host = trimmed.substring(1, close);
-            String rest = trimmed.substring(close + 1);
-            if (!rest.isEmpty() && !rest.startsWith(":")) {
-                throw new IllegalArgumentException(
-                        "server address \"" + trimmed + "\": expected ':' after ']'");
-            }
-            port = rest.isEmpty() ? null : rest.substring(1);
-        } else {
-            int colon = trimmed.indexOf(':');
-            if (colon >= 0 && trimmed.indexOf(':', colon + 1) >= 0) {
-                throw new IllegalArgumentException("server address \"" + trimmed
-                        + "\": put an IPv6 address in brackets, e.g. [::1]:" + DEFAULT_PORT);
-            }
-            host = colon < 0 ? trimmed : trimmed.substring(0, colon);
-            port = colon < 0 ? null : trimmed.substring(colon + 1);
-        }
-        return new ServerAddress(host, port == null ? defaultPort : parsePort(trimmed, port));
+        return new ServerAddress(parsed.host(), parsed.port());
     }
 
     /** Parses a comma-separated list such as {@code "10.0.0.1:7070,10.0.0.2:7070"}. */
@@ -85,17 +55,8 @@ public record ServerAddress(String host, int port) {
         return List.copyOf(addresses);
     }
 
-    private static int parsePort(String whole, String port) {
-        try {
-            return Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "server address \"" + whole + "\": port \"" + port + "\" is not a number");
-        }
-    }
-
     @Override
     public String toString() {
-        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+        return new HostPort(host, port).toString();
     }
 }

@@ -2,6 +2,9 @@ package io.weft.allocator;
 
 import io.weft.etcd.EtcdOptions;
 import io.weft.etcd.EtcdProcess;
+import io.weft.launcher.DurationConverter;
+import io.weft.launcher.HostPortConverter;
+import io.weft.launcher.LauncherErrors;
 import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.EtcdClientSecurity;
 import io.weft.allocator.security.ServerTls;
@@ -18,7 +21,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,13 +32,27 @@ public final class AllocatorMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AllocatorMain.class);
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPort.class,
-            description = "gRPC address (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:7070")
+    /** --listen: the port defaults to the gRPC port. */
+    static final class GrpcAddress extends HostPortConverter {
+        GrpcAddress() {
+            super(ServerDefaults.GRPC_PORT);
+        }
+    }
+
+    /** --http-listen: the port defaults to the HTTP port, not the gRPC one. */
+    static final class HttpAddress extends HostPortConverter {
+        HttpAddress() {
+            super(ServerDefaults.HTTP_PORT);
+        }
+    }
+
+    @Option(names = "--listen", paramLabel = "HOST[:PORT]", converter = GrpcAddress.class,
+            description = "gRPC address (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:" + ServerDefaults.GRPC_PORT)
     InetSocketAddress listen;
 
-    @Option(names = "--http-listen", paramLabel = "HOST:PORT", converter = HostPort.class,
+    @Option(names = "--http-listen", paramLabel = "HOST[:PORT]", converter = HttpAddress.class,
             description = "HTTP address for /healthz, /readyz, /metrics (default: ${DEFAULT-VALUE})",
-            defaultValue = "127.0.0.1:7071")
+            defaultValue = "127.0.0.1:" + ServerDefaults.HTTP_PORT)
     InetSocketAddress httpListen;
 
     @Option(names = "--etcd-endpoints", paramLabel = "URL[,URL...]", split = ",",
@@ -109,13 +125,7 @@ public final class AllocatorMain implements Callable<Integer> {
     WatchFlags watchFlags = new WatchFlags();
 
     public static void main(String[] args) {
-        CommandLine command = new CommandLine(new AllocatorMain());
-        command.setExecutionExceptionHandler((error, cmd, parsed) -> {
-            cmd.getErr().println("weft-allocator: " + error.getMessage());
-            LOG.debug("start-up failed", error);
-            return 1;
-        });
-        System.exit(command.execute(args));
+        System.exit(LauncherErrors.commandLine(new AllocatorMain()).execute(args));
     }
 
     @Override

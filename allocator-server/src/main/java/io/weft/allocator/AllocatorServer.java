@@ -16,7 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.weft.allocator.compaction.EtcdMaintenance;
-import io.weft.allocator.http.HttpEndpoints;
 import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.AuthorizationInterceptor;
 import io.weft.allocator.security.EtcdClientSecurity;
@@ -28,10 +27,12 @@ import io.weft.allocator.store.EtcdLeaseStore;
 import io.weft.allocator.store.EtcdRequestObserver;
 import io.weft.allocator.store.KeyLayout;
 import io.weft.allocator.store.LeaseStore;
+import io.weft.http.OperatorHttp;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -51,14 +52,14 @@ public final class AllocatorServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AllocatorServer.class);
 
     private final Server grpc;
-    private final HttpEndpoints http;
+    private final OperatorHttp http;
     private final LeaseServices services;
     private final LeaseStore store;
     private final ScheduledExecutorService scheduler;
     private final HealthStatusManager health;
     private final EtcdMaintenance maintenance;
 
-    private AllocatorServer(Server grpc, HttpEndpoints http, LeaseServices services, LeaseStore store,
+    private AllocatorServer(Server grpc, OperatorHttp http, LeaseServices services, LeaseStore store,
                             ScheduledExecutorService scheduler, HealthStatusManager health,
                             EtcdMaintenance maintenance) {
         this.grpc = grpc;
@@ -252,7 +253,7 @@ public final class AllocatorServer implements AutoCloseable {
                     scheduler);
             HealthStatusManager health = new HealthStatusManager();
             Server grpc = null;
-            HttpEndpoints http = null;
+            OperatorHttp http = null;
             EtcdMaintenance maintenance = null;
             try {
                 maintenance = EtcdMaintenance.start(client, new KeyLayout(etcdPrefix), compactionInterval,
@@ -275,7 +276,9 @@ public final class AllocatorServer implements AutoCloseable {
                 health.setStatus("", ServingStatus.NOT_SERVING);
                 grpc = builder.build().start();
                 if (httpListen != null) {
-                    http = HttpEndpoints.start(httpListen, services::ready, registry);
+                    // Ready once etcd's state is loaded and the watch is current.
+                    http = OperatorHttp.start(httpListen, () -> services.ready() ? Optional.empty()
+                            : Optional.of("etcd state not loaded"), registry);
                 }
                 try {
                     services.start().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,6 +1,7 @@
 package io.weft.allocator;
 
 import io.weft.allocator.service.WatchSettings;
+import io.weft.launcher.DurationConverter;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 

@@ -106,9 +106,9 @@ class SecureServerProcessIT {
                 "--tls-key", missing.toString());
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(process.exitValue()).as("a user's mistake").isEqualTo(2);
         assertThat(launcher.output().strip())
-                .isEqualTo("weft-allocator: TLS certificate " + missing + ": no such file");
+                .isEqualTo("weft-allocator: TLS certificate " + missing + ": no such file (see 'weft-allocator --help')");
     }
 
     @Test
@@ -119,10 +119,10 @@ class SecureServerProcessIT {
                 "--etcd-password-file", passwordFile.toString());
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(process.exitValue()).as("a user's mistake").isEqualTo(2);
         assertThat(launcher.output().strip()).isEqualTo("weft-allocator: --etcd-password-file " + passwordFile
                 + " is readable by every user (mode rw-r--r--); allow at most its owner and group, e.g. chmod 600 "
-                + passwordFile);
+                + passwordFile + " (see 'weft-allocator --help')");
     }
 
     @Test
@@ -152,9 +152,9 @@ class SecureServerProcessIT {
                 "--client-ca", ca.caFile().toString());
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(process.exitValue()).as("a user's mistake").isEqualTo(2);
         assertThat(launcher.output().strip()).isEqualTo("weft-allocator: --client-ca needs at least one --admin NAME: "
-                + "the certificate CN allowed to set the config and reservations");
+                + "the certificate CN allowed to set the config and reservations (see 'weft-allocator --help')");
     }
 
     private NetworkServiceGrpc.NetworkServiceBlockingStub network(TestCertificates ca, String identity, int port)

@@ -132,9 +132,9 @@ class ServerProcessIT {
                 "--http-listen", "127.0.0.1:" + freePort(), "--lease-ttl", "1s");
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(process.exitValue()).as("a user's mistake").isEqualTo(2);
         assertThat(launcher.output().strip())
-                .isEqualTo("weft-allocator: --lease-ttl 1s is out of range; allowed 5s..365d");
+                .isEqualTo("weft-allocator: --lease-ttl 1s is out of range; allowed 5s..365d (see 'weft-allocator --help')");
         assertThat(dataDir).doesNotExist();
     }
 
@@ -143,9 +143,9 @@ class ServerProcessIT {
         Process process = launcher.launch("--data-dir", dataDir.toString(), "--etcd-compaction-interval", "500ms");
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(process.exitValue()).as("a user's mistake").isEqualTo(2);
         assertThat(launcher.output().strip()).isEqualTo("weft-allocator: --etcd-compaction-interval 500ms is out of "
-                + "range; allowed 0 (off) or at least 1s");
+                + "range; allowed 0 (off) or at least 1s (see 'weft-allocator --help')");
         assertThat(dataDir).doesNotExist();
     }
 

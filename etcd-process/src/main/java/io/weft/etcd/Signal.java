@@ -8,14 +8,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The POSIX job-control signals {@link EtcdProcess} needs beyond what {@link Process} offers
- * (which has only SIGTERM and SIGKILL). Sent with the {@code kill} command: the JDK has no API.
+ * The POSIX job-control signals {@link EtcdProcess} and the test tooling (weft-test-support, the
+ * namespace tests) need beyond what {@link Process} offers (which has only SIGTERM and SIGKILL,
+ * and only to its own children). Sent with the {@code kill} command: the JDK has no API. The one
+ * place weft sends signals by number of process.
  */
-enum Signal {
+public enum Signal {
     /** Freezes the process; it stays alive but runs no code, not even its timers. */
     STOP,
     /** Lets a stopped process run again. */
-    CONT;
+    CONT,
+    /** Asks the process to stop: a JVM runs its shutdown hooks. */
+    TERM,
+    /** Ends the process at once, as a crash. */
+    KILL;
 
     private static final Duration STOP_OBSERVED_WITHIN = Duration.ofSeconds(2);
 
@@ -25,7 +31,7 @@ enum Signal {
      *
      * @throws IllegalStateException if {@code kill} fails, for example because the process is gone
      */
-    void sendTo(long pid) {
+    public void sendTo(long pid) {
         String target = Long.toString(pid);
         try {
             Process kill = new ProcessBuilder("kill", "-" + name(), target).redirectErrorStream(true).start();

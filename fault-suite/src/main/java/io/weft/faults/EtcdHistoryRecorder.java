@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EtcdHistoryRecorder implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(EtcdHistoryRecorder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdHistoryRecorder.class);
 
     private final Client client;
     private final KeyLayout layout;
@@ -71,7 +71,7 @@ final class EtcdHistoryRecorder implements AutoCloseable {
         if (error instanceof CompactedException) {
             broke(error);
         } else {
-            log.info("the etcd history watch was interrupted ({}); jetcd resumes it after revision {}",
+            LOG.info("the etcd history watch was interrupted ({}); jetcd resumes it after revision {}",
                     error.getMessage(), lastRevision());
         }
     }
@@ -81,7 +81,7 @@ final class EtcdHistoryRecorder implements AutoCloseable {
             return;
         }
         if (!broken) {
-            log.error("the etcd history watch ended; the history is incomplete", error);
+            LOG.error("the etcd history watch ended; the history is incomplete", error);
         }
         broken = true;
     }

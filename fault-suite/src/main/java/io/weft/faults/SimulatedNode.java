@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SimulatedNode {
 
-    private static final Logger log = LoggerFactory.getLogger(SimulatedNode.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedNode.class);
 
     private final String name;
     private final AcquireLeaseRequest request;
@@ -93,7 +93,7 @@ final class SimulatedNode {
             revision = client.release(subnet, name);
         } catch (StatusRuntimeException e) {
             // Still given up: the node no longer uses it, and it expires on its own.
-            log.info("{}: releasing {} failed ({}); it will expire", name, subnet, e.getStatus());
+            LOG.info("{}: releasing {} failed ({}); it will expire", name, subnet, e.getStatus());
         }
         runLog.add(new NodeRecord.Released(name, subnet, revision, decided));
     }
@@ -118,7 +118,7 @@ final class SimulatedNode {
         @Override
         public void onLeaseLost(Lease lost, Status cause) {
             runLog.add(new NodeRecord.Lost(name, lost.getSubnet(), Instant.now()));
-            log.warn("{} lost {} (expired {}): {}", name, lost.getSubnet(), lost.getExpireTime().getSeconds(), cause);
+            LOG.warn("{} lost {} (expired {}): {}", name, lost.getSubnet(), lost.getExpireTime().getSeconds(), cause);
         }
 
         @Override

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TwinNode {
 
-    private static final Logger log = LoggerFactory.getLogger(TwinNode.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TwinNode.class);
     private static final double RELEASE_CHANCE = 0.3;
 
     private final String name;
@@ -114,7 +114,7 @@ final class TwinNode {
         try {
             revision = client.release(subnet, name);
         } catch (StatusRuntimeException e) {
-            log.info("{}: releasing {} failed ({}); it will expire", name, subnet, e.getStatus());
+            LOG.info("{}: releasing {} failed ({}); it will expire", name, subnet, e.getStatus());
         }
         held = null;
         runLog.add(new NodeRecord.Released(name, subnet, revision, decided));

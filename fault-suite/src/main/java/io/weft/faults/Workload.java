@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Workload implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Workload.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Workload.class);
     private static final double TWIN_SHARE = 0.1;
 
     private final List<SimulatedNode> steady = new ArrayList<>();
@@ -93,7 +93,7 @@ final class Workload implements AutoCloseable {
             } catch (RejectedExecutionException e) {
                 // stopping: the node stays released
             } catch (RuntimeException e) {
-                log.error("{}: churn step failed", node.name(), e);
+                LOG.error("{}: churn step failed", node.name(), e);
             }
         }, 5000 + nextInt(15000), TimeUnit.MILLISECONDS);
     }

@@ -2,8 +2,10 @@ package io.weft.node;
 
 import io.weft.client.ClientTls;
 import io.weft.client.ServerAddress;
-import io.weft.config.GoDuration;
 import io.weft.config.IpAddress;
+import io.weft.launcher.DurationConverter;
+import io.weft.launcher.HostPortConverter;
+import io.weft.launcher.LauncherErrors;
 import io.weft.node.agent.ExternalInterface;
 import io.weft.node.agent.NodeAgent;
 import io.weft.node.agent.NodeSettings;
@@ -11,12 +13,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,8 +24,6 @@ import picocli.CommandLine.Option;
 @Command(name = "weft-node", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Keeps this host's subnet lease, writes subnet.env and programs peer routes (vxlan, host-gw).")
 public final class NodeMain implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
 
     /** The HTTP port when --http-listen names only a host (not the allocator's gRPC port). */
     static final int HTTP_PORT = 7072;
@@ -53,23 +51,35 @@ public final class NodeMain implements Callable<Integer> {
             description = "where subnet.env is written (default: ${DEFAULT-VALUE})")
     Path subnetFile;
 
-    @Option(names = "--renew-margin", paramLabel = "DURATION", defaultValue = "1h",
+    @Option(names = "--renew-margin", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1h",
             description = "renew this long before the lease expires (default: ${DEFAULT-VALUE})")
-    String renewMargin;
+    Duration renewMargin;
 
-    @Option(names = "--reconcile-interval", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--reconcile-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
             description = "how often the kernel is checked against the leases (default: ${DEFAULT-VALUE})")
-    String reconcileInterval;
+    Duration reconcileInterval;
 
-    @Option(names = "--lost-store-grace", paramLabel = "DURATION", defaultValue = "2m",
+    @Option(names = "--lost-store-grace", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2m",
             description = "when a watch reset drops this node's lease and most peers (etcd lost its data), keep "
                     + "the peers' routes this long while they re-acquire (default: ${DEFAULT-VALUE}); 0 to drop at once")
-    String lostStoreGrace;
+    Duration lostStoreGrace;
 
-    @Option(names = "--http-listen", paramLabel = "HOST[:PORT]", defaultValue = "127.0.0.1:" + HTTP_PORT,
-            description = "/healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}; the port defaults to "
-                    + HTTP_PORT + "); 'none' to disable")
-    String httpListen;
+    /** --http-listen: the port defaults to the node's HTTP port; "none" turns the port off (null). */
+    static final class HttpAddress extends HostPortConverter {
+        HttpAddress() {
+            super(HTTP_PORT);
+        }
+
+        @Override
+        public InetSocketAddress convert(String text) {
+            return text.strip().equals("none") ? null : super.convert(text);
+        }
+    }
+
+    @Option(names = "--http-listen", paramLabel = "HOST[:PORT]", converter = HttpAddress.class,
+            defaultValue = "127.0.0.1:" + HTTP_PORT, description = "/healthz, /readyz and /metrics (default: "
+            + "${DEFAULT-VALUE}; the port defaults to " + HTTP_PORT + "); 'none' to disable")
+    InetSocketAddress httpListen;
 
     @Option(names = "--release-on-exit", description = "release the lease on SIGTERM (default: keep it)")
     boolean releaseOnExit;
@@ -91,18 +101,7 @@ public final class NodeMain implements Callable<Integer> {
     Path tlsKey;
 
     public static void main(String[] args) {
-        System.exit(commandLine(new NodeMain()).execute(args));
-    }
-
-    /** The command line with weft-node's one-line error handler. */
-    static CommandLine commandLine(NodeMain main) {
-        CommandLine command = new CommandLine(main);
-        command.setExecutionExceptionHandler((error, cmd, parsed) -> {
-            cmd.getErr().println("weft-node: " + error.getMessage());
-            LOG.debug("weft-node failed", error);
-            return error instanceof CommandLine.ParameterException || error instanceof IllegalArgumentException ? 2 : 1;
-        });
-        return command;
+        System.exit(LauncherErrors.commandLine(new NodeMain()).execute(args));
     }
 
     @Override
@@ -121,12 +120,11 @@ public final class NodeMain implements Callable<Integer> {
     /** The parsed command line as the agent's settings; the TLS files are read here, to fail early. */
     NodeSettings settings() throws java.net.UnknownHostException {
         String node = nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName();
-        return new NodeSettings(ServerAddress.parseList(servers), node,
+        return new NodeSettings(servers(), node,
                 new ExternalInterface.Choice(iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
                 publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
-                subnetFile, duration("--renew-margin", renewMargin), duration("--reconcile-interval", reconcileInterval),
-                duration("--lost-store-grace", lostStoreGrace),
-                httpListen.equals("none") ? null : hostPort(httpListen), releaseOnExit, takeover, tls(node));
+                subnetFile, renewMargin, reconcileInterval, lostStoreGrace, httpListen, releaseOnExit, takeover,
+                tls(node));
     }
 
     private ClientTls tls(String node) {
@@ -147,24 +145,19 @@ public final class NodeMain implements Callable<Integer> {
         return tls;
     }
 
+    private List<ServerAddress> servers() {
+        try {
+            return ServerAddress.parseList(servers);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--server: " + e.getMessage(), e);
+        }
+    }
+
     private static IpAddress address(String flag, String text) {
         try {
             return IpAddress.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(new NodeMain()), flag + ": " + e.getMessage());
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Duration duration(String flag, String text) {
-        try {
-            return GoDuration.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(new NodeMain()), flag + ": " + e.getMessage());
-        }
-    }
-
-    private static InetSocketAddress hostPort(String text) {
-        ServerAddress parsed = ServerAddress.parse(text, HTTP_PORT);
-        return new InetSocketAddress(parsed.host(), parsed.port());
     }
 }

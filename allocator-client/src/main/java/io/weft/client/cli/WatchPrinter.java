@@ -70,7 +70,7 @@ final class WatchPrinter implements LeaseWatchListener {
 
     @Override
     public void onDisconnected(Status cause, Duration retryIn) {
-        err.println("weftctl: watch interrupted (" + ErrorReporter.describe(cause)
+        err.println("weftctl: watch interrupted (" + StatusText.describe(cause)
                 + "); resuming in " + retryIn.toMillis() + " ms");
         err.flush();
     }

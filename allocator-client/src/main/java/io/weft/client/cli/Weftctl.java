@@ -1,6 +1,7 @@
 package io.weft.client.cli;
 
 import io.weft.client.ServerAddress;
+import io.weft.launcher.LauncherErrors;
 import picocli.CommandLine;
 
 /** The {@code weftctl} entry point: wires picocli and exits with the command's code. */
@@ -16,13 +17,10 @@ public final class Weftctl {
         System.exit(commandLine(new WeftctlCommand(System.in)).execute(args));
     }
 
-    /** The command line with weftctl's converters and one-line error handlers. */
+    /** The command line with weftctl's converters and the launchers' one error style. */
     static CommandLine commandLine(WeftctlCommand root) {
-        ErrorReporter errors = new ErrorReporter();
-        return new CommandLine(root)
+        return LauncherErrors.commandLine(root, StatusText::of)
                 .registerConverter(ServerAddress.class, ServerAddressConverter.INSTANCE)
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setParameterExceptionHandler(errors)
-                .setExecutionExceptionHandler(errors);
+                .setCaseInsensitiveEnumValuesAllowed(true);
     }
 }

@@ -5,6 +5,7 @@ import io.weft.client.ClientTls;
 import io.weft.client.RetryPolicy;
 import io.weft.client.ServerAddress;
 import io.weft.client.WeftClient;
+import io.weft.launcher.DurationConverter;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,10 +42,11 @@ public final class WeftctlCommand {
             description = "Allocator servers to try, in order (env WEFT_SERVER; default ${DEFAULT-VALUE}).")
     private List<ServerAddress> servers;
 
-    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS",
-            defaultValue = "10",
-            description = "Deadline of each call to a server, in seconds (default ${DEFAULT-VALUE}).")
-    private long timeoutSeconds;
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION",
+            defaultValue = "10s", converter = DurationConverter.class,
+            description = "Deadline of each call to a server, e.g. 10s, 1m30s, 500ms, or plain seconds "
+                    + "(default ${DEFAULT-VALUE}).")
+    private Duration timeout;
 
     @Option(names = "--tls-ca", scope = ScopeType.INHERIT, paramLabel = "FILE",
             defaultValue = "${env:WEFT_TLS_CA}",
@@ -94,9 +96,16 @@ public final class WeftctlCommand {
         }
         return builder
                 .addresses(servers)
-                .deadline(Duration.ofSeconds(Math.max(1, timeoutSeconds)))
+                .deadline(deadline())
                 .retryPolicy(new RetryPolicy(attempts, backoff))
                 .build();
+    }
+
+    private Duration deadline() {
+        if (timeout.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be more than 0, e.g. 10s");
+        }
+        return timeout;
     }
 
     InputStream stdin() {

@@ -100,7 +100,7 @@ class WeftctlTlsIT {
         Path missing = temp.resolve("missing-ca.pem");
         WeftctlRun run = WeftctlRun.of("--server", address, "--tls-ca", missing.toString(), "leases");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines().getFirst()).isEqualTo("weftctl: TLS CA " + missing + ": no such file");
+        assertThat(run.errLines()).containsExactly("weftctl: TLS CA " + missing + ": no such file (see 'weftctl --help')");
         assertThat(run.err()).doesNotContain("\tat ");
     }
 
@@ -110,7 +110,7 @@ class WeftctlTlsIT {
         WeftctlRun run = WeftctlRun.of("--server", address, "--tls-ca", ca.caFile().toString(),
                 "--tls-cert", admin.certificate().toString(), "leases");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines().getFirst()).startsWith("weftctl: --tls-cert and --tls-key go together");
+        assertThat(run.errLines()).singleElement().asString().startsWith("weftctl: --tls-cert and --tls-key go together");
     }
 
     private WeftctlRun weftctl(String identity, String... command) {

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthorizationInterceptor implements ServerInterceptor {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.access");
+    private static final Logger LOG = LoggerFactory.getLogger(AuthorizationInterceptor.class);
 
     private final AccessPolicy policy;
     private final Function<String, Optional<String>> holderOfSubnet;

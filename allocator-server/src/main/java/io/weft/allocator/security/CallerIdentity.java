@@ -1,6 +1,7 @@
 package io.weft.allocator.security;
 
 import io.grpc.Context;
+import io.weft.config.CertificateIdentity;
 import io.weft.config.IpAddress;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
@@ -10,25 +11,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
  * Who is calling: the name in the client certificate the TLS handshake verified.
  *
- * <p>The rule: the subject's common name (CN); when the subject has no CN, the first DNS name
- * among its subject alternative names. A node's certificate therefore carries the node name as
- * its CN, exactly as the node sends it in {@code node_name}.
+ * <p>The rule is {@link CertificateIdentity}'s, shared with the client that checks its own
+ * certificate: a node's certificate carries the node name as its CN, exactly as the node sends it
+ * in {@code node_name}.
  */
 public final class CallerIdentity {
 
     /** The verified identity of the current call, set by {@link AuthorizationInterceptor}. */
     public static final Context.Key<String> KEY = Context.key("weft-caller-identity");
 
-    private static final int DNS_NAME = 2;
     private static final int IP_ADDRESS = 7;
 
     private CallerIdentity() {}
@@ -51,26 +48,9 @@ public final class CallerIdentity {
         }
     }
 
-    /** The subject CN, else the first DNS SAN, else empty. */
+    /** The certificate's identity by weft's one rule, {@link CertificateIdentity}. */
     public static Optional<String> of(X509Certificate certificate) {
-        Optional<String> commonName = commonName(certificate.getSubjectX500Principal().getName());
-        return commonName.isPresent() ? commonName : firstDnsName(certificate);
-    }
-
-    static Optional<String> commonName(String distinguishedName) {
-        try {
-            List<Rdn> rdns = new LdapName(distinguishedName).getRdns();
-            // LdapName lists the most significant RDN first; the CN that names the subject is the last one.
-            for (int i = rdns.size() - 1; i >= 0; i--) {
-                Rdn rdn = rdns.get(i);
-                if (rdn.getType().equalsIgnoreCase("CN") && !rdn.getValue().toString().isBlank()) {
-                    return Optional.of(rdn.getValue().toString());
-                }
-            }
-            return Optional.empty();
-        } catch (InvalidNameException e) {
-            return Optional.empty();
-        }
+        return CertificateIdentity.of(certificate);
     }
 
     /** The IP addresses among the certificate's subject alternative names, in canonical text. */
@@ -97,19 +77,6 @@ public final class CallerIdentity {
             return addresses;
         } catch (CertificateParsingException e) {
             return Set.of();
-        }
-    }
-
-    private static Optional<String> firstDnsName(X509Certificate certificate) {
-        try {
-            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-            if (names == null) {
-                return Optional.empty();
-            }
-            return names.stream().filter(name -> name.size() == 2 && Integer.valueOf(DNS_NAME).equals(name.get(0)))
-                    .map(name -> String.valueOf(name.get(1))).filter(name -> !name.isBlank()).findFirst();
-        } catch (CertificateParsingException e) {
-            return Optional.empty();
         }
     }
 }

@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The caller's identity and IP SANs; the naming rule's cases are in CertificateIdentityTest (config). */
 @Timeout(30)
 class CallerIdentityTest {
 
@@ -20,36 +22,19 @@ class CallerIdentityTest {
     Path temp;
 
     @Test
-    void theSubjectCommonNameIsTheIdentity() throws Exception {
-        TestCertificates ca = TestCertificates.authority(temp, "ca");
-        assertThat(CallerIdentity.of(read(ca.client("node-a").certificate()))).contains("node-a");
+    void aSessionWithoutACertificateHasNoIdentityAndNoAddresses() {
+        assertThat(CallerIdentity.of((SSLSession) null)).isEmpty();
+        assertThat(CallerIdentity.ipAddresses((SSLSession) null)).isEmpty();
     }
 
     @Test
-    void theCommonNameWinsOverDnsNames() throws Exception {
+    void theIpAddressesAreReadInCanonicalText() throws Exception {
         TestCertificates ca = TestCertificates.authority(temp, "ca");
-        assertThat(CallerIdentity.of(read(ca.clientWithDnsNames("node-a", List.of("other.example")).certificate())))
-                .contains("node-a");
-    }
+        X509Certificate certificate = read(ca.clientWithIpAddresses("node-a", List.of("10.0.0.5", "fd00:0:0::1"))
+                .certificate());
 
-    @Test
-    void withoutACommonNameTheFirstDnsNameIsTheIdentity() throws Exception {
-        TestCertificates ca = TestCertificates.authority(temp, "ca");
-        assertThat(CallerIdentity.of(read(ca.clientWithDnsNames(null, List.of("node-b.example", "x.example"))
-                .certificate()))).contains("node-b.example");
-    }
-
-    @Test
-    void aCertificateNamingNobodyHasNoIdentity() throws Exception {
-        TestCertificates ca = TestCertificates.authority(temp, "ca");
-        assertThat(CallerIdentity.of(read(ca.clientWithDnsNames(null, List.of()).certificate()))).isEmpty();
-    }
-
-    @Test
-    void theMostSpecificCommonNameCounts() {
-        assertThat(CallerIdentity.commonName("CN=node-a,OU=nodes,CN=weft,O=example")).contains("node-a");
-        assertThat(CallerIdentity.commonName("O=example")).isEmpty();
-        assertThat(CallerIdentity.of((javax.net.ssl.SSLSession) null)).isEmpty();
+        assertThat(CallerIdentity.of(certificate)).contains("node-a");
+        assertThat(CallerIdentity.ipAddresses(certificate)).containsExactly("10.0.0.5", "fd00::1");
     }
 
     private static X509Certificate read(Path pem) throws Exception {

@@ -5,16 +5,12 @@ import io.weft.bench.lab.LeaseLoad;
 import io.weft.bench.lab.RemoteJvm;
 import io.weft.bench.lab.WeftClientPool;
 import io.weft.client.ServerAddress;
+import io.weft.testsupport.Readyz;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Figure 6's helper, run inside the benchmark's network namespace next to an allocator-server
@@ -87,23 +83,10 @@ public final class NodeStartProbeMain {
         System.exit(0);
     }
 
-    private static void awaitServer(int httpPort) throws IOException, InterruptedException {
-        HttpRequest readyz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    // keep polling
-                }
-                Thread.sleep(50);
-            }
+    private static void awaitServer(int httpPort) {
+        try (Readyz readyz = Readyz.on(httpPort)) {
+            readyz.await(Duration.ofSeconds(120), () -> { });
         }
-        throw new IOException("allocator-server in the namespace was not ready within 120 s");
     }
 
     /** How many lines a shell command prints. */

@@ -1,16 +1,12 @@
 package io.weft.bench.child;
 
+import io.weft.testsupport.LaunchedProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One real weft-node, started with the checkout's {@code bin/weft-node} (which execs the JVM, so
@@ -21,11 +17,12 @@ final class WeftNodeProcess implements AutoCloseable {
 
     static final int HTTP_PORT = 7072;
 
-    private final Process process;
-    private final long startedNanos;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-    private WeftNodeProcess(Process process, long startedNanos) {
+    private final LaunchedProcess process;
+    private final long startedNanos;
+
+    private WeftNodeProcess(LaunchedProcess process, long startedNanos) {
         this.process = process;
         this.startedNanos = startedNanos;
     }
@@ -36,32 +33,16 @@ final class WeftNodeProcess implements AutoCloseable {
         List<String> command = List.of(launcher.toString(), "--server", "127.0.0.1:" + serverPort,
                 "--node-name", "bench-node", "--iface", "eth0", "--subnet-file", work.resolve("subnet.env").toString(),
                 "--http-listen", "127.0.0.1:" + HTTP_PORT);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         long started = System.nanoTime();
-        return new WeftNodeProcess(builder.start(), started);
+        return new WeftNodeProcess(LaunchedProcess.start(builder, work.resolve(name + ".log")), started);
     }
 
-    /** Milliseconds from process start to the first {@code /readyz} 200, polled every 10 ms. */
-    long awaitReadyMillis(Duration timeout) throws IOException, InterruptedException {
-        HttpRequest readyz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + "/readyz"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        long deadline = startedNanos + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("weft-node exited with " + process.exitValue() + " before it was ready");
-            }
-            try {
-                if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return (System.nanoTime() - startedNanos) / 1_000_000;
-                }
-            } catch (IOException notListeningYet) {
-                // keep polling
-            }
-            Thread.sleep(10);
-        }
-        throw new IOException("weft-node was not ready within " + timeout.toSeconds() + " s");
+    /** Milliseconds from process start to the first {@code /readyz} 200. */
+    long awaitReadyMillis(Duration timeout) {
+        process.awaitReady(HTTP_PORT, timeout);
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     long pid() {
@@ -81,16 +62,12 @@ final class WeftNodeProcess implements AutoCloseable {
     /** SIGTERM, as systemd would stop it; waits for it to exit. */
     @Override
     public void close() {
-        process.destroy();
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
+            process.stop(STOP_GRACE);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
         } finally {
-            http.close();
+            process.close();
         }
     }
 }

@@ -9,6 +9,7 @@ import io.weft.node.backend.NodeContext;
 import io.weft.node.backend.Reconciler;
 import io.weft.node.backend.VxlanBackend;
 import io.weft.node.netlink.NetlinkDataplane;
+import io.weft.testsupport.NetworkNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,8 +65,8 @@ final class DataplaneRun {
 
     private Timings measure(int warmUps, int rounds) {
         Path directory = temporaryDirectory();
-        try (BenchNamespace weftSide = BenchNamespace.create();
-             BenchNamespace baselineSide = BenchNamespace.create();
+        try (NetworkNamespace weftSide = BenchNamespace.create();
+             NetworkNamespace baselineSide = BenchNamespace.create();
              NetlinkDataplane weft = NetlinkDataplane.openIn(weftSide.file());
              NetlinkDataplane baseline = NetlinkDataplane.openIn(baselineSide.file())) {
             setUpDevice(weft);
@@ -108,7 +109,7 @@ final class DataplaneRun {
         backend.activate(self, dataplane);
     }
 
-    private void weftRound(NetlinkDataplane dataplane, BenchNamespace namespace, boolean crossCheck, Timings sink) {
+    private void weftRound(NetlinkDataplane dataplane, NetworkNamespace namespace, boolean crossCheck, Timings sink) {
         sink.weftApply().add(timed(() -> expect(reconcile(dataplane, leases), objects(wanted), 0, "apply")));
         expectKernelHolds(dataplane, wanted, "weft's apply");
         if (crossCheck) {
@@ -120,7 +121,7 @@ final class DataplaneRun {
     }
 
     private void baselineRound(NetlinkDataplane dataplane, IprouteBatch apply, IprouteBatch removal,
-                               BenchNamespace namespace, Timings sink) {
+                               NetworkNamespace namespace, Timings sink) {
         sink.baselineApply().add(apply.runIn(namespace));
         expectKernelHolds(dataplane, wanted, "ip/bridge -batch apply");
         sink.baselineRemoval().add(removal.runIn(namespace));
@@ -156,11 +157,11 @@ final class DataplaneRun {
     }
 
     /** Counts the objects with iproute2's own listing, so weft's listing is not the only witness. */
-    private void crossCheckWithIproute(BenchNamespace namespace) {
+    private void crossCheckWithIproute(NetworkNamespace namespace) {
         String device = self.host().vxlanDevice(IpFamily.IPV4);
         long routes = lines(namespace.ip("route", "show", "proto", "0x77")).count();
         long neighbours = lines(namespace.ip("neigh", "show", "dev", device, "nud", "permanent")).count();
-        long fdb = lines(namespace.tool("bridge", "fdb", "show", "dev", device))
+        long fdb = lines(namespace.bridge("fdb", "show", "dev", device))
                 .filter(line -> line.contains(" dst ")).count();
         int peers = leases.size();
         if (routes != peers || neighbours != peers || fdb != peers) {

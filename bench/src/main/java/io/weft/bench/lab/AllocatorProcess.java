@@ -2,18 +2,12 @@ package io.weft.bench.lab;
 
 import io.weft.bench.BenchContext;
 import io.weft.client.ServerAddress;
+import io.weft.testsupport.LaunchedProcess;
+import io.weft.testsupport.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * allocator-server as its own JVM ({@code io.weft.allocator.AllocatorMain}, what
@@ -24,15 +18,14 @@ import java.util.concurrent.TimeUnit;
 public final class AllocatorProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final BenchContext context;
     private final String etcdEndpoint;
     private final String prefix;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Process process;
+    private LaunchedProcess process;
     private int grpcPort;
-    private int httpPort;
     private Duration startToReady;
 
     private AllocatorProcess(BenchContext context, String etcdEndpoint, String prefix, Path log) {
@@ -57,40 +50,16 @@ public final class AllocatorProcess implements AutoCloseable {
         launch();
     }
 
-    private void launch() throws IOException, InterruptedException {
-        grpcPort = freeLoopbackPort();
-        httpPort = freeLoopbackPort();
+    private void launch() throws IOException {
+        grpcPort = LoopbackPorts.free();
+        int httpPort = LoopbackPorts.free();
         List<String> command = context.javaCommand("io.weft.allocator.AllocatorMain", List.of(), List.of(
                 "--etcd-endpoints", etcdEndpoint, "--etcd-prefix", prefix,
                 "--listen", "127.0.0.1:" + grpcPort, "--http-listen", "127.0.0.1:" + httpPort));
         long started = System.nanoTime();
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        awaitReady();
+        process = LaunchedProcess.start(command, log);
+        process.awaitReady(httpPort, READY_TIMEOUT);
         startToReady = Duration.ofNanos(System.nanoTime() - started);
-    }
-
-    private void awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        HttpRequest readyz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IOException("allocator-server exited with " + process.exitValue() + " while starting; see "
-                        + log + ":\n" + tail());
-            }
-            try {
-                if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // keep polling
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("allocator-server not ready within " + READY_TIMEOUT.toSeconds() + " s; see " + log);
-            }
-            Thread.sleep(10);
-        }
     }
 
     public ServerAddress grpcAddress() {
@@ -119,11 +88,8 @@ public final class AllocatorProcess implements AutoCloseable {
     }
 
     private void stop() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
+        if (process != null) {
+            process.stop(STOP_GRACE);
         }
     }
 
@@ -132,21 +98,11 @@ public final class AllocatorProcess implements AutoCloseable {
         try {
             stop();
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
         } finally {
-            http.close();
-        }
-    }
-
-    private String tail() throws IOException {
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    }
-
-    static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+            if (process != null) {
+                process.close();
+            }
         }
     }
 }

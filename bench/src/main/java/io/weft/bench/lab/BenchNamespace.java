@@ -1,10 +1,7 @@
 package io.weft.bench.lab;
 
-import java.io.IOException;
-import java.util.ArrayList;
+import io.weft.testsupport.NetworkNamespace;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away network namespace for figure 6's weft-node ({@code ip netns add wbench-RANDOM}),
@@ -17,72 +14,39 @@ public final class BenchNamespace implements AutoCloseable {
 
     public static final String NODE_ADDRESS = "10.97.0.1";
 
-    private final String name;
+    private final NetworkNamespace namespace;
 
-    private BenchNamespace(String name) {
-        this.name = name;
+    private BenchNamespace(NetworkNamespace namespace) {
+        this.namespace = namespace;
     }
 
     /** Whether {@code ip netns} works here (root with iproute2); null when it does, else why not. */
     public static String unavailableReason() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "not root (network namespaces need root)";
-        }
-        try {
-            Process ip = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
-            ip.getInputStream().readAllBytes();
-            return ip.waitFor() == 0 ? null : "'ip netns list' failed";
-        } catch (IOException e) {
-            return "no iproute2 'ip' command";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        return NetworkNamespace.unavailableReason().orElse(null);
     }
 
-    public static BenchNamespace create() throws IOException, InterruptedException {
-        String name = "wbench-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-        run("ip", "netns", "add", name);
-        BenchNamespace namespace = new BenchNamespace(name);
+    public static BenchNamespace create() {
+        NetworkNamespace namespace = NetworkNamespace.create("wbench");
         try {
-            run("ip", "-n", name, "link", "set", "lo", "up");
-            run("ip", "-n", name, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0-peer");
-            run("ip", "-n", name, "addr", "add", NODE_ADDRESS + "/24", "dev", "eth0");
-            run("ip", "-n", name, "link", "set", "eth0-peer", "up");
-            run("ip", "-n", name, "link", "set", "eth0", "up");
-            return namespace;
-        } catch (IOException | RuntimeException e) {
+            namespace.addUnderlay("eth0", "eth0-peer", 0, List.of(NODE_ADDRESS + "/24"));
+            return new BenchNamespace(namespace);
+        } catch (RuntimeException e) {
             namespace.close();
             throw e;
         }
     }
 
     public String name() {
-        return name;
+        return namespace.name();
     }
 
     /** {@code ip netns exec <name> command...}. */
     public List<String> exec(List<String> command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        full.addAll(command);
-        return full;
+        return namespace.exec(command);
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            run("ip", "netns", "del", name);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while deleting network namespace " + name, e);
-        }
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + output.trim());
-        }
+    public void close() {
+        namespace.close();
     }
 }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /** Reads the network config from the allocator, waiting (with back-off) until one is set and reachable. */
 final class ConfigFetcher {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.node");
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigFetcher.class);
     private static final Duration MAX_WAIT = Duration.ofSeconds(10);
 
     private ConfigFetcher() {

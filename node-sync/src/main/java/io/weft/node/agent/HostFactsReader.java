@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HostFactsReader implements Supplier<HostFacts> {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.node");
+    private static final Logger LOG = LoggerFactory.getLogger(HostFactsReader.class);
 
     private final Set<IpAddress> allocators;
     private final Path routeTable;

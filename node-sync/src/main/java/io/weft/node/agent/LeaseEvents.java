@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /** Passes the lease keeper's news to the kernel thread. */
 final class LeaseEvents implements LeaseKeeperListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.node");
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseEvents.class);
 
     private final PeerProgrammer programmer;
     private final Executor kernelThread;

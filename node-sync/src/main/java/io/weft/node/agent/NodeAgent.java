@@ -12,6 +12,7 @@ import io.weft.client.WeftClient;
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import io.weft.config.NetworkConfig;
+import io.weft.http.OperatorHttp;
 import io.weft.node.backend.Advertisement;
 import io.weft.node.backend.Backend;
 import io.weft.node.backend.Backends;
@@ -24,6 +25,7 @@ import io.weft.node.netlink.LinkEvent;
 import io.weft.node.netlink.NetlinkDataplane;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgent implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.node");
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
     private final NodeSettings settings;
     private final WeftClient client;
@@ -48,11 +50,11 @@ public final class NodeAgent implements AutoCloseable {
     private final LeaseKeeper keeper;
     private final LeaseWatch watch;
     private final AutoCloseable linkWatch;
-    private final NodeHttp http;
+    private final OperatorHttp http;
 
     private NodeAgent(NodeSettings settings, WeftClient client, Dataplane dataplane, ScheduledExecutorService kernelThread,
                       PeerProgrammer programmer, LeaseKeeper keeper, LeaseWatch watch, AutoCloseable linkWatch,
-                      NodeHttp http) {
+                      OperatorHttp http) {
         this.settings = settings;
         this.client = client;
         this.dataplane = dataplane;
@@ -126,8 +128,8 @@ public final class NodeAgent implements AutoCloseable {
             graceTimer.close();
             deviceWatch.close();
         };
-        NodeHttp http = settings.httpListen() == null ? null
-                : NodeHttp.start(settings.httpListen(), programmer::notReadyReason, registry);
+        OperatorHttp http = settings.httpListen() == null ? null : OperatorHttp.start(settings.httpListen(),
+                () -> Optional.ofNullable(programmer.notReadyReason()), registry);
         keeper.start();
         watch.start();
         long interval = settings.reconcileInterval().toMillis();

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerEvents implements LeaseWatchListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.node");
+    private static final Logger LOG = LoggerFactory.getLogger(PeerEvents.class);
 
     private final Consumer<Map<String, Lease>> publish;
     private final LeaseWatchListener ownLease;

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerProgrammer {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.node");
+    private static final Logger LOG = LoggerFactory.getLogger(PeerProgrammer.class);
 
     private final NodeHost host;
     private final Backend backend;

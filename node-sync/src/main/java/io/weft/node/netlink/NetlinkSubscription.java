@@ -21,7 +21,7 @@ public final class NetlinkSubscription implements AutoCloseable {
     static final int RTMGRP_IPV4_ROUTE = 0x40;
     static final int RTMGRP_IPV6_ROUTE = 0x400;
 
-    private static final Logger log = LoggerFactory.getLogger(NetlinkSubscription.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NetlinkSubscription.class);
     /** How long close() may wait for the reading thread to notice. */
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -60,13 +60,13 @@ public final class NetlinkSubscription implements AutoCloseable {
                 }
             } catch (DataplaneException e) {
                 if (e.errno() != Errno.ENOBUFS.value()) {
-                    log.warn("{} stops: {}", reader.getName(), e.getMessage());
+                    LOG.warn("{} stops: {}", reader.getName(), e.getMessage());
                     return;
                 }
-                log.warn("{}: the kernel dropped notifications (receive buffer full)", reader.getName());
+                LOG.warn("{}: the kernel dropped notifications (receive buffer full)", reader.getName());
                 eventsLost.run();
             } catch (RuntimeException e) {
-                log.warn("{}: a subscriber failed on a notification", reader.getName(), e);
+                LOG.warn("{}: a subscriber failed on a notification", reader.getName(), e);
             }
         }
     }

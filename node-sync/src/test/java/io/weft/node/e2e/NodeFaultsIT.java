@@ -1,5 +1,6 @@
 package io.weft.node.e2e;
 
+import io.weft.etcd.Signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -87,7 +88,7 @@ class NodeFaultsIT {
             double renewalsBefore = cluster.serverMetric("weft_renewals_total");
             Map<Integer, Long> failuresBefore = renewalFailures(cluster);
 
-            cluster.server().signal("STOP");
+            cluster.server().signal(Signal.STOP);
             try {
                 // Frozen until every node has tried to renew and failed: a renewal interval plus a deadline.
                 await().atMost(Duration.ofSeconds(50)).pollInterval(Duration.ofMillis(250)).until(() ->
@@ -96,7 +97,7 @@ class NodeFaultsIT {
                 assertThat(kernelStates(cluster)).as("while the allocator is frozen").isEqualTo(before);
                 assertThat(VxlanPingIT.allPing(cluster, pods)).as("pods ping while the allocator is frozen").isTrue();
             } finally {
-                cluster.server().signal("CONT");
+                cluster.server().signal(Signal.CONT);
             }
 
             await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -117,14 +118,14 @@ class NodeFaultsIT {
             String subnet3 = subnets(cluster).get(3);
             String host1 = cluster.topology.host(1);
 
-            cluster.node(3).signal("STOP");
+            cluster.node(3).signal(Signal.STOP);
             try {
                 // Its key expires in etcd; the peers drop its route.
                 await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).until(() ->
                         cluster.etcdctl("get", PREFIX + "/subnets/" + subnet3.replace('/', '-')).isBlank()
                                 && !weftRoutes(host1).contains(subnet3));
             } finally {
-                cluster.node(3).signal("CONT");
+                cluster.node(3).signal(Signal.CONT);
             }
 
             await().atMost(Duration.ofSeconds(40)).until(() -> weftRoutes(host1).contains(subnet3));

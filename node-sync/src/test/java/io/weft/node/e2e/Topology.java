@@ -1,5 +1,6 @@
 package io.weft.node.e2e;
 
+import io.weft.etcd.Signal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -112,8 +113,17 @@ final class Topology implements AutoCloseable {
     public void close() {
         for (String ns : namespaces.reversed()) {
             Shell.tryRun("ip", "netns", "pids", ns).output().lines().filter(pid -> !pid.isBlank())
-                    .forEach(pid -> Shell.tryRun("kill", "-9", pid.strip()));
+                    .forEach(pid -> killQuietly(Long.parseLong(pid.strip())));
             Shell.tryRun("ip", "netns", "del", ns);
+        }
+    }
+
+    /** SIGKILL; a process that is gone already is what was wanted. */
+    private static void killQuietly(long pid) {
+        try {
+            Signal.KILL.sendTo(pid);
+        } catch (IllegalStateException gone) {
+            // exited meanwhile
         }
     }
 }

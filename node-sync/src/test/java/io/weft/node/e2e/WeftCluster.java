@@ -72,9 +72,7 @@ final class WeftCluster implements AutoCloseable {
         }
         server = WeftProcess.start(topology.controlNs, work.resolve("allocator.log"), "weft-allocator",
                 serverArgs.toArray(String[]::new));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
-                Shell.tryInNetns(topology.controlNs, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/7071 && "
-                        + "printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3").exitCode() == 0);
+        server.awaitReady(Duration.ofSeconds(60), () -> readyz(topology.controlNs, 7071));
         Path conf = work.resolve("net-conf.json");
         Files.writeString(conf, netConf);
         weftctl("config", "set", conf.toString());
@@ -200,9 +198,13 @@ final class WeftCluster implements AutoCloseable {
 
     /** Waits until host n answers /readyz 200. */
     void awaitReady(int n) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
-                Shell.tryInNetns(topology.host(n), "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/7072 && "
-                        + "printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3").exitCode() == 0);
+        node(n).awaitReady(Duration.ofSeconds(90), () -> readyz(topology.host(n), 7072));
+    }
+
+    /** Whether GET /readyz on the namespace's loopback answers 200: asked from inside, where the port is. */
+    private static boolean readyz(String netns, int port) {
+        return Shell.tryInNetns(netns, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port + " && "
+                + "printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3").exitCode() == 0;
     }
 
     /** The address after the first host address: 10.244.5.1/24 -> 10.244.5.2/24 (also IPv6). */

@@ -1,10 +1,16 @@
 package io.weft.node.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import io.weft.etcd.Signal;
+import io.weft.testsupport.LaunchedProcess;
+import io.weft.testsupport.NetworkNamespace;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A weft launcher from bin/ running as a real process inside a network namespace, its output
@@ -15,26 +21,38 @@ final class WeftProcess implements AutoCloseable {
     /** The repository root, from the module folder the tests run in. */
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
-    private final Process process;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    private final LaunchedProcess process;
     final Path log;
 
-    private WeftProcess(Process process, Path log) {
+    private WeftProcess(LaunchedProcess process, Path log) {
         this.process = process;
         this.log = log;
     }
 
     static WeftProcess start(String netns, Path log, String launcher, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns,
-                REPO.resolve("bin").resolve(launcher).toString()));
+        List<String> command = new ArrayList<>(List.of(REPO.resolve("bin").resolve(launcher).toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new WeftProcess(process, log);
+        return new WeftProcess(LaunchedProcess.start(NetworkNamespace.inside(netns, command), log), log);
+    }
+
+    /**
+     * Returns once {@code ready} holds (its /readyz asked inside the namespace, where this JVM
+     * cannot reach); fails at once, with the log, if the process exits first.
+     */
+    void awaitReady(Duration within, BooleanSupplier ready) {
+        await().atMost(within).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(log + ": exited while starting:\n" + process.output());
+            }
+            return ready.getAsBoolean();
+        });
     }
 
     /** Waits for the process to exit by itself; answers its exit code, or -1 if it still runs. */
-    int awaitExit(java.time.Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.awaitExit(timeout);
     }
 
     boolean isAlive() {
@@ -46,31 +64,27 @@ final class WeftProcess implements AutoCloseable {
      * launcher both exec, so the process is the JVM itself; its children (the allocator's local
      * etcd) are left alone.
      */
-    void signal(String name) {
-        String command = ProcessHandle.of(process.pid()).flatMap(h -> h.info().command()).orElse("");
+    void signal(Signal signal) {
+        String command = process.process().info().command().orElse("");
         if (!command.endsWith("/java")) {
             throw new IllegalStateException("process " + process.pid() + " is " + command + ", not the JVM");
         }
-        Shell.run("kill", "-" + name, Long.toString(process.pid()));
+        process.signal(signal);
     }
 
     /** SIGKILL, as a crash would. */
     void kill() throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor(20, TimeUnit.SECONDS);
+        process.kill();
     }
 
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
+        process.process().descendants().forEach(ProcessHandle::destroy);
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                kill();
-            }
+            process.stop(STOP_GRACE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        process.close();
     }
 }

@@ -17,6 +17,7 @@ import io.weft.node.dataplane.KernelFdbEntry;
 import io.weft.node.dataplane.KernelNeighbour;
 import io.weft.node.dataplane.KernelRoute;
 import io.weft.node.dataplane.VxlanSpec;
+import io.weft.testsupport.NetworkNamespace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ class NetlinkBatchIT {
     private static final String DEVICE = "flannel.1";
     private static final int PEERS = 1000;
 
-    private static TestNamespace namespace;
+    private static NetworkNamespace namespace;
     private static NetlinkDataplane dataplane;
 
     @BeforeAll

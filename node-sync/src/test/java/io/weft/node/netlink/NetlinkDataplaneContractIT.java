@@ -2,6 +2,7 @@ package io.weft.node.netlink;
 
 import io.weft.node.dataplane.DataplaneContract;
 import io.weft.node.dataplane.DataplaneFixture;
+import io.weft.testsupport.NetworkNamespace;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,7 @@ class NetlinkDataplaneContractIT extends DataplaneContract {
 
     private static final Set<String> FIXTURE_DEVICES = Set.of("lo", TestNamespace.UNDERLAY, TestNamespace.PEER);
 
-    private static TestNamespace namespace;
+    private static NetworkNamespace namespace;
 
     @BeforeAll
     static void createNamespace() {

@@ -11,6 +11,7 @@ import io.weft.node.dataplane.KernelChange.RouteReplace;
 import io.weft.node.dataplane.KernelRoute;
 import io.weft.node.dataplane.LinkInfo;
 import io.weft.node.dataplane.VxlanSpec;
+import io.weft.testsupport.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +36,7 @@ class NetlinkDataplaneIT {
     private static final String MAC = "0a:58:0a:f4:01:01";
     private static final String MAC6 = "0a:58:0a:f4:01:02";
 
-    private static TestNamespace namespace;
+    private static NetworkNamespace namespace;
     private NetlinkDataplane dataplane;
 
     @BeforeAll

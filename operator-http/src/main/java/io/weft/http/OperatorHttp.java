@@ -1,0 +1,125 @@
+package io.weft.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A daemon's operator port, the same for weft-allocator and weft-node: {@code /healthz} (200
+ * while the process serves), {@code /readyz} (200 when ready, else 503 with why not) and
+ * {@code /metrics} in Prometheus text format, plus any routes a daemon adds. Answers are text;
+ * routes that compute (metrics, added ones) run off the event loop, so {@code /healthz} answers
+ * meanwhile.
+ */
+public final class OperatorHttp implements AutoCloseable {
+
+    static final String TEXT = "text/plain; charset=utf-8";
+    static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** Why the daemon is not ready, or empty when it is; called on every {@code /readyz}. */
+    @FunctionalInterface
+    public interface Readiness {
+        Optional<String> notReadyReason();
+    }
+
+    /** An added route's answer: its status and text body. */
+    public record Answer(int status, String body) {}
+
+    private final Vertx vertx;
+    private final HttpServer server;
+
+    private OperatorHttp(Vertx vertx, HttpServer server) {
+        this.vertx = vertx;
+        this.server = server;
+    }
+
+    /** Listens with the three standard routes. */
+    public static OperatorHttp start(InetSocketAddress listen, Readiness readiness, PrometheusMeterRegistry metrics)
+            throws Exception {
+        return start(listen, readiness, metrics, Map.of());
+    }
+
+    /**
+     * Listens with the three standard routes and these (path to answer; they may not replace a
+     * standard one).
+     */
+    public static OperatorHttp start(InetSocketAddress listen, Readiness readiness, PrometheusMeterRegistry metrics,
+                                     Map<String, Supplier<Answer>> extraRoutes) throws Exception {
+        Map<String, Supplier<Answer>> routes = new LinkedHashMap<>();
+        routes.put("/metrics", () -> new Answer(200, metrics.scrape()));
+        for (var route : extraRoutes.entrySet()) {
+            if (route.getKey().equals("/healthz") || route.getKey().equals("/readyz") || routes.containsKey(route.getKey())) {
+                throw new IllegalArgumentException("route " + route.getKey() + " is one of the standard routes");
+            }
+            routes.put(route.getKey(), route.getValue());
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            HttpServer server = vertx.createHttpServer()
+                    .requestHandler(request -> handle(vertx, request, readiness, routes))
+                    .listen(listen.getPort(), listen.getHostString())
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new OperatorHttp(vertx, server);
+        } catch (Exception e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    private static void handle(Vertx vertx, HttpServerRequest request, Readiness readiness,
+                               Map<String, Supplier<Answer>> routes) {
+        switch (request.path()) {
+            case "/healthz" -> request.response().putHeader("content-type", TEXT).end("ok\n");
+            case "/readyz" -> {
+                Optional<String> reason = readiness.notReadyReason();
+                request.response().setStatusCode(reason.isEmpty() ? 200 : 503).putHeader("content-type", TEXT)
+                        .end(reason.map(why -> "not ready: " + why + "\n").orElse("ready\n"));
+            }
+            default -> {
+                Supplier<Answer> route = routes.get(request.path());
+                if (route == null) {
+                    request.response().setStatusCode(404).putHeader("content-type", TEXT)
+                            .end("not found: try " + String.join(", ", paths(routes)) + "\n");
+                    return;
+                }
+                String type = request.path().equals("/metrics") ? PROMETHEUS : TEXT;
+                vertx.executeBlocking(route::get, false)
+                        .onSuccess(answer -> request.response().setStatusCode(answer.status())
+                                .putHeader("content-type", type).end(answer.body()))
+                        .onFailure(error -> request.response().setStatusCode(500).putHeader("content-type", TEXT)
+                                .end(request.path() + " failed: " + error + "\n"));
+            }
+        }
+    }
+
+    private static List<String> paths(Map<String, Supplier<Answer>> routes) {
+        List<String> paths = new ArrayList<>(List.of("/healthz", "/readyz"));
+        paths.addAll(routes.keySet());
+        return paths;
+    }
+
+    /** The port it listens on (the one chosen when asked for port 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // shutting down anyway
+        } finally {
+            vertx.close();
+        }
+    }
+}
