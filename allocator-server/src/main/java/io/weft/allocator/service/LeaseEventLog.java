@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaseEventLog {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.leases");
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseEventLog.class);
 
     private final Counter acquisitions;
     private final Counter renewals;

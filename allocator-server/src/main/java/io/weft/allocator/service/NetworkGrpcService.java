@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /** The gRPC face of the network config and usage counts. */
 public final class NetworkGrpcService extends NetworkServiceGrpc.NetworkServiceImplBase {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.config");
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkGrpcService.class);
     static final int MAX_CONFIG_BYTES = 64 * 1024;
     private static final int LEASES_NAMED = 5;
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReservationOperations {
 
-    private static final Logger LOG = LoggerFactory.getLogger("weft.leases");
+    private static final Logger LOG = LoggerFactory.getLogger(ReservationOperations.class);
 
     private final LeaseStore store;
     private final LeaseIndex index;
