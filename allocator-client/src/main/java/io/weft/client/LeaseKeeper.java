@@ -155,10 +155,10 @@ public final class LeaseKeeper implements AutoCloseable {
                 if (closed || held != seen || !gone.test(held)) {
                     return;
                 }
-                log.info("the watch shows that lease {} {}; acquiring it again now", renewKey(held), how);
+                log.info("the watch shows that lease {} {}; acquiring it again now", LeaseKey.of(held), how);
                 pending.cancel();
                 reacquireAfterLoss(Status.NOT_FOUND.withDescription(
-                        "lease " + renewKey(held) + " " + how + " on the server"));
+                        "lease " + LeaseKey.of(held) + " " + how + " on the server"));
             }));
         }
     }
@@ -208,7 +208,7 @@ public final class LeaseKeeper implements AutoCloseable {
         }
         Lease renewed;
         try {
-            renewed = client.renew(renewKey(lease), request);
+            renewed = client.renew(LeaseKey.of(lease), request);
         } catch (StatusRuntimeException e) {
             renewFailed(lease, e.getStatus());
             return;
@@ -220,7 +220,7 @@ public final class LeaseKeeper implements AutoCloseable {
         notify(l -> l.onAttemptFailed(status));
         Status.Code code = status.getCode();
         if (code == Status.Code.NOT_FOUND || code == Status.Code.FAILED_PRECONDITION) {
-            log.info("lease {} is gone on the server ({}); acquiring again", renewKey(lease), status);
+            log.info("lease {} is gone on the server ({}); acquiring again", LeaseKey.of(lease), status);
             reacquireAfterLoss(status);
         } else if (hasExpired(lease)) {
             loseCurrent(status);
@@ -329,13 +329,8 @@ public final class LeaseKeeper implements AutoCloseable {
                 lease.getExpireTime().getSeconds(), lease.getExpireTime().getNanos());
     }
 
-    /** RenewLease names a lease by its IPv4 subnet, or its IPv6 subnet on an IPv6-only network. */
-    private static String renewKey(Lease lease) {
-        return lease.getSubnet().isEmpty() ? lease.getIpv6Subnet() : lease.getSubnet();
-    }
-
     private static boolean sameLease(Lease held, Lease other) {
-        return renewKey(held).equals(renewKey(other)) && held.getNodeName().equals(other.getNodeName());
+        return LeaseKey.of(held).equals(LeaseKey.of(other)) && held.getNodeName().equals(other.getNodeName());
     }
 
     private static boolean sameSubnets(Lease a, Lease b) {

@@ -104,9 +104,9 @@ public final class LeaseWatch implements AutoCloseable {
         return new Builder(client, listener);
     }
 
-    /** The key of a lease in the view: its IPv4 subnet, or its IPv6 subnet when it has none. */
+    /** The key of a lease in the view: {@link LeaseKey#of}. */
     public static String viewKey(Lease lease) {
-        return lease.getSubnet().isEmpty() ? lease.getIpv6Subnet() : lease.getSubnet();
+        return LeaseKey.of(lease);
     }
 
     /** Opens the stream. Call once. */
@@ -211,13 +211,13 @@ public final class LeaseWatch implements AutoCloseable {
             case PROGRESS -> progressed(response.getRevision());
             case ADDED, MODIFIED -> {
                 if (firstSight(response)) {
-                    view.put(viewKey(response.getLease()), response.getLease());
+                    view.put(LeaseKey.of(response.getLease()), response.getLease());
                     notify(l -> l.onEvent(response));
                 }
             }
             case REMOVED -> {
                 if (firstSight(response)) {
-                    view.remove(viewKey(response.getLease()));
+                    view.remove(LeaseKey.of(response.getLease()));
                     notify(l -> l.onEvent(response));
                 }
             }
@@ -247,7 +247,7 @@ public final class LeaseWatch implements AutoCloseable {
             lastRevision = event.getRevision();
             appliedAtLastRevision.clear();
         }
-        return appliedAtLastRevision.add(viewKey(event.getLease()));
+        return appliedAtLastRevision.add(LeaseKey.of(event.getLease()));
     }
 
     /** Collects a snapshot's chunks (all but the last have {@code more} set), then applies them. */
@@ -259,7 +259,7 @@ public final class LeaseWatch implements AutoCloseable {
         view.clear();
         for (WatchLeasesResponse part : snapshotChunks) {
             for (Lease lease : part.getLeasesList()) {
-                view.put(viewKey(lease), lease);
+                view.put(LeaseKey.of(lease), lease);
             }
         }
         snapshotChunks.clear();

@@ -4,6 +4,7 @@ import io.weft.client.ClientTls;
 import io.weft.client.ServerAddress;
 import io.weft.config.GoDuration;
 import io.weft.config.IpAddress;
+import io.weft.node.agent.AgentParts;
 import io.weft.node.agent.ExternalInterface;
 import io.weft.node.agent.NodeAgent;
 import io.weft.node.agent.NodeSettings;
@@ -12,7 +13,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,13 +112,22 @@ public final class NodeMain implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeSettings settings = settings();
         CountDownLatch stopped = new CountDownLatch(1);
-        NodeAgent agent = NodeAgent.start(settings);
+        NodeAgent agent = started(NodeAgent.start(settings, AgentParts.onThisHost(settings)));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             agent.close();
             stopped.countDown();
         }));
         stopped.await();
         return 0;
+    }
+
+    /** Waits for the agent to start; a failure surfaces as the agent's own exception, for the one-line message. */
+    private static NodeAgent started(CompletableFuture<NodeAgent> start) throws Exception {
+        try {
+            return start.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /** The parsed command line as the agent's settings; the TLS files are read here, to fail early. */

@@ -3,7 +3,7 @@ package io.weft.node.agent;
 import io.grpc.Status;
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.WatchLeasesResponse;
-import io.weft.client.LeaseWatch;
+import io.weft.client.LeaseKey;
 import io.weft.client.LeaseWatchListener;
 import io.weft.client.Scheduler;
 import java.time.Duration;
@@ -78,7 +78,7 @@ final class PeerEvents implements LeaseWatchListener {
     @Override
     public void onEvent(WatchLeasesResponse event) {
         synchronized (this) {
-            String key = LeaseWatch.viewKey(event.getLease());
+            String key = LeaseKey.of(event.getLease());
             switch (event.getType()) {
                 case ADDED, MODIFIED -> leases.put(key, event.getLease());
                 case REMOVED -> leases.remove(key);

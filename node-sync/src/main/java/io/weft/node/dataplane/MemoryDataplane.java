@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A small in-memory kernel that records every call: the {@link Dataplane} for logic tests.
@@ -40,7 +42,10 @@ import java.util.TreeMap;
  * <p>Recording: {@link #appliedChanges()} (every change handed to {@link #apply}, failed or
  * not), {@link #applyCalls()} and {@link #linkOperations()} (every mutating link or address
  * call), so a test can assert that nothing was changed. {@link #failChange} makes a given
- * change fail. Not thread-safe, like the seam.
+ * change fail. Link events: every device this class adds, changes or deletes is announced to
+ * the {@link #watchLinks} subscribers on the calling thread, as the kernel would to
+ * {@code ip monitor link}. Its methods are synchronized, so a test may delete a device (as an
+ * administrator would) while an agent's thread drives it.
  */
 public final class MemoryDataplane implements Dataplane {
 
@@ -86,6 +91,7 @@ public final class MemoryDataplane implements Dataplane {
     private final Map<KernelChange, String> injectedFailures = new HashMap<>();
     private final List<KernelChange> applied = new ArrayList<>();
     private final List<LinkOperation> linkOperations = new ArrayList<>();
+    private final List<Consumer<LinkEvent>> linkWatchers = new CopyOnWriteArrayList<>();
     private int applyCalls;
     private int nextIndex = 1;
     private boolean closed;
@@ -93,12 +99,12 @@ public final class MemoryDataplane implements Dataplane {
     // ---- test hooks ----------------------------------------------------------------------
 
     /** Adds an up, non-vxlan device with MTU 1500 holding {@code addresses} (a test's underlay). */
-    public LinkInfo addUnderlay(String name, IpPrefix... addresses) {
+    public synchronized LinkInfo addUnderlay(String name, IpPrefix... addresses) {
         return addUnderlay(name, 1500, addresses);
     }
 
     /** Adds an up, non-vxlan device holding {@code addresses}; fails if the name is taken. */
-    public LinkInfo addUnderlay(String name, int mtu, IpPrefix... addresses) {
+    public synchronized LinkInfo addUnderlay(String name, int mtu, IpPrefix... addresses) {
         open();
         if (links.containsKey(name)) {
             throw new IllegalStateException("device " + name + " already exists");
@@ -108,39 +114,40 @@ public final class MemoryDataplane implements Dataplane {
         Link link = new Link(new LinkInfo(name, index, "dummy", true, mtu, mac, Optional.empty()));
         link.addresses.addAll(List.of(addresses));
         links.put(name, link);
+        announce(LinkEvent.Change.ADDED, link.info);
         return link.info;
     }
 
     /** Every later {@link #apply} of a change equal to {@code change} fails with {@code reason}. */
-    public void failChange(KernelChange change, String reason) {
+    public synchronized void failChange(KernelChange change, String reason) {
         injectedFailures.put(Objects.requireNonNull(change), Objects.requireNonNull(reason));
     }
 
-    public void clearFailures() {
+    public synchronized void clearFailures() {
         injectedFailures.clear();
     }
 
     /** Every change handed to {@link #apply} since the last {@link #clearRecording()}, in order. */
-    public List<KernelChange> appliedChanges() {
+    public synchronized List<KernelChange> appliedChanges() {
         return List.copyOf(applied);
     }
 
     /** How many times {@link #apply} was called since the last {@link #clearRecording()}. */
-    public int applyCalls() {
+    public synchronized int applyCalls() {
         return applyCalls;
     }
 
     /** Every mutating link and address call since the last {@link #clearRecording()}, in order. */
-    public List<LinkOperation> linkOperations() {
+    public synchronized List<LinkOperation> linkOperations() {
         return List.copyOf(linkOperations);
     }
 
     /** True when nothing was applied and no link or address was touched since the last clear. */
-    public boolean untouched() {
+    public synchronized boolean untouched() {
         return applyCalls == 0 && linkOperations.isEmpty();
     }
 
-    public void clearRecording() {
+    public synchronized void clearRecording() {
         applied.clear();
         linkOperations.clear();
         applyCalls = 0;
@@ -149,13 +156,13 @@ public final class MemoryDataplane implements Dataplane {
     // ---- links and addresses -------------------------------------------------------------
 
     @Override
-    public Optional<LinkInfo> linkByName(String name) {
+    public synchronized Optional<LinkInfo> linkByName(String name) {
         open();
         return Optional.ofNullable(links.get(name)).map(link -> link.info);
     }
 
     @Override
-    public LinkInfo vxlanAdd(VxlanSpec spec) {
+    public synchronized LinkInfo vxlanAdd(VxlanSpec spec) {
         open();
         linkOperations.add(new LinkOperation("vxlanAdd", spec.name(), "id " + spec.vni() + " local " + spec.local()
                 + " dev " + spec.underlay() + " dstport " + spec.port() + " mtu " + spec.mtu() + " address " + spec.mac()));
@@ -186,11 +193,12 @@ public final class MemoryDataplane implements Dataplane {
                 new LinkInfo.VxlanAttributes(spec.vni(), port, spec.local(), underlay.info.index(), spec.learning(),
                         spec.gbp())));
         links.put(spec.name(), new Link(info));
+        announce(LinkEvent.Change.ADDED, info);
         return info;
     }
 
     @Override
-    public void linkDelete(String name) {
+    public synchronized void linkDelete(String name) {
         open();
         linkOperations.add(new LinkOperation("linkDelete", name, ""));
         remove(name);
@@ -210,19 +218,36 @@ public final class MemoryDataplane implements Dataplane {
                 .map(other -> other.info.name())
                 .toList();
         riders.forEach(this::remove);
+        announce(LinkEvent.Change.REMOVED, new LinkInfo(name, link.info.index(), link.info.kind(), false,
+                link.info.mtu(), link.info.mac(), link.info.vxlan()));
+    }
+
+    private void announce(LinkEvent.Change change, LinkInfo link) {
+        LinkEvent event = new LinkEvent(change, link.name(), link.index(), link.up());
+        linkWatchers.forEach(watcher -> watcher.accept(event));
+    }
+
+    /** Announces every later link change to {@code events}; nothing is ever lost here. */
+    @Override
+    public Subscription watchLinks(Consumer<LinkEvent> events, Runnable eventsLost) {
+        linkWatchers.add(events);
+        return () -> linkWatchers.remove(events);
     }
 
     @Override
-    public void linkSetUp(String name) {
+    public synchronized void linkSetUp(String name) {
         open();
         linkOperations.add(new LinkOperation("linkSetUp", name, ""));
         Link link = existing(name, "ip link set " + name + " up");
         LinkInfo i = link.info;
         link.info = new LinkInfo(i.name(), i.index(), i.kind(), true, i.mtu(), i.mac(), i.vxlan());
+        if (!i.up()) {
+            announce(LinkEvent.Change.CHANGED, link.info);
+        }
     }
 
     @Override
-    public List<IpPrefix> addressList(String device, IpFamily family) {
+    public synchronized List<IpPrefix> addressList(String device, IpFamily family) {
         open();
         return existing(device, "ip addr show dev " + device).addresses.stream()
                 .filter(prefix -> prefix.family() == family)
@@ -231,7 +256,7 @@ public final class MemoryDataplane implements Dataplane {
     }
 
     @Override
-    public void addressReplace(String device, IpPrefix address) {
+    public synchronized void addressReplace(String device, IpPrefix address) {
         open();
         linkOperations.add(new LinkOperation("addressReplace", device, address.toString()));
         Link link = existing(device, "ip addr replace " + address + " dev " + device);
@@ -241,7 +266,7 @@ public final class MemoryDataplane implements Dataplane {
     }
 
     @Override
-    public void addressDelete(String device, IpPrefix address) {
+    public synchronized void addressDelete(String device, IpPrefix address) {
         open();
         linkOperations.add(new LinkOperation("addressDelete", device, address.toString()));
         Link link = links.get(device);
@@ -261,13 +286,13 @@ public final class MemoryDataplane implements Dataplane {
     // ---- routes, neighbours, fdb ---------------------------------------------------------
 
     @Override
-    public List<KernelRoute> routeList(IpFamily family) {
+    public synchronized List<KernelRoute> routeList(IpFamily family) {
         open();
         return routes.values().stream().filter(route -> route.destination().family() == family).toList();
     }
 
     @Override
-    public List<KernelNeighbour> neighbourList(String device, IpFamily family) {
+    public synchronized List<KernelNeighbour> neighbourList(String device, IpFamily family) {
         open();
         existing(device, "ip neigh show dev " + device);
         return neighbours.values().stream()
@@ -277,7 +302,7 @@ public final class MemoryDataplane implements Dataplane {
     }
 
     @Override
-    public List<KernelFdbEntry> fdbList(String device) {
+    public synchronized List<KernelFdbEntry> fdbList(String device) {
         open();
         existing(device, "bridge fdb show dev " + device);
         return fdb.values().stream()
@@ -287,7 +312,7 @@ public final class MemoryDataplane implements Dataplane {
     }
 
     @Override
-    public List<ChangeFailure> apply(List<KernelChange> changes) {
+    public synchronized List<ChangeFailure> apply(List<KernelChange> changes) {
         open();
         applyCalls++;
         List<ChangeFailure> failures = new ArrayList<>();
@@ -397,7 +422,7 @@ public final class MemoryDataplane implements Dataplane {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
     }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.WatchLeasesResponse;
 import io.weft.client.LeaseWatchListener;
+import io.weft.client.ManualScheduler;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +25,7 @@ class PeerEventsTest {
 
     private static final Duration GRACE = Duration.ofMinutes(2);
 
-    private final ManualTimer timer = new ManualTimer();
+    private final ManualScheduler timer = new ManualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<Map<String, Lease>> views = new ArrayList<>();
     private final List<String> toKeeper = new ArrayList<>();
     private final LeaseWatchListener keeper = new LeaseWatchListener() {
