@@ -1,38 +1,30 @@
 package io.weft.node.dataplane;
 
-import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * A small in-memory kernel that records every call: the {@link Dataplane} for logic tests.
  *
- * <p>It keeps links (with indices), their addresses, weft's routes keyed by destination,
- * neighbours keyed by (device, address) and FDB entries keyed by (device, MAC), and behaves like
- * the kernel on the points the agent relies on (the same {@code DataplaneContract} runs against
- * this class and the netlink one):
+ * <p>It keeps links (with indices) and their addresses here, routes, neighbours and FDB entries in
+ * {@link MemoryForwarding}, and behaves like the kernel on the points the agent relies on (the
+ * same {@code DataplaneContract} runs against this class and the netlink one):
  * <ul>
  *   <li>{@code vxlanAdd} fails with EEXIST when the name is taken, or when another vxlan device
  *       already uses the same VNI, port and address family; ENODEV when the underlay is missing;
  *       an MTU of 0 or above the underlay's MTU minus the encapsulation (50, or 70 over IPv6)
  *       becomes that maximum;</li>
  *   <li>deleting something missing is not an error;</li>
- *   <li>a route through a missing device fails (ENODEV), an onlink route through a device that is
- *       down fails (ENETDOWN), and a route whose gateway is not covered by an address of its
- *       device fails ("Nexthop has invalid gateway", ENETUNREACH; EHOSTUNREACH for IPv6);</li>
- *   <li>an FDB entry on a vxlan device must have the family of its local address (EAFNOSUPPORT);
- *       on another kind of device it is accepted but, having no dst, never listed;</li>
+ *   <li>routes, neighbours and FDB entries are refused as {@link MemoryForwarding} says;</li>
  *   <li>deleting a link removes its addresses, routes, neighbours and FDB entries, and the vxlan
  *       devices that ran over it.</li>
  * </ul>
@@ -64,30 +56,8 @@ public final class MemoryDataplane implements Dataplane {
     private static final int ETH_MIN_MTU = 68;
     private static final int DEFAULT_VXLAN_PORT = 8472;
 
-    private record NeighbourKey(String device, IpAddress address) {
-    }
-
-    private record FdbKey(String device, String mac) {
-    }
-
-    /** A device and the addresses it holds. */
-    private static final class Link {
-        LinkInfo info;
-        final List<IpPrefix> addresses = new ArrayList<>();
-
-        Link(LinkInfo info) {
-            this.info = info;
-        }
-
-        boolean covers(IpAddress gateway) {
-            return addresses.stream().anyMatch(prefix -> prefix.contains(gateway));
-        }
-    }
-
-    private final Map<String, Link> links = new LinkedHashMap<>();
-    private final Map<IpPrefix, KernelRoute> routes = new TreeMap<>();
-    private final Map<NeighbourKey, KernelNeighbour> neighbours = new HashMap<>();
-    private final Map<FdbKey, KernelFdbEntry> fdb = new HashMap<>();
+    private final Map<String, MemoryLink> links = new LinkedHashMap<>();
+    private final MemoryForwarding forwarding = new MemoryForwarding(links);
     private final Map<KernelChange, String> injectedFailures = new HashMap<>();
     private final List<KernelChange> applied = new ArrayList<>();
     private final List<LinkOperation> linkOperations = new ArrayList<>();
@@ -95,8 +65,6 @@ public final class MemoryDataplane implements Dataplane {
     private int applyCalls;
     private int nextIndex = 1;
     private boolean closed;
-
-    // ---- test hooks ----------------------------------------------------------------------
 
     /** Adds an up, non-vxlan device with MTU 1500 holding {@code addresses} (a test's underlay). */
     public synchronized LinkInfo addUnderlay(String name, IpPrefix... addresses) {
@@ -111,7 +79,7 @@ public final class MemoryDataplane implements Dataplane {
         }
         int index = nextIndex++;
         String mac = MacAddress.fromBytes(new byte[] {0x02, 0, 0, 0, (byte) (index >> 8), (byte) index});
-        Link link = new Link(new LinkInfo(name, index, "dummy", true, mtu, mac, Optional.empty()));
+        MemoryLink link = new MemoryLink(new LinkInfo(name, index, "dummy", true, mtu, mac, Optional.empty()));
         link.addresses.addAll(List.of(addresses));
         links.put(name, link);
         announce(LinkEvent.Change.ADDED, link.info);
@@ -153,8 +121,6 @@ public final class MemoryDataplane implements Dataplane {
         applyCalls = 0;
     }
 
-    // ---- links and addresses -------------------------------------------------------------
-
     @Override
     public synchronized Optional<LinkInfo> linkByName(String name) {
         open();
@@ -170,13 +136,13 @@ public final class MemoryDataplane implements Dataplane {
         if (links.containsKey(spec.name())) {
             throw new DataplaneException(what + ": File exists (EEXIST)", EEXIST);
         }
-        Link underlay = links.get(spec.underlay());
+        MemoryLink underlay = links.get(spec.underlay());
         if (underlay == null) {
             throw new DataplaneException(what + ": underlay device " + spec.underlay() + " does not exist (ENODEV)", ENODEV);
         }
         int port = spec.port() == 0 ? DEFAULT_VXLAN_PORT : spec.port();
         IpFamily family = spec.local().family();
-        for (Link other : links.values()) {
+        for (MemoryLink other : links.values()) {
             Optional<LinkInfo.VxlanAttributes> vxlan = other.info.vxlan();
             if (vxlan.isPresent() && vxlan.get().vni() == spec.vni() && vxlan.get().port() == port
                     && vxlan.get().local().family() == family) {
@@ -192,7 +158,7 @@ public final class MemoryDataplane implements Dataplane {
         LinkInfo info = new LinkInfo(spec.name(), nextIndex++, "vxlan", false, mtu, spec.mac(), Optional.of(
                 new LinkInfo.VxlanAttributes(spec.vni(), port, spec.local(), underlay.info.index(), spec.learning(),
                         spec.gbp())));
-        links.put(spec.name(), new Link(info));
+        links.put(spec.name(), new MemoryLink(info));
         announce(LinkEvent.Change.ADDED, info);
         return info;
     }
@@ -206,13 +172,11 @@ public final class MemoryDataplane implements Dataplane {
 
     /** Removes a device and everything that lived on it, as the kernel does. */
     private void remove(String name) {
-        Link link = links.remove(name);
+        MemoryLink link = links.remove(name);
         if (link == null) {
             return;
         }
-        routes.values().removeIf(route -> route.device().equals(name));
-        neighbours.keySet().removeIf(key -> key.device().equals(name));
-        fdb.keySet().removeIf(key -> key.device().equals(name));
+        forwarding.removeDevice(name);
         List<String> riders = links.values().stream()
                 .filter(other -> other.info.vxlan().map(v -> v.underlayIndex() == link.info.index()).orElse(false))
                 .map(other -> other.info.name())
@@ -238,7 +202,7 @@ public final class MemoryDataplane implements Dataplane {
     public synchronized void linkSetUp(String name) {
         open();
         linkOperations.add(new LinkOperation("linkSetUp", name, ""));
-        Link link = existing(name, "ip link set " + name + " up");
+        MemoryLink link = existing(name, "ip link set " + name + " up");
         LinkInfo i = link.info;
         link.info = new LinkInfo(i.name(), i.index(), i.kind(), true, i.mtu(), i.mac(), i.vxlan());
         if (!i.up()) {
@@ -259,7 +223,7 @@ public final class MemoryDataplane implements Dataplane {
     public synchronized void addressReplace(String device, IpPrefix address) {
         open();
         linkOperations.add(new LinkOperation("addressReplace", device, address.toString()));
-        Link link = existing(device, "ip addr replace " + address + " dev " + device);
+        MemoryLink link = existing(device, "ip addr replace " + address + " dev " + device);
         if (!link.addresses.contains(address)) {
             link.addresses.add(address);
         }
@@ -269,46 +233,38 @@ public final class MemoryDataplane implements Dataplane {
     public synchronized void addressDelete(String device, IpPrefix address) {
         open();
         linkOperations.add(new LinkOperation("addressDelete", device, address.toString()));
-        Link link = links.get(device);
+        MemoryLink link = links.get(device);
         if (link != null) {
             link.addresses.remove(address);
         }
     }
 
-    private Link existing(String device, String what) {
-        Link link = links.get(device);
+    private MemoryLink existing(String device, String what) {
+        MemoryLink link = links.get(device);
         if (link == null) {
             throw new DataplaneException(what + ": Cannot find device \"" + device + "\" (ENODEV)", ENODEV);
         }
         return link;
     }
 
-    // ---- routes, neighbours, fdb ---------------------------------------------------------
-
     @Override
     public synchronized List<KernelRoute> routeList(IpFamily family) {
         open();
-        return routes.values().stream().filter(route -> route.destination().family() == family).toList();
+        return forwarding.routes(family);
     }
 
     @Override
     public synchronized List<KernelNeighbour> neighbourList(String device, IpFamily family) {
         open();
         existing(device, "ip neigh show dev " + device);
-        return neighbours.values().stream()
-                .filter(n -> n.device().equals(device) && n.address().family() == family)
-                .sorted(Comparator.comparing(KernelNeighbour::address))
-                .toList();
+        return forwarding.neighbours(device, family);
     }
 
     @Override
     public synchronized List<KernelFdbEntry> fdbList(String device) {
         open();
         existing(device, "bridge fdb show dev " + device);
-        return fdb.values().stream()
-                .filter(entry -> entry.device().equals(device))
-                .sorted(Comparator.comparing(KernelFdbEntry::mac))
-                .toList();
+        return forwarding.fdb(device);
     }
 
     @Override
@@ -319,106 +275,12 @@ public final class MemoryDataplane implements Dataplane {
         for (KernelChange change : changes) {
             applied.add(change);
             String injected = injectedFailures.get(change);
-            String refusal = injected != null ? injected : applyOne(change);
+            String refusal = injected != null ? injected : forwarding.apply(change);
             if (refusal != null) {
-                failures.add(new ChangeFailure(change, command(change) + ": " + refusal));
+                failures.add(new ChangeFailure(change, MemoryForwarding.command(change) + ": " + refusal));
             }
         }
         return List.copyOf(failures);
-    }
-
-    /** Applies one change; answers the kernel's refusal, or null when it took effect. */
-    private String applyOne(KernelChange change) {
-        switch (change) {
-            case KernelChange.RouteReplace(KernelRoute route) -> {
-                String refusal = routeRefusal(route);
-                if (refusal == null) {
-                    routes.put(route.destination(), route);
-                }
-                return refusal;
-            }
-            case KernelChange.RouteDelete(KernelRoute route) -> {
-                // The kernel matches a delete on its next hop too; a mismatch leaves the route.
-                KernelRoute present = routes.get(route.destination());
-                if (present != null && present.gateway().equals(route.gateway()) && present.device().equals(route.device())) {
-                    routes.remove(route.destination());
-                }
-                return null;
-            }
-            case KernelChange.NeighbourReplace(KernelNeighbour neighbour) -> {
-                if (!links.containsKey(neighbour.device())) {
-                    return "No such device (ENODEV)";
-                }
-                neighbours.put(new NeighbourKey(neighbour.device(), neighbour.address()), neighbour);
-                return null;
-            }
-            case KernelChange.NeighbourDelete(KernelNeighbour neighbour) -> {
-                neighbours.remove(new NeighbourKey(neighbour.device(), neighbour.address()));
-                return null;
-            }
-            case KernelChange.FdbReplace(KernelFdbEntry entry) -> {
-                String refusal = fdbRefusal(entry);
-                // Another kind of device takes the MAC but not the dst, so fdbList never shows it.
-                if (refusal == null && links.get(entry.device()).info.vxlan().isPresent()) {
-                    fdb.put(new FdbKey(entry.device(), entry.mac()), entry);
-                }
-                return refusal;
-            }
-            case KernelChange.FdbDelete(KernelFdbEntry entry) -> {
-                fdb.remove(new FdbKey(entry.device(), entry.mac()));
-                return null;
-            }
-        }
-    }
-
-    private String routeRefusal(KernelRoute route) {
-        Link link = links.get(route.device());
-        if (link == null) {
-            return "No such device (ENODEV)";
-        }
-        if (route.onLink() || route.gateway().family() == IpFamily.IPV6) {
-            if (!link.info.up()) {
-                return "Nexthop device is not up (ENETDOWN)";
-            }
-        }
-        if (!route.onLink() && !(link.info.up() && link.covers(route.gateway()))) {
-            // IPv4 needs a link-scope route to the gateway; a down device has no connected routes.
-            return route.gateway().family() == IpFamily.IPV4
-                    ? "Nexthop has invalid gateway (ENETUNREACH)"
-                    : "No route to host (EHOSTUNREACH)";
-        }
-        return null;
-    }
-
-    private String fdbRefusal(KernelFdbEntry entry) {
-        Link link = links.get(entry.device());
-        if (link == null) {
-            return "No such device (ENODEV)";
-        }
-        Optional<LinkInfo.VxlanAttributes> vxlan = link.info.vxlan();
-        if (vxlan.isPresent() && vxlan.get().local().family() != entry.destination().family()) {
-            return "Address family not supported by protocol (EAFNOSUPPORT)";
-        }
-        return null;
-    }
-
-    /** The {@code ip}/{@code bridge} command a change stands for, as failures name it. */
-    static String command(KernelChange change) {
-        return switch (change) {
-            case KernelChange.RouteReplace(KernelRoute r) -> "route replace " + route(r);
-            case KernelChange.RouteDelete(KernelRoute r) -> "route del " + route(r);
-            case KernelChange.NeighbourReplace(KernelNeighbour n) ->
-                    "neigh replace " + n.address() + " lladdr " + n.mac() + " dev " + n.device() + " nud permanent";
-            case KernelChange.NeighbourDelete(KernelNeighbour n) -> "neigh del " + n.address() + " dev " + n.device();
-            case KernelChange.FdbReplace(KernelFdbEntry f) ->
-                    "fdb replace " + f.mac() + " dev " + f.device() + " dst " + f.destination() + " self permanent";
-            case KernelChange.FdbDelete(KernelFdbEntry f) ->
-                    "fdb del " + f.mac() + " dev " + f.device() + " dst " + f.destination() + " self";
-        };
-    }
-
-    private static String route(KernelRoute r) {
-        return r.destination() + " via " + r.gateway() + " dev " + r.device() + (r.onLink() ? " onlink" : "");
     }
 
     @Override
