@@ -70,6 +70,8 @@ public final class LeaseWatch implements AutoCloseable {
     private final Backoff backoff;
     private final LeaseWatchListener listener;
     private final Map<String, Lease> view = new TreeMap<>();
+    /** What listeners read during an event: the view itself, not a copy per event. */
+    private final Map<String, Lease> readOnlyView = Collections.unmodifiableMap(view);
     private final List<WatchLeasesResponse> snapshotChunks = new ArrayList<>();
 
     private long lastRevision;
@@ -212,13 +214,13 @@ public final class LeaseWatch implements AutoCloseable {
             case ADDED, MODIFIED -> {
                 if (firstSight(response)) {
                     view.put(LeaseKey.of(response.getLease()), response.getLease());
-                    notify(l -> l.onEvent(response));
+                    notify(l -> l.onEvent(response, readOnlyView));
                 }
             }
             case REMOVED -> {
                 if (firstSight(response)) {
                     view.remove(LeaseKey.of(response.getLease()));
-                    notify(l -> l.onEvent(response));
+                    notify(l -> l.onEvent(response, readOnlyView));
                 }
             }
             default -> log.warn("ignoring a watch response of unknown type {}", response.getType());
