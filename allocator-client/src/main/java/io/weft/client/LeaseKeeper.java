@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All work runs on the {@link Scheduler}; the calls block that scheduler's thread, so give the
  * keeper a scheduler of its own. {@link #currentLease()} and {@link #close()} are thread-safe.
+ *
+ * <p>Over 300 lines on purpose: acquiring, renewing, re-acquiring after a loss seen by a renewal
+ * or by the watch, and re-checking reservations are one state machine over one held lease and one
+ * pending timer; its builder is the rest.
  */
 public final class LeaseKeeper implements AutoCloseable {
 

@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Stream callbacks and reconnects may come from different threads; they are
  * serialised, so the listener sees one call at a time, in order.
+ *
+ * <p>Over 300 lines on purpose: resuming, snapshot chunks, the silence check and the lost-store
+ * restart all read and move the same revision and generation under one lock; split across
+ * classes, that lock and its invariant (the listener hears each change exactly once) would have
+ * to be shared between them.
  */
 public final class LeaseWatch implements AutoCloseable {
 
