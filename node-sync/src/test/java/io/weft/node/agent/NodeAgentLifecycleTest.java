@@ -118,10 +118,14 @@ class NodeAgentLifecycleTest {
     @Test
     void aNodeStartedBeforeTheConfigWaitsOnItsSchedulerAndStartsOnceItIsSet() throws Exception {
         CompletableFuture<NodeAgent> starting = a.start(allocator, timers, false);
+        await().until(() -> timers.pendingDelays().size() == 1);
         timers.advance(Duration.ofSeconds(30));
+        await().alias("each retry waits on the agent's scheduler; nothing sleeps")
+                .until(() -> timers.pendingDelays().size() == 1);
         assertThat(starting).isNotDone();
 
         admin.setConfig(VXLAN, false);
+        assertThat(starting).as("no retry before the scheduler's clock reaches it").isNotDone();
         agentA = started(starting);
 
         settle(() -> agentA.notReadyReason() == null);
