@@ -37,10 +37,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All work runs on the {@link Scheduler}; the calls block that scheduler's thread, so give the
  * keeper a scheduler of its own. {@link #currentLease()} and {@link #close()} are thread-safe.
+ *
+ * <p>Over 300 lines on purpose: acquiring, renewing, re-acquiring after a loss seen by a renewal
+ * or by the watch, and re-checking reservations are one state machine over one held lease and one
+ * pending timer; its builder is the rest.
  */
 public final class LeaseKeeper implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
     /** Renewals are never scheduled closer together than this, whatever the clocks say. */
     static final Duration MIN_RENEW_DELAY = Duration.ofSeconds(1);
@@ -155,10 +159,10 @@ public final class LeaseKeeper implements AutoCloseable {
                 if (closed || held != seen || !gone.test(held)) {
                     return;
                 }
-                log.info("the watch shows that lease {} {}; acquiring it again now", renewKey(held), how);
+                LOG.info("the watch shows that lease {} {}; acquiring it again now", LeaseKey.of(held), how);
                 pending.cancel();
                 reacquireAfterLoss(Status.NOT_FOUND.withDescription(
-                        "lease " + renewKey(held) + " " + how + " on the server"));
+                        "lease " + LeaseKey.of(held) + " " + how + " on the server"));
             }));
         }
     }
@@ -177,7 +181,7 @@ public final class LeaseKeeper implements AutoCloseable {
             try {
                 ownedScheduler.close();
             } catch (Exception e) {
-                log.debug("closing the lease keeper's scheduler", e);
+                LOG.debug("closing the lease keeper's scheduler", e);
             }
         }
     }
@@ -208,7 +212,7 @@ public final class LeaseKeeper implements AutoCloseable {
         }
         Lease renewed;
         try {
-            renewed = client.renew(renewKey(lease), request);
+            renewed = client.renew(LeaseKey.of(lease), request);
         } catch (StatusRuntimeException e) {
             renewFailed(lease, e.getStatus());
             return;
@@ -220,7 +224,7 @@ public final class LeaseKeeper implements AutoCloseable {
         notify(l -> l.onAttemptFailed(status));
         Status.Code code = status.getCode();
         if (code == Status.Code.NOT_FOUND || code == Status.Code.FAILED_PRECONDITION) {
-            log.info("lease {} is gone on the server ({}); acquiring again", renewKey(lease), status);
+            LOG.info("lease {} is gone on the server ({}); acquiring again", LeaseKey.of(lease), status);
             reacquireAfterLoss(status);
         } else if (hasExpired(lease)) {
             loseCurrent(status);
@@ -303,7 +307,7 @@ public final class LeaseKeeper implements AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException e) {
-            log.error("lease keeper task failed; retrying", e);
+            LOG.error("lease keeper task failed; retrying", e);
             retryAfterFailure(current == null ? this::acquire : this::renew);
         }
     }
@@ -329,13 +333,8 @@ public final class LeaseKeeper implements AutoCloseable {
                 lease.getExpireTime().getSeconds(), lease.getExpireTime().getNanos());
     }
 
-    /** RenewLease names a lease by its IPv4 subnet, or its IPv6 subnet on an IPv6-only network. */
-    private static String renewKey(Lease lease) {
-        return lease.getSubnet().isEmpty() ? lease.getIpv6Subnet() : lease.getSubnet();
-    }
-
     private static boolean sameLease(Lease held, Lease other) {
-        return renewKey(held).equals(renewKey(other)) && held.getNodeName().equals(other.getNodeName());
+        return LeaseKey.of(held).equals(LeaseKey.of(other)) && held.getNodeName().equals(other.getNodeName());
     }
 
     private static boolean sameSubnets(Lease a, Lease b) {
@@ -346,7 +345,7 @@ public final class LeaseKeeper implements AutoCloseable {
         try {
             event.accept(listener);
         } catch (RuntimeException e) {
-            log.warn("lease keeper listener failed", e);
+            LOG.warn("lease keeper listener failed", e);
         }
     }
 

@@ -51,10 +51,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Stream callbacks and reconnects may come from different threads; they are
  * serialised, so the listener sees one call at a time, in order.
+ *
+ * <p>Over 300 lines on purpose: resuming, snapshot chunks, the silence check and the lost-store
+ * restart all read and move the same revision and generation under one lock; split across
+ * classes, that lock and its invariant (the listener hears each change exactly once) would have
+ * to be shared between them.
  */
 public final class LeaseWatch implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LeaseWatch.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseWatch.class);
 
     /** Errors that mean the request itself is wrong: retrying cannot help. */
     private static final Set<Status.Code> FATAL = EnumSet.of(
@@ -70,6 +75,8 @@ public final class LeaseWatch implements AutoCloseable {
     private final Backoff backoff;
     private final LeaseWatchListener listener;
     private final Map<String, Lease> view = new TreeMap<>();
+    /** What listeners read during an event: the view itself, not a copy per event. */
+    private final Map<String, Lease> readOnlyView = Collections.unmodifiableMap(view);
     private final List<WatchLeasesResponse> snapshotChunks = new ArrayList<>();
 
     private long lastRevision;
@@ -104,9 +111,9 @@ public final class LeaseWatch implements AutoCloseable {
         return new Builder(client, listener);
     }
 
-    /** The key of a lease in the view: its IPv4 subnet, or its IPv6 subnet when it has none. */
+    /** The key of a lease in the view: {@link LeaseKey#of}. */
     public static String viewKey(Lease lease) {
-        return lease.getSubnet().isEmpty() ? lease.getIpv6Subnet() : lease.getSubnet();
+        return LeaseKey.of(lease);
     }
 
     /** Opens the stream. Call once. */
@@ -147,7 +154,7 @@ public final class LeaseWatch implements AutoCloseable {
             try {
                 ownedScheduler.close();
             } catch (Exception e) {
-                log.debug("closing the lease watch's scheduler", e);
+                LOG.debug("closing the lease watch's scheduler", e);
             }
         }
     }
@@ -158,7 +165,7 @@ public final class LeaseWatch implements AutoCloseable {
         }
         int mine = ++generation;
         long after = resumeAfter();
-        log.debug("watching leases after revision {}", after);
+        LOG.debug("watching leases after revision {}", after);
         lastHeard = scheduler.now();
         try {
             stream = client.openWatch(after, new Handler(mine));
@@ -211,17 +218,17 @@ public final class LeaseWatch implements AutoCloseable {
             case PROGRESS -> progressed(response.getRevision());
             case ADDED, MODIFIED -> {
                 if (firstSight(response)) {
-                    view.put(viewKey(response.getLease()), response.getLease());
-                    notify(l -> l.onEvent(response));
+                    view.put(LeaseKey.of(response.getLease()), response.getLease());
+                    notify(l -> l.onEvent(response, readOnlyView));
                 }
             }
             case REMOVED -> {
                 if (firstSight(response)) {
-                    view.remove(viewKey(response.getLease()));
-                    notify(l -> l.onEvent(response));
+                    view.remove(LeaseKey.of(response.getLease()));
+                    notify(l -> l.onEvent(response, readOnlyView));
                 }
             }
-            default -> log.warn("ignoring a watch response of unknown type {}", response.getType());
+            default -> LOG.warn("ignoring a watch response of unknown type {}", response.getType());
         }
         // A slow listener is this side's delay, not the server's silence.
         lastHeard = scheduler.now();
@@ -247,7 +254,7 @@ public final class LeaseWatch implements AutoCloseable {
             lastRevision = event.getRevision();
             appliedAtLastRevision.clear();
         }
-        return appliedAtLastRevision.add(viewKey(event.getLease()));
+        return appliedAtLastRevision.add(LeaseKey.of(event.getLease()));
     }
 
     /** Collects a snapshot's chunks (all but the last have {@code more} set), then applies them. */
@@ -259,7 +266,7 @@ public final class LeaseWatch implements AutoCloseable {
         view.clear();
         for (WatchLeasesResponse part : snapshotChunks) {
             for (Lease lease : part.getLeasesList()) {
-                view.put(viewKey(lease), lease);
+                view.put(LeaseKey.of(lease), lease);
             }
         }
         snapshotChunks.clear();
@@ -281,19 +288,19 @@ public final class LeaseWatch implements AutoCloseable {
         if (storeStartedOver(status)) {
             // etcd lost its data and counts from 1 again (or the servers moved to another etcd):
             // resuming can never work, and stopping would leave the watch silent for good.
-            log.warn("the servers' etcd is behind revision {} this watch has seen ({}); starting again "
+            LOG.warn("the servers' etcd is behind revision {} this watch has seen ({}); starting again "
                     + "from a snapshot", lastRevision, status.getDescription());
             lastRevision = 0;
             appliedAtLastRevision.clear();
             snapshotIsReset = true;
         } else if (FATAL.contains(status.getCode())) {
-            log.warn("lease watch stopped: {}", status);
+            LOG.warn("lease watch stopped: {}", status);
             notify(l -> l.onFailed(status));
             return;
         }
         failures++;
         Duration delay = backoff.delay(failures);
-        log.info("lease watch broke ({}); resuming after revision {} in {}",
+        LOG.info("lease watch broke ({}); resuming after revision {} in {}",
                 status, resumeAfter(), delay);
         notify(l -> l.onDisconnected(status, delay));
         reconnect = scheduler.schedule(delay, this::open);
@@ -313,7 +320,7 @@ public final class LeaseWatch implements AutoCloseable {
         try {
             event.accept(listener);
         } catch (RuntimeException e) {
-            log.warn("lease watch listener failed", e);
+            LOG.warn("lease watch listener failed", e);
         }
     }
 

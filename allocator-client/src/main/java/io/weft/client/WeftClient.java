@@ -46,6 +46,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. {@link #close()} shuts down the channels the client opened, not a channel
  * handed to {@link #forChannel}.
+ *
+ * <p>Over 300 lines on purpose: it is one blocking and one {@code ...Async} method per RPC of both
+ * services (each a few lines over {@link FailoverCaller}) plus its builder; splitting it by service
+ * would make every caller hold, configure and close two clients over the same channels.
  */
 public final class WeftClient implements AutoCloseable {
 

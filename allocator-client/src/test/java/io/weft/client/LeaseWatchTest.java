@@ -93,6 +93,18 @@ class LeaseWatchTest {
     }
 
     @Test
+    void eachEventComesWithTheWatchsOneViewAlreadyHoldingIt() {
+        watch.start();
+        awaitStreams(1);
+        send(snapshot(5, false, lease("10.244.1.0/24", "a")));
+        send(event(6, Type.ADDED, lease("10.244.3.0/24", "c")));
+        send(event(7, Type.REMOVED, lease("10.244.1.0/24", "a")));
+
+        assertThat(listener.eventViews).containsExactly(List.of("10.244.1.0/24", "10.244.3.0/24"),
+                List.of("10.244.3.0/24"));
+    }
+
+    @Test
     void appliesTheSnapshotAndEventsToTheViewInOrder() {
         watch.start();
         awaitStreams(1);

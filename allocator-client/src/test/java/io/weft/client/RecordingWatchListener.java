@@ -12,6 +12,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingWatchListener implements LeaseWatchListener {
 
     final List<String> events = new CopyOnWriteArrayList<>();
+    /** The keys of the view handed over with each event. */
+    final List<List<String>> eventViews = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onEvent(WatchLeasesResponse event, Map<String, Lease> view) {
+        eventViews.add(List.copyOf(view.keySet()));
+        onEvent(event);
+    }
 
     @Override
     public void onSnapshot(long revision, boolean reset, Map<String, Lease> leases) {

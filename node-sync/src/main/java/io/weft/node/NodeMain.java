@@ -6,6 +6,7 @@ import io.weft.config.IpAddress;
 import io.weft.launcher.DurationConverter;
 import io.weft.launcher.HostPortConverter;
 import io.weft.launcher.LauncherErrors;
+import io.weft.node.agent.AgentParts;
 import io.weft.node.agent.ExternalInterface;
 import io.weft.node.agent.NodeAgent;
 import io.weft.node.agent.NodeSettings;
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -108,13 +111,22 @@ public final class NodeMain implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeSettings settings = settings();
         CountDownLatch stopped = new CountDownLatch(1);
-        NodeAgent agent = NodeAgent.start(settings);
+        NodeAgent agent = started(NodeAgent.start(settings, AgentParts.onThisHost(settings)));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             agent.close();
             stopped.countDown();
         }));
         stopped.await();
         return 0;
+    }
+
+    /** Waits for the agent to start; a failure surfaces as the agent's own exception, for the one-line message. */
+    private static NodeAgent started(CompletableFuture<NodeAgent> start) throws Exception {
+        try {
+            return start.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /** The parsed command line as the agent's settings; the TLS files are read here, to fail early. */

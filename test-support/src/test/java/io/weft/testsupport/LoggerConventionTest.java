@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,12 +23,6 @@ class LoggerConventionTest {
     /** The repository root: the tests run in this module's folder. */
     private static final Path TREE = Path.of("").toAbsolutePath().getParent();
 
-    /**
-     * Files other work was rewriting when the convention was set; each is one line (or, for the
-     * two with a lower-case {@code log} field, a rename) to change once that work is merged.
-     */
-    private static final Set<String> PENDING = Set.of("LeaseKeeper.java", "LeaseWatch.java");
-
     private static final Pattern DECLARATION = Pattern.compile("^(\\w+\\s+)*Logger\\s+\\w+\\s*=\\s*LoggerFactory\\.getLogger\\(");
 
     @Test
@@ -42,7 +35,7 @@ class LoggerConventionTest {
             List<String> lines = Files.readAllLines(file);
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();
-                if (DECLARATION.matcher(line).find() && !line.equals(expected) && !PENDING.contains(name)) {
+                if (DECLARATION.matcher(line).find() && !line.equals(expected)) {
                     offenders.add(TREE.relativize(file) + ":" + (i + 1) + ": " + line);
                 }
             }

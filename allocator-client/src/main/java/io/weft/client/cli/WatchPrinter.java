@@ -5,7 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.WatchLeasesResponse;
-import io.weft.client.LeaseWatch;
+import io.weft.client.LeaseKey;
 import io.weft.client.LeaseWatchListener;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -86,7 +86,7 @@ final class WatchPrinter implements LeaseWatchListener {
     }
 
     private void line(long revision, String type, Lease lease, String reason) {
-        out.println(String.format(LINE, revision, type, dash(LeaseWatch.viewKey(lease)),
+        out.println(String.format(LINE, revision, type, dash(LeaseKey.of(lease)),
                 dash(lease.getNodeName()), dash(lease.getPublicIp()), reason).stripTrailing());
         out.flush();
     }

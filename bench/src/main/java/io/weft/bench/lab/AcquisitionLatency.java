@@ -1,6 +1,7 @@
 package io.weft.bench.lab;
 
 import io.weft.api.v1.Lease;
+import io.weft.client.LeaseKey;
 import io.weft.client.ServerAddress;
 import io.weft.client.WeftClient;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class AcquisitionLatency {
         long started = System.nanoTime();
         Lease lease = client.acquire(network.request(name, 1_000_000 + node)).getLease();
         long took = System.nanoTime() - started;
-        client.release(lease.getSubnet().isEmpty() ? lease.getIpv6Subnet() : lease.getSubnet(), name);
+        client.release(LeaseKey.of(lease), name);
         return took;
     }
 }

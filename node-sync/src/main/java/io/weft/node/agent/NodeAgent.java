@@ -5,10 +5,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.Lease;
 import io.weft.client.Backoff;
-import io.weft.client.ExecutorScheduler;
 import io.weft.client.LeaseKeeper;
+import io.weft.client.LeaseKey;
 import io.weft.client.LeaseWatch;
-import io.weft.client.WeftClient;
+import io.weft.client.Scheduler;
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import io.weft.config.NetworkConfig;
@@ -19,62 +19,92 @@ import io.weft.node.backend.Backends;
 import io.weft.node.backend.HostGwBackend;
 import io.weft.node.backend.NodeHost;
 import io.weft.node.backend.VxlanBackend;
-import io.weft.node.dataplane.Dataplane;
+import io.weft.node.dataplane.LinkEvent;
 import io.weft.node.dataplane.VxlanSpec;
-import io.weft.node.netlink.LinkEvent;
-import io.weft.node.netlink.NetlinkDataplane;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the agent: finds the external interface, reads the network config, prepares the
- * backend's devices, then hands over to {@link PeerProgrammer} (kernel state) and the lease
- * keeper and watch (allocator). Everything that touches the kernel runs on one thread.
+ * Assembles the agent from its {@link AgentParts}: waits for the network config, finds the
+ * external interface, prepares the backend's devices, then hands over to {@link PeerProgrammer}
+ * (kernel state), the lease keeper and the lease watch (allocator), the dataplane's link events
+ * (devices deleted behind its back) and a periodic reconcile. Everything that touches the
+ * dataplane runs on one kernel thread.
  */
 public final class NodeAgent implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    /** Waits for a network config at most 10 s apart. */
+    private static final Backoff CONFIG_BACKOFF = new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(10), 0.2);
+    /**
+     * Lease retries at most 5 s apart: after etcd lost its data a node gets its subnet back within
+     * seconds of the operator setting the config again.
+     */
+    private static final Backoff LEASE_BACKOFF = new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2);
 
     private final NodeSettings settings;
-    private final WeftClient client;
-    private final Dataplane dataplane;
-    private final ScheduledExecutorService kernelThread;
-    private final PeerProgrammer programmer;
-    private final LeaseKeeper keeper;
-    private final LeaseWatch watch;
-    private final AutoCloseable linkWatch;
-    private final OperatorHttp http;
+    private final AgentParts parts;
+    private final ExecutorService kernelThread;
+    /** Link watch and timers: stopped before anything else, so no event arrives while closing. */
+    private final List<AutoCloseable> stopFirst = new CopyOnWriteArrayList<>();
+    private NodeReadiness readiness;
+    private LeaseKeeper keeper;
+    private LeaseWatch watch;
+    private OperatorHttp http;
+    private volatile boolean closed;
 
-    private NodeAgent(NodeSettings settings, WeftClient client, Dataplane dataplane, ScheduledExecutorService kernelThread,
-                      PeerProgrammer programmer, LeaseKeeper keeper, LeaseWatch watch, AutoCloseable linkWatch,
-                      OperatorHttp http) {
+    private NodeAgent(NodeSettings settings, AgentParts parts) {
         this.settings = settings;
-        this.client = client;
-        this.dataplane = dataplane;
-        this.kernelThread = kernelThread;
-        this.programmer = programmer;
-        this.keeper = keeper;
-        this.watch = watch;
-        this.linkWatch = linkWatch;
-        this.http = http;
+        this.parts = parts;
+        this.kernelThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("weft-kernel").factory());
     }
 
-    /** Starts the agent; it runs until {@link #close()}. */
-    public static NodeAgent start(NodeSettings settings) throws Exception {
-        ExternalInterface external = ExternalInterface.find(settings.iface());
-        WeftClient.Builder clientSettings = WeftClient.builder().addresses(settings.servers());
-        if (settings.tls() != null) {
-            clientSettings.tls(settings.tls());
-        }
-        WeftClient client = clientSettings.build();
-        NetworkConfig config = ConfigFetcher.fetch(client);
+    /**
+     * Starts the agent; the answer completes once the config is read and the lease keeper and
+     * watch run (it fails on a config or interface the node cannot use). It runs until
+     * {@link #close()}, which also closes the parts.
+     */
+    public static CompletableFuture<NodeAgent> start(NodeSettings settings, AgentParts parts) {
+        NodeAgent agent = new NodeAgent(settings, parts);
+        return new ConfigFetcher(parts.client(), agent.timer("config"), CONFIG_BACKOFF).fetch()
+                .thenApplyAsync(config -> {
+                    try {
+                        agent.assemble(config);
+                        return agent;
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                }, agent.kernelThread)
+                .whenComplete((started, error) -> {
+                    if (error != null) {
+                        agent.abandon();
+                    }
+                });
+    }
+
+    /** A start that failed: lets go of the parts and the threads without waiting for them. */
+    private void abandon() {
+        closed = true;
+        stopFirst.forEach(NodeAgent::closeQuietly);
+        kernelThread.shutdown();
+        closeQuietly(parts.dataplane());
+        closeQuietly(parts.host());
+        parts.client().close();
+    }
+
+    /** Runs on the kernel thread. */
+    private void assemble(NetworkConfig config) throws Exception {
+        ExternalInterface external = ExternalInterface.find(settings.iface(), parts.host());
         IpAddress publicIp = config.enableIPv4() ? external.publicAddress(IpFamily.IPV4, settings.iface().publicIp())
                 .orElseThrow(() -> new IllegalArgumentException(external.name() + " has no IPv4 address; use --public-ip"))
                 : null;
@@ -86,71 +116,90 @@ public final class NodeAgent implements AutoCloseable {
         LOG.info("node {}: interface {} (mtu {}), public ip {}{}, backend {}", settings.nodeName(), external.name(),
                 external.mtu(), publicIp, publicIpv6 == null ? "" : " / " + publicIpv6, backend.type());
 
-        Dataplane dataplane = NetlinkDataplane.open();
-        Advertisement advertisement = backend.prepare(host, dataplane);
-        ScheduledExecutorService kernelThread = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("weft-kernel").factory());
+        Advertisement advertisement = backend.prepare(host, parts.dataplane());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PeerProgrammer programmer = new PeerProgrammer(host, backend, dataplane, settings.subnetFile(), registry,
-                new HostFactsReader(settings.servers(), Path.of("/proc/net/route"),
-                        backend.devices(host).stream().map(VxlanSpec::name).collect(Collectors.toSet())));
+        readiness = new NodeReadiness();
+        SubnetFile subnetFile = new SubnetFile(settings.subnetFile());
+        PeerProgrammer programmer = new PeerProgrammer(host, backend, parts.dataplane(), subnetFile,
+                new HostFactsReader(parts.allocators(), parts.host(),
+                        backend.devices(host).stream().map(VxlanSpec::name).collect(Collectors.toSet())),
+                readiness, new NodeMetrics(registry, readiness::ready));
 
-        SubnetEnv.Previous previous = SubnetEnv.readPrevious(settings.subnetFile());
         AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder().setNodeName(settings.nodeName())
                 .setTakeover(settings.takeover());
-        if (publicIp != null) {
-            request.setPublicIp(publicIp.toString());
-        }
-        if (publicIpv6 != null) {
-            request.setPublicIpv6(publicIpv6.toString());
-        }
+        Optional.ofNullable(publicIp).ifPresent(ip -> request.setPublicIp(ip.toString()));
+        Optional.ofNullable(publicIpv6).ifPresent(ip -> request.setPublicIpv6(ip.toString()));
+        SubnetEnv.Previous previous = subnetFile.previous();
         previous.subnet().ifPresent(subnet -> request.setPreviousSubnet(subnet.toString()));
         previous.ipv6Subnet().ifPresent(subnet -> request.setPreviousIpv6Subnet(subnet.toString()));
         advertisement.applyTo(request);
 
-        // Retries at most 5 s apart: after etcd lost its data a node gets its subnet back within
-        // seconds of the operator setting the config again.
-        LeaseKeeper keeper = LeaseKeeper.builder(client, request.build()).renewMargin(settings.renewMargin())
-                .backoff(new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2))
+        keeper = LeaseKeeper.builder(parts.client(), request.build()).renewMargin(settings.renewMargin())
+                .backoff(LEASE_BACKOFF).scheduler(timer("lease-keeper"))
                 .listener(new LeaseEvents(programmer, kernelThread)).build();
-        ExecutorScheduler graceTimer = ExecutorScheduler.singleThread("weft-grace-timer");
-        LeaseWatch watch = LeaseWatch.builder(client, PeerEvents.toKernel(programmer, kernelThread,
+        watch = LeaseWatch.builder(parts.client(), PeerEvents.toKernel(programmer, kernelThread,
                 keeper.watchListener(), new StoreLossGrace(settings.nodeName(), settings.lostStoreGrace()),
-                graceTimer)).build();
-        AutoCloseable deviceWatch = dataplane instanceof NetlinkDataplane netlink
-                ? netlink.watchLinks(event -> {
-                    if (event.change() == LinkEvent.Change.REMOVED) {
-                        kernelThread.execute(() -> programmer.deviceRemoved(event.name()));
-                    }
-                }, () -> kernelThread.execute(programmer::reconcile))
-                : () -> { };
-        AutoCloseable linkWatch = () -> {
-            graceTimer.close();
-            deviceWatch.close();
-        };
-        OperatorHttp http = settings.httpListen() == null ? null : OperatorHttp.start(settings.httpListen(),
-                () -> Optional.ofNullable(programmer.notReadyReason()), registry);
+                timer("lost-store-grace"))).scheduler(timer("lease-watch")).build();
+        stopFirst.add(parts.dataplane().watchLinks(event -> {
+            if (event.change() == LinkEvent.Change.REMOVED) {
+                kernelThread.execute(() -> programmer.deviceRemoved(event.name()));
+            }
+        }, () -> kernelThread.execute(programmer::reconcile)));
+        if (settings.httpListen() != null) {
+            http = OperatorHttp.start(settings.httpListen(),
+                    () -> Optional.ofNullable(readiness.notReadyReason()), registry);
+        }
         keeper.start();
         watch.start();
-        long interval = settings.reconcileInterval().toMillis();
-        kernelThread.scheduleWithFixedDelay(programmer::reconcile, interval, interval, TimeUnit.MILLISECONDS);
-        return new NodeAgent(settings, client, dataplane, kernelThread, programmer, keeper, watch, linkWatch, http);
+        reconcileEvery(timer("reconcile"), settings.reconcileInterval(), programmer);
+    }
+
+    private void reconcileEvery(Scheduler timer, Duration interval, PeerProgrammer programmer) {
+        timer.schedule(interval, () -> {
+            if (!closed) {
+                kernelThread.execute(programmer::reconcile);
+                reconcileEvery(timer, interval, programmer);
+            }
+        });
+    }
+
+    private Scheduler timer(String job) {
+        Scheduler timer = parts.timers().apply(job);
+        if (timer instanceof AutoCloseable closeable) {
+            stopFirst.add(closeable);
+        }
+        return timer;
+    }
+
+    /** Null when ready (lease held, subnet.env written, peers synced), else why not: /readyz. */
+    String notReadyReason() {
+        return readiness == null ? "not started" : readiness.notReadyReason();
+    }
+
+    /** The lease held now. */
+    Optional<Lease> lease() {
+        return keeper == null ? Optional.empty() : keeper.currentLease();
     }
 
     /** Stops; keeps the lease, devices and routes (a restart reuses them) unless --release-on-exit. */
     @Override
     public void close() {
+        closed = true;
         LOG.info("stopping{}", settings.releaseOnExit() ? " and releasing the lease" : "; keeping the lease and routes");
-        closeQuietly(linkWatch);
-        watch.close();
-        Lease held = keeper.currentLease().orElse(null);
-        keeper.close();
+        stopFirst.forEach(NodeAgent::closeQuietly);
+        if (watch != null) {
+            watch.close();
+        }
+        Lease held = lease().orElse(null);
+        if (keeper != null) {
+            keeper.close();
+        }
         if (settings.releaseOnExit() && held != null) {
             try {
-                client.release(held.getSubnet().isEmpty() ? held.getIpv6Subnet() : held.getSubnet(), settings.nodeName());
-                LOG.info("released {}", held.getSubnet());
+                parts.client().release(LeaseKey.of(held), settings.nodeName());
+                LOG.info("released {}", LeaseKey.of(held));
             } catch (RuntimeException e) {
-                LOG.warn("could not release {}: {}", held.getSubnet(), e.getMessage());
+                LOG.warn("could not release {}: {}", LeaseKey.of(held), e.getMessage());
             }
         }
         kernelThread.shutdown();
@@ -162,8 +211,9 @@ public final class NodeAgent implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        dataplane.close();
-        client.close();
+        parts.dataplane().close();
+        closeQuietly(parts.host());
+        parts.client().close();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

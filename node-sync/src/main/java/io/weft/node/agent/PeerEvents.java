@@ -3,7 +3,7 @@ package io.weft.node.agent;
 import io.grpc.Status;
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.WatchLeasesResponse;
-import io.weft.client.LeaseWatch;
+import io.weft.client.LeaseKey;
 import io.weft.client.LeaseWatchListener;
 import io.weft.client.Scheduler;
 import java.time.Duration;
@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the set of every lease from the watch and hands a copy to the kernel thread after each
- * snapshot or event. While the allocator is unreachable nothing changes here, so every
+ * Hands the watch's view of every lease to the kernel thread after each snapshot or event, as an
+ * immutable copy; it keeps no lease map of its own (the watch's is the one). While the allocator is unreachable nothing changes here, so every
  * programmed route stays. A reset that looks like a lost etcd keeps the peers it dropped for a
  * grace period ({@link StoreLossGrace}). Everything the watch shows is also passed to
  * {@code ownLease} (the lease keeper), which re-acquires when this node's lease is gone.
@@ -32,7 +32,7 @@ final class PeerEvents implements LeaseWatchListener {
     private final LeaseWatchListener ownLease;
     private final StoreLossGrace grace;
     private final Scheduler scheduler;
-    private final Map<String, Lease> leases = new HashMap<>();
+    /** The last view handed over: the live leases plus any kept through a lost store. */
     private Map<String, Lease> published = Map.of();
 
     /**
@@ -59,8 +59,6 @@ final class PeerEvents implements LeaseWatchListener {
     @Override
     public void onSnapshot(long revision, boolean reset, Map<String, Lease> snapshot) {
         synchronized (this) {
-            leases.clear();
-            leases.putAll(snapshot);
             LOG.info("{} {} leases at revision {}", reset ? "watch reset: now" : "watching", snapshot.size(), revision);
             if (reset) {
                 grace.reset(published, snapshot, scheduler.now()).ifPresent(started -> {
@@ -70,28 +68,20 @@ final class PeerEvents implements LeaseWatchListener {
                     scheduler.schedule(Duration.between(scheduler.now(), started.until()), this::graceOver);
                 });
             }
-            publish();
+            publish(snapshot);
         }
         ownLease.onSnapshot(revision, reset, snapshot);
     }
 
     @Override
-    public void onEvent(WatchLeasesResponse event) {
+    public void onEvent(WatchLeasesResponse event, Map<String, Lease> view) {
         synchronized (this) {
-            String key = LeaseWatch.viewKey(event.getLease());
-            switch (event.getType()) {
-                case ADDED, MODIFIED -> leases.put(key, event.getLease());
-                case REMOVED -> leases.remove(key);
-                default -> {
-                    return;
-                }
-            }
             LOG.info("lease {}: {} {} ({})", event.getType().name().toLowerCase(Locale.ROOT),
                     event.getLease().getSubnet(), event.getLease().getNodeName(),
                     event.getReason().isEmpty() ? "revision " + event.getRevision() : event.getReason());
-            publish();
+            publish(view);
         }
-        ownLease.onEvent(event);
+        ownLease.onEvent(event, view);
     }
 
     @Override
@@ -119,11 +109,14 @@ final class PeerEvents implements LeaseWatchListener {
         } else {
             LOG.info("lost-store grace period over: every kept peer came back");
         }
-        publish();
+        // What was handed over, less the kept peers that never came back, is what the watch holds.
+        Map<String, Lease> live = new HashMap<>(published);
+        gone.forEach(lease -> live.remove(LeaseKey.of(lease), lease));
+        publish(live);
     }
 
-    private void publish() {
-        published = grace.view(leases);
+    private void publish(Map<String, Lease> live) {
+        published = grace.view(live);
         publish.accept(published);
     }
 }

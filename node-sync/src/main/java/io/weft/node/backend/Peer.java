@@ -1,6 +1,7 @@
 package io.weft.node.backend;
 
 import io.weft.api.v1.Lease;
+import io.weft.client.LeaseKey;
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
@@ -44,8 +45,7 @@ final class Peer {
     private Peer(Lease lease) {
         this.lease = lease;
         this.name = !lease.getNodeName().isEmpty() ? lease.getNodeName()
-                : !lease.getSubnet().isEmpty() ? lease.getSubnet()
-                : !lease.getIpv6Subnet().isEmpty() ? lease.getIpv6Subnet()
+                : !LeaseKey.of(lease).isEmpty() ? LeaseKey.of(lease)
                 : "a lease without a subnet";
     }
 

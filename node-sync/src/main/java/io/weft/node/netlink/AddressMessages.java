@@ -2,6 +2,7 @@ package io.weft.node.netlink;
 
 import io.weft.config.IpAddress;
 import io.weft.config.IpPrefix;
+import io.weft.node.dataplane.HostInterface;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
@@ -82,6 +83,21 @@ final class AddressMessages {
         } catch (IllegalArgumentException hostBitsSet) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The address an RTM_NEWADDR reply carries (IFA_LOCAL, else IFA_ADDRESS) as the host holds
+     * it, host bits and all (192.168.1.5 and 24).
+     */
+    static Optional<HostInterface.Address> parseHostAddress(NetlinkMessage message) {
+        if (deviceIndex(message) < 0) {
+            return Optional.empty();
+        }
+        int prefixLength = Byte.toUnsignedInt(message.payloadFrom(0).get(1));
+        NetlinkAttributes attributes = NetlinkAttributes.after(message, IFADDRMSG_LENGTH);
+        return AddressFamily.address(attributes.bytes(IFA_LOCAL))
+                .or(() -> AddressFamily.address(attributes.bytes(IFA_ADDRESS)))
+                .map(address -> new HostInterface.Address(address, prefixLength));
     }
 
     static String describe(String verb, String device, IpPrefix address) {

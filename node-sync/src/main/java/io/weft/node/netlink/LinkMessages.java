@@ -2,6 +2,7 @@ package io.weft.node.netlink;
 
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
+import io.weft.node.dataplane.LinkEvent;
 import io.weft.node.dataplane.LinkInfo;
 import io.weft.node.dataplane.MacAddress;
 import io.weft.node.dataplane.VxlanSpec;

@@ -9,6 +9,7 @@ import io.weft.node.dataplane.KernelChange;
 import io.weft.node.dataplane.KernelFdbEntry;
 import io.weft.node.dataplane.KernelNeighbour;
 import io.weft.node.dataplane.KernelRoute;
+import io.weft.node.dataplane.LinkEvent;
 import io.weft.node.dataplane.LinkInfo;
 import io.weft.node.dataplane.VxlanSpec;
 import java.nio.file.Path;
@@ -199,6 +200,7 @@ public final class NetlinkDataplane implements Dataplane {
      * changed or removed in this dataplane's namespace, until the answer is closed. When the
      * kernel drops notifications because the consumer fell behind, calls {@code eventsLost}.
      */
+    @Override
     public NetlinkSubscription watchLinks(Consumer<LinkEvent> events, Runnable eventsLost) {
         return NetlinkSubscription.start(namespace, NetlinkSubscription.RTMGRP_LINK, "weft-netlink-links",
                 message -> LinkMessages.event(message).ifPresent(events), eventsLost);

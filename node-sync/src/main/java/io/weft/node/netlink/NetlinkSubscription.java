@@ -1,5 +1,6 @@
 package io.weft.node.netlink;
 
+import io.weft.node.dataplane.Dataplane;
 import io.weft.node.dataplane.DataplaneException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * it says so through {@code eventsLost}: the subscriber should then re-read the state it
  * follows. {@link #close()} stops the thread within 200 ms; the thread closes the socket.
  */
-public final class NetlinkSubscription implements AutoCloseable {
+public final class NetlinkSubscription implements Dataplane.Subscription {
 
     static final int RTMGRP_LINK = 0x1;
     static final int RTMGRP_IPV4_ROUTE = 0x40;

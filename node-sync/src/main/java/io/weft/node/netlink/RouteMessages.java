@@ -37,6 +37,10 @@ final class RouteMessages {
         }
     }
 
+    /** A route of the main table of any protocol, with the output device still an index. */
+    record MainRoute(IpPrefix destination, Optional<IpAddress> gateway, int deviceIndex) {
+    }
+
     private RouteMessages() {
     }
 
@@ -110,6 +114,28 @@ final class RouteMessages {
         }
         return Optional.of(new RouteEntry(IpPrefix.of(destination.get(), destinationLength), gateway.get(),
                 attributes.u32(RTA_OIF).orElse(0), (flags & RTNH_F_ONLINK) != 0));
+    }
+
+    /**
+     * The route an RTM_NEWROUTE reply describes when it is a unicast route of the main table, of
+     * any protocol (the host's own, the kernel's connected ones, weft's); anything else is empty.
+     */
+    static Optional<MainRoute> parseMainRoute(NetlinkMessage message) {
+        if (message.type() != RTM_NEWROUTE || message.payloadFrom(0).remaining() < RTMSG_LENGTH) {
+            return Optional.empty();
+        }
+        ByteBuffer header = message.payloadFrom(0);
+        int family = Byte.toUnsignedInt(header.get(0));
+        int destinationLength = Byte.toUnsignedInt(header.get(1));
+        NetlinkAttributes attributes = NetlinkAttributes.after(message, RTMSG_LENGTH);
+        int table = attributes.u32(RTA_TABLE).orElse(Byte.toUnsignedInt(header.get(4)));
+        if (table != RT_TABLE_MAIN || Byte.toUnsignedInt(header.get(7)) != RTN_UNICAST) {
+            return Optional.empty();
+        }
+        Optional<IpAddress> destination = AddressFamily.address(attributes.bytes(RTA_DST))
+                .or(() -> AddressFamily.toIpFamily(family).map(f -> IpAddress.fromBytes(new byte[f.bits() / 8])));
+        return destination.map(address -> new MainRoute(IpPrefix.containing(address, destinationLength),
+                AddressFamily.address(attributes.bytes(RTA_GATEWAY)), attributes.u32(RTA_OIF).orElse(0)));
     }
 
     static String describe(String verb, KernelRoute route) {

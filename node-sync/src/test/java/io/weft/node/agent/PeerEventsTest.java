@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.WatchLeasesResponse;
+import io.weft.client.LeaseKey;
 import io.weft.client.LeaseWatchListener;
+import io.weft.client.ManualScheduler;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,7 +28,7 @@ class PeerEventsTest {
 
     private static final Duration GRACE = Duration.ofMinutes(2);
 
-    private final ManualTimer timer = new ManualTimer();
+    private final ManualScheduler timer = new ManualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<Map<String, Lease>> views = new ArrayList<>();
     private final List<String> toKeeper = new ArrayList<>();
     private final LeaseWatchListener keeper = new LeaseWatchListener() {
@@ -58,6 +63,25 @@ class PeerEventsTest {
         return WatchLeasesResponse.newBuilder().setType(WatchLeasesResponse.Type.ADDED).setLease(lease).build();
     }
 
+    /** The LeaseWatch's one view: updated before the listener hears of a change, handed to it read-only. */
+    private final Map<String, Lease> watchView = new TreeMap<>();
+
+    private void snapshot(PeerEvents events, long revision, boolean reset, Map<String, Lease> leases) {
+        watchView.clear();
+        watchView.putAll(leases);
+        events.onSnapshot(revision, reset, Map.copyOf(leases));
+    }
+
+    private void event(PeerEvents events, WatchLeasesResponse event) {
+        String key = LeaseKey.of(event.getLease());
+        if (event.getType() == WatchLeasesResponse.Type.REMOVED) {
+            watchView.remove(key);
+        } else {
+            watchView.put(key, event.getLease());
+        }
+        events.onEvent(event, Collections.unmodifiableMap(watchView));
+    }
+
     private Map<String, Lease> lastView() {
         return views.getLast();
     }
@@ -70,12 +94,12 @@ class PeerEventsTest {
     @Test
     void anEmptyResetAfterALostStoreKeepsEveryPeerUntilTheGracePeriodEnds() {
         PeerEvents events = events(GRACE);
-        events.onSnapshot(10, false, leases(OWN, B, C, D));
+        snapshot(events, 10, false, leases(OWN, B, C, D));
 
-        events.onSnapshot(1, true, Map.of());
+        snapshot(events, 1, true, Map.of());
         assertThat(lastView().keySet()).containsExactlyInAnyOrder(B.getSubnet(), C.getSubnet(), D.getSubnet());
 
-        events.onEvent(added(B.toBuilder().setPublicIp("192.0.2.2").build()));
+        event(events, added(B.toBuilder().setPublicIp("192.0.2.2").build()));
         assertThat(lastView().get(B.getSubnet()).getPublicIp()).as("the returned lease replaces the kept one")
                 .isEqualTo("192.0.2.2");
 
@@ -88,11 +112,11 @@ class PeerEventsTest {
     @Test
     void aPeerThatCameBackAndLeavesAgainIsRemoved() {
         PeerEvents events = events(GRACE);
-        events.onSnapshot(10, false, leases(OWN, B, C, D));
-        events.onSnapshot(1, true, Map.of());
-        events.onEvent(added(C));
+        snapshot(events, 10, false, leases(OWN, B, C, D));
+        snapshot(events, 1, true, Map.of());
+        event(events, added(C));
 
-        events.onEvent(WatchLeasesResponse.newBuilder().setType(WatchLeasesResponse.Type.REMOVED).setLease(C).build());
+        event(events, WatchLeasesResponse.newBuilder().setType(WatchLeasesResponse.Type.REMOVED).setLease(C).build());
 
         assertThat(lastView().keySet()).containsExactlyInAnyOrder(B.getSubnet(), D.getSubnet());
     }
@@ -100,9 +124,9 @@ class PeerEventsTest {
     @Test
     void withoutAGracePeriodTheResetRemovesEveryPeerAtOnce() {
         PeerEvents events = events(Duration.ZERO);
-        events.onSnapshot(10, false, leases(OWN, B, C, D));
+        snapshot(events, 10, false, leases(OWN, B, C, D));
 
-        events.onSnapshot(1, true, Map.of());
+        snapshot(events, 1, true, Map.of());
 
         assertThat(lastView()).isEmpty();
     }
@@ -110,9 +134,9 @@ class PeerEventsTest {
     @Test
     void aResetThatKeepsThisNodesLeaseIsPeersLeaving() {
         PeerEvents events = events(GRACE);
-        events.onSnapshot(10, false, leases(OWN, B, C, D));
+        snapshot(events, 10, false, leases(OWN, B, C, D));
 
-        events.onSnapshot(11, true, leases(OWN));
+        snapshot(events, 11, true, leases(OWN));
 
         assertThat(lastView().keySet()).containsExactly(OWN.getSubnet());
     }
@@ -120,9 +144,9 @@ class PeerEventsTest {
     @Test
     void aResetThatDropsOnlyAFewPeersIsThosePeersLeaving() {
         PeerEvents events = events(GRACE);
-        events.onSnapshot(10, false, leases(OWN, B, C, D));
+        snapshot(events, 10, false, leases(OWN, B, C, D));
 
-        events.onSnapshot(11, true, leases(B, C));
+        snapshot(events, 11, true, leases(B, C));
 
         assertThat(lastView().keySet()).containsExactlyInAnyOrder(B.getSubnet(), C.getSubnet());
     }
@@ -130,9 +154,9 @@ class PeerEventsTest {
     @Test
     void everySnapshotAndEventAlsoReachesTheLeaseKeeper() {
         PeerEvents events = events(GRACE);
-        events.onSnapshot(10, false, leases(OWN, B));
-        events.onSnapshot(1, true, Map.of());
-        events.onEvent(added(OWN));
+        snapshot(events, 10, false, leases(OWN, B));
+        snapshot(events, 1, true, Map.of());
+        event(events, added(OWN));
 
         assertThat(toKeeper).containsExactly("snapshot [10.244.1.0/24, 10.244.2.0/24]", "snapshot []",
                 "ADDED 10.244.1.0/24");

@@ -40,8 +40,10 @@ class PeerProgrammerTest {
         NetworkConfig network = NetworkConfig.parse("{\"Network\":\"10.0.0.0/8\",\"Backend\":{\"Type\":\"host-gw\"}}");
         ExternalLink eth0 = new ExternalLink("eth0", 1500, Set.of(SELF_IP), Set.of(IpPrefix.parse("192.168.77.0/24")));
         NodeHost host = NodeHost.of("node-a", network, eth0, SELF_IP, null);
-        return new PeerProgrammer(host, new HostGwBackend(), new MemoryDataplane(), temp.resolve("subnet.env"),
-                registry, () -> facts);
+        NodeReadiness readiness = new NodeReadiness();
+        return new PeerProgrammer(host, new HostGwBackend(), new MemoryDataplane(),
+                new SubnetFile(temp.resolve("subnet.env")), () -> facts, readiness,
+                new NodeMetrics(registry, readiness::ready));
     }
 
     @Test
@@ -73,7 +75,7 @@ class PeerProgrammerTest {
                     "IPv4: reason " + n));
         }
 
-        String line = PeerProgrammer.skipSummary(skipped, 30_000);
+        String line = SkipReport.summary(skipped, 30_000);
 
         assertThat(line).doesNotContain("\n").startsWith("skipping 30000 peers (30000 new): "
                 + "10000 overlaps this host's addresses, 20000 unusable lease; e.g. node-0: IPv4: reason 0; ");

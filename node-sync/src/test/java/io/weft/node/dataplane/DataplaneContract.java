@@ -3,6 +3,7 @@ package io.weft.node.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
@@ -14,6 +15,7 @@ import io.weft.node.dataplane.KernelChange.NeighbourReplace;
 import io.weft.node.dataplane.KernelChange.RouteDelete;
 import io.weft.node.dataplane.KernelChange.RouteReplace;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,23 @@ public abstract class DataplaneContract {
         dp.vxlanAdd(vxlan6(name, vni));
         dp.linkSetUp(name);
         return name;
+    }
+
+    @Test
+    void linkEventsAnnounceADeviceAddedAndDeletedByAnyone() {
+        List<LinkEvent> events = new CopyOnWriteArrayList<>();
+        try (Dataplane.Subscription watch = dp.watchLinks(events::add, () -> { })) {
+            LinkInfo created = dp.vxlanAdd(vxlan4("weft-ev0", 41));
+            dp.linkDelete("weft-ev0");
+            await().untilAsserted(() -> assertThat(events).contains(
+                    new LinkEvent(LinkEvent.Change.ADDED, "weft-ev0", created.index(), false),
+                    new LinkEvent(LinkEvent.Change.REMOVED, "weft-ev0", created.index(), false)));
+            int seen = events.size();
+            watch.close();
+            dp.vxlanAdd(vxlan4("weft-ev1", 42));
+            dp.linkDelete("weft-ev1");
+            assertThat(events).hasSize(seen).noneMatch(event -> event.name().equals("weft-ev1"));
+        }
     }
 
     private IpAddress gateway4() {

@@ -9,6 +9,7 @@ import io.weft.config.IpPrefix;
 import io.weft.node.dataplane.DataplaneException;
 import io.weft.node.dataplane.KernelChange.RouteReplace;
 import io.weft.node.dataplane.KernelRoute;
+import io.weft.node.dataplane.LinkEvent;
 import io.weft.node.dataplane.LinkInfo;
 import io.weft.node.dataplane.VxlanSpec;
 import io.weft.testsupport.NetworkNamespace;

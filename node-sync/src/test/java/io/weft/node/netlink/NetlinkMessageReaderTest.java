@@ -8,6 +8,7 @@ import io.weft.config.IpPrefix;
 import io.weft.node.dataplane.KernelChange;
 import io.weft.node.dataplane.KernelFdbEntry;
 import io.weft.node.dataplane.KernelRoute;
+import io.weft.node.dataplane.LinkEvent;
 import io.weft.node.dataplane.LinkInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package io.weft.node.netlink;
+package io.weft.node.dataplane;
 
 /**
  * A change to a network device, from the kernel's RTMGRP_LINK notifications

@@ -4,6 +4,7 @@ import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The kernel seam: the few link, address, route, neighbour and FDB operations node-sync needs.
@@ -16,7 +17,8 @@ import java.util.Optional;
  * equivalent ip/bridge command. Not thread-safe: one agent thread drives it. Errors the kernel
  * reports for a single call come back as {@link DataplaneException} naming the operation and
  * object; errors inside a batch come back as {@link ChangeFailure}s so one bad peer never stops
- * the others.
+ * the others. Link events ({@link #watchLinks}) are the one exception to the one thread: they
+ * arrive on a thread of the implementation's choosing.
  */
 public interface Dataplane extends AutoCloseable {
 
@@ -56,6 +58,21 @@ public interface Dataplane extends AutoCloseable {
      * is attempted even if another fails; answers the ones that failed.
      */
     List<ChangeFailure> apply(List<KernelChange> changes);
+
+    /**
+     * {@code ip monitor link}: calls {@code events} for every device added, changed or removed in
+     * this dataplane's namespace, by whoever did it, until the answer is closed; calls
+     * {@code eventsLost} when some were dropped and the caller should re-read what it follows.
+     * The consumer must not call back into the dataplane on the calling thread: hand the work to
+     * the thread that drives the dataplane.
+     */
+    Subscription watchLinks(Consumer<LinkEvent> events, Runnable eventsLost);
+
+    /** A running {@link #watchLinks} subscription; closing stops its events. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     @Override
     void close();
