@@ -18,8 +18,7 @@ public record Backoff(Duration initial, double multiplier, Duration max, double 
             throw new IllegalArgumentException("backoff: multiplier must be >= 1, got " + multiplier);
         }
         if (max.compareTo(initial) < 0) {
-            throw new IllegalArgumentException(
-                    "backoff: max " + max + " is shorter than initial " + initial);
+            throw new IllegalArgumentException("backoff: max " + max + " is shorter than initial " + initial);
         }
         if (jitter < 0.0 || jitter >= 1.0) {
             throw new IllegalArgumentException("backoff: jitter must be in [0, 1), got " + jitter);

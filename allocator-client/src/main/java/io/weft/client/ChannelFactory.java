@@ -32,6 +32,8 @@ public interface ChannelFactory {
      */
     static ChannelFactory tls(ClientTls tls) {
         SslContext context = tls.sslContext();
-        return address -> NettyChannelBuilder.forAddress(address.host(), address.port()).sslContext(context).build();
+        return address -> NettyChannelBuilder.forAddress(address.host(), address.port())
+                .sslContext(context)
+                .build();
     }
 }

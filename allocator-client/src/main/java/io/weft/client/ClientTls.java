@@ -26,7 +26,8 @@ public record ClientTls(Path ca, Path certificate, Path key) {
 
     public ClientTls {
         if ((certificate == null) != (key == null)) {
-            throw new IllegalArgumentException("a TLS client certificate and its key go together: give both or neither");
+            throw new IllegalArgumentException(
+                    "a TLS client certificate and its key go together: give both or neither");
         }
     }
 
@@ -42,8 +43,8 @@ public record ClientTls(Path ca, Path certificate, Path key) {
             try {
                 builder.trustManager(ca.toFile());
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("TLS CA " + ca + " could not be loaded (PEM expected): "
-                        + reason(e), e);
+                throw new IllegalArgumentException(
+                        "TLS CA " + ca + " could not be loaded (PEM expected): " + reason(e), e);
             }
         }
         if (certificate != null) {
@@ -52,8 +53,11 @@ public record ClientTls(Path ca, Path certificate, Path key) {
             try {
                 builder.keyManager(certificate.toFile(), key.toFile());
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("TLS certificate " + certificate + " and key " + key
-                        + " could not be loaded (PEM certificate and unencrypted PKCS#8 key expected): " + reason(e), e);
+                throw new IllegalArgumentException(
+                        "TLS certificate " + certificate + " and key " + key
+                                + " could not be loaded (PEM certificate and unencrypted PKCS#8 key expected): "
+                                + reason(e),
+                        e);
             }
         }
         try {
@@ -78,8 +82,8 @@ public record ClientTls(Path ca, Path certificate, Path key) {
         try (InputStream in = Files.newInputStream(certificate)) {
             leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         } catch (IOException | CertificateException | ClassCastException e) {
-            throw new IllegalArgumentException("TLS certificate " + certificate + " could not be read (PEM expected): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "TLS certificate " + certificate + " could not be read (PEM expected): " + e.getMessage(), e);
         }
         return CertificateIdentity.of(leaf);
     }
@@ -98,7 +102,9 @@ public record ClientTls(Path ca, Path certificate, Path key) {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        String message = cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
         return cause == error ? message : error.getMessage() + " (" + message + ")";
     }
 }

@@ -25,8 +25,10 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
 
     /** A scheduler with its own daemon thread named {@code threadName}. */
     public static ExecutorScheduler singleThread(String threadName) {
-        return new ExecutorScheduler(Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name(threadName).daemon(true).factory()));
+        return new ExecutorScheduler(
+                Clock.systemUTC(),
+                Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name(threadName).daemon(true).factory()));
     }
 
     @Override
@@ -36,8 +38,8 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
 
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
-        ScheduledFuture<?> future = executor.schedule(
-                () -> runLogged(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> future =
+                executor.schedule(() -> runLogged(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
     }
 

@@ -29,27 +29,25 @@ final class FailoverCaller {
     private final Retry retry;
     private final ScheduledExecutorService retryExecutor;
 
-    FailoverCaller(ServerEndpoints endpoints, RetryPolicy policy,
-            ScheduledExecutorService retryExecutor) {
+    FailoverCaller(ServerEndpoints endpoints, RetryPolicy policy, ScheduledExecutorService retryExecutor) {
         this.endpoints = endpoints;
         this.retryExecutor = retryExecutor;
-        this.retry = Retry.of("weft-client", RetryConfig.custom()
-                .maxAttempts(policy.maxAttempts())
-                .intervalFunction(policy.backoff().intervalFunction())
-                .retryOnException(failure -> isServerAway(failure) || isAborted(failure))
-                .build());
+        this.retry = Retry.of(
+                "weft-client",
+                RetryConfig.custom()
+                        .maxAttempts(policy.maxAttempts())
+                        .intervalFunction(policy.backoff().intervalFunction())
+                        .retryOnException(failure -> isServerAway(failure) || isAborted(failure))
+                        .build());
     }
 
     /** Calls on the calling thread; throws {@link StatusRuntimeException} on failure. */
     <T> T blocking(Idempotency idempotency, Function<Channel, T> call) {
-        return idempotency == Idempotency.IDEMPOTENT
-                ? retry.executeSupplier(() -> attempt(call))
-                : attempt(call);
+        return idempotency == Idempotency.IDEMPOTENT ? retry.executeSupplier(() -> attempt(call)) : attempt(call);
     }
 
     /** Calls asynchronously; the future fails with {@link StatusRuntimeException}. */
-    <T> CompletableFuture<T> async(Idempotency idempotency,
-            BiConsumer<Channel, StreamObserver<T>> call) {
+    <T> CompletableFuture<T> async(Idempotency idempotency, BiConsumer<Channel, StreamObserver<T>> call) {
         if (idempotency == Idempotency.NOT_IDEMPOTENT) {
             return attemptAsync(call);
         }
@@ -109,8 +107,6 @@ final class FailoverCaller {
     }
 
     private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause()
-                : failure;
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

@@ -70,9 +70,8 @@ public final class LeaseKeeper implements AutoCloseable {
     private LeaseKeeper(Builder builder) {
         this.client = builder.client;
         this.request = builder.request;
-        this.scheduler = builder.scheduler != null
-                ? builder.scheduler
-                : ExecutorScheduler.singleThread("weft-lease-keeper");
+        this.scheduler =
+                builder.scheduler != null ? builder.scheduler : ExecutorScheduler.singleThread("weft-lease-keeper");
         this.ownedScheduler = builder.scheduler == null ? (AutoCloseable) this.scheduler : null;
         this.renewMargin = builder.renewMargin;
         this.reservationRecheck = builder.reservationRecheck;
@@ -154,16 +153,18 @@ public final class LeaseKeeper implements AutoCloseable {
             if (closed || !started || seen == null) {
                 return; // without a lease the chain is already acquiring
             }
-            scheduler.schedule(Duration.ZERO, () -> runGuarded(() -> {
-                Lease held = current;
-                if (closed || held != seen || !gone.test(held)) {
-                    return;
-                }
-                LOG.info("the watch shows that lease {} {}; acquiring it again now", LeaseKey.of(held), how);
-                pending.cancel();
-                reacquireAfterLoss(Status.NOT_FOUND.withDescription(
-                        "lease " + LeaseKey.of(held) + " " + how + " on the server"));
-            }));
+            scheduler.schedule(
+                    Duration.ZERO,
+                    () -> runGuarded(() -> {
+                        Lease held = current;
+                        if (closed || held != seen || !gone.test(held)) {
+                            return;
+                        }
+                        LOG.info("the watch shows that lease {} {}; acquiring it again now", LeaseKey.of(held), how);
+                        pending.cancel();
+                        reacquireAfterLoss(Status.NOT_FOUND.withDescription(
+                                "lease " + LeaseKey.of(held) + " " + how + " on the server"));
+                    }));
         }
     }
 
@@ -334,7 +335,8 @@ public final class LeaseKeeper implements AutoCloseable {
     }
 
     private static boolean sameLease(Lease held, Lease other) {
-        return LeaseKey.of(held).equals(LeaseKey.of(other)) && held.getNodeName().equals(other.getNodeName());
+        return LeaseKey.of(held).equals(LeaseKey.of(other))
+                && held.getNodeName().equals(other.getNodeName());
     }
 
     private static boolean sameSubnets(Lease a, Lease b) {

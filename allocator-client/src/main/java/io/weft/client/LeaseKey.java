@@ -8,8 +8,7 @@ import io.weft.api.v1.Lease;
  */
 public final class LeaseKey {
 
-    private LeaseKey() {
-    }
+    private LeaseKey() {}
 
     /** 10.244.1.0/24, or fd00:1::/64 for a lease without an IPv4 subnet; "" for a lease with neither. */
     public static String of(Lease lease) {

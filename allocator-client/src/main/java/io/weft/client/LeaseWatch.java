@@ -63,8 +63,11 @@ public final class LeaseWatch implements AutoCloseable {
 
     /** Errors that mean the request itself is wrong: retrying cannot help. */
     private static final Set<Status.Code> FATAL = EnumSet.of(
-            Status.Code.INVALID_ARGUMENT, Status.Code.OUT_OF_RANGE, Status.Code.UNIMPLEMENTED,
-            Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+            Status.Code.INVALID_ARGUMENT,
+            Status.Code.OUT_OF_RANGE,
+            Status.Code.UNIMPLEMENTED,
+            Status.Code.PERMISSION_DENIED,
+            Status.Code.UNAUTHENTICATED);
 
     /** Three of the server's default progress intervals (10 s) and a margin. */
     public static final Duration DEFAULT_PROGRESS_TIMEOUT = Duration.ofSeconds(35);
@@ -77,11 +80,13 @@ public final class LeaseWatch implements AutoCloseable {
     private final Map<String, Lease> view = new TreeMap<>();
     /** What listeners read during an event: the view itself, not a copy per event. */
     private final Map<String, Lease> readOnlyView = Collections.unmodifiableMap(view);
+
     private final List<WatchLeasesResponse> snapshotChunks = new ArrayList<>();
 
     private long lastRevision;
     /** Keys of the events applied at lastRevision since the last snapshot. */
     private final Set<String> appliedAtLastRevision = new HashSet<>();
+
     private int generation;
     private int failures;
     private boolean started;
@@ -101,9 +106,8 @@ public final class LeaseWatch implements AutoCloseable {
         this.backoff = builder.backoff;
         this.lastRevision = builder.startRevision;
         this.progressTimeout = builder.progressTimeout;
-        this.scheduler = builder.scheduler != null
-                ? builder.scheduler
-                : ExecutorScheduler.singleThread("weft-lease-watch");
+        this.scheduler =
+                builder.scheduler != null ? builder.scheduler : ExecutorScheduler.singleThread("weft-lease-watch");
         this.ownedScheduler = builder.scheduler == null ? (AutoCloseable) this.scheduler : null;
     }
 
@@ -196,8 +200,10 @@ public final class LeaseWatch implements AutoCloseable {
         WatchStreamObserver silent = stream;
         // Moves on first, so that the CANCELLED the abandoned stream reports is not taken as its end;
         // the reconnect this schedules runs under this lock, after the server is marked.
-        ended(streamGeneration, Status.UNAVAILABLE.withDescription("the watch stream was silent for "
-                + quiet.toMillis() + " ms (no event and no progress message); treating it as dead"));
+        ended(
+                streamGeneration,
+                Status.UNAVAILABLE.withDescription("the watch stream was silent for " + quiet.toMillis()
+                        + " ms (no event and no progress message); treating it as dead"));
         silent.abandon();
     }
 
@@ -288,8 +294,11 @@ public final class LeaseWatch implements AutoCloseable {
         if (storeStartedOver(status)) {
             // etcd lost its data and counts from 1 again (or the servers moved to another etcd):
             // resuming can never work, and stopping would leave the watch silent for good.
-            LOG.warn("the servers' etcd is behind revision {} this watch has seen ({}); starting again "
-                    + "from a snapshot", lastRevision, status.getDescription());
+            LOG.warn(
+                    "the servers' etcd is behind revision {} this watch has seen ({}); starting again "
+                            + "from a snapshot",
+                    lastRevision,
+                    status.getDescription());
             lastRevision = 0;
             appliedAtLastRevision.clear();
             snapshotIsReset = true;
@@ -300,8 +309,7 @@ public final class LeaseWatch implements AutoCloseable {
         }
         failures++;
         Duration delay = backoff.delay(failures);
-        LOG.info("lease watch broke ({}); resuming after revision {} in {}",
-                status, resumeAfter(), delay);
+        LOG.info("lease watch broke ({}); resuming after revision {} in {}", status, resumeAfter(), delay);
         notify(l -> l.onDisconnected(status, delay));
         reconnect = scheduler.schedule(delay, this::open);
     }
@@ -311,8 +319,11 @@ public final class LeaseWatch implements AutoCloseable {
      * reached it. A revision given by the caller at start-up stays a caller's error.
      */
     private boolean storeStartedOver(Status status) {
-        return status.getCode() == Status.Code.INVALID_ARGUMENT && heardFromServer && lastRevision > 0
-                && status.getDescription() != null && status.getDescription().startsWith("start_revision:")
+        return status.getCode() == Status.Code.INVALID_ARGUMENT
+                && heardFromServer
+                && lastRevision > 0
+                && status.getDescription() != null
+                && status.getDescription().startsWith("start_revision:")
                 && status.getDescription().contains("ahead of etcd's current revision");
     }
 
@@ -345,8 +356,7 @@ public final class LeaseWatch implements AutoCloseable {
 
         @Override
         public void onCompleted() {
-            ended(streamGeneration,
-                    Status.UNAVAILABLE.withDescription("the server ended the watch stream"));
+            ended(streamGeneration, Status.UNAVAILABLE.withDescription("the server ended the watch stream"));
         }
     }
 
@@ -368,8 +378,7 @@ public final class LeaseWatch implements AutoCloseable {
         /** Start after this revision instead of with a snapshot (0, the default). */
         public Builder startRevision(long startRevision) {
             if (startRevision < 0) {
-                throw new IllegalArgumentException(
-                        "startRevision must be >= 0, got " + startRevision);
+                throw new IllegalArgumentException("startRevision must be >= 0, got " + startRevision);
             }
             this.startRevision = startRevision;
             return this;

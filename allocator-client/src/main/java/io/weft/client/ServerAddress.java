@@ -21,8 +21,7 @@ public record ServerAddress(String host, int port) {
             throw new IllegalArgumentException("server address: the host is empty");
         }
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException(
-                    "server address: port " + port + " is outside 1..65535");
+            throw new IllegalArgumentException("server address: port " + port + " is outside 1..65535");
         }
     }
 

@@ -21,14 +21,11 @@ final class ServerEndpoints implements AutoCloseable {
     private final boolean ownsChannels;
     private final AtomicInteger current = new AtomicInteger();
 
-    private ServerEndpoints(List<ServerAddress> addresses, ChannelFactory channelFactory,
-            ManagedChannel given) {
+    private ServerEndpoints(List<ServerAddress> addresses, ChannelFactory channelFactory, ManagedChannel given) {
         this.addresses = addresses;
         this.channelFactory = channelFactory;
         this.ownsChannels = given == null;
-        this.channels = given == null
-                ? new ManagedChannel[addresses.size()]
-                : new ManagedChannel[] {given};
+        this.channels = given == null ? new ManagedChannel[addresses.size()] : new ManagedChannel[] {given};
     }
 
     static ServerEndpoints of(List<ServerAddress> addresses, ChannelFactory channelFactory) {

@@ -11,15 +11,16 @@ import io.weft.api.v1.WatchLeasesResponse;
  * Passes a watch stream through to the caller's observer, moving the client off a server that
  * became unavailable, and keeps the call so that it can be cancelled.
  */
-final class WatchStreamObserver
-        implements ClientResponseObserver<WatchLeasesRequest, WatchLeasesResponse> {
+final class WatchStreamObserver implements ClientResponseObserver<WatchLeasesRequest, WatchLeasesResponse> {
 
     private final ServerEndpoints endpoints;
     private final ServerEndpoints.Endpoint endpoint;
     private final StreamObserver<WatchLeasesResponse> delegate;
     private volatile ClientCallStreamObserver<WatchLeasesRequest> call;
 
-    WatchStreamObserver(ServerEndpoints endpoints, ServerEndpoints.Endpoint endpoint,
+    WatchStreamObserver(
+            ServerEndpoints endpoints,
+            ServerEndpoints.Endpoint endpoint,
             StreamObserver<WatchLeasesResponse> delegate) {
         this.endpoints = endpoints;
         this.endpoint = endpoint;

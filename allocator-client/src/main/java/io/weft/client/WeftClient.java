@@ -94,8 +94,8 @@ public final class WeftClient implements AutoCloseable {
     }
 
     public CompletableFuture<AcquireLeaseResponse> acquireAsync(AcquireLeaseRequest request) {
-        return caller.async(Idempotency.IDEMPOTENT,
-                (ch, observer) -> leasesAsync(ch).acquireLease(request, observer));
+        return caller.async(
+                Idempotency.IDEMPOTENT, (ch, observer) -> leasesAsync(ch).acquireLease(request, observer));
     }
 
     /** Extends {@code nodeName}'s lease on {@code subnet} by its TTL and returns it. Retried. */
@@ -114,15 +114,19 @@ public final class WeftClient implements AutoCloseable {
         RenewLeaseRequest request = renewRequest(subnet, acquiredWith.getNodeName()).toBuilder()
                 .setPublicIp(acquiredWith.getPublicIp())
                 .setPublicIpv6(acquiredWith.getPublicIpv6())
-                .setVtepMac(acquiredWith.hasVxlan() ? acquiredWith.getVxlan().getVtepMac()
-                        : acquiredWith.getVxlanV6().getVtepMac())
+                .setVtepMac(
+                        acquiredWith.hasVxlan()
+                                ? acquiredWith.getVxlan().getVtepMac()
+                                : acquiredWith.getVxlanV6().getVtepMac())
                 .build();
-        return caller.blocking(Idempotency.IDEMPOTENT, ch -> leases(ch).renewLease(request)).getLease();
+        return caller.blocking(Idempotency.IDEMPOTENT, ch -> leases(ch).renewLease(request))
+                .getLease();
     }
 
     public CompletableFuture<Lease> renewAsync(String subnet, String nodeName) {
         RenewLeaseRequest request = renewRequest(subnet, nodeName);
-        return caller.<RenewLeaseResponse>async(Idempotency.IDEMPOTENT,
+        return caller.<RenewLeaseResponse>async(
+                        Idempotency.IDEMPOTENT,
                         (ch, observer) -> leasesAsync(ch).renewLease(request, observer))
                 .thenApply(RenewLeaseResponse::getLease);
     }
@@ -139,7 +143,8 @@ public final class WeftClient implements AutoCloseable {
 
     public CompletableFuture<Long> releaseAsync(String subnet, String nodeName) {
         ReleaseLeaseRequest request = releaseRequest(subnet, nodeName);
-        return caller.<ReleaseLeaseResponse>async(Idempotency.IDEMPOTENT,
+        return caller.<ReleaseLeaseResponse>async(
+                        Idempotency.IDEMPOTENT,
                         (ch, observer) -> leasesAsync(ch).releaseLease(request, observer))
                 .thenApply(ReleaseLeaseResponse::getRevision);
     }
@@ -181,8 +186,8 @@ public final class WeftClient implements AutoCloseable {
     }
 
     public CompletableFuture<ListLeasesResponse> listLeasesAsync() {
-        return listLeasesPageAsync(LIST_PAGE_SIZE, "").thenCompose(first ->
-                remainingPages(first.toBuilder().clearNextPageToken(), first.getNextPageToken()));
+        return listLeasesPageAsync(LIST_PAGE_SIZE, "")
+                .thenCompose(first -> remainingPages(first.toBuilder().clearNextPageToken(), first.getNextPageToken()));
     }
 
     /** One page of at most {@code pageSize} leases (0: all) after {@code pageToken} ("" first). */
@@ -193,34 +198,32 @@ public final class WeftClient implements AutoCloseable {
 
     public CompletableFuture<ListLeasesResponse> listLeasesPageAsync(int pageSize, String pageToken) {
         ListLeasesRequest request = pageRequest(pageSize, pageToken);
-        return caller.async(Idempotency.IDEMPOTENT,
-                (ch, observer) -> leasesAsync(ch).listLeases(request, observer));
+        return caller.async(
+                Idempotency.IDEMPOTENT, (ch, observer) -> leasesAsync(ch).listLeases(request, observer));
     }
 
     /** Reserves a subnet for a node. Not retried: a repeat could meet its own reservation. */
     public Lease createReservation(CreateReservationRequest request) {
-        return caller.blocking(Idempotency.NOT_IDEMPOTENT,
-                ch -> leases(ch).createReservation(request));
+        return caller.blocking(Idempotency.NOT_IDEMPOTENT, ch -> leases(ch).createReservation(request));
     }
 
     public CompletableFuture<Lease> createReservationAsync(CreateReservationRequest request) {
-        return caller.async(Idempotency.NOT_IDEMPOTENT,
-                (ch, observer) -> leasesAsync(ch).createReservation(request, observer));
+        return caller.async(
+                Idempotency.NOT_IDEMPOTENT, (ch, observer) -> leasesAsync(ch).createReservation(request, observer));
     }
 
     /** Removes a reservation. Not retried: a repeat would answer {@code NOT_FOUND}. */
     public DeleteReservationResponse deleteReservation(String subnet) {
-        DeleteReservationRequest request = DeleteReservationRequest.newBuilder()
-                .setSubnet(subnet).build();
-        return caller.blocking(Idempotency.NOT_IDEMPOTENT,
-                ch -> leases(ch).deleteReservation(request));
+        DeleteReservationRequest request =
+                DeleteReservationRequest.newBuilder().setSubnet(subnet).build();
+        return caller.blocking(Idempotency.NOT_IDEMPOTENT, ch -> leases(ch).deleteReservation(request));
     }
 
     public CompletableFuture<DeleteReservationResponse> deleteReservationAsync(String subnet) {
-        DeleteReservationRequest request = DeleteReservationRequest.newBuilder()
-                .setSubnet(subnet).build();
-        return caller.async(Idempotency.NOT_IDEMPOTENT,
-                (ch, observer) -> leasesAsync(ch).deleteReservation(request, observer));
+        DeleteReservationRequest request =
+                DeleteReservationRequest.newBuilder().setSubnet(subnet).build();
+        return caller.async(
+                Idempotency.NOT_IDEMPOTENT, (ch, observer) -> leasesAsync(ch).deleteReservation(request, observer));
     }
 
     /**
@@ -238,8 +241,12 @@ public final class WeftClient implements AutoCloseable {
         Objects.requireNonNull(observer, "observer");
         ServerEndpoints.Endpoint endpoint = endpoints.current();
         WatchStreamObserver wrapped = new WatchStreamObserver(endpoints, endpoint, observer);
-        LeaseServiceGrpc.newStub(endpoint.channel()).watchLeases(
-                WatchLeasesRequest.newBuilder().setStartRevision(startRevision).build(), wrapped);
+        LeaseServiceGrpc.newStub(endpoint.channel())
+                .watchLeases(
+                        WatchLeasesRequest.newBuilder()
+                                .setStartRevision(startRevision)
+                                .build(),
+                        wrapped);
         return wrapped;
     }
 
@@ -253,20 +260,22 @@ public final class WeftClient implements AutoCloseable {
 
     public CompletableFuture<NetworkConfig> getConfigAsync() {
         GetConfigRequest request = GetConfigRequest.getDefaultInstance();
-        return caller.async(Idempotency.IDEMPOTENT,
-                (ch, observer) -> networkAsync(ch).getConfig(request, observer));
+        return caller.async(
+                Idempotency.IDEMPOTENT, (ch, observer) -> networkAsync(ch).getConfig(request, observer));
     }
 
     /** Validates and stores flannel's net-conf JSON. Storing the same config twice is harmless. */
     public NetworkConfig setConfig(String json, boolean force) {
-        SetConfigRequest request = SetConfigRequest.newBuilder().setJson(json).setForce(force).build();
+        SetConfigRequest request =
+                SetConfigRequest.newBuilder().setJson(json).setForce(force).build();
         return caller.blocking(Idempotency.IDEMPOTENT, ch -> network(ch).setConfig(request));
     }
 
     public CompletableFuture<NetworkConfig> setConfigAsync(String json, boolean force) {
-        SetConfigRequest request = SetConfigRequest.newBuilder().setJson(json).setForce(force).build();
-        return caller.async(Idempotency.IDEMPOTENT,
-                (ch, observer) -> networkAsync(ch).setConfig(request, observer));
+        SetConfigRequest request =
+                SetConfigRequest.newBuilder().setJson(json).setForce(force).build();
+        return caller.async(
+                Idempotency.IDEMPOTENT, (ch, observer) -> networkAsync(ch).setConfig(request, observer));
     }
 
     /** Subnet counts per address family. */
@@ -277,8 +286,8 @@ public final class WeftClient implements AutoCloseable {
 
     public CompletableFuture<GetUsageResponse> getUsageAsync() {
         GetUsageRequest request = GetUsageRequest.getDefaultInstance();
-        return caller.async(Idempotency.IDEMPOTENT,
-                (ch, observer) -> networkAsync(ch).getUsage(request, observer));
+        return caller.async(
+                Idempotency.IDEMPOTENT, (ch, observer) -> networkAsync(ch).getUsage(request, observer));
     }
 
     @Override
@@ -294,53 +303,56 @@ public final class WeftClient implements AutoCloseable {
     }
 
     private CompletableFuture<Lease> getLeaseAsync(GetLeaseRequest request) {
-        return caller.async(Idempotency.IDEMPOTENT,
-                (ch, observer) -> leasesAsync(ch).getLease(request, observer));
+        return caller.async(
+                Idempotency.IDEMPOTENT, (ch, observer) -> leasesAsync(ch).getLease(request, observer));
     }
 
-    private CompletableFuture<ListLeasesResponse> remainingPages(
-            ListLeasesResponse.Builder all, String token) {
+    private CompletableFuture<ListLeasesResponse> remainingPages(ListLeasesResponse.Builder all, String token) {
         if (token.isEmpty()) {
             return CompletableFuture.completedFuture(all.build());
         }
-        return listLeasesPageAsync(LIST_PAGE_SIZE, token).thenCompose(page ->
-                remainingPages(all.addAllLeases(page.getLeasesList()), page.getNextPageToken()));
+        return listLeasesPageAsync(LIST_PAGE_SIZE, token)
+                .thenCompose(page -> remainingPages(all.addAllLeases(page.getLeasesList()), page.getNextPageToken()));
     }
 
     private static ListLeasesRequest pageRequest(int pageSize, String pageToken) {
         if (pageSize < 0) {
             throw new IllegalArgumentException("pageSize must be >= 0, got " + pageSize);
         }
-        return ListLeasesRequest.newBuilder().setPageSize(pageSize).setPageToken(pageToken).build();
+        return ListLeasesRequest.newBuilder()
+                .setPageSize(pageSize)
+                .setPageToken(pageToken)
+                .build();
     }
 
     private static RenewLeaseRequest renewRequest(String subnet, String nodeName) {
-        return RenewLeaseRequest.newBuilder().setSubnet(subnet).setNodeName(nodeName).build();
+        return RenewLeaseRequest.newBuilder()
+                .setSubnet(subnet)
+                .setNodeName(nodeName)
+                .build();
     }
 
     private static ReleaseLeaseRequest releaseRequest(String subnet, String nodeName) {
         return ReleaseLeaseRequest.newBuilder()
-                .setSubnet(subnet).setNodeName(nodeName == null ? "" : nodeName).build();
+                .setSubnet(subnet)
+                .setNodeName(nodeName == null ? "" : nodeName)
+                .build();
     }
 
     private LeaseServiceGrpc.LeaseServiceBlockingStub leases(Channel channel) {
-        return LeaseServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        return LeaseServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private LeaseServiceGrpc.LeaseServiceStub leasesAsync(Channel channel) {
-        return LeaseServiceGrpc.newStub(channel)
-                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        return LeaseServiceGrpc.newStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private NetworkServiceGrpc.NetworkServiceBlockingStub network(Channel channel) {
-        return NetworkServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        return NetworkServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private NetworkServiceGrpc.NetworkServiceStub networkAsync(Channel channel) {
-        return NetworkServiceGrpc.newStub(channel)
-                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        return NetworkServiceGrpc.newStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Settings of a {@link WeftClient}; either addresses or a channel must be given. */

@@ -23,7 +23,8 @@ class ClientTlsTest {
         TestCertificates.Issued named = ca.clientWithDnsNames("node-a", List.of("other.example"));
         TestCertificates.Issued dnsOnly = ca.clientWithDnsNames(null, List.of("node-b.example"));
 
-        assertThat(new ClientTls(ca.caFile(), named.certificate(), named.key()).identity()).contains("node-a");
+        assertThat(new ClientTls(ca.caFile(), named.certificate(), named.key()).identity())
+                .contains("node-a");
         assertThat(new ClientTls(ca.caFile(), dnsOnly.certificate(), dnsOnly.key()).identity())
                 .contains("node-b.example");
         assertThat(new ClientTls(ca.caFile(), null, null).identity()).isEmpty();
@@ -41,8 +42,8 @@ class ClientTlsTest {
     void aKeyThatDoesNotLoadIsNamed() throws Exception {
         TestCertificates ca = TestCertificates.authority(temp, "weft");
         TestCertificates.Issued node = ca.client("node-a");
-        Path badKey = Files.writeString(temp.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n"
-                + "-----END PRIVATE KEY-----\n");
+        Path badKey = Files.writeString(
+                temp.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n" + "-----END PRIVATE KEY-----\n");
         assertThatThrownBy(() -> new ClientTls(ca.caFile(), node.certificate(), badKey).sslContext())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("TLS certificate " + node.certificate() + " and key " + badKey);

@@ -52,8 +52,7 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
     public final List<AcquireLeaseRequest> acquires = new CopyOnWriteArrayList<>();
     public final List<RenewLeaseRequest> renews = new CopyOnWriteArrayList<>();
     public final List<WatchLeasesRequest> watches = new CopyOnWriteArrayList<>();
-    private final List<ServerCallStreamObserver<WatchLeasesResponse>> streams =
-            new CopyOnWriteArrayList<>();
+    private final List<ServerCallStreamObserver<WatchLeasesResponse>> streams = new CopyOnWriteArrayList<>();
 
     public FakeLeaseService(Supplier<Instant> clock, Duration ttl) {
         this.clock = clock;
@@ -108,8 +107,7 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
     // ---- LeaseService ------------------------------------------------------------------------
 
     @Override
-    public synchronized void acquireLease(AcquireLeaseRequest request,
-            StreamObserver<AcquireLeaseResponse> response) {
+    public synchronized void acquireLease(AcquireLeaseRequest request, StreamObserver<AcquireLeaseResponse> response) {
         acquires.add(request);
         if (failed("AcquireLease", response)) {
             return;
@@ -117,13 +115,13 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
         dropExpired();
         Lease mine = leases.values().stream()
                 .filter(l -> l.getNodeName().equals(request.getNodeName()))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
         String source = "existing";
         String subnet;
         if (mine != null) {
             subnet = mine.getSubnet();
-        } else if (!request.getPreviousSubnet().isEmpty()
-                && !leases.containsKey(request.getPreviousSubnet())) {
+        } else if (!request.getPreviousSubnet().isEmpty() && !leases.containsKey(request.getPreviousSubnet())) {
             subnet = request.getPreviousSubnet();
             source = "previous";
         } else {
@@ -141,13 +139,16 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
             lease.setExpireTime(timestamp(clock.get().plus(ttl)));
         }
         leases.put(subnet, lease.build());
-        reply(response, AcquireLeaseResponse.newBuilder()
-                .setLease(lease).setSource(source).build());
+        reply(
+                response,
+                AcquireLeaseResponse.newBuilder()
+                        .setLease(lease)
+                        .setSource(source)
+                        .build());
     }
 
     @Override
-    public synchronized void renewLease(RenewLeaseRequest request,
-            StreamObserver<RenewLeaseResponse> response) {
+    public synchronized void renewLease(RenewLeaseRequest request, StreamObserver<RenewLeaseResponse> response) {
         renews.add(request);
         if (failed("RenewLease", response)) {
             return;
@@ -156,30 +157,34 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
         Lease lease = leases.get(request.getSubnet());
         if (lease == null) {
             response.onError(Status.NOT_FOUND
-                    .withDescription("no lease on " + request.getSubnet()).asRuntimeException());
+                    .withDescription("no lease on " + request.getSubnet())
+                    .asRuntimeException());
             return;
         }
         if (!lease.getNodeName().equals(request.getNodeName())) {
-            response.onError(Status.FAILED_PRECONDITION.withDescription(
-                    request.getSubnet() + " is held by " + lease.getNodeName()).asRuntimeException());
+            response.onError(Status.FAILED_PRECONDITION
+                    .withDescription(request.getSubnet() + " is held by " + lease.getNodeName())
+                    .asRuntimeException());
             return;
         }
         if (!lease.getReserved()) {
-            lease = lease.toBuilder().setExpireTime(timestamp(clock.get().plus(ttl))).build();
+            lease = lease.toBuilder()
+                    .setExpireTime(timestamp(clock.get().plus(ttl)))
+                    .build();
             leases.put(lease.getSubnet(), lease);
         }
         reply(response, RenewLeaseResponse.newBuilder().setLease(lease).build());
     }
 
     @Override
-    public synchronized void releaseLease(ReleaseLeaseRequest request,
-            StreamObserver<ReleaseLeaseResponse> response) {
+    public synchronized void releaseLease(ReleaseLeaseRequest request, StreamObserver<ReleaseLeaseResponse> response) {
         if (failed("ReleaseLease", response)) {
             return;
         }
         if (leases.remove(request.getSubnet()) == null) {
             response.onError(Status.NOT_FOUND
-                    .withDescription("no lease on " + request.getSubnet()).asRuntimeException());
+                    .withDescription("no lease on " + request.getSubnet())
+                    .asRuntimeException());
             return;
         }
         reply(response, ReleaseLeaseResponse.newBuilder().setRevision(42).build());
@@ -194,7 +199,8 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
                 ? leases.get(request.getSubnet())
                 : leases.values().stream()
                         .filter(l -> l.getNodeName().equals(request.getNodeName()))
-                        .findFirst().orElse(null);
+                        .findFirst()
+                        .orElse(null);
         if (found == null) {
             response.onError(Status.NOT_FOUND.withDescription("no such lease").asRuntimeException());
             return;
@@ -203,26 +209,25 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
     }
 
     @Override
-    public synchronized void listLeases(ListLeasesRequest request,
-            StreamObserver<ListLeasesResponse> response) {
+    public synchronized void listLeases(ListLeasesRequest request, StreamObserver<ListLeasesResponse> response) {
         if (failed("ListLeases", response)) {
             return;
         }
         List<Lease> all = List.copyOf(leases.values());
         int from = request.getPageToken().isEmpty() ? 0 : Integer.parseInt(request.getPageToken());
-        int to = request.getPageSize() == 0 ? all.size()
-                : Math.min(all.size(), from + request.getPageSize());
+        int to = request.getPageSize() == 0 ? all.size() : Math.min(all.size(), from + request.getPageSize());
         listRevision++;
-        reply(response, ListLeasesResponse.newBuilder()
-                .addAllLeases(all.subList(from, to))
-                .setRevision(listRevision)
-                .setNextPageToken(to < all.size() ? Integer.toString(to) : "")
-                .build());
+        reply(
+                response,
+                ListLeasesResponse.newBuilder()
+                        .addAllLeases(all.subList(from, to))
+                        .setRevision(listRevision)
+                        .setNextPageToken(to < all.size() ? Integer.toString(to) : "")
+                        .build());
     }
 
     @Override
-    public synchronized void createReservation(CreateReservationRequest request,
-            StreamObserver<Lease> response) {
+    public synchronized void createReservation(CreateReservationRequest request, StreamObserver<Lease> response) {
         if (failed("CreateReservation", response)) {
             return;
         }
@@ -238,22 +243,22 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
     }
 
     @Override
-    public synchronized void deleteReservation(DeleteReservationRequest request,
-            StreamObserver<DeleteReservationResponse> response) {
+    public synchronized void deleteReservation(
+            DeleteReservationRequest request, StreamObserver<DeleteReservationResponse> response) {
         if (failed("DeleteReservation", response)) {
             return;
         }
         if (leases.remove(request.getSubnet()) == null) {
-            response.onError(Status.NOT_FOUND.withDescription(
-                    "no reservation on " + request.getSubnet()).asRuntimeException());
+            response.onError(Status.NOT_FOUND
+                    .withDescription("no reservation on " + request.getSubnet())
+                    .asRuntimeException());
             return;
         }
         reply(response, DeleteReservationResponse.getDefaultInstance());
     }
 
     @Override
-    public void watchLeases(WatchLeasesRequest request,
-            StreamObserver<WatchLeasesResponse> response) {
+    public void watchLeases(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
         watches.add(request);
         if (failed("WatchLeases", response)) {
             return;
@@ -279,8 +284,9 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
 
     private void dropExpired() {
         Instant now = clock.get();
-        leases.values().removeIf(l -> l.hasExpireTime()
-                && !now.isBefore(Instant.ofEpochSecond(l.getExpireTime().getSeconds())));
+        leases.values()
+                .removeIf(l -> l.hasExpireTime()
+                        && !now.isBefore(Instant.ofEpochSecond(l.getExpireTime().getSeconds())));
     }
 
     private String freeSubnet() {
@@ -299,6 +305,8 @@ public final class FakeLeaseService extends LeaseServiceGrpc.LeaseServiceImplBas
 
     public static Timestamp timestamp(Instant instant) {
         return Timestamp.newBuilder()
-                .setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

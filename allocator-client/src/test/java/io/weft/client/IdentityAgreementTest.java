@@ -47,9 +47,11 @@ class IdentityAgreementTest {
         TestCertificates.Issued issued = ca.clientWithDnsNames(commonName, dnsNames);
 
         assertThat(new ClientTls(ca.caFile(), issued.certificate(), issued.key()).identity())
-                .as("the client's reading").isEqualTo(Optional.ofNullable(expected));
+                .as("the client's reading")
+                .isEqualTo(Optional.ofNullable(expected));
         assertThat(CallerIdentity.of(read(issued.certificate())))
-                .as("the server's reading").isEqualTo(Optional.ofNullable(expected));
+                .as("the server's reading")
+                .isEqualTo(Optional.ofNullable(expected));
     }
 
     private static X509Certificate read(Path pem) throws Exception {

@@ -42,7 +42,9 @@ public final class InProcessServer implements AutoCloseable {
 
     /** A channel factory that reaches in-process servers named after the address. */
     public static ChannelFactory channelFactory() {
-        return address -> InProcessChannelBuilder.forName(address.toString()).directExecutor().build();
+        return address -> InProcessChannelBuilder.forName(address.toString())
+                .directExecutor()
+                .build();
     }
 
     public String name() {

@@ -18,8 +18,7 @@ class LeaseKeeperTest {
 
     private static final Duration TTL = Duration.ofMinutes(10);
     private static final Duration MARGIN = Duration.ofMinutes(1);
-    private static final Backoff BACKOFF =
-            new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(8), 0.0);
+    private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(8), 0.0);
     private static final AcquireLeaseRequest REQUEST = AcquireLeaseRequest.newBuilder()
             .setNodeName("node-a")
             .setPublicIp("192.0.2.10")
@@ -27,8 +26,7 @@ class LeaseKeeperTest {
             .setPreviousSubnet("10.244.7.0/24")
             .build();
 
-    private final ManualScheduler scheduler =
-            new ManualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualScheduler scheduler = new ManualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     private final FakeLeaseService server = new FakeLeaseService(scheduler::now, TTL);
     private final RecordingKeeperListener listener = new RecordingKeeperListener();
     private InProcessServer grpc;
@@ -38,7 +36,10 @@ class LeaseKeeperTest {
     @BeforeEach
     void setUp() {
         grpc = InProcessServer.start(server);
-        client = WeftClient.builder().channel(grpc.channel()).retryPolicy(RetryPolicy.none()).build();
+        client = WeftClient.builder()
+                .channel(grpc.channel())
+                .retryPolicy(RetryPolicy.none())
+                .build();
         keeper = keeper(MARGIN);
     }
 
@@ -70,11 +71,11 @@ class LeaseKeeperTest {
         keeper.start();
         scheduler.runDue();
 
-        assertThat(server.acquires).singleElement()
+        assertThat(server.acquires)
+                .singleElement()
                 .satisfies(r -> assertThat(r.getPreviousSubnet()).isEqualTo("10.244.7.0/24"));
         assertThat(listener.events).containsExactly("acquired 10.244.7.0/24");
-        assertThat(keeper.currentLease()).get().extracting(Lease::getSubnet)
-                .isEqualTo("10.244.7.0/24");
+        assertThat(keeper.currentLease()).get().extracting(Lease::getSubnet).isEqualTo("10.244.7.0/24");
     }
 
     @Test
@@ -129,14 +130,12 @@ class LeaseKeeperTest {
 
         assertThat(server.renews).hasSize(5);
         assertThat(keeper.currentLease()).isPresent();
-        assertThat(listener.failedAttempts).extracting(Status::getCode)
-                .containsOnly(Status.Code.UNAVAILABLE);
+        assertThat(listener.failedAttempts).extracting(Status::getCode).containsOnly(Status.Code.UNAVAILABLE);
 
         server.unavailable(false);
         scheduler.advance(Duration.ofSeconds(8));
         assertThat(listener.events).containsExactly("acquired 10.244.7.0/24", "renewed 10.244.7.0/24");
-        assertThat(scheduler.pendingDelays()).as("back to the normal schedule")
-                .containsExactly(TTL.minus(MARGIN));
+        assertThat(scheduler.pendingDelays()).as("back to the normal schedule").containsExactly(TTL.minus(MARGIN));
     }
 
     @Test
@@ -149,15 +148,15 @@ class LeaseKeeperTest {
         assertThat(keeper.currentLease()).isPresent();
 
         scheduler.advance(Duration.ofSeconds(1));
-        assertThat(listener.events)
-                .containsExactly("acquired 10.244.7.0/24", "lost 10.244.7.0/24 (UNAVAILABLE)");
+        assertThat(listener.events).containsExactly("acquired 10.244.7.0/24", "lost 10.244.7.0/24 (UNAVAILABLE)");
         assertThat(keeper.currentLease()).isEmpty();
 
         server.unavailable(false);
         scheduler.advance(Duration.ofSeconds(8));
         assertThat(server.acquires.getLast().getPreviousSubnet()).isEqualTo("10.244.7.0/24");
-        assertThat(listener.events).containsExactly("acquired 10.244.7.0/24",
-                "lost 10.244.7.0/24 (UNAVAILABLE)", "acquired 10.244.7.0/24");
+        assertThat(listener.events)
+                .containsExactly(
+                        "acquired 10.244.7.0/24", "lost 10.244.7.0/24 (UNAVAILABLE)", "acquired 10.244.7.0/24");
     }
 
     @Test
@@ -167,8 +166,7 @@ class LeaseKeeperTest {
 
         scheduler.advance(TTL.minus(MARGIN));
 
-        assertThat(listener.failedAttempts).extracting(Status::getCode)
-                .containsExactly(Status.Code.NOT_FOUND);
+        assertThat(listener.failedAttempts).extracting(Status::getCode).containsExactly(Status.Code.NOT_FOUND);
         assertThat(server.acquires).hasSize(2);
         assertThat(server.acquires.getLast().getPreviousSubnet()).isEqualTo("10.244.7.0/24");
         assertThat(listener.events).containsExactly("acquired 10.244.7.0/24", "renewed 10.244.7.0/24");
@@ -178,8 +176,13 @@ class LeaseKeeperTest {
     @Test
     void asksForATakeoverOnlyUntilItHoldsALeaseAndRenewsAsItsOwnHost() {
         keeper.close();
-        keeper = LeaseKeeper.builder(client, REQUEST.toBuilder().setTakeover(true).build()).scheduler(scheduler)
-                .renewMargin(MARGIN).backoff(BACKOFF).listener(listener).build();
+        keeper = LeaseKeeper.builder(
+                        client, REQUEST.toBuilder().setTakeover(true).build())
+                .scheduler(scheduler)
+                .renewMargin(MARGIN)
+                .backoff(BACKOFF)
+                .listener(listener)
+                .build();
         startAndAcquire();
 
         scheduler.advance(TTL.minus(MARGIN));
@@ -200,12 +203,11 @@ class LeaseKeeperTest {
 
         scheduler.advance(TTL.minus(MARGIN));
 
-        assertThat(listener.failedAttempts).extracting(Status::getCode)
+        assertThat(listener.failedAttempts)
+                .extracting(Status::getCode)
                 .containsExactly(Status.Code.FAILED_PRECONDITION);
-        assertThat(listener.events)
-                .containsExactly("acquired 10.244.7.0/24", "changed 10.244.7.0/24 -> 10.244.0.0/24");
-        assertThat(keeper.currentLease()).get().extracting(Lease::getSubnet)
-                .isEqualTo("10.244.0.0/24");
+        assertThat(listener.events).containsExactly("acquired 10.244.7.0/24", "changed 10.244.7.0/24 -> 10.244.0.0/24");
+        assertThat(keeper.currentLease()).get().extracting(Lease::getSubnet).isEqualTo("10.244.0.0/24");
     }
 
     @Test
@@ -215,13 +217,12 @@ class LeaseKeeperTest {
         server.failNext("AcquireLease", Status.RESOURCE_EXHAUSTED.withDescription("no free subnet"));
 
         scheduler.advance(TTL.minus(MARGIN));
-        assertThat(listener.events)
-                .containsExactly("acquired 10.244.7.0/24", "lost 10.244.7.0/24 (NOT_FOUND)");
+        assertThat(listener.events).containsExactly("acquired 10.244.7.0/24", "lost 10.244.7.0/24 (NOT_FOUND)");
         assertThat(keeper.currentLease()).isEmpty();
 
         scheduler.advance(Duration.ofSeconds(1));
-        assertThat(listener.events).containsExactly("acquired 10.244.7.0/24",
-                "lost 10.244.7.0/24 (NOT_FOUND)", "acquired 10.244.7.0/24");
+        assertThat(listener.events)
+                .containsExactly("acquired 10.244.7.0/24", "lost 10.244.7.0/24 (NOT_FOUND)", "acquired 10.244.7.0/24");
     }
 
     @Test
@@ -242,14 +243,18 @@ class LeaseKeeperTest {
 
     @Test
     void rechecksAReservationPeriodically() {
-        server.put(Lease.newBuilder().setSubnet("10.244.9.0/24").setNodeName("node-a")
-                .setReserved(true).build());
+        server.put(Lease.newBuilder()
+                .setSubnet("10.244.9.0/24")
+                .setNodeName("node-a")
+                .setReserved(true)
+                .build());
         startAndAcquire();
         assertThat(keeper.currentLease().orElseThrow().getReserved()).isTrue();
 
         assertThat(scheduler.pendingDelays()).containsExactly(Duration.ofMinutes(5));
         scheduler.advance(Duration.ofMinutes(5));
-        assertThat(server.renews).singleElement()
+        assertThat(server.renews)
+                .singleElement()
                 .satisfies(r -> assertThat(r.getSubnet()).isEqualTo("10.244.9.0/24"));
     }
 

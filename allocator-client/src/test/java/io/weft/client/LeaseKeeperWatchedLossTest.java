@@ -22,8 +22,11 @@ class LeaseKeeperWatchedLossTest {
 
     private static final Duration TTL = Duration.ofHours(24);
     private static final AcquireLeaseRequest REQUEST = AcquireLeaseRequest.newBuilder()
-            .setNodeName("node-a").setPublicIp("192.0.2.10").setBackendType("vxlan")
-            .setPreviousSubnet("10.244.7.0/24").build();
+            .setNodeName("node-a")
+            .setPublicIp("192.0.2.10")
+            .setBackendType("vxlan")
+            .setPreviousSubnet("10.244.7.0/24")
+            .build();
 
     private final ManualScheduler scheduler = new ManualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     private final FakeLeaseService server = new FakeLeaseService(scheduler::now, TTL);
@@ -35,10 +38,16 @@ class LeaseKeeperWatchedLossTest {
     @BeforeEach
     void setUp() {
         grpc = InProcessServer.start(server);
-        client = WeftClient.builder().channel(grpc.channel()).retryPolicy(RetryPolicy.none()).build();
-        keeper = LeaseKeeper.builder(client, REQUEST).scheduler(scheduler).renewMargin(Duration.ofHours(1))
+        client = WeftClient.builder()
+                .channel(grpc.channel())
+                .retryPolicy(RetryPolicy.none())
+                .build();
+        keeper = LeaseKeeper.builder(client, REQUEST)
+                .scheduler(scheduler)
+                .renewMargin(Duration.ofHours(1))
                 .backoff(new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(8), 0.0))
-                .listener(listener).build();
+                .listener(listener)
+                .build();
         keeper.start();
         scheduler.runDue();
         assertThat(keeper.currentLease()).isPresent();
@@ -69,7 +78,10 @@ class LeaseKeeperWatchedLossTest {
     @Test
     void aSnapshotWithoutItsLeaseReacquiresAtOnce() {
         server.forget("10.244.7.0/24");
-        Lease other = Lease.newBuilder().setSubnet("10.244.9.0/24").setNodeName("node-b").build();
+        Lease other = Lease.newBuilder()
+                .setSubnet("10.244.9.0/24")
+                .setNodeName("node-b")
+                .build();
 
         keeper.watchedSnapshot(List.of(other));
         scheduler.runDue();
@@ -90,7 +102,10 @@ class LeaseKeeperWatchedLossTest {
 
     @Test
     void anotherNodesRemovalChangesNothing() {
-        keeper.watchedRemoval(Lease.newBuilder().setSubnet("10.244.9.0/24").setNodeName("node-b").build());
+        keeper.watchedRemoval(Lease.newBuilder()
+                .setSubnet("10.244.9.0/24")
+                .setNodeName("node-b")
+                .build());
         scheduler.runDue();
 
         assertThat(server.acquires).hasSize(1);

@@ -43,14 +43,16 @@ class LeaseWatchCompactionIT {
             ServerAddress first = new ServerAddress("127.0.0.1", servers.get(0).grpcPort());
             ServerAddress second = new ServerAddress("127.0.0.1", servers.get(1).grpcPort());
             try (WeftClient watching = WeftClient.connect(List.of(first, second));
-                 WeftClient nodes = WeftClient.connect(List.of(second))) {
+                    WeftClient nodes = WeftClient.connect(List.of(second))) {
                 nodes.setConfig(WeftClientIT.HOST_GW_CONFIG, false);
                 List<Lease> leases = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
-                    leases.add(nodes.acquire(WeftClientIT.hostGwNode("node-" + i, "192.0.2." + (i + 1))).getLease());
+                    leases.add(nodes.acquire(WeftClientIT.hostGwNode("node-" + i, "192.0.2." + (i + 1)))
+                            .getLease());
                 }
                 RecordingWatchListener listener = new RecordingWatchListener();
-                try (LeaseWatch watch = LeaseWatch.builder(watching, listener).backoff(QUICK).build()) {
+                try (LeaseWatch watch =
+                        LeaseWatch.builder(watching, listener).backoff(QUICK).build()) {
                     watch.start();
                     await().until(() -> watch.view().size() == leases.size());
                     long watched = watch.lastRevision();
@@ -68,9 +70,11 @@ class LeaseWatchCompactionIT {
                     Etcdctl etcdctl = new Etcdctl(ETCD.endpoints());
                     await().atMost(Duration.ofSeconds(60)).until(() -> compacted(etcdctl, watched));
                     servers.removeFirst().close();
-                    Lease late = nodes.acquire(WeftClientIT.hostGwNode("node-late", "192.0.2.100")).getLease();
+                    Lease late = nodes.acquire(WeftClientIT.hostGwNode("node-late", "192.0.2.100"))
+                            .getLease();
 
-                    await().atMost(Duration.ofSeconds(30)).until(() -> watch.view().containsKey(late.getSubnet()));
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> watch.view().containsKey(late.getSubnet()));
                     stop.set(true);
                     assertThat(renewals.get(30, TimeUnit.SECONDS)).isGreaterThan(leases.size());
                     assertThat(watch.view()).hasSize(leases.size() + 1);
@@ -93,8 +97,12 @@ class LeaseWatchCompactionIT {
     }
 
     private static AllocatorServer start() throws Exception {
-        return AllocatorServer.builder().etcdEndpoints(ETCD.endpoints()).etcdPrefix(PREFIX)
-                .listen(new InetSocketAddress("127.0.0.1", 0)).leaseTtl(Duration.ofMinutes(10))
-                .compactionInterval(Duration.ofSeconds(1)).start();
+        return AllocatorServer.builder()
+                .etcdEndpoints(ETCD.endpoints())
+                .etcdPrefix(PREFIX)
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .leaseTtl(Duration.ofMinutes(10))
+                .compactionInterval(Duration.ofSeconds(1))
+                .start();
     }
 }

@@ -19,8 +19,7 @@ class LeaseWatchIT {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.singleMember();
 
-    private static final Backoff QUICK =
-            new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.0);
+    private static final Backoff QUICK = new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.0);
 
     @Test
     void resumesAcrossAServerRestartOnTheSamePort() throws Exception {
@@ -30,24 +29,31 @@ class LeaseWatchIT {
                 WeftClient otherClient = WeftClient.connect(List.of(other.address()))) {
             client.setConfig(WeftClientIT.HOST_GW_CONFIG, false);
             RecordingWatchListener listener = new RecordingWatchListener();
-            try (LeaseWatch watch = LeaseWatch.builder(client, listener).backoff(QUICK).build()) {
+            try (LeaseWatch watch =
+                    LeaseWatch.builder(client, listener).backoff(QUICK).build()) {
                 watch.start();
-                Lease a = client.acquire(WeftClientIT.hostGwNode("node-a", "192.0.2.1")).getLease();
+                Lease a = client.acquire(WeftClientIT.hostGwNode("node-a", "192.0.2.1"))
+                        .getLease();
                 await().until(() -> watch.view().containsKey(a.getSubnet()));
                 long seenBeforeRestart = watch.lastRevision();
 
                 allocator.stop();
                 await().until(() -> listener.events.stream().anyMatch(e -> e.startsWith("disconnected")));
-                Lease b = otherClient.acquire(WeftClientIT.hostGwNode("node-b", "192.0.2.2")).getLease();
+                Lease b = otherClient
+                        .acquire(WeftClientIT.hostGwNode("node-b", "192.0.2.2"))
+                        .getLease();
                 allocator.restart();
 
                 await().until(() -> watch.view().keySet().equals(Set.of(a.getSubnet(), b.getSubnet())));
                 assertThat(watch.lastRevision()).isGreaterThan(seenBeforeRestart);
                 List<String> afterReconnect = listener.events.subList(
                         listener.events.indexOf(listener.events.stream()
-                                .filter(e -> e.startsWith("disconnected")).findFirst().orElseThrow()),
+                                .filter(e -> e.startsWith("disconnected"))
+                                .findFirst()
+                                .orElseThrow()),
                         listener.events.size());
-                assertThat(afterReconnect).as("a resumed watch never gets a plain snapshot")
+                assertThat(afterReconnect)
+                        .as("a resumed watch never gets a plain snapshot")
                         .noneMatch(e -> e.matches("\\d+ SNAPSHOT \\[.*"));
             }
         }
@@ -60,19 +66,24 @@ class LeaseWatchIT {
                 WeftClient client = WeftClient.connect(List.of(first.address(), second.address()))) {
             client.setConfig(WeftClientIT.HOST_GW_CONFIG, false);
             RecordingWatchListener listener = new RecordingWatchListener();
-            try (LeaseWatch watch = LeaseWatch.builder(client, listener).backoff(QUICK).build()) {
+            try (LeaseWatch watch =
+                    LeaseWatch.builder(client, listener).backoff(QUICK).build()) {
                 watch.start();
-                Lease a = client.acquire(WeftClientIT.hostGwNode("node-a", "192.0.2.1")).getLease();
+                Lease a = client.acquire(WeftClientIT.hostGwNode("node-a", "192.0.2.1"))
+                        .getLease();
                 await().until(() -> watch.view().containsKey(a.getSubnet()));
 
                 first.stop();
-                Lease b = client.acquire(WeftClientIT.hostGwNode("node-b", "192.0.2.2")).getLease();
+                Lease b = client.acquire(WeftClientIT.hostGwNode("node-b", "192.0.2.2"))
+                        .getLease();
 
                 await().until(() -> watch.view().containsKey(b.getSubnet()));
                 assertThat(watch.view()).containsOnlyKeys(a.getSubnet(), b.getSubnet());
-                assertThat(listener.events).as("the replica had the events after the last revision")
+                assertThat(listener.events)
+                        .as("the replica had the events after the last revision")
                         .contains(b.getModRevision() + " ADDED " + b.getSubnet())
-                        .filteredOn(e -> e.contains("SNAPSHOT")).hasSize(1);
+                        .filteredOn(e -> e.contains("SNAPSHOT"))
+                        .hasSize(1);
             }
         }
     }

@@ -42,8 +42,11 @@ class LeaseWatchSilenceTest {
                 .addresses(ServerAddress.parseList("frozen:7070,other:7070"))
                 .channelFactory(InProcessServer.channelFactory())
                 .build();
-        watch = LeaseWatch.builder(client, listener).scheduler(scheduler).backoff(BACKOFF)
-                .progressTimeout(TIMEOUT).build();
+        watch = LeaseWatch.builder(client, listener)
+                .scheduler(scheduler)
+                .backoff(BACKOFF)
+                .progressTimeout(TIMEOUT)
+                .build();
     }
 
     @AfterEach
@@ -55,12 +58,18 @@ class LeaseWatchSilenceTest {
     }
 
     private static WatchLeasesResponse snapshot(long revision) {
-        return WatchLeasesResponse.newBuilder().setType(Type.SNAPSHOT).setRevision(revision)
-                .addLeases(Lease.newBuilder().setSubnet("10.244.1.0/24").setNodeName("a")).build();
+        return WatchLeasesResponse.newBuilder()
+                .setType(Type.SNAPSHOT)
+                .setRevision(revision)
+                .addLeases(Lease.newBuilder().setSubnet("10.244.1.0/24").setNodeName("a"))
+                .build();
     }
 
     private static WatchLeasesResponse progress(long revision) {
-        return WatchLeasesResponse.newBuilder().setType(Type.PROGRESS).setRevision(revision).build();
+        return WatchLeasesResponse.newBuilder()
+                .setType(Type.PROGRESS)
+                .setRevision(revision)
+                .build();
     }
 
     private void sendOnFrozen(WatchLeasesResponse response) {
@@ -82,7 +91,9 @@ class LeaseWatchSilenceTest {
         assertThat(listener.events).last().asString().startsWith("disconnected UNAVAILABLE");
         scheduler.advance(BACKOFF.delay(1));
         await().until(() -> other.streams().size() == 1);
-        assertThat(other.watches).extracting(WatchLeasesRequest::getStartRevision).containsExactly(5L);
+        assertThat(other.watches)
+                .extracting(WatchLeasesRequest::getStartRevision)
+                .containsExactly(5L);
         assertThat(frozen.streams()).hasSize(1);
     }
 
@@ -105,6 +116,8 @@ class LeaseWatchSilenceTest {
         scheduler.advance(Duration.ofMillis(1));
         scheduler.advance(BACKOFF.delay(1));
         await().until(() -> other.streams().size() == 1);
-        assertThat(other.watches).extracting(WatchLeasesRequest::getStartRevision).containsExactly(9L);
+        assertThat(other.watches)
+                .extracting(WatchLeasesRequest::getStartRevision)
+                .containsExactly(9L);
     }
 }

@@ -21,11 +21,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class LeaseWatchTest {
 
-    private static final Backoff BACKOFF =
-            new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(8), 0.0);
+    private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(8), 0.0);
 
-    private final ManualScheduler scheduler =
-            new ManualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualScheduler scheduler = new ManualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     private final FakeLeaseService server = new FakeLeaseService(scheduler::now, Duration.ofHours(24));
     private final RecordingWatchListener listener = new RecordingWatchListener();
     private InProcessServer grpc;
@@ -62,13 +60,20 @@ class LeaseWatchTest {
     }
 
     private static WatchLeasesResponse snapshot(long revision, boolean reset, Lease... leases) {
-        return WatchLeasesResponse.newBuilder().setType(Type.SNAPSHOT).setRevision(revision)
-                .setReset(reset).addAllLeases(List.of(leases)).build();
+        return WatchLeasesResponse.newBuilder()
+                .setType(Type.SNAPSHOT)
+                .setRevision(revision)
+                .setReset(reset)
+                .addAllLeases(List.of(leases))
+                .build();
     }
 
     private static WatchLeasesResponse event(long revision, Type type, Lease lease) {
-        return WatchLeasesResponse.newBuilder().setType(type).setRevision(revision)
-                .setLease(lease).build();
+        return WatchLeasesResponse.newBuilder()
+                .setType(type)
+                .setRevision(revision)
+                .setLease(lease)
+                .build();
     }
 
     /** Awaitility polling often: the fake answers within microseconds. */
@@ -100,8 +105,8 @@ class LeaseWatchTest {
         send(event(6, Type.ADDED, lease("10.244.3.0/24", "c")));
         send(event(7, Type.REMOVED, lease("10.244.1.0/24", "a")));
 
-        assertThat(listener.eventViews).containsExactly(List.of("10.244.1.0/24", "10.244.3.0/24"),
-                List.of("10.244.3.0/24"));
+        assertThat(listener.eventViews)
+                .containsExactly(List.of("10.244.1.0/24", "10.244.3.0/24"), List.of("10.244.3.0/24"));
     }
 
     @Test
@@ -118,11 +123,12 @@ class LeaseWatchTest {
         assertThat(watch.view()).containsOnlyKeys("10.244.1.0/24", "10.244.3.0/24");
         assertThat(watch.view().get("10.244.1.0/24").getNodeName()).isEqualTo("a2");
         assertThat(watch.lastRevision()).isEqualTo(8);
-        assertThat(listener.events).containsExactly(
-                "5 SNAPSHOT [10.244.1.0/24, 10.244.2.0/24]",
-                "6 ADDED 10.244.3.0/24",
-                "7 MODIFIED 10.244.1.0/24",
-                "8 REMOVED 10.244.2.0/24");
+        assertThat(listener.events)
+                .containsExactly(
+                        "5 SNAPSHOT [10.244.1.0/24, 10.244.2.0/24]",
+                        "6 ADDED 10.244.3.0/24",
+                        "7 MODIFIED 10.244.1.0/24",
+                        "8 REMOVED 10.244.2.0/24");
     }
 
     @Test
@@ -139,25 +145,27 @@ class LeaseWatchTest {
 
         scheduler.advance(Duration.ofMillis(1));
         awaitStreams(2);
-        assertThat(server.watches).extracting(WatchLeasesRequest::getStartRevision)
-                .as("revision 6 may have had more changes than the one received").containsExactly(0L, 5L);
+        assertThat(server.watches)
+                .extracting(WatchLeasesRequest::getStartRevision)
+                .as("revision 6 may have had more changes than the one received")
+                .containsExactly(0L, 5L);
 
         send(event(6, Type.ADDED, lease("10.244.2.0/24", "b")));
         send(event(7, Type.ADDED, lease("10.244.3.0/24", "c")));
         assertThat(watch.view()).containsOnlyKeys("10.244.1.0/24", "10.244.2.0/24", "10.244.3.0/24");
-        assertThat(listener.events).containsExactly(
-                "5 SNAPSHOT [10.244.1.0/24]",
-                "6 ADDED 10.244.2.0/24",
-                "disconnected UNAVAILABLE, retry in 1000 ms",
-                "7 ADDED 10.244.3.0/24");
+        assertThat(listener.events)
+                .containsExactly(
+                        "5 SNAPSHOT [10.244.1.0/24]",
+                        "6 ADDED 10.244.2.0/24",
+                        "disconnected UNAVAILABLE, retry in 1000 ms",
+                        "7 ADDED 10.244.3.0/24");
     }
 
     @Test
     void aStreamBrokenInsideARevisionResumesWithItsRestAndReportsNoChangeTwice() {
         watch.start();
         awaitStreams(1);
-        send(snapshot(5, false, lease("10.244.1.0/24", "a"), lease("10.244.2.0/24", "b"),
-                lease("10.244.3.0/24", "c")));
+        send(snapshot(5, false, lease("10.244.1.0/24", "a"), lease("10.244.2.0/24", "b"), lease("10.244.3.0/24", "c")));
         // One expiring etcd lease removed all three at revision 6; the stream broke after two.
         send(event(6, Type.REMOVED, lease("10.244.1.0/24", "a")));
         send(event(6, Type.REMOVED, lease("10.244.2.0/24", "b")));
@@ -172,13 +180,14 @@ class LeaseWatchTest {
         send(event(7, Type.ADDED, lease("10.244.4.0/24", "d")));
 
         assertThat(watch.view()).containsOnlyKeys("10.244.4.0/24");
-        assertThat(listener.events).containsExactly(
-                "5 SNAPSHOT [10.244.1.0/24, 10.244.2.0/24, 10.244.3.0/24]",
-                "6 REMOVED 10.244.1.0/24",
-                "6 REMOVED 10.244.2.0/24",
-                "disconnected UNAVAILABLE, retry in 1000 ms",
-                "6 REMOVED 10.244.3.0/24",
-                "7 ADDED 10.244.4.0/24");
+        assertThat(listener.events)
+                .containsExactly(
+                        "5 SNAPSHOT [10.244.1.0/24, 10.244.2.0/24, 10.244.3.0/24]",
+                        "6 REMOVED 10.244.1.0/24",
+                        "6 REMOVED 10.244.2.0/24",
+                        "disconnected UNAVAILABLE, retry in 1000 ms",
+                        "6 REMOVED 10.244.3.0/24",
+                        "7 ADDED 10.244.4.0/24");
     }
 
     @Test
@@ -225,7 +234,8 @@ class LeaseWatchTest {
         send(event(9, Type.ADDED, lease("10.244.1.0/24", "a")));
         breakStream(Status.UNAVAILABLE);
         assertThat(scheduler.pendingDelays()).containsExactly(Duration.ofSeconds(1));
-        assertThat(server.watches).extracting(WatchLeasesRequest::getStartRevision)
+        assertThat(server.watches)
+                .extracting(WatchLeasesRequest::getStartRevision)
                 .containsExactly(0L, 5L, 5L, 5L);
     }
 
@@ -251,18 +261,23 @@ class LeaseWatchTest {
         awaitStreams(1);
         send(snapshot(5, false, lease("10.244.9.0/24", "old")));
 
-        server.latestStream().onNext(snapshot(30, true, lease("10.244.1.0/24", "a")).toBuilder()
-                .setMore(true).build());
-        server.latestStream().onNext(snapshot(30, true, lease("10.244.2.0/24", "b")).toBuilder()
-                .setMore(true).build());
+        server.latestStream()
+                .onNext(snapshot(30, true, lease("10.244.1.0/24", "a")).toBuilder()
+                        .setMore(true)
+                        .build());
+        server.latestStream()
+                .onNext(snapshot(30, true, lease("10.244.2.0/24", "b")).toBuilder()
+                        .setMore(true)
+                        .build());
         assertThat(watch.view()).as("unchanged until complete").containsOnlyKeys("10.244.9.0/24");
         assertThat(watch.lastRevision()).isEqualTo(5);
         send(snapshot(30, true, lease("10.244.3.0/24", "c")));
 
-        assertThat(watch.view())
-                .containsOnlyKeys("10.244.1.0/24", "10.244.2.0/24", "10.244.3.0/24");
-        assertThat(listener.events).containsExactly("5 SNAPSHOT [10.244.9.0/24]",
-                "30 SNAPSHOT reset [10.244.1.0/24, 10.244.2.0/24, 10.244.3.0/24]");
+        assertThat(watch.view()).containsOnlyKeys("10.244.1.0/24", "10.244.2.0/24", "10.244.3.0/24");
+        assertThat(listener.events)
+                .containsExactly(
+                        "5 SNAPSHOT [10.244.9.0/24]",
+                        "30 SNAPSHOT reset [10.244.1.0/24, 10.244.2.0/24, 10.244.3.0/24]");
     }
 
     @Test
@@ -270,8 +285,10 @@ class LeaseWatchTest {
         watch.start();
         awaitStreams(1);
         send(snapshot(5, false, lease("10.244.9.0/24", "old")));
-        server.latestStream().onNext(snapshot(30, true, lease("10.244.1.0/24", "a")).toBuilder()
-                .setMore(true).build());
+        server.latestStream()
+                .onNext(snapshot(30, true, lease("10.244.1.0/24", "a")).toBuilder()
+                        .setMore(true)
+                        .build());
 
         breakStream(Status.UNAVAILABLE);
         scheduler.advance(Duration.ofSeconds(1));
@@ -301,8 +318,10 @@ class LeaseWatchTest {
         watch.start();
         awaitStreams(1);
 
-        server.latestStream().onError(
-                Status.INVALID_ARGUMENT.withDescription("start_revision: -1").asRuntimeException());
+        server.latestStream()
+                .onError(Status.INVALID_ARGUMENT
+                        .withDescription("start_revision: -1")
+                        .asRuntimeException());
 
         await().until(() -> listener.events.contains("failed INVALID_ARGUMENT"));
         assertThat(scheduler.pendingDelays()).isEmpty();
@@ -314,16 +333,22 @@ class LeaseWatchTest {
         awaitStreams(1);
         send(snapshot(50, false, lease("10.244.1.0/24", "a")));
 
-        breakStream(Status.INVALID_ARGUMENT.withDescription(
-                "start_revision: 50 is ahead of etcd's current revision 3; use a revision from an earlier response, or 0"));
+        breakStream(
+                Status.INVALID_ARGUMENT.withDescription(
+                        "start_revision: 50 is ahead of etcd's current revision 3; use a revision from an earlier response, or 0"));
         scheduler.advance(Duration.ofSeconds(1));
         awaitStreams(2);
         send(snapshot(4, false, lease("10.244.2.0/24", "b")));
 
-        assertThat(server.watches).extracting(WatchLeasesRequest::getStartRevision).containsExactly(0L, 0L);
+        assertThat(server.watches)
+                .extracting(WatchLeasesRequest::getStartRevision)
+                .containsExactly(0L, 0L);
         assertThat(watch.view()).containsOnlyKeys("10.244.2.0/24");
-        assertThat(listener.events).containsExactly("50 SNAPSHOT [10.244.1.0/24]",
-                "disconnected INVALID_ARGUMENT, retry in 1000 ms", "4 SNAPSHOT reset [10.244.2.0/24]");
+        assertThat(listener.events)
+                .containsExactly(
+                        "50 SNAPSHOT [10.244.1.0/24]",
+                        "disconnected INVALID_ARGUMENT, retry in 1000 ms",
+                        "4 SNAPSHOT reset [10.244.2.0/24]");
     }
 
     @Test

@@ -29,8 +29,8 @@ public final class LiveAllocator implements AutoCloseable {
 
     /** A server with a fresh prefix on a free port. */
     public static LiveAllocator start(List<String> etcdEndpoints, Duration ttl) throws Exception {
-        String prefix = "/weft-client-it-" + ProcessHandle.current().pid() + "-"
-                + PREFIXES.incrementAndGet() + "/network";
+        String prefix =
+                "/weft-client-it-" + ProcessHandle.current().pid() + "-" + PREFIXES.incrementAndGet() + "/network";
         LiveAllocator allocator = new LiveAllocator(etcdEndpoints, prefix, ttl);
         allocator.startOn(0);
         return allocator;

@@ -28,7 +28,8 @@ final class RecordingWatchListener implements LeaseWatchListener {
 
     @Override
     public void onEvent(WatchLeasesResponse event) {
-        events.add(event.getRevision() + " " + event.getType() + " " + event.getLease().getSubnet());
+        events.add(event.getRevision() + " " + event.getType() + " "
+                + event.getLease().getSubnet());
     }
 
     @Override

@@ -14,8 +14,7 @@ class ServerAddressTest {
     @Test
     void parsesHostAndPort() {
         assertThat(ServerAddress.parse("10.0.0.1:7071")).isEqualTo(new ServerAddress("10.0.0.1", 7071));
-        assertThat(ServerAddress.parse(" allocator.example:80 "))
-                .isEqualTo(new ServerAddress("allocator.example", 80));
+        assertThat(ServerAddress.parse(" allocator.example:80 ")).isEqualTo(new ServerAddress("allocator.example", 80));
     }
 
     @Test
@@ -35,13 +34,11 @@ class ServerAddressTest {
     @Test
     void parsesAList() {
         assertThat(ServerAddress.parseList("a:1, b:2,,c"))
-                .containsExactly(new ServerAddress("a", 1), new ServerAddress("b", 2),
-                        new ServerAddress("c", 7070));
+                .containsExactly(new ServerAddress("a", 1), new ServerAddress("b", 2), new ServerAddress("c", 7070));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ":7070", "host:", "host:http", "host:0", "host:65536", "::1:7070",
-        "[::1", "[::1]7070"})
+    @ValueSource(strings = {"", ":7070", "host:", "host:http", "host:0", "host:65536", "::1:7070", "[::1", "[::1]7070"})
     void rejectsWhatIsNotAnAddress(String text) {
         assertThatThrownBy(() -> ServerAddress.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -50,7 +47,6 @@ class ServerAddressTest {
 
     @Test
     void rejectsAnEmptyList() {
-        assertThatThrownBy(() -> ServerAddress.parseList(" , "))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ServerAddress.parseList(" , ")).isInstanceOf(IllegalArgumentException.class);
     }
 }

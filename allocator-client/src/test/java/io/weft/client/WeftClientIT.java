@@ -28,8 +28,7 @@ class WeftClientIT {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.singleMember();
 
-    static final String HOST_GW_CONFIG =
-            "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}";
+    static final String HOST_GW_CONFIG = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}";
 
     private LiveAllocator allocator;
     private WeftClient client;
@@ -48,7 +47,10 @@ class WeftClientIT {
 
     static AcquireLeaseRequest hostGwNode(String name, String publicIp) {
         return AcquireLeaseRequest.newBuilder()
-                .setNodeName(name).setPublicIp(publicIp).setBackendType("host-gw").build();
+                .setNodeName(name)
+                .setPublicIp(publicIp)
+                .setBackendType("host-gw")
+                .build();
     }
 
     @Test
@@ -56,22 +58,25 @@ class WeftClientIT {
         client.setConfig(HOST_GW_CONFIG, false);
         List<WatchLeasesResponse> events = new CopyOnWriteArrayList<>();
         try (LeaseWatch watch = LeaseWatch.builder(client, new LeaseWatchListener() {
-            @Override
-            public void onEvent(WatchLeasesResponse event) {
-                events.add(event);
-            }
-        }).build()) {
+                    @Override
+                    public void onEvent(WatchLeasesResponse event) {
+                        events.add(event);
+                    }
+                })
+                .build()) {
             watch.start();
             await().until(() -> watch.lastRevision() > 0);
 
             Lease a = client.acquire(hostGwNode("node-a", "192.0.2.1")).getLease();
-            Lease b = client.acquireAsync(hostGwNode("node-b", "192.0.2.2")).join().getLease();
+            Lease b = client.acquireAsync(hostGwNode("node-b", "192.0.2.2"))
+                    .join()
+                    .getLease();
 
             assertThat(a.getSubnet()).isNotEqualTo(b.getSubnet()).startsWith("10.244.");
             assertThat(client.listLeases().getLeasesList())
-                    .extracting(Lease::getNodeName).containsExactlyInAnyOrder("node-a", "node-b");
-            await().until(() -> watch.view().keySet().equals(
-                    Set.of(a.getSubnet(), b.getSubnet())));
+                    .extracting(Lease::getNodeName)
+                    .containsExactlyInAnyOrder("node-a", "node-b");
+            await().until(() -> watch.view().keySet().equals(Set.of(a.getSubnet(), b.getSubnet())));
 
             long revision = client.release(a.getSubnet(), "node-a");
 
@@ -84,8 +89,9 @@ class WeftClientIT {
             });
             assertThat(client.getLeaseByNode("node-b").getSubnet()).isEqualTo(b.getSubnet());
             assertThatThrownBy(() -> client.getLeaseBySubnet(a.getSubnet()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-                            e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         }
     }
 
@@ -107,12 +113,15 @@ class WeftClientIT {
         client.setConfig(HOST_GW_CONFIG, false);
 
         Lease reserved = client.createReservation(CreateReservationRequest.newBuilder()
-                .setSubnet("10.244.77.0/24").setNodeName("node-r").build());
+                .setSubnet("10.244.77.0/24")
+                .setNodeName("node-r")
+                .build());
         Lease acquired = client.acquire(hostGwNode("node-r", "192.0.2.7")).getLease();
 
         assertThat(reserved.getReserved()).isTrue();
         assertThat(acquired.getSubnet()).isEqualTo("10.244.77.0/24");
-        assertThat(client.getUsage().getFamiliesList()).singleElement()
+        assertThat(client.getUsage().getFamiliesList())
+                .singleElement()
                 .satisfies(usage -> assertThat(usage.getReserved()).isEqualTo(1));
         client.deleteReservation("10.244.77.0/24");
         assertThat(client.getLeaseBySubnet("10.244.77.0/24").getReserved()).isFalse();
@@ -121,11 +130,13 @@ class WeftClientIT {
     @Test
     void serverErrorsArriveAsTheirStatus() {
         assertThatThrownBy(() -> client.getConfig())
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-                        e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
         assertThatThrownBy(() -> client.setConfig("{\"Network\":\"10.0.0.1/33\"}", false))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-                        e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 
     @Test
@@ -144,7 +155,10 @@ class WeftClientIT {
             keeper.start();
 
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> listener.events.stream().filter(e -> e.startsWith("renewed")).count() >= 2);
+                    .until(() -> listener.events.stream()
+                                    .filter(e -> e.startsWith("renewed"))
+                                    .count()
+                            >= 2);
             String subnet = keeper.currentLease().orElseThrow().getSubnet();
             assertThat(listener.events).first().isEqualTo("acquired " + subnet);
             assertThat(listener.events).allMatch(e -> e.endsWith(subnet));

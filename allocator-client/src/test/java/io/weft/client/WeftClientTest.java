@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Timeout;
 class WeftClientTest {
 
     /** Short waits: the retries here sleep for real, but only milliseconds. */
-    private static final RetryPolicy QUICK_RETRIES = new RetryPolicy(3,
-            new Backoff(Duration.ofMillis(1), 2.0, Duration.ofMillis(4), 0.0));
-    private static final Lease LEASE = Lease.newBuilder()
-            .setSubnet("10.244.1.0/24").setNodeName("node-a").build();
+    private static final RetryPolicy QUICK_RETRIES =
+            new RetryPolicy(3, new Backoff(Duration.ofMillis(1), 2.0, Duration.ofMillis(4), 0.0));
 
-    private final FakeLeaseService server =
-            new FakeLeaseService(Instant::now, Duration.ofHours(24));
+    private static final Lease LEASE =
+            Lease.newBuilder().setSubnet("10.244.1.0/24").setNodeName("node-a").build();
+
+    private final FakeLeaseService server = new FakeLeaseService(Instant::now, Duration.ofHours(24));
     private InProcessServer grpc;
     private WeftClient client;
 
@@ -41,7 +41,10 @@ class WeftClientTest {
     void setUp() {
         server.put(LEASE);
         grpc = InProcessServer.start(server);
-        client = WeftClient.builder().channel(grpc.channel()).retryPolicy(QUICK_RETRIES).build();
+        client = WeftClient.builder()
+                .channel(grpc.channel())
+                .retryPolicy(QUICK_RETRIES)
+                .build();
     }
 
     @AfterEach
@@ -64,7 +67,8 @@ class WeftClientTest {
         server.unavailable(true);
 
         assertThatThrownBy(() -> client.getLeaseByNode("node-a"))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
         assertThat(server.calls("GetLease")).isEqualTo(3);
     }
@@ -72,7 +76,8 @@ class WeftClientTest {
     @Test
     void doesNotRetryOtherErrors() {
         assertThatThrownBy(() -> client.getLeaseBySubnet("10.244.99.0/24"))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         assertThat(server.calls("GetLease")).isEqualTo(1);
     }
@@ -82,11 +87,12 @@ class WeftClientTest {
         server.failNext("DeleteReservation", Status.UNAVAILABLE);
         server.failNext("CreateReservation", Status.UNAVAILABLE);
 
-        assertThatThrownBy(() -> client.deleteReservation("10.244.1.0/24"))
-                .isInstanceOf(StatusRuntimeException.class);
-        assertThatThrownBy(() -> client.createReservationAsync(
-                        CreateReservationRequest.newBuilder()
-                                .setSubnet("10.244.5.0/24").setNodeName("n").build()).join())
+        assertThatThrownBy(() -> client.deleteReservation("10.244.1.0/24")).isInstanceOf(StatusRuntimeException.class);
+        assertThatThrownBy(() -> client.createReservationAsync(CreateReservationRequest.newBuilder()
+                                .setSubnet("10.244.5.0/24")
+                                .setNodeName("n")
+                                .build())
+                        .join())
                 .hasCauseInstanceOf(StatusRuntimeException.class);
         assertThat(server.calls("DeleteReservation")).isEqualTo(1);
         assertThat(server.calls("CreateReservation")).isEqualTo(1);
@@ -98,7 +104,8 @@ class WeftClientTest {
         server.failNext("RenewLease", Status.UNAVAILABLE);
         server.failNext("ReleaseLease", Status.UNAVAILABLE);
 
-        Lease acquired = client.acquire(AcquireLeaseRequest.newBuilder().setNodeName("node-b").build())
+        Lease acquired = client.acquire(
+                        AcquireLeaseRequest.newBuilder().setNodeName("node-b").build())
                 .getLease();
         Lease renewed = client.renew(acquired.getSubnet(), "node-b");
         long revision = client.release(acquired.getSubnet(), "node-b");
@@ -112,7 +119,8 @@ class WeftClientTest {
 
     @Test
     void retriesIdempotentWritesThatRacedAnotherWriteOnTheSameServer() {
-        Lease acquired = client.acquire(AcquireLeaseRequest.newBuilder().setNodeName("node-b").build())
+        Lease acquired = client.acquire(
+                        AcquireLeaseRequest.newBuilder().setNodeName("node-b").build())
                 .getLease();
         server.failNext("RenewLease", Status.ABORTED.withDescription("changed while it was being renewed; retry"));
         server.failNext("ReleaseLease", Status.ABORTED.withDescription("changed while it was being released; retry"));
@@ -128,7 +136,9 @@ class WeftClientTest {
         server.failNext("AcquireLease", Status.UNAVAILABLE);
 
         Lease acquired = client.acquireAsync(
-                AcquireLeaseRequest.newBuilder().setNodeName("node-b").build()).join().getLease();
+                        AcquireLeaseRequest.newBuilder().setNodeName("node-b").build())
+                .join()
+                .getLease();
 
         assertThat(acquired.getNodeName()).isEqualTo("node-b");
         assertThat(server.calls("AcquireLease")).isEqualTo(2);
@@ -136,15 +146,18 @@ class WeftClientTest {
         assertThatThrownBy(() -> client.getLeaseBySubnetAsync("10.244.99.0/24").join())
                 .isInstanceOf(CompletionException.class)
                 .cause()
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
     @Test
     void listsEveryPageAndKeepsTheFirstPagesRevision() {
         for (int i = 0; i < 2 * WeftClient.LIST_PAGE_SIZE + 10; i++) {
-            server.put(Lease.newBuilder().setSubnet(String.format("10.%03d.%03d.0/24", i / 256, i % 256))
-                    .setNodeName("node-" + i).build());
+            server.put(Lease.newBuilder()
+                    .setSubnet(String.format("10.%03d.%03d.0/24", i / 256, i % 256))
+                    .setNodeName("node-" + i)
+                    .build());
         }
         int expected = 2 * WeftClient.LIST_PAGE_SIZE + 11;
 
@@ -175,7 +188,8 @@ class WeftClientTest {
             assertThat(failover.listLeases().getLeasesList()).containsExactly(LEASE);
 
             assertThat(down.calls("GetLease")).isEqualTo(1);
-            assertThat(down.calls("ListLeases")).as("the second call went straight to the next server")
+            assertThat(down.calls("ListLeases"))
+                    .as("the second call went straight to the next server")
                     .isZero();
         }
     }
@@ -184,8 +198,7 @@ class WeftClientTest {
     void failsOverWhenAServerCannotBeReachedAtAll() {
         try (InProcessServer second = InProcessServer.startNamed("up:7070", server);
                 WeftClient failover = WeftClient.builder()
-                        .addresses(List.of(ServerAddress.parse("nowhere:7070"),
-                                ServerAddress.parse("up:7070")))
+                        .addresses(List.of(ServerAddress.parse("nowhere:7070"), ServerAddress.parse("up:7070")))
                         .channelFactory(InProcessServer.channelFactory())
                         .retryPolicy(QUICK_RETRIES)
                         .build()) {
@@ -197,12 +210,13 @@ class WeftClientTest {
     @Test
     void failsOverWhenAServerAcceptsCallsButNeverAnswers() {
         java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
-        try (InProcessServer frozen = InProcessServer.startNamed("frozen:7070", new LeaseServiceGrpc.LeaseServiceImplBase() {
-                    @Override
-                    public void getLease(GetLeaseRequest request, StreamObserver<Lease> response) {
-                        unanswered.incrementAndGet();
-                    }
-                });
+        try (InProcessServer frozen =
+                        InProcessServer.startNamed("frozen:7070", new LeaseServiceGrpc.LeaseServiceImplBase() {
+                            @Override
+                            public void getLease(GetLeaseRequest request, StreamObserver<Lease> response) {
+                                unanswered.incrementAndGet();
+                            }
+                        });
                 InProcessServer up = InProcessServer.startNamed("up:7070", server);
                 WeftClient failover = WeftClient.builder()
                         .addresses(ServerAddress.parseList("frozen:7070,up:7070"))
@@ -213,7 +227,9 @@ class WeftClientTest {
 
             assertThat(failover.getLeaseBySubnet("10.244.1.0/24")).isEqualTo(LEASE);
             assertThat(failover.getLeaseBySubnet("10.244.1.0/24")).isEqualTo(LEASE);
-            assertThat(unanswered).as("only the first call waited on the frozen server").hasValue(1);
+            assertThat(unanswered)
+                    .as("only the first call waited on the frozen server")
+                    .hasValue(1);
         }
     }
 
@@ -225,12 +241,16 @@ class WeftClientTest {
                 // never answers
             }
         });
-        try (silent; WeftClient impatient = WeftClient.builder().channel(silent.channel())
-                .deadline(Duration.ofMillis(200)).build()) {
+        try (silent;
+                WeftClient impatient = WeftClient.builder()
+                        .channel(silent.channel())
+                        .deadline(Duration.ofMillis(200))
+                        .build()) {
 
             assertThatThrownBy(() -> impatient.getLeaseBySubnet("10.244.1.0/24"))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-                            e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
         }
     }
 

@@ -32,8 +32,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,9 +59,14 @@ public final class AllocatorServer implements AutoCloseable {
     private final HealthStatusManager health;
     private final EtcdMaintenance maintenance;
 
-    private AllocatorServer(Server grpc, OperatorHttp http, LeaseServices services, LeaseStore store,
-                            ScheduledExecutorService scheduler, HealthStatusManager health,
-                            EtcdMaintenance maintenance) {
+    private AllocatorServer(
+            Server grpc,
+            OperatorHttp http,
+            LeaseServices services,
+            LeaseStore store,
+            ScheduledExecutorService scheduler,
+            HealthStatusManager health,
+            EtcdMaintenance maintenance) {
         this.grpc = grpc;
         this.http = http;
         this.services = services;
@@ -244,63 +249,80 @@ public final class AllocatorServer implements AutoCloseable {
             build();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SslContext grpcTls = tls == null ? null : tls.sslContext();
-            Client client = etcdSecurity.applyTo(Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)),
-                    etcdEndpoints).build();
+            Client client = etcdSecurity
+                    .applyTo(Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)), etcdEndpoints)
+                    .build();
             LeaseStore store = new EtcdLeaseStore(client, new KeyLayout(etcdPrefix), etcdLatency(registry));
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("weft-follower").daemon().factory());
-            LeaseServices services = new LeaseServices(store, clock, leaseTtl, reuseQuarantine, watchSettings, nodeRateLimit, registry,
-                    scheduler);
+            LeaseServices services = new LeaseServices(
+                    store, clock, leaseTtl, reuseQuarantine, watchSettings, nodeRateLimit, registry, scheduler);
             HealthStatusManager health = new HealthStatusManager();
             Server grpc = null;
             OperatorHttp http = null;
             EtcdMaintenance maintenance = null;
             try {
-                maintenance = EtcdMaintenance.start(client, new KeyLayout(etcdPrefix), compactionInterval,
-                        localEtcdEndpoint, clock, registry);
-                ServerBuilder<?> builder = grpcServerBuilder != null ? grpcServerBuilder
-                        : grpcTls != null ? NettyServerBuilder.forAddress(listen).sslContext(grpcTls)
-                        : NettyServerBuilder.forAddress(listen);
+                maintenance = EtcdMaintenance.start(
+                        client, new KeyLayout(etcdPrefix), compactionInterval, localEtcdEndpoint, clock, registry);
+                ServerBuilder<?> builder = grpcServerBuilder != null
+                        ? grpcServerBuilder
+                        : grpcTls != null
+                                ? NettyServerBuilder.forAddress(listen).sslContext(grpcTls)
+                                : NettyServerBuilder.forAddress(listen);
                 boolean authorize = tls != null && tls.requiresClientCertificates();
                 ServerInterceptor access = new AuthorizationInterceptor(accessPolicy, services::holderOf, registry);
                 for (BindableService service : services.grpcServices()) {
                     // The last interceptor runs first: call metrics also count the refusals.
-                    builder.addService(HostileRequests.guarded(authorize
-                            ? ServerInterceptors.intercept(service, access, services.callMetrics())
-                            : ServerInterceptors.intercept(service, services.callMetrics())));
+                    builder.addService(HostileRequests.guarded(
+                            authorize
+                                    ? ServerInterceptors.intercept(service, access, services.callMetrics())
+                                    : ServerInterceptors.intercept(service, services.callMetrics())));
                 }
-                for (BindableService service : List.of(ProtoReflectionServiceV1.newInstance(),
-                        ProtoReflectionService.newInstance(), health.getHealthService())) {
+                for (BindableService service : List.of(
+                        ProtoReflectionServiceV1.newInstance(),
+                        ProtoReflectionService.newInstance(),
+                        health.getHealthService())) {
                     builder.addService(HostileRequests.guarded(service.bindService()));
                 }
                 health.setStatus("", ServingStatus.NOT_SERVING);
                 grpc = builder.build().start();
                 if (httpListen != null) {
                     // Ready once etcd's state is loaded and the watch is current.
-                    http = OperatorHttp.start(httpListen, () -> services.ready() ? Optional.empty()
-                            : Optional.of("etcd state not loaded"), registry);
+                    http = OperatorHttp.start(
+                            httpListen,
+                            () -> services.ready() ? Optional.empty() : Optional.of("etcd state not loaded"),
+                            registry);
                 }
                 try {
                     services.start().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
                     health.setStatus("", ServingStatus.SERVING);
                     for (BindableService service : services.grpcServices()) {
-                        health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+                        health.setStatus(
+                                service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
                     }
                 } catch (TimeoutException e) {
-                    LOG.warn("etcd state not loaded within {} s; serving anyway and retrying (readyz stays 503)",
+                    LOG.warn(
+                            "etcd state not loaded within {} s; serving anyway and retrying (readyz stays 503)",
                             startTimeout.toSeconds());
                 }
-                LOG.info("allocator-server serving gRPC on {}{} over etcd {} ({}) prefix {}",
-                        grpc.getListenSockets().isEmpty() ? "in-process" : grpc.getListenSockets().getFirst(),
-                        http == null ? "" : ", HTTP on port " + http.port(), etcdEndpoints,
-                        etcdSecurity.describe(etcdEndpoints), etcdPrefix);
+                LOG.info(
+                        "allocator-server serving gRPC on {}{} over etcd {} ({}) prefix {}",
+                        grpc.getListenSockets().isEmpty()
+                                ? "in-process"
+                                : grpc.getListenSockets().getFirst(),
+                        http == null ? "" : ", HTTP on port " + http.port(),
+                        etcdEndpoints,
+                        etcdSecurity.describe(etcdEndpoints),
+                        etcdPrefix);
                 if (authorize) {
-                    LOG.info("gRPC uses mutual TLS: clients are identified by their certificate; admin identities: {}",
+                    LOG.info(
+                            "gRPC uses mutual TLS: clients are identified by their certificate; admin identities: {}",
                             accessPolicy.admins().isEmpty() ? "none" : String.join(", ", accessPolicy.admins()));
                 } else {
-                    LOG.warn("gRPC is open: {}, so every client may call every method (give a client CA to check "
-                            + "who calls)", tls == null ? "plaintext without client certificates"
-                            : "TLS without client certificates");
+                    LOG.warn(
+                            "gRPC is open: {}, so every client may call every method (give a client CA to check "
+                                    + "who calls)",
+                            tls == null ? "plaintext without client certificates" : "TLS without client certificates");
                 }
                 return new AllocatorServer(grpc, http, services, store, scheduler, health, maintenance);
             } catch (Exception e) {
@@ -323,8 +345,10 @@ public final class AllocatorServer implements AutoCloseable {
         private static EtcdRequestObserver etcdLatency(PrometheusMeterRegistry registry) {
             return (operation, nanos, succeeded) -> Timer.builder("weft_etcd_request")
                     .description("etcd requests made by this server")
-                    .tag("operation", operation).tag("outcome", succeeded ? "ok" : "error")
-                    .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                    .tag("operation", operation)
+                    .tag("outcome", succeeded ? "ok" : "error")
+                    .register(registry)
+                    .record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 }

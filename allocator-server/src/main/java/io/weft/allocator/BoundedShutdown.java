@@ -44,7 +44,9 @@ final class BoundedShutdown {
             finished = false;
         }
         if (!finished) {
-            LOG.error("shutdown did not finish within {} ms (stuck in: {}); stopping at once", limit.toMillis(),
+            LOG.error(
+                    "shutdown did not finish within {} ms (stuck in: {}); stopping at once",
+                    limit.toMillis(),
                     topFrame(worker));
             overrun.run();
         }

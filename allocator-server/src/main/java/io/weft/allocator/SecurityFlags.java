@@ -34,12 +34,12 @@ final class SecurityFlags {
             password = environment.get(PASSWORD_ENV);
         }
         if (user == null && password != null) {
-            throw new IllegalArgumentException("an etcd password was given (--etcd-password-file or " + PASSWORD_ENV
-                    + ") but no --etcd-user");
+            throw new IllegalArgumentException(
+                    "an etcd password was given (--etcd-password-file or " + PASSWORD_ENV + ") but no --etcd-user");
         }
         if (user != null && (password == null || password.isEmpty())) {
-            throw new IllegalArgumentException("--etcd-user needs a password: --etcd-password-file FILE or env "
-                    + PASSWORD_ENV);
+            throw new IllegalArgumentException(
+                    "--etcd-user needs a password: --etcd-password-file FILE or env " + PASSWORD_ENV);
         }
         return new EtcdClientSecurity(ca, cert, key, user, password);
     }

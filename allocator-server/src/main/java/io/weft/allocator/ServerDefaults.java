@@ -9,9 +9,11 @@ public final class ServerDefaults {
     public static final int HTTP_PORT = 7071;
     /** flannel's lease TTL. */
     public static final Duration LEASE_TTL = Duration.ofHours(24);
+
     public static final Duration REUSE_QUARANTINE = Duration.ofMinutes(10);
     /** etcd's minimum useful TTL is about 1.5x its election timeout; below 5 s is a mistake. */
     public static final Duration MIN_LEASE_TTL = Duration.ofSeconds(5);
+
     public static final Duration MAX_LEASE_TTL = Duration.ofDays(365);
     /** kube-apiserver's default for the same job. */
     public static final Duration COMPACTION_INTERVAL = Duration.ofMinutes(5);
@@ -23,8 +25,7 @@ public final class ServerDefaults {
      */
     public static final long LOCAL_ETCD_QUOTA_BYTES = 1L << 30;
 
-    private ServerDefaults() {
-    }
+    private ServerDefaults() {}
 
     static void checkCompactionInterval(Duration interval) {
         if (interval.isNegative() || (!interval.isZero() && interval.compareTo(Duration.ofSeconds(1)) < 0)) {

@@ -8,22 +8,34 @@ import picocli.CommandLine.Option;
 /** weft-allocator's flags for WatchLeases streams: progress messages and limits. */
 final class WatchFlags {
 
-    @Option(names = "--watch-progress-interval", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = "10s", description = "an idle watch stream gets a PROGRESS message this often "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--watch-progress-interval",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "10s",
+            description = "an idle watch stream gets a PROGRESS message this often " + "(default: ${DEFAULT-VALUE})")
     Duration progressInterval;
 
-    @Option(names = "--max-watchers", paramLabel = "N", defaultValue = "10000",
+    @Option(
+            names = "--max-watchers",
+            paramLabel = "N",
+            defaultValue = "10000",
             description = "watch streams open at once on this server (default: ${DEFAULT-VALUE})")
     int maxWatchers;
 
-    @Option(names = "--max-watchers-per-identity", paramLabel = "N", defaultValue = "100",
+    @Option(
+            names = "--max-watchers-per-identity",
+            paramLabel = "N",
+            defaultValue = "100",
             description = "watch streams open at once per client-certificate identity (default: ${DEFAULT-VALUE})")
     int maxWatchersPerIdentity;
 
-    @Option(names = "--watcher-buffer-bytes", paramLabel = "BYTES", defaultValue = "8388608",
+    @Option(
+            names = "--watcher-buffer-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "8388608",
             description = "messages queued for one slow watcher before it gets a reset snapshot instead "
-            + "(default: ${DEFAULT-VALUE})")
+                    + "(default: ${DEFAULT-VALUE})")
     long watcherBufferBytes;
 
     /** The settings; IllegalArgumentException naming the flag when one is out of range. */

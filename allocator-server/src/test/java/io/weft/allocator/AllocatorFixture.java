@@ -49,15 +49,22 @@ final class AllocatorFixture implements AutoCloseable {
     }
 
     AllocatorServer startServer(Duration ttl) throws Exception {
-        AllocatorServer server = AllocatorServer.builder().etcdEndpoints(endpoints).etcdPrefix(prefix)
-                .listen(new InetSocketAddress("127.0.0.1", 0)).leaseTtl(ttl).reuseQuarantine(Duration.ZERO).start();
+        AllocatorServer server = AllocatorServer.builder()
+                .etcdEndpoints(endpoints)
+                .etcdPrefix(prefix)
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .leaseTtl(ttl)
+                .reuseQuarantine(Duration.ZERO)
+                .start();
         servers.add(server);
         return server;
     }
 
     ManagedChannel channel(AllocatorServer server) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
         channels.add(channel);
         return channel;
     }
@@ -78,16 +85,20 @@ final class AllocatorFixture implements AutoCloseable {
     Map<String, String> etcdContents() throws Exception {
         ByteSequence start = bytes(prefix + "/");
         Map<String, String> contents = new LinkedHashMap<>();
-        for (KeyValue kv : etcd.getKVClient().get(start, GetOption.builder().isPrefix(true).build())
-                .get(10, TimeUnit.SECONDS).getKvs()) {
-            contents.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+        for (KeyValue kv : etcd.getKVClient()
+                .get(start, GetOption.builder().isPrefix(true).build())
+                .get(10, TimeUnit.SECONDS)
+                .getKvs()) {
+            contents.put(
+                    kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
         }
         return contents;
     }
 
     /** The etcd lease a key is attached to (0 = none). */
     long etcdLeaseOf(String key) throws Exception {
-        List<KeyValue> kvs = etcd.getKVClient().get(bytes(key)).get(10, TimeUnit.SECONDS).getKvs();
+        List<KeyValue> kvs =
+                etcd.getKVClient().get(bytes(key)).get(10, TimeUnit.SECONDS).getKvs();
         if (kvs.isEmpty()) {
             throw new AssertionError("no key " + key);
         }
@@ -96,15 +107,28 @@ final class AllocatorFixture implements AutoCloseable {
 
     /** etcd's current revision: unchanged when a request wrote nothing. */
     long etcdRevision() throws Exception {
-        return etcd.getKVClient().get(bytes(prefix + "/config")).get(10, TimeUnit.SECONDS).getHeader().getRevision();
+        return etcd.getKVClient()
+                .get(bytes(prefix + "/config"))
+                .get(10, TimeUnit.SECONDS)
+                .getHeader()
+                .getRevision();
     }
 
     static AcquireLeaseRequest vxlanNode(String name, String publicIp) {
         Random random = new Random(name.hashCode());
-        String mac = String.format("0a:%02x:%02x:%02x:%02x:%02x", random.nextInt(256), random.nextInt(256),
-                random.nextInt(256), random.nextInt(256), random.nextInt(256));
-        return AcquireLeaseRequest.newBuilder().setNodeName(name).setPublicIp(publicIp).setBackendType("vxlan")
-                .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(mac)).build();
+        String mac = String.format(
+                "0a:%02x:%02x:%02x:%02x:%02x",
+                random.nextInt(256),
+                random.nextInt(256),
+                random.nextInt(256),
+                random.nextInt(256),
+                random.nextInt(256));
+        return AcquireLeaseRequest.newBuilder()
+                .setNodeName(name)
+                .setPublicIp(publicIp)
+                .setBackendType("vxlan")
+                .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(mac))
+                .build();
     }
 
     static ByteSequence bytes(String text) {

@@ -27,8 +27,8 @@ class AllocatorMainTest {
     @Test
     void durationsAreGoStyleOrPlainSeconds() {
         AllocatorMain main = new AllocatorMain();
-        new CommandLine(main).parseArgs("--lease-ttl", "1m30s", "--reuse-quarantine", "45",
-                "--watch-progress-interval", "500ms");
+        new CommandLine(main)
+                .parseArgs("--lease-ttl", "1m30s", "--reuse-quarantine", "45", "--watch-progress-interval", "500ms");
 
         assertThat(main.leaseTtl).isEqualTo(Duration.ofSeconds(90));
         assertThat(main.reuseQuarantine).isEqualTo(Duration.ofSeconds(45));
@@ -38,22 +38,27 @@ class AllocatorMainTest {
     @Test
     void anUnbracketedIpv6ListenAddressIsOneLineNamingTheFlagAndExitsTwo() {
         StringWriter err = new StringWriter();
-        int code = LauncherErrors.commandLine(new AllocatorMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new AllocatorMain())
+                .setErr(new PrintWriter(err, true))
                 .execute("--listen", "::1:7070");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString().lines()).containsExactly("weft-allocator: Invalid value for option '--listen': "
-                + "\"::1:7070\": put an IPv6 address in brackets, e.g. [::1]:7070 (see 'weft-allocator --help')");
+        assertThat(err.toString().lines())
+                .containsExactly(
+                        "weft-allocator: Invalid value for option '--listen': "
+                                + "\"::1:7070\": put an IPv6 address in brackets, e.g. [::1]:7070 (see 'weft-allocator --help')");
     }
 
     @Test
     void flagsThatDoNotGoTogetherAreAUsageMistake() {
         StringWriter err = new StringWriter();
-        int code = LauncherErrors.commandLine(new AllocatorMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new AllocatorMain())
+                .setErr(new PrintWriter(err, true))
                 .execute("--tls-cert", "server.pem");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString().lines()).containsExactly("weft-allocator: --tls-cert and --tls-key go together: "
-                + "give both or neither (see 'weft-allocator --help')");
+        assertThat(err.toString().lines())
+                .containsExactly("weft-allocator: --tls-cert and --tls-key go together: "
+                        + "give both or neither (see 'weft-allocator --help')");
     }
 }

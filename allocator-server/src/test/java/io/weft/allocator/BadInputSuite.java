@@ -36,16 +36,17 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class BadInputSuite {
 
-
     static final String VXLAN_NETWORK = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}";
     static final String HOST_GW_NETWORK = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}";
     /** Three leasable /30s (10.0.0.4, .8, .12): flannel skips the first. */
     static final String TINY_NETWORK =
             "{\"Network\":\"10.0.0.0/28\",\"SubnetLen\":30,\"Backend\":{\"Type\":\"vxlan\"}}";
+
     static final String DUAL_STACK_NETWORK = "{\"EnableIPv6\":true,\"Network\":\"10.244.0.0/16\","
             + "\"IPv6Network\":\"fd00:10:244::/56\",\"Backend\":{\"Type\":\"vxlan\"}}";
     /** What node "holder" holds in the VXLAN and DUAL_STACK worlds. */
     static final String HELD = "10.244.7.0/24";
+
     static final String HELD_V6 = "fd00:10:244:7::/64";
     static final String LONG_NAME = "n".repeat(300);
     /** Far longer than any field allows, far shorter than gRPC's message limit. */
@@ -58,35 +59,46 @@ abstract class BadInputSuite {
     abstract List<String> etcdEndpoints();
 
     /** The stubs a case calls through. */
-    record Api(LeaseServiceGrpc.LeaseServiceBlockingStub leases, NetworkServiceGrpc.NetworkServiceBlockingStub network) {
-    }
+    record Api(
+            LeaseServiceGrpc.LeaseServiceBlockingStub leases, NetworkServiceGrpc.NetworkServiceBlockingStub network) {}
 
     /** What etcd holds before the bad call. */
     enum World {
         NO_CONFIG {
             @Override
-            void prepare(Api api) {
-            }
+            void prepare(Api api) {}
         },
         VXLAN {
             @Override
             void prepare(Api api) {
-                api.network().setConfig(SetConfigRequest.newBuilder().setJson(VXLAN_NETWORK).build());
-                Lease lease = api.leases().acquireLease(node("holder", "192.168.50.1").toBuilder()
-                        .setPreviousSubnet(HELD).build()).getLease();
+                api.network()
+                        .setConfig(SetConfigRequest.newBuilder()
+                                .setJson(VXLAN_NETWORK)
+                                .build());
+                Lease lease = api.leases()
+                        .acquireLease(node("holder", "192.168.50.1").toBuilder()
+                                .setPreviousSubnet(HELD)
+                                .build())
+                        .getLease();
                 assertThat(lease.getSubnet()).isEqualTo(HELD);
             }
         },
         HOST_GW {
             @Override
             void prepare(Api api) {
-                api.network().setConfig(SetConfigRequest.newBuilder().setJson(HOST_GW_NETWORK).build());
+                api.network()
+                        .setConfig(SetConfigRequest.newBuilder()
+                                .setJson(HOST_GW_NETWORK)
+                                .build());
             }
         },
         FULL {
             @Override
             void prepare(Api api) {
-                api.network().setConfig(SetConfigRequest.newBuilder().setJson(TINY_NETWORK).build());
+                api.network()
+                        .setConfig(SetConfigRequest.newBuilder()
+                                .setJson(TINY_NETWORK)
+                                .build());
                 for (int i = 1; i <= 3; i++) {
                     api.leases().acquireLease(node("filler-" + i, "192.168.50." + i));
                 }
@@ -95,9 +107,16 @@ abstract class BadInputSuite {
         DUAL_STACK {
             @Override
             void prepare(Api api) {
-                api.network().setConfig(SetConfigRequest.newBuilder().setJson(DUAL_STACK_NETWORK).build());
-                Lease lease = api.leases().acquireLease(dualStackNode("holder", "192.168.50.1").toBuilder()
-                        .setPreviousSubnet(HELD).setPreviousIpv6Subnet(HELD_V6).build()).getLease();
+                api.network()
+                        .setConfig(SetConfigRequest.newBuilder()
+                                .setJson(DUAL_STACK_NETWORK)
+                                .build());
+                Lease lease = api.leases()
+                        .acquireLease(dualStackNode("holder", "192.168.50.1").toBuilder()
+                                .setPreviousSubnet(HELD)
+                                .setPreviousIpv6Subnet(HELD_V6)
+                                .build())
+                        .getLease();
                 assertThat(lease.getSubnet()).isEqualTo(HELD);
                 assertThat(lease.getIpv6Subnet()).isEqualTo(HELD_V6);
             }
@@ -159,8 +178,13 @@ abstract class BadInputSuite {
 
     Set<String> etcdLeaseIds() {
         // "found N leases" then one hex id per line; jetcd 0.8 has no call that lists leases.
-        return new Etcdctl(etcdEndpoints()).run("lease", "list").lines().skip(1).map(String::strip)
-                .filter(line -> !line.isEmpty()).collect(Collectors.toSet());
+        return new Etcdctl(etcdEndpoints())
+                .run("lease", "list")
+                .lines()
+                .skip(1)
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .collect(Collectors.toSet());
     }
 
     static Case bad(String name, World world, Call call, Status.Code code, String field, String... mentions) {
@@ -172,19 +196,31 @@ abstract class BadInputSuite {
     }
 
     static Call acquire(UnaryOperator<AcquireLeaseRequest.Builder> edit) {
-        return a -> a.leases().acquireLease(edit.apply(node("newcomer", "192.168.50.9").toBuilder()).build());
+        return a -> a.leases()
+                .acquireLease(
+                        edit.apply(node("newcomer", "192.168.50.9").toBuilder()).build());
     }
 
     static Call dualStackAcquire(UnaryOperator<AcquireLeaseRequest.Builder> edit) {
-        return a -> a.leases().acquireLease(edit.apply(dualStackNode("newcomer", "192.168.50.9").toBuilder()).build());
+        return a -> a.leases()
+                .acquireLease(edit.apply(dualStackNode("newcomer", "192.168.50.9").toBuilder())
+                        .build());
     }
 
     static Call renew(String subnet, String node) {
-        return a -> a.leases().renewLease(RenewLeaseRequest.newBuilder().setSubnet(subnet).setNodeName(node).build());
+        return a -> a.leases()
+                .renewLease(RenewLeaseRequest.newBuilder()
+                        .setSubnet(subnet)
+                        .setNodeName(node)
+                        .build());
     }
 
     static Call release(String subnet, String node) {
-        return a -> a.leases().releaseLease(ReleaseLeaseRequest.newBuilder().setSubnet(subnet).setNodeName(node).build());
+        return a -> a.leases()
+                .releaseLease(ReleaseLeaseRequest.newBuilder()
+                        .setSubnet(subnet)
+                        .setNodeName(node)
+                        .build());
     }
 
     static Call get(GetLeaseRequest request) {
@@ -192,32 +228,49 @@ abstract class BadInputSuite {
     }
 
     static Call list(String pageToken) {
-        return a -> a.leases().listLeases(ListLeasesRequest.newBuilder().setPageSize(10).setPageToken(pageToken).build());
+        return a -> a.leases()
+                .listLeases(ListLeasesRequest.newBuilder()
+                        .setPageSize(10)
+                        .setPageToken(pageToken)
+                        .build());
     }
 
     static Call watch(long startRevision) {
-        return a -> a.leases().watchLeases(WatchLeasesRequest.newBuilder().setStartRevision(startRevision).build())
+        return a -> a.leases()
+                .watchLeases(WatchLeasesRequest.newBuilder()
+                        .setStartRevision(startRevision)
+                        .build())
                 .hasNext();
     }
 
     static Call reserve(String subnet, String node) {
-        return a -> a.leases().createReservation(CreateReservationRequest.newBuilder().setSubnet(subnet)
-                .setNodeName(node).build());
+        return a -> a.leases()
+                .createReservation(CreateReservationRequest.newBuilder()
+                        .setSubnet(subnet)
+                        .setNodeName(node)
+                        .build());
     }
 
     static Call setConfig(String json) {
-        return a -> a.network().setConfig(SetConfigRequest.newBuilder().setJson(json).build());
+        return a -> a.network()
+                .setConfig(SetConfigRequest.newBuilder().setJson(json).build());
     }
 
     /** A node whose VTEP MACs follow its public IP's last octet: one host, its own addresses. */
     static AcquireLeaseRequest node(String name, String publicIp) {
-        return AcquireLeaseRequest.newBuilder().setNodeName(name).setPublicIp(publicIp).setBackendType("vxlan")
-                .setVxlan(vtep(1, String.format("0a:58:0a:f4:01:%02x", lastOctet(publicIp)))).build();
+        return AcquireLeaseRequest.newBuilder()
+                .setNodeName(name)
+                .setPublicIp(publicIp)
+                .setBackendType("vxlan")
+                .setVxlan(vtep(1, String.format("0a:58:0a:f4:01:%02x", lastOctet(publicIp))))
+                .build();
     }
 
     static AcquireLeaseRequest dualStackNode(String name, String publicIp) {
-        return node(name, publicIp).toBuilder().setPublicIpv6("fd00:192:168::" + lastOctet(publicIp))
-                .setVxlanV6(vtep(1, String.format("0a:58:0a:f4:02:%02x", lastOctet(publicIp)))).build();
+        return node(name, publicIp).toBuilder()
+                .setPublicIpv6("fd00:192:168::" + lastOctet(publicIp))
+                .setVxlanV6(vtep(1, String.format("0a:58:0a:f4:02:%02x", lastOctet(publicIp))))
+                .build();
     }
 
     private static int lastOctet(String publicIp) {

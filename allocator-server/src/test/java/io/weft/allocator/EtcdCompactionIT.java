@@ -57,7 +57,7 @@ class EtcdCompactionIT {
     void twoReplicasKeepTheHistoryBoundedWhileRenewalsAndWatchesCarryOn() throws Exception {
         Etcdctl etcdctl = new Etcdctl(ETCD.endpoints());
         try (AllocatorFixture fixture = new AllocatorFixture(ETCD.endpoints());
-             ExecutorService renewing = Executors.newSingleThreadExecutor()) {
+                ExecutorService renewing = Executors.newSingleThreadExecutor()) {
             long startedNanos = System.nanoTime();
             AllocatorServer first = start(fixture, INTERVAL);
             AllocatorServer second = start(fixture, INTERVAL);
@@ -70,15 +70,17 @@ class EtcdCompactionIT {
                         .getLease());
             }
             Stream watch = new Stream();
-            LeaseServiceGrpc.newStub(fixture.channel(second)).watchLeases(WatchLeasesRequest.getDefaultInstance(), watch);
+            LeaseServiceGrpc.newStub(fixture.channel(second))
+                    .watchLeases(WatchLeasesRequest.getDefaultInstance(), watch);
             await().until(() -> !watch.received.isEmpty());
             long oldRevision = fixture.etcdRevision();
-            String aLeaseKey = fixture.prefix + "/subnets/" + leases.getFirst().getSubnet().replace('/', '-');
+            String aLeaseKey =
+                    fixture.prefix + "/subnets/" + leases.getFirst().getSubnet().replace('/', '-');
 
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> renewalFailure = new AtomicReference<>();
-            Future<Integer> renewals = renewing.submit(() -> renewUntil(stop, leases, viaFirst, viaSecond,
-                    renewalFailure));
+            Future<Integer> renewals =
+                    renewing.submit(() -> renewUntil(stop, leases, viaFirst, viaSecond, renewalFailure));
 
             // History before oldRevision disappears, and later revisions keep disappearing too.
             await().atMost(Duration.ofSeconds(60)).until(() -> compacted(etcdctl, aLeaseKey, oldRevision));
@@ -86,11 +88,13 @@ class EtcdCompactionIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> compacted(etcdctl, aLeaseKey, laterRevision));
             assertThatThrownBy(() -> etcdctl.run("get", "--rev=" + oldRevision, aLeaseKey))
                     .hasMessageContaining("required revision has been compacted");
-            long compactions = metric(first, "weft_etcd_compactions_total") + metric(second, "weft_etcd_compactions_total");
+            long compactions =
+                    metric(first, "weft_etcd_compactions_total") + metric(second, "weft_etcd_compactions_total");
             assertThat(compactions).isGreaterThanOrEqualTo(2);
 
             // The watch stream on the second replica still delivers: a new node shows up on it.
-            Lease late = viaFirst.acquireLease(AllocatorFixture.vxlanNode("node-late", "192.0.2.200")).getLease();
+            Lease late = viaFirst.acquireLease(AllocatorFixture.vxlanNode("node-late", "192.0.2.200"))
+                    .getLease();
             await().atMost(Duration.ofSeconds(20)).until(() -> watch.sawAdded(late.getSubnet()));
             stop.set(true);
             int renewed = renewals.get(30, TimeUnit.SECONDS);
@@ -103,11 +107,14 @@ class EtcdCompactionIT {
             // ended and a win needs the version seen then, so no slowness can raise these counts:
             // only a second compactor per interval could.
             long elapsedIntervals = (System.nanoTime() - startedNanos) / INTERVAL.toNanos();
-            KeyValue ledger = fixture.etcd.getKVClient().get(AllocatorFixture.bytes(
-                    EtcdCompactionLedger.keyOf(new KeyLayout(fixture.prefix)))).get(10, TimeUnit.SECONDS)
-                    .getKvs().getFirst();
-            long finalCompactions = metric(first, "weft_etcd_compactions_total")
-                    + metric(second, "weft_etcd_compactions_total");
+            KeyValue ledger = fixture.etcd
+                    .getKVClient()
+                    .get(AllocatorFixture.bytes(EtcdCompactionLedger.keyOf(new KeyLayout(fixture.prefix))))
+                    .get(10, TimeUnit.SECONDS)
+                    .getKvs()
+                    .getFirst();
+            long finalCompactions =
+                    metric(first, "weft_etcd_compactions_total") + metric(second, "weft_etcd_compactions_total");
             assertThat(ledger.getVersion()).isBetween(finalCompactions, elapsedIntervals + 1);
             assertThat(finalCompactions).isLessThanOrEqualTo(elapsedIntervals);
 
@@ -115,7 +122,9 @@ class EtcdCompactionIT {
             for (AllocatorServer server : List.of(first, second)) {
                 assertThat(metric(server, "weft_skipped_keys_total")).isZero();
             }
-            assertThat(viaSecond.listLeases(io.weft.api.v1.ListLeasesRequest.getDefaultInstance()).getLeasesList())
+            assertThat(viaSecond
+                            .listLeases(io.weft.api.v1.ListLeasesRequest.getDefaultInstance())
+                            .getLeasesList())
                     .hasSize(NODES + 1);
         }
     }
@@ -127,22 +136,28 @@ class EtcdCompactionIT {
             fixture.setConfig(server, "{\"Network\":\"10.71.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
 
             assertThat(body(server)).doesNotContain("weft_etcd_compactions_total");
-            assertThat(fixture.etcdContents()).doesNotContainKey(EtcdCompactionLedger.keyOf(new KeyLayout(fixture.prefix)));
+            assertThat(fixture.etcdContents())
+                    .doesNotContainKey(EtcdCompactionLedger.keyOf(new KeyLayout(fixture.prefix)));
         }
     }
 
-    private static int renewUntil(AtomicBoolean stop, List<Lease> leases,
-                                  LeaseServiceGrpc.LeaseServiceBlockingStub viaFirst,
-                                  LeaseServiceGrpc.LeaseServiceBlockingStub viaSecond,
-                                  AtomicReference<Throwable> failure) {
+    private static int renewUntil(
+            AtomicBoolean stop,
+            List<Lease> leases,
+            LeaseServiceGrpc.LeaseServiceBlockingStub viaFirst,
+            LeaseServiceGrpc.LeaseServiceBlockingStub viaSecond,
+            AtomicReference<Throwable> failure) {
         int renewed = 0;
         while (!stop.get()) {
             int node = renewed % leases.size();
             Lease lease = leases.get(node);
             try {
                 // Each node keeps to one replica, as weft-node does until a failover.
-                (node % 2 == 0 ? viaFirst : viaSecond).renewLease(RenewLeaseRequest.newBuilder()
-                        .setSubnet(lease.getSubnet()).setNodeName(lease.getNodeName()).build());
+                (node % 2 == 0 ? viaFirst : viaSecond)
+                        .renewLease(RenewLeaseRequest.newBuilder()
+                                .setSubnet(lease.getSubnet())
+                                .setNodeName(lease.getNodeName())
+                                .build());
             } catch (RuntimeException e) {
                 failure.compareAndSet(null, e);
                 return renewed;
@@ -163,17 +178,23 @@ class EtcdCompactionIT {
     }
 
     private AllocatorServer start(AllocatorFixture fixture, Duration compactionInterval) throws Exception {
-        AllocatorServer server = AllocatorServer.builder().etcdEndpoints(fixture.endpoints).etcdPrefix(fixture.prefix)
-                .listen(new InetSocketAddress("127.0.0.1", 0)).httpListen(new InetSocketAddress("127.0.0.1", 0))
-                .leaseTtl(Duration.ofMinutes(10)).reuseQuarantine(Duration.ZERO)
-                .compactionInterval(compactionInterval).start();
+        AllocatorServer server = AllocatorServer.builder()
+                .etcdEndpoints(fixture.endpoints)
+                .etcdPrefix(fixture.prefix)
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .httpListen(new InetSocketAddress("127.0.0.1", 0))
+                .leaseTtl(Duration.ofMinutes(10))
+                .reuseQuarantine(Duration.ZERO)
+                .compactionInterval(compactionInterval)
+                .start();
         fixture.adopt(server);
         return server;
     }
 
     private String body(AllocatorServer server) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).build();
+                .timeout(Duration.ofSeconds(10))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
@@ -191,8 +212,9 @@ class EtcdCompactionIT {
         final AtomicReference<Throwable> error = new AtomicReference<>();
 
         boolean sawAdded(String subnet) {
-            return received.stream().anyMatch(m -> m.getType() == WatchLeasesResponse.Type.ADDED
-                    && m.getLease().getSubnet().equals(subnet));
+            return received.stream()
+                    .anyMatch(m -> m.getType() == WatchLeasesResponse.Type.ADDED
+                            && m.getLease().getSubnet().equals(subnet));
         }
 
         @Override

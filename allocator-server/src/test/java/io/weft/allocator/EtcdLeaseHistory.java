@@ -29,13 +29,22 @@ final class EtcdLeaseHistory {
 
     static EtcdLeaseHistory read(Client etcd, String prefix) throws Exception {
         ByteSequence subnets = ByteSequence.from(prefix + "/subnets/", StandardCharsets.UTF_8);
-        long head = etcd.getKVClient().get(subnets).get(10, TimeUnit.SECONDS).getHeader().getRevision();
+        long head = etcd.getKVClient()
+                .get(subnets)
+                .get(10, TimeUnit.SECONDS)
+                .getHeader()
+                .getRevision();
         Map<Long, Map<String, LeaseValue>> byRevision = new TreeMap<>();
         for (long revision = 1; revision <= head; revision++) {
-            GetOption atRevision = GetOption.builder().isPrefix(true).withRevision(revision).build();
+            GetOption atRevision =
+                    GetOption.builder().isPrefix(true).withRevision(revision).build();
             Map<String, LeaseValue> leases = new HashMap<>();
-            for (KeyValue kv : etcd.getKVClient().get(subnets, atRevision).get(10, TimeUnit.SECONDS).getKvs()) {
-                leases.put(kv.getKey().toString(StandardCharsets.UTF_8),
+            for (KeyValue kv : etcd.getKVClient()
+                    .get(subnets, atRevision)
+                    .get(10, TimeUnit.SECONDS)
+                    .getKvs()) {
+                leases.put(
+                        kv.getKey().toString(StandardCharsets.UTF_8),
                         LeaseValue.parse(kv.getValue().toString(StandardCharsets.UTF_8)));
             }
             byRevision.put(revision, leases);
@@ -56,7 +65,8 @@ final class EtcdLeaseHistory {
 
     private static Map<String, List<String>> byNode(Map<String, LeaseValue> leases) {
         Map<String, List<String>> byNode = new TreeMap<>();
-        leases.forEach((key, value) -> byNode.computeIfAbsent(value.nodeName(), n -> new ArrayList<>()).add(key));
+        leases.forEach((key, value) ->
+                byNode.computeIfAbsent(value.nodeName(), n -> new ArrayList<>()).add(key));
         return byNode;
     }
 
@@ -79,13 +89,18 @@ final class EtcdLeaseHistory {
         Map<Long, Map<String, TreeSet<String>>> found = new TreeMap<>();
         byRevision.forEach((revision, leases) -> {
             Map<String, TreeSet<String>> nodesByAddress = new TreeMap<>();
-            leases.values().stream().filter(value -> !value.nodeName().isEmpty()).forEach(value -> {
-                List<String> addresses = new ArrayList<>(value.vtepMacs());
-                addresses.add(value.publicIp());
-                addresses.add(value.publicIpv6());
-                addresses.stream().filter(address -> !address.isEmpty()).forEach(address ->
-                        nodesByAddress.computeIfAbsent(address, a -> new TreeSet<>()).add(value.nodeName()));
-            });
+            leases.values().stream()
+                    .filter(value -> !value.nodeName().isEmpty())
+                    .forEach(value -> {
+                        List<String> addresses = new ArrayList<>(value.vtepMacs());
+                        addresses.add(value.publicIp());
+                        addresses.add(value.publicIpv6());
+                        addresses.stream()
+                                .filter(address -> !address.isEmpty())
+                                .forEach(address -> nodesByAddress
+                                        .computeIfAbsent(address, a -> new TreeSet<>())
+                                        .add(value.nodeName()));
+                    });
             nodesByAddress.values().removeIf(nodes -> nodes.size() < 2);
             if (!nodesByAddress.isEmpty()) {
                 found.put(revision, nodesByAddress);

@@ -52,39 +52,63 @@ class EtcdSecurityIT {
     void servesOverTlsWithAClientCertificateAndAPassword() throws Exception {
         TestCertificates.Issued client = etcd.clientCertificate("weft-allocator");
         String prefix = "/weft-tls-password/network";
-        AllocatorServer server = start(prefix, new EtcdClientSecurity(etcd.caFile(), client.certificate(),
-                client.key(), "root", SecuredEtcd.ROOT_PASSWORD), Duration.ofSeconds(30));
+        AllocatorServer server = start(
+                prefix,
+                new EtcdClientSecurity(
+                        etcd.caFile(), client.certificate(), client.key(), "root", SecuredEtcd.ROOT_PASSWORD),
+                Duration.ofSeconds(30));
 
         Lease lease = acquire(server);
-        assertThat(etcd.etcdctl().run("--user=root:" + SecuredEtcd.ROOT_PASSWORD, "get", "--prefix", "--keys-only",
-                prefix + "/subnets/")).contains(lease.getSubnet().replace('/', '-'));
+        assertThat(etcd.etcdctl()
+                        .run(
+                                "--user=root:" + SecuredEtcd.ROOT_PASSWORD,
+                                "get",
+                                "--prefix",
+                                "--keys-only",
+                                prefix + "/subnets/"))
+                .contains(lease.getSubnet().replace('/', '-'));
     }
 
     @Test
     void servesWithTheCertificateCommonNameAsTheEtcdUser() throws Exception {
         TestCertificates.Issued root = etcd.clientCertificate("root");
         String prefix = "/weft-tls-cn/network";
-        AllocatorServer server = start(prefix, new EtcdClientSecurity(etcd.caFile(), root.certificate(), root.key(),
-                null, null), Duration.ofSeconds(30));
+        AllocatorServer server = start(
+                prefix,
+                new EtcdClientSecurity(etcd.caFile(), root.certificate(), root.key(), null, null),
+                Duration.ofSeconds(30));
 
         Lease lease = acquire(server);
-        assertThat(etcd.etcdctl().run("--user=root:" + SecuredEtcd.ROOT_PASSWORD, "get", "--prefix", "--keys-only",
-                prefix + "/subnets/")).contains(lease.getSubnet().replace('/', '-'));
+        assertThat(etcd.etcdctl()
+                        .run(
+                                "--user=root:" + SecuredEtcd.ROOT_PASSWORD,
+                                "get",
+                                "--prefix",
+                                "--keys-only",
+                                prefix + "/subnets/"))
+                .contains(lease.getSubnet().replace('/', '-'));
     }
 
     @Test
     void aWrongPasswordNeverGetsReady() throws Exception {
         TestCertificates.Issued client = etcd.clientCertificate("weft-allocator");
-        AllocatorServer server = start("/weft-tls-wrong/network", new EtcdClientSecurity(etcd.caFile(),
-                client.certificate(), client.key(), "root", "not-the-password"), Duration.ofSeconds(3));
+        AllocatorServer server = start(
+                "/weft-tls-wrong/network",
+                new EtcdClientSecurity(etcd.caFile(), client.certificate(), client.key(), "root", "not-the-password"),
+                Duration.ofSeconds(3));
 
         assertThat(server.ready()).isFalse();
     }
 
     private AllocatorServer start(String prefix, EtcdClientSecurity security, Duration startTimeout) throws Exception {
-        AllocatorServer server = AllocatorServer.builder().etcdEndpoints(etcd.httpsEndpoints()).etcdPrefix(prefix)
-                .etcdSecurity(security).listen(new InetSocketAddress("127.0.0.1", 0))
-                .leaseTtl(Duration.ofMinutes(5)).startTimeout(startTimeout).start();
+        AllocatorServer server = AllocatorServer.builder()
+                .etcdEndpoints(etcd.httpsEndpoints())
+                .etcdPrefix(prefix)
+                .etcdSecurity(security)
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .leaseTtl(Duration.ofMinutes(5))
+                .startTimeout(startTimeout)
+                .start();
         servers.add(server);
         return server;
     }
@@ -93,7 +117,8 @@ class EtcdSecurityIT {
         assertThat(server.ready()).isTrue();
         try (AllocatorFixture fixture = new AllocatorFixture(List.of("http://127.0.0.1:1"), "/unused")) {
             fixture.setConfig(server, "{\"Network\":\"10.63.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
-            Lease lease = fixture.leases(server).acquireLease(AllocatorFixture.vxlanNode("node-a", "192.0.2.1"))
+            Lease lease = fixture.leases(server)
+                    .acquireLease(AllocatorFixture.vxlanNode("node-a", "192.0.2.1"))
                     .getLease();
             assertThat(lease.getSubnet()).startsWith("10.63.");
             return lease;

@@ -61,19 +61,27 @@ class HugeSubnetSpaceProcessIT {
     void aForcedChangeToSlash120sKeepsEveryAnswerAndSigtermWorkingAcrossARestart() throws Exception {
         Process first = launchAndAwaitReady();
         Lease held;
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
+                .usePlaintext()
+                .build();
         try {
-            network(channel).setConfig(SetConfigRequest.newBuilder().setJson(SLASH_64).build());
+            network(channel)
+                    .setConfig(SetConfigRequest.newBuilder().setJson(SLASH_64).build());
             held = leases(channel).acquireLease(node("held", "fd99::1")).getLease();
             assertThat(IpPrefix.parse(held.getIpv6Subnet()).length()).isEqualTo(64);
 
-            network(channel).setConfig(SetConfigRequest.newBuilder().setJson(SLASH_120).setForce(true).build());
+            network(channel)
+                    .setConfig(SetConfigRequest.newBuilder()
+                            .setJson(SLASH_120)
+                            .setForce(true)
+                            .build());
 
             Lease fresh = leases(channel).acquireLease(node("fresh", "fd99::2")).getLease();
             IpPrefix freshSubnet = IpPrefix.parse(fresh.getIpv6Subnet());
             assertThat(freshSubnet.length()).isEqualTo(120);
             assertThat(freshSubnet.overlaps(IpPrefix.parse(held.getIpv6Subnet())))
-                    .as("%s is inside the /64 still leased to 'held'", freshSubnet).isFalse();
+                    .as("%s is inside the /64 still leased to 'held'", freshSubnet)
+                    .isFalse();
             assertAnswers(channel, 2);
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
@@ -81,7 +89,9 @@ class HugeSubnetSpaceProcessIT {
         assertStopsWithinTenSecondsOfSigterm(first);
 
         Process second = launchAndAwaitReady();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
+                .usePlaintext()
+                .build();
         try {
             assertAnswers(channel, 2);
             // The node holding the /64 comes back: its lease no longer fits, so it is moved to a /120
@@ -96,9 +106,12 @@ class HugeSubnetSpaceProcessIT {
     }
 
     private void assertAnswers(ManagedChannel channel, int leaseCount) throws Exception {
-        assertThat(leases(channel).listLeases(ListLeasesRequest.getDefaultInstance()).getLeasesList())
+        assertThat(leases(channel)
+                        .listLeases(ListLeasesRequest.getDefaultInstance())
+                        .getLeasesList())
                 .hasSize(leaseCount);
-        FamilyUsage usage = network(channel).getUsage(GetUsageRequest.getDefaultInstance()).getFamilies(0);
+        FamilyUsage usage =
+                network(channel).getUsage(GetUsageRequest.getDefaultInstance()).getFamilies(0);
         assertThat(usage.getFamily()).isEqualTo("ipv6");
         assertThat(usage.getCapacity()).as("2^64 /120s, saturated").isEqualTo(Long.MAX_VALUE);
         assertThat(launcher.body(httpPort, "/metrics")).contains("weft_subnet_capacity");
@@ -106,18 +119,28 @@ class HugeSubnetSpaceProcessIT {
     }
 
     private Process launchAndAwaitReady() throws Exception {
-        Process process = launcher.launch("--data-dir", temp.resolve("data").toString(), "--listen",
-                "127.0.0.1:" + grpcPort, "--http-listen", "127.0.0.1:" + httpPort);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            assertThat(process.isAlive()).as("launcher exited early:%n%s", launcher.output()).isTrue();
-            return launcher.status(httpPort, "/readyz") == 200;
-        });
+        Process process = launcher.launch(
+                "--data-dir",
+                temp.resolve("data").toString(),
+                "--listen",
+                "127.0.0.1:" + grpcPort,
+                "--http-listen",
+                "127.0.0.1:" + httpPort);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    assertThat(process.isAlive())
+                            .as("launcher exited early:%n%s", launcher.output())
+                            .isTrue();
+                    return launcher.status(httpPort, "/readyz") == 200;
+                });
         return process;
     }
 
     private void assertStopsWithinTenSecondsOfSigterm(Process process) throws Exception {
         process.destroy();
-        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exited within 10 s of SIGTERM:%n%s", launcher.output())
+        assertThat(process.waitFor(10, TimeUnit.SECONDS))
+                .as("exited within 10 s of SIGTERM:%n%s", launcher.output())
                 .isTrue();
         assertThat(process.descendants()).noneMatch(ProcessHandle::isAlive);
     }
@@ -131,7 +154,10 @@ class HugeSubnetSpaceProcessIT {
     }
 
     private static AcquireLeaseRequest node(String name, String publicIpv6) {
-        return AcquireLeaseRequest.newBuilder().setNodeName(name).setPublicIpv6(publicIpv6).setBackendType("host-gw")
+        return AcquireLeaseRequest.newBuilder()
+                .setNodeName(name)
+                .setPublicIpv6(publicIpv6)
+                .setBackendType("host-gw")
                 .build();
     }
 

@@ -14,7 +14,8 @@ import java.util.List;
  */
 final class LaunchedAllocators implements AutoCloseable {
 
-    static final Path LAUNCHER = Path.of("..", "bin", "weft-allocator").toAbsolutePath().normalize();
+    static final Path LAUNCHER =
+            Path.of("..", "bin", "weft-allocator").toAbsolutePath().normalize();
 
     private final Path logDir;
     private final List<LaunchedProcess> launched = new ArrayList<>();
@@ -36,7 +37,8 @@ final class LaunchedAllocators implements AutoCloseable {
         // The JDK running this test is a JDK 25: the launcher's check accepts it.
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove(SecurityFlags.PASSWORD_ENV);
-        LaunchedProcess process = LaunchedProcess.start(builder, logDir.resolve("launcher-" + launched.size() + ".log"));
+        LaunchedProcess process =
+                LaunchedProcess.start(builder, logDir.resolve("launcher-" + launched.size() + ".log"));
         launched.add(process);
         return process.process();
     }

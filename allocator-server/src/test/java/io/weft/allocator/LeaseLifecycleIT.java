@@ -52,72 +52,105 @@ class LeaseLifecycleIT {
         assertThat(first.getSource()).isEqualTo("new");
         assertThat(lease.getSubnet()).matches("10\\.244\\.\\d+\\.0/24").isNotEqualTo("10.244.0.0/24");
         assertThat(lease.getNodeName()).isEqualTo("node-a");
-        assertThat(lease.getExpireTime().getSeconds()).isGreaterThan(Instant.now().getEpochSecond());
+        assertThat(lease.getExpireTime().getSeconds())
+                .isGreaterThan(Instant.now().getEpochSecond());
 
         AcquireLeaseResponse again = leases.acquireLease(AllocatorFixture.vxlanNode("node-a", "192.168.1.10"));
         assertThat(again.getSource()).isEqualTo("existing");
         assertThat(again.getLease().getSubnet()).isEqualTo(lease.getSubnet());
 
-        Lease other = leases.acquireLease(AllocatorFixture.vxlanNode("node-b", "192.168.1.11")).getLease();
+        Lease other = leases.acquireLease(AllocatorFixture.vxlanNode("node-b", "192.168.1.11"))
+                .getLease();
         assertThat(other.getSubnet()).isNotEqualTo(lease.getSubnet());
 
         assertThat(leases.listLeases(ListLeasesRequest.getDefaultInstance()).getLeasesList())
-                .extracting(Lease::getNodeName).containsExactlyInAnyOrder("node-a", "node-b");
-        assertThat(leases.getLease(GetLeaseRequest.newBuilder().setNodeName("node-b").build()).getSubnet())
+                .extracting(Lease::getNodeName)
+                .containsExactlyInAnyOrder("node-a", "node-b");
+        assertThat(leases.getLease(GetLeaseRequest.newBuilder()
+                                .setNodeName("node-b")
+                                .build())
+                        .getSubnet())
                 .isEqualTo(other.getSubnet());
 
-        Lease renewed = leases.renewLease(RenewLeaseRequest.newBuilder().setSubnet(lease.getSubnet())
-                .setNodeName("node-a").build()).getLease();
+        Lease renewed = leases.renewLease(RenewLeaseRequest.newBuilder()
+                        .setSubnet(lease.getSubnet())
+                        .setNodeName("node-a")
+                        .build())
+                .getLease();
         assertThat(renewed.getSubnet()).isEqualTo(lease.getSubnet());
 
         assertThatThrownBy(() -> leases.releaseLease(ReleaseLeaseRequest.newBuilder()
-                .setSubnet(lease.getSubnet()).setNodeName("node-b").build()))
+                        .setSubnet(lease.getSubnet())
+                        .setNodeName("node-b")
+                        .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
                     assertThat(e.getStatus().getDescription()).contains("node-a");
                 });
 
-        leases.releaseLease(ReleaseLeaseRequest.newBuilder().setSubnet(lease.getSubnet()).setNodeName("node-a").build());
-        assertThat(fixture.etcdContents()).doesNotContainKey(
-                fixture.prefix + "/subnets/" + lease.getSubnet().replace('/', '-'));
+        leases.releaseLease(ReleaseLeaseRequest.newBuilder()
+                .setSubnet(lease.getSubnet())
+                .setNodeName("node-a")
+                .build());
+        assertThat(fixture.etcdContents())
+                .doesNotContainKey(
+                        fixture.prefix + "/subnets/" + lease.getSubnet().replace('/', '-'));
         assertThat(leases.listLeases(ListLeasesRequest.getDefaultInstance()).getLeasesList())
-                .extracting(Lease::getNodeName).containsExactly("node-b");
+                .extracting(Lease::getNodeName)
+                .containsExactly("node-b");
     }
 
     @Test
     void previousSubnetIsReturnedWhenFree() {
-        Lease lease = leases.acquireLease(AllocatorFixture.vxlanNode("node-a", "192.168.1.10")).getLease();
-        leases.releaseLease(ReleaseLeaseRequest.newBuilder().setSubnet(lease.getSubnet()).setNodeName("node-a").build());
+        Lease lease = leases.acquireLease(AllocatorFixture.vxlanNode("node-a", "192.168.1.10"))
+                .getLease();
+        leases.releaseLease(ReleaseLeaseRequest.newBuilder()
+                .setSubnet(lease.getSubnet())
+                .setNodeName("node-a")
+                .build());
         AcquireLeaseResponse back = leases.acquireLease(AllocatorFixture.vxlanNode("node-a", "192.168.1.10").toBuilder()
-                .setPreviousSubnet(lease.getSubnet()).build());
+                .setPreviousSubnet(lease.getSubnet())
+                .build());
         assertThat(back.getSource()).isEqualTo("previous");
         assertThat(back.getLease().getSubnet()).isEqualTo(lease.getSubnet());
     }
 
     @Test
     void leaseExpiresAfterItsTtlAndRenewalThenFails() throws Exception {
-        Lease lease = leases.acquireLease(AllocatorFixture.vxlanNode("node-a", "192.168.1.10")).getLease();
+        Lease lease = leases.acquireLease(AllocatorFixture.vxlanNode("node-a", "192.168.1.10"))
+                .getLease();
         String key = fixture.prefix + "/subnets/" + lease.getSubnet().replace('/', '-');
         assertThat(fixture.etcdLeaseOf(key)).isNotZero();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> !fixture.etcdContents().containsKey(key));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(leases.listLeases(ListLeasesRequest.getDefaultInstance()).getLeasesList()).isEmpty());
-        assertThatThrownBy(() -> leases.renewLease(RenewLeaseRequest.newBuilder().setSubnet(lease.getSubnet())
-                .setNodeName("node-a").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !fixture.etcdContents().containsKey(key));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(leases.listLeases(ListLeasesRequest.getDefaultInstance())
+                                .getLeasesList())
+                        .isEmpty());
+        assertThatThrownBy(() -> leases.renewLease(RenewLeaseRequest.newBuilder()
+                        .setSubnet(lease.getSubnet())
+                        .setNodeName("node-a")
+                        .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
     @Test
     void renewalKeepsALeasePastItsTtl() throws Exception {
-        Lease lease = leases.acquireLease(AllocatorFixture.vxlanNode("node-a", "192.168.1.10")).getLease();
+        Lease lease = leases.acquireLease(AllocatorFixture.vxlanNode("node-a", "192.168.1.10"))
+                .getLease();
         String key = fixture.prefix + "/subnets/" + lease.getSubnet().replace('/', '-');
         // Renew every second for longer than the 6 s TTL: the key must exist at every poll.
-        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofSeconds(1))
+        await().during(Duration.ofSeconds(10))
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
-                    leases.renewLease(RenewLeaseRequest.newBuilder().setSubnet(lease.getSubnet())
-                            .setNodeName("node-a").build());
+                    leases.renewLease(RenewLeaseRequest.newBuilder()
+                            .setSubnet(lease.getSubnet())
+                            .setNodeName("node-a")
+                            .build());
                     return fixture.etcdContents().containsKey(key);
                 });
     }

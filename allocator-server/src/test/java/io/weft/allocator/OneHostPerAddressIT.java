@@ -39,7 +39,7 @@ class OneHostPerAddressIT {
     @Test
     void nodesSharingAnAddressThroughSeveralReplicasAtOnceGetOneLease() throws Exception {
         try (AllocatorFixture fixture = new AllocatorFixture(ETCD.endpoints());
-             ExecutorService clients = Executors.newFixedThreadPool(3 * GROUPS)) {
+                ExecutorService clients = Executors.newFixedThreadPool(3 * GROUPS)) {
             List<LeaseServiceGrpc.LeaseServiceBlockingStub> replicas = replicas(fixture);
 
             List<List<CompletableFuture<String>>> groups = new ArrayList<>();
@@ -55,24 +55,30 @@ class OneHostPerAddressIT {
 
             assertOneGrantedPerGroup(groups);
             assertThat(EtcdLeaseHistory.read(fixture.etcd, fixture.prefix).revisionsWhereAnAddressHasTwoNodes())
-                    .as("revisions at which one address was on two nodes' leases").isEmpty();
+                    .as("revisions at which one address was on two nodes' leases")
+                    .isEmpty();
         }
     }
 
     @Test
     void aReservedNodeAndAnotherNodeWithItsAddressThroughTwoReplicasAtOnceGetOneLease() throws Exception {
         try (AllocatorFixture fixture = new AllocatorFixture(ETCD.endpoints());
-             ExecutorService clients = Executors.newFixedThreadPool(2 * GROUPS)) {
+                ExecutorService clients = Executors.newFixedThreadPool(2 * GROUPS)) {
             List<LeaseServiceGrpc.LeaseServiceBlockingStub> replicas = replicas(fixture);
             for (int group = 0; group < GROUPS; group++) {
-                replicas.get(2).createReservation(CreateReservationRequest.newBuilder()
-                        .setSubnet("10.13." + (100 + group) + ".0/24").setNodeName("reserved-" + group).build());
+                replicas.get(2)
+                        .createReservation(CreateReservationRequest.newBuilder()
+                                .setSubnet("10.13." + (100 + group) + ".0/24")
+                                .setNodeName("reserved-" + group)
+                                .build());
             }
 
             List<List<CompletableFuture<String>>> groups = new ArrayList<>();
             for (int group = 0; group < GROUPS; group++) {
-                AcquireLeaseRequest holder = AllocatorFixture.vxlanNode("reserved-" + group, "192.168.42." + (group + 1));
-                AcquireLeaseRequest other = holder.toBuilder().setNodeName("other-" + group)
+                AcquireLeaseRequest holder =
+                        AllocatorFixture.vxlanNode("reserved-" + group, "192.168.42." + (group + 1));
+                AcquireLeaseRequest other = holder.toBuilder()
+                        .setNodeName("other-" + group)
                         .setVxlan(holder.getVxlan().toBuilder().setVtepMac(String.format("0a:00:00:02:%02x:00", group)))
                         .build();
                 groups.add(List.of(
@@ -82,7 +88,8 @@ class OneHostPerAddressIT {
 
             assertOneGrantedPerGroup(groups);
             assertThat(EtcdLeaseHistory.read(fixture.etcd, fixture.prefix).revisionsWhereAnAddressHasTwoNodes())
-                    .as("revisions at which one address was on two nodes' leases").isEmpty();
+                    .as("revisions at which one address was on two nodes' leases")
+                    .isEmpty();
         }
     }
 
@@ -92,7 +99,8 @@ class OneHostPerAddressIT {
         for (int i = 0; i < 3; i++) {
             AllocatorServer server = fixture.startServer(Duration.ofHours(1));
             if (i == 0) {
-                fixture.setConfig(server, "{\"Network\":\"10.13.0.0/16\",\"SubnetLen\":24,\"Backend\":{\"Type\":\"vxlan\"}}");
+                fixture.setConfig(
+                        server, "{\"Network\":\"10.13.0.0/16\",\"SubnetLen\":24,\"Backend\":{\"Type\":\"vxlan\"}}");
             }
             replicas.add(LeaseServiceGrpc.newBlockingStub(fixture.channel(server)));
         }
@@ -102,13 +110,19 @@ class OneHostPerAddressIT {
     /** In every group exactly one node got a lease, and every other one was refused naming it. */
     private static void assertOneGrantedPerGroup(List<List<CompletableFuture<String>>> groups) {
         for (int group = 0; group < groups.size(); group++) {
-            List<String> answers = groups.get(group).stream().map(CompletableFuture::join).toList();
-            List<String> granted = answers.stream().filter(a -> a.startsWith("granted to ")).toList();
+            List<String> answers =
+                    groups.get(group).stream().map(CompletableFuture::join).toList();
+            List<String> granted =
+                    answers.stream().filter(a -> a.startsWith("granted to ")).toList();
             assertThat(granted).as("group %d: %s", group, answers).hasSize(1);
             String winner = granted.getFirst().substring("granted to ".length());
-            assertThat(answers).as("group %d", group).filteredOn(a -> !a.startsWith("granted"))
-                    .hasSize(answers.size() - 1).allSatisfy(refusal -> assertThat(refusal)
-                            .startsWith("FAILED_PRECONDITION").contains("\"" + winner + "\""));
+            assertThat(answers)
+                    .as("group %d", group)
+                    .filteredOn(a -> !a.startsWith("granted"))
+                    .hasSize(answers.size() - 1)
+                    .allSatisfy(refusal -> assertThat(refusal)
+                            .startsWith("FAILED_PRECONDITION")
+                            .contains("\"" + winner + "\""));
         }
     }
 
@@ -116,10 +130,15 @@ class OneHostPerAddressIT {
     private static AcquireLeaseRequest sharing(int group, int member) {
         boolean shareIp = group % 2 == 0;
         String ip = shareIp ? "192.168.40." + (group + 1) : "192.168.41." + (group * 3 + member + 1);
-        String mac = shareIp ? String.format("0a:00:00:00:%02x:%02x", group, member)
+        String mac = shareIp
+                ? String.format("0a:00:00:00:%02x:%02x", group, member)
                 : String.format("0a:00:00:01:%02x:00", group);
-        return AcquireLeaseRequest.newBuilder().setNodeName("g" + group + "-m" + member).setPublicIp(ip)
-                .setBackendType("vxlan").setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(mac)).build();
+        return AcquireLeaseRequest.newBuilder()
+                .setNodeName("g" + group + "-m" + member)
+                .setPublicIp(ip)
+                .setBackendType("vxlan")
+                .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(mac))
+                .build();
     }
 
     private static String answer(LeaseServiceGrpc.LeaseServiceBlockingStub replica, AcquireLeaseRequest request) {

@@ -54,18 +54,28 @@ class OneHostPerLeaseIT {
 
     @Test
     void anotherNodesPublicIpIsRefusedNamingItsHolder() throws Exception {
-        Lease a = leases.acquireLease(host("ip-a", "192.168.20.1", "0a:00:00:00:20:01")).getLease();
+        Lease a = leases.acquireLease(host("ip-a", "192.168.20.1", "0a:00:00:00:20:01"))
+                .getLease();
 
-        assertRefusedUnchanged(host("ip-b", "192.168.20.1", "0a:00:00:00:20:02"),
-                "public_ip", "192.168.20.1", "\"ip-a\"", a.getSubnet());
+        assertRefusedUnchanged(
+                host("ip-b", "192.168.20.1", "0a:00:00:00:20:02"),
+                "public_ip",
+                "192.168.20.1",
+                "\"ip-a\"",
+                a.getSubnet());
     }
 
     @Test
     void anotherNodesVtepMacIsRefusedInEitherCase() throws Exception {
-        Lease a = leases.acquireLease(host("mac-a", "192.168.21.1", "0a:00:00:00:21:0a")).getLease();
+        Lease a = leases.acquireLease(host("mac-a", "192.168.21.1", "0a:00:00:00:21:0a"))
+                .getLease();
 
-        assertRefusedUnchanged(host("mac-c", "192.168.21.3", "0A:00:00:00:21:0A"),
-                "vxlan.vtep_mac", "0a:00:00:00:21:0a", "\"mac-a\"", a.getSubnet());
+        assertRefusedUnchanged(
+                host("mac-c", "192.168.21.3", "0A:00:00:00:21:0A"),
+                "vxlan.vtep_mac",
+                "0a:00:00:00:21:0a",
+                "\"mac-a\"",
+                a.getSubnet());
     }
 
     @Test
@@ -73,9 +83,14 @@ class OneHostPerLeaseIT {
         AcquireLeaseRequest first = host("clone", "192.168.22.1", "0a:00:00:00:22:01");
         Lease held = leases.acquireLease(first).getLease();
 
-        assertRefusedUnchanged(host("clone", "192.168.22.2", "0a:00:00:00:22:02"),
-                "clone", held.getSubnet(), "192.168.22.1", "--takeover");
-        assertThat(leases.renewLease(renewalBy(first, held)).getLease().getPublicIp()).isEqualTo("192.168.22.1");
+        assertRefusedUnchanged(
+                host("clone", "192.168.22.2", "0a:00:00:00:22:02"),
+                "clone",
+                held.getSubnet(),
+                "192.168.22.1",
+                "--takeover");
+        assertThat(leases.renewLease(renewalBy(first, held)).getLease().getPublicIp())
+                .isEqualTo("192.168.22.1");
     }
 
     @Test
@@ -84,7 +99,8 @@ class OneHostPerLeaseIT {
         Lease held = leases.acquireLease(old).getLease();
 
         AcquireLeaseRequest replacement = host("renumbered", "192.168.23.9", "0a:00:00:00:23:09").toBuilder()
-                .setTakeover(true).build();
+                .setTakeover(true)
+                .build();
         Lease taken = leases.acquireLease(replacement).getLease();
 
         assertThat(taken.getSubnet()).isEqualTo(held.getSubnet());
@@ -92,8 +108,8 @@ class OneHostPerLeaseIT {
         assertThatThrownBy(() -> leases.renewLease(renewalBy(old, held)))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-                    assertThat(e.getStatus().getDescription()).contains(held.getSubnet(), "192.168.23.9",
-                            "no longer holds it");
+                    assertThat(e.getStatus().getDescription())
+                            .contains(held.getSubnet(), "192.168.23.9", "no longer holds it");
                 });
         assertThat(leases.renewLease(renewalBy(replacement, taken)).getLease().getPublicIp())
                 .isEqualTo("192.168.23.9");
@@ -104,29 +120,39 @@ class OneHostPerLeaseIT {
         AcquireLeaseRequest first = host("claims-a", "192.168.24.1", "0a:00:00:00:24:01");
         Lease held = leases.acquireLease(first).getLease();
 
-        assertThat(fixture.etcdContents()).containsEntry(addressKey("public-ip", "192.168.24.1"), "claims-a")
+        assertThat(fixture.etcdContents())
+                .containsEntry(addressKey("public-ip", "192.168.24.1"), "claims-a")
                 .containsEntry(addressKey("vtep-mac", "0a:00:00:00:24:01"), "claims-a");
-        leases.releaseLease(ReleaseLeaseRequest.newBuilder().setSubnet(held.getSubnet()).setNodeName("claims-a").build());
-        assertThat(fixture.etcdContents()).doesNotContainKeys(addressKey("public-ip", "192.168.24.1"),
-                addressKey("vtep-mac", "0a:00:00:00:24:01"));
+        leases.releaseLease(ReleaseLeaseRequest.newBuilder()
+                .setSubnet(held.getSubnet())
+                .setNodeName("claims-a")
+                .build());
+        assertThat(fixture.etcdContents())
+                .doesNotContainKeys(
+                        addressKey("public-ip", "192.168.24.1"), addressKey("vtep-mac", "0a:00:00:00:24:01"));
 
-        Lease next = leases.acquireLease(host("claims-b", "192.168.24.1", "0a:00:00:00:24:01")).getLease();
+        Lease next = leases.acquireLease(host("claims-b", "192.168.24.1", "0a:00:00:00:24:01"))
+                .getLease();
         assertThat(next.getNodeName()).isEqualTo("claims-b");
         assertThat(fixture.etcdContents()).containsEntry(addressKey("public-ip", "192.168.24.1"), "claims-b");
     }
 
     @Test
     void aLeaseDeletedByHandLeavesNoClaimThatBlocksItsAddress() throws Exception {
-        Lease held = leases.acquireLease(host("by-hand-a", "192.168.25.1", "0a:00:00:00:25:01")).getLease();
+        Lease held = leases.acquireLease(host("by-hand-a", "192.168.25.1", "0a:00:00:00:25:01"))
+                .getLease();
         String leaseKey = fixture.prefix + "/subnets/" + held.getSubnet().replace('/', '-');
         fixture.etcd.getKVClient().delete(AllocatorFixture.bytes(leaseKey)).get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> leases.listLeases(ListLeasesRequest.getDefaultInstance())
-                .getLeasesList().stream().noneMatch(lease -> lease.getSubnet().equals(held.getSubnet())));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> leases.listLeases(ListLeasesRequest.getDefaultInstance()).getLeasesList().stream()
+                        .noneMatch(lease -> lease.getSubnet().equals(held.getSubnet())));
 
-        Lease next = leases.acquireLease(host("by-hand-b", "192.168.25.1", "0a:00:00:00:25:01")).getLease();
+        Lease next = leases.acquireLease(host("by-hand-b", "192.168.25.1", "0a:00:00:00:25:01"))
+                .getLease();
 
         assertThat(next.getNodeName()).isEqualTo("by-hand-b");
-        assertThat(fixture.etcdContents()).containsEntry(addressKey("public-ip", "192.168.25.1"), "by-hand-b")
+        assertThat(fixture.etcdContents())
+                .containsEntry(addressKey("public-ip", "192.168.25.1"), "by-hand-b")
                 .containsEntry(addressKey("vtep-mac", "0a:00:00:00:25:01"), "by-hand-b");
     }
 
@@ -134,12 +160,18 @@ class OneHostPerLeaseIT {
     void aTakeoverMovesTheAddressClaimsToTheNewHost() throws Exception {
         leases.acquireLease(host("moved", "192.168.26.1", "0a:00:00:00:26:01"));
 
-        leases.acquireLease(host("moved", "192.168.26.9", "0a:00:00:00:26:09").toBuilder().setTakeover(true).build());
+        leases.acquireLease(host("moved", "192.168.26.9", "0a:00:00:00:26:09").toBuilder()
+                .setTakeover(true)
+                .build());
 
-        assertThat(fixture.etcdContents()).containsEntry(addressKey("public-ip", "192.168.26.9"), "moved")
+        assertThat(fixture.etcdContents())
+                .containsEntry(addressKey("public-ip", "192.168.26.9"), "moved")
                 .containsEntry(addressKey("vtep-mac", "0a:00:00:00:26:09"), "moved")
-                .doesNotContainKeys(addressKey("public-ip", "192.168.26.1"), addressKey("vtep-mac", "0a:00:00:00:26:01"));
-        assertThat(leases.acquireLease(host("other", "192.168.26.1", "0a:00:00:00:26:01")).getLease().getNodeName())
+                .doesNotContainKeys(
+                        addressKey("public-ip", "192.168.26.1"), addressKey("vtep-mac", "0a:00:00:00:26:01"));
+        assertThat(leases.acquireLease(host("other", "192.168.26.1", "0a:00:00:00:26:01"))
+                        .getLease()
+                        .getNodeName())
                 .isEqualTo("other");
     }
 
@@ -160,12 +192,20 @@ class OneHostPerLeaseIT {
     }
 
     private static AcquireLeaseRequest host(String node, String publicIp, String mac) {
-        return AcquireLeaseRequest.newBuilder().setNodeName(node).setPublicIp(publicIp).setBackendType("vxlan")
-                .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(mac)).build();
+        return AcquireLeaseRequest.newBuilder()
+                .setNodeName(node)
+                .setPublicIp(publicIp)
+                .setBackendType("vxlan")
+                .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(mac))
+                .build();
     }
 
     private static RenewLeaseRequest renewalBy(AcquireLeaseRequest host, Lease lease) {
-        return RenewLeaseRequest.newBuilder().setSubnet(lease.getSubnet()).setNodeName(host.getNodeName())
-                .setPublicIp(host.getPublicIp()).setVtepMac(host.getVxlan().getVtepMac()).build();
+        return RenewLeaseRequest.newBuilder()
+                .setSubnet(lease.getSubnet())
+                .setNodeName(host.getNodeName())
+                .setPublicIp(host.getPublicIp())
+                .setVtepMac(host.getVxlan().getVtepMac())
+                .build();
     }
 }

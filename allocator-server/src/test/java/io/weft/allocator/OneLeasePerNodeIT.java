@@ -41,10 +41,13 @@ class OneLeasePerNodeIT {
     @Test
     void aNodeAskingSeveralReplicasAtOnceAndAgainHoldsOneLease() throws Exception {
         try (AllocatorFixture fixture = new AllocatorFixture(ETCD.endpoints());
-             ExecutorService clients = Executors.newFixedThreadPool(3 * NODES)) {
-            List<AllocatorServer> replicas = List.of(fixture.startServer(Duration.ofHours(1)),
-                    fixture.startServer(Duration.ofHours(1)), fixture.startServer(Duration.ofHours(1)));
-            fixture.setConfig(replicas.getFirst(),
+                ExecutorService clients = Executors.newFixedThreadPool(3 * NODES)) {
+            List<AllocatorServer> replicas = List.of(
+                    fixture.startServer(Duration.ofHours(1)),
+                    fixture.startServer(Duration.ofHours(1)),
+                    fixture.startServer(Duration.ofHours(1)));
+            fixture.setConfig(
+                    replicas.getFirst(),
                     "{\"Network\":\"10.9.0.0/16\",\"SubnetLen\":24,\"Backend\":{\"Type\":\"vxlan\"}}");
             List<LeaseServiceGrpc.LeaseServiceBlockingStub> stubs = new ArrayList<>();
             for (AllocatorServer replica : replicas) {
@@ -59,8 +62,11 @@ class OneLeasePerNodeIT {
                     String node = "node-" + i;
                     AcquireLeaseRequest request = AllocatorFixture.vxlanNode(node, "192.168.7." + (i + 1));
                     for (LeaseServiceGrpc.LeaseServiceBlockingStub stub : stubs) {
-                        calls.computeIfAbsent(node, n -> new ArrayList<>()).add(CompletableFuture.supplyAsync(
-                                () -> stub.withDeadlineAfter(60, TimeUnit.SECONDS).acquireLease(request), clients));
+                        calls.computeIfAbsent(node, n -> new ArrayList<>())
+                                .add(CompletableFuture.supplyAsync(
+                                        () -> stub.withDeadlineAfter(60, TimeUnit.SECONDS)
+                                                .acquireLease(request),
+                                        clients));
                     }
                 }
                 for (var entry : calls.entrySet()) {
@@ -72,12 +78,15 @@ class OneLeasePerNodeIT {
             }
 
             assertThat(answers).hasSize(NODES);
-            answers.forEach((node, subnets) -> assertThat(subnets).as("subnets answered to " + node).hasSize(1));
+            answers.forEach((node, subnets) ->
+                    assertThat(subnets).as("subnets answered to " + node).hasSize(1));
             Map<String, List<String>> stored = EtcdLeaseHistory.leasesByNode(fixture.etcdContents(), fixture.prefix);
-            stored.forEach((node, keys) -> assertThat(keys).as("lease keys of " + node + " in etcd").hasSize(1));
+            stored.forEach((node, keys) ->
+                    assertThat(keys).as("lease keys of " + node + " in etcd").hasSize(1));
             assertThat(stored).hasSize(NODES);
             assertThat(EtcdLeaseHistory.read(fixture.etcd, fixture.prefix).revisionsWhereANodeHoldsTwoLeases())
-                    .as("revisions at which one node held two leases").isEmpty();
+                    .as("revisions at which one node held two leases")
+                    .isEmpty();
         }
     }
 

@@ -83,18 +83,29 @@ class ReflectionAndHealthIT {
         V1 {
             @Override
             List<String> listServices(ManagedChannel channel) throws Exception {
-                var response = exchange(io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)::serverReflectionInfo,
-                        io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
-                assertThat(response.hasErrorResponse()).as("error: %s", response.getErrorResponse()).isFalse();
+                var response = exchange(
+                        io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)::serverReflectionInfo,
+                        io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
+                                .setListServices("")
+                                .build());
+                assertThat(response.hasErrorResponse())
+                        .as("error: %s", response.getErrorResponse())
+                        .isFalse();
                 return response.getListServicesResponse().getServiceList().stream()
-                        .map(io.grpc.reflection.v1.ServiceResponse::getName).toList();
+                        .map(io.grpc.reflection.v1.ServiceResponse::getName)
+                        .toList();
             }
 
             @Override
             List<ByteString> fileContainingSymbol(ManagedChannel channel, String symbol) throws Exception {
-                var response = exchange(io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)::serverReflectionInfo,
-                        io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setFileContainingSymbol(symbol).build());
-                assertThat(response.hasErrorResponse()).as("error: %s", response.getErrorResponse()).isFalse();
+                var response = exchange(
+                        io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)::serverReflectionInfo,
+                        io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
+                                .setFileContainingSymbol(symbol)
+                                .build());
+                assertThat(response.hasErrorResponse())
+                        .as("error: %s", response.getErrorResponse())
+                        .isFalse();
                 return response.getFileDescriptorResponse().getFileDescriptorProtoList();
             }
         },
@@ -103,10 +114,15 @@ class ReflectionAndHealthIT {
             List<String> listServices(ManagedChannel channel) throws Exception {
                 var response = exchange(
                         io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel)::serverReflectionInfo,
-                        io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
-                assertThat(response.hasErrorResponse()).as("error: %s", response.getErrorResponse()).isFalse();
+                        io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+                                .setListServices("")
+                                .build());
+                assertThat(response.hasErrorResponse())
+                        .as("error: %s", response.getErrorResponse())
+                        .isFalse();
                 return response.getListServicesResponse().getServiceList().stream()
-                        .map(io.grpc.reflection.v1alpha.ServiceResponse::getName).toList();
+                        .map(io.grpc.reflection.v1alpha.ServiceResponse::getName)
+                        .toList();
             }
 
             @Override
@@ -114,8 +130,11 @@ class ReflectionAndHealthIT {
                 var response = exchange(
                         io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel)::serverReflectionInfo,
                         io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
-                                .setFileContainingSymbol(symbol).build());
-                assertThat(response.hasErrorResponse()).as("error: %s", response.getErrorResponse()).isFalse();
+                                .setFileContainingSymbol(symbol)
+                                .build());
+                assertThat(response.hasErrorResponse())
+                        .as("error: %s", response.getErrorResponse())
+                        .isFalse();
                 return response.getFileDescriptorResponse().getFileDescriptorProtoList();
             }
         };
@@ -129,9 +148,14 @@ class ReflectionAndHealthIT {
     @ParameterizedTest
     @EnumSource(Reflection.class)
     void reflectionListsTheWeftHealthAndReflectionServices(Reflection reflection) throws Exception {
-        assertThat(reflection.listServices(channel)).contains(LEASE_SERVICE, NETWORK_SERVICE,
-                "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
-                "grpc.reflection.v1alpha.ServerReflection").doesNotHaveDuplicates();
+        assertThat(reflection.listServices(channel))
+                .contains(
+                        LEASE_SERVICE,
+                        NETWORK_SERVICE,
+                        "grpc.health.v1.Health",
+                        "grpc.reflection.v1.ServerReflection",
+                        "grpc.reflection.v1alpha.ServerReflection")
+                .doesNotHaveDuplicates();
     }
 
     @ParameterizedTest
@@ -139,24 +163,37 @@ class ReflectionAndHealthIT {
     void theFileDefiningLeaseDescribesTheLeaseMessageAndTheLeaseService(Reflection reflection) throws Exception {
         Map<String, FileDescriptorProto> files = parse(reflection.fileContainingSymbol(channel, "weft.v1.Lease"));
         FileDescriptorProto leaseFile = files.values().stream()
-                .filter(f -> f.getMessageTypeList().stream().anyMatch(m -> m.getName().equals("Lease")))
-                .findFirst().orElseThrow(() -> new AssertionError("no file defines Lease: " + files.keySet()));
+                .filter(f -> f.getMessageTypeList().stream()
+                        .anyMatch(m -> m.getName().equals("Lease")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no file defines Lease: " + files.keySet()));
         assertThat(leaseFile.getPackage()).isEqualTo("weft.v1");
         assertThat(leaseFile.getDependencyList()).contains("google/protobuf/timestamp.proto");
         assertThat(files).as("dependencies come with the file").containsKey("google/protobuf/timestamp.proto");
 
-        DescriptorProto lease = leaseFile.getMessageTypeList().stream().filter(m -> m.getName().equals("Lease"))
-                .findFirst().orElseThrow();
-        assertThat(lease.getFieldList()).extracting(FieldDescriptorProto::getName).contains("subnet", "ipv6_subnet",
-                "node_name", "public_ip", "backend_type", "expire_time");
-        assertThat(lease.getFieldList()).filteredOn(f -> f.getName().equals("expire_time")).singleElement()
-                .extracting(FieldDescriptorProto::getTypeName).isEqualTo(".google.protobuf.Timestamp");
+        DescriptorProto lease = leaseFile.getMessageTypeList().stream()
+                .filter(m -> m.getName().equals("Lease"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(lease.getFieldList())
+                .extracting(FieldDescriptorProto::getName)
+                .contains("subnet", "ipv6_subnet", "node_name", "public_ip", "backend_type", "expire_time");
+        assertThat(lease.getFieldList())
+                .filteredOn(f -> f.getName().equals("expire_time"))
+                .singleElement()
+                .extracting(FieldDescriptorProto::getTypeName)
+                .isEqualTo(".google.protobuf.Timestamp");
 
         ServiceDescriptorProto service = leaseFile.getServiceList().stream()
-                .filter(s -> s.getName().equals("LeaseService")).findFirst().orElseThrow();
-        assertThat(service.getMethodList()).extracting(MethodDescriptorProto::getName).contains("AcquireLease",
-                "RenewLease", "ReleaseLease", "GetLease", "ListLeases", "WatchLeases");
-        assertThat(service.getMethodList()).filteredOn(m -> m.getName().equals("WatchLeases")).singleElement()
+                .filter(s -> s.getName().equals("LeaseService"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(service.getMethodList())
+                .extracting(MethodDescriptorProto::getName)
+                .contains("AcquireLease", "RenewLease", "ReleaseLease", "GetLease", "ListLeases", "WatchLeases");
+        assertThat(service.getMethodList())
+                .filteredOn(m -> m.getName().equals("WatchLeases"))
+                .singleElement()
                 .satisfies(watch -> {
                     assertThat(watch.getServerStreaming()).isTrue();
                     assertThat(watch.getClientStreaming()).isFalse();
@@ -168,21 +205,26 @@ class ReflectionAndHealthIT {
         fixture.leases(server).acquireLease(AllocatorFixture.vxlanNode("reflected-a", "192.168.61.1"));
         fixture.leases(server).acquireLease(AllocatorFixture.vxlanNode("reflected-b", "192.168.61.2"));
 
-        FileDescriptor file = build(parse(Reflection.V1.fileContainingSymbol(channel, LEASE_SERVICE)),
-                "weft.v1.LeaseService");
+        FileDescriptor file =
+                build(parse(Reflection.V1.fileContainingSymbol(channel, LEASE_SERVICE)), "weft.v1.LeaseService");
         ServiceDescriptor service = file.findServiceByName("LeaseService");
         MethodDescriptor list = service.findMethodByName("ListLeases");
 
         DynamicMessage firstPageRequest = DynamicMessage.newBuilder(list.getInputType())
-                .setField(list.getInputType().findFieldByName("page_size"), 1).build();
+                .setField(list.getInputType().findFieldByName("page_size"), 1)
+                .build();
         DynamicMessage firstPage = call(list, firstPageRequest);
         String token = (String) firstPage.getField(list.getOutputType().findFieldByName("next_page_token"));
         assertThat(token).as("page_size reached the server").isNotEmpty();
-        assertThat((Long) firstPage.getField(list.getOutputType().findFieldByName("revision"))).isPositive();
+        assertThat((Long) firstPage.getField(list.getOutputType().findFieldByName("revision")))
+                .isPositive();
 
-        DynamicMessage secondPage = call(list, DynamicMessage.newBuilder(list.getInputType())
-                .setField(list.getInputType().findFieldByName("page_size"), 1)
-                .setField(list.getInputType().findFieldByName("page_token"), token).build());
+        DynamicMessage secondPage = call(
+                list,
+                DynamicMessage.newBuilder(list.getInputType())
+                        .setField(list.getInputType().findFieldByName("page_size"), 1)
+                        .setField(list.getInputType().findFieldByName("page_token"), token)
+                        .build());
         List<String> nodes = new ArrayList<>();
         for (DynamicMessage page : List.of(firstPage, secondPage)) {
             var leases = list.getOutputType().findFieldByName("leases");
@@ -198,33 +240,39 @@ class ReflectionAndHealthIT {
 
     @Test
     void healthReportsServingForTheServerAndEachWeftService() {
-        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        HealthGrpc.HealthBlockingStub health =
+                HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         for (String service : List.of("", LEASE_SERVICE, NETWORK_SERVICE)) {
-            assertThat(health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
-                    .as("service \"%s\"", service).isEqualTo(ServingStatus.SERVING);
+            assertThat(health.check(HealthCheckRequest.newBuilder()
+                                    .setService(service)
+                                    .build())
+                            .getStatus())
+                    .as("service \"%s\"", service)
+                    .isEqualTo(ServingStatus.SERVING);
         }
-        assertThatThrownBy(() -> health.check(HealthCheckRequest.newBuilder().setService("weft.v1.NoSuchService")
-                .build())).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> health.check(HealthCheckRequest.newBuilder()
+                        .setService("weft.v1.NoSuchService")
+                        .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
     @Test
     void aHealthWatcherLearnsNotServingWhenTheServerStops() throws Exception {
         BlockingQueue<ServingStatus> statuses = new LinkedBlockingQueue<>();
-        HealthGrpc.newStub(channel).watch(HealthCheckRequest.newBuilder().setService(LEASE_SERVICE).build(),
-                new StreamObserver<>() {
+        HealthGrpc.newStub(channel)
+                .watch(HealthCheckRequest.newBuilder().setService(LEASE_SERVICE).build(), new StreamObserver<>() {
                     @Override
                     public void onNext(HealthCheckResponse response) {
                         statuses.add(response.getStatus());
                     }
 
                     @Override
-                    public void onError(Throwable t) {
-                    }
+                    public void onError(Throwable t) {}
 
                     @Override
-                    public void onCompleted() {
-                    }
+                    public void onCompleted() {}
                 });
         assertThat(statuses.poll(30, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVING);
 
@@ -277,14 +325,18 @@ class ReflectionAndHealthIT {
         String simpleName = symbol.substring(symbol.lastIndexOf('.') + 1);
         FileDescriptorProto defining = files.values().stream()
                 .filter(f -> f.getPackage().equals(packageName))
-                .filter(f -> f.getServiceList().stream().anyMatch(s -> s.getName().equals(simpleName))
-                        || f.getMessageTypeList().stream().anyMatch(m -> m.getName().equals(simpleName)))
-                .findFirst().orElseThrow(() -> new AssertionError(symbol + " is in none of " + files.keySet()));
+                .filter(f ->
+                        f.getServiceList().stream().anyMatch(s -> s.getName().equals(simpleName))
+                                || f.getMessageTypeList().stream()
+                                        .anyMatch(m -> m.getName().equals(simpleName)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(symbol + " is in none of " + files.keySet()));
         return link(defining, files, new HashMap<>());
     }
 
-    private static FileDescriptor link(FileDescriptorProto file, Map<String, FileDescriptorProto> files,
-                                       Map<String, FileDescriptor> built) throws DescriptorValidationException {
+    private static FileDescriptor link(
+            FileDescriptorProto file, Map<String, FileDescriptorProto> files, Map<String, FileDescriptor> built)
+            throws DescriptorValidationException {
         FileDescriptor done = built.get(file.getName());
         if (done != null) {
             return done;
@@ -311,7 +363,8 @@ class ReflectionAndHealthIT {
                         .setResponseMarshaller(new DynamicMarshaller(method.getOutputType()))
                         .build();
         return ClientCalls.futureUnaryCall(
-                channel.newCall(grpcMethod, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)), request)
+                        channel.newCall(grpcMethod, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
+                        request)
                 .get(30, TimeUnit.SECONDS);
     }
 

@@ -31,7 +31,7 @@ class ReplicaRaceIT {
     @Test
     void twoReplicasRacing500AcquisitionsGive500DistinctSubnets() throws Exception {
         try (AllocatorFixture fixture = new AllocatorFixture(ETCD.endpoints());
-             ExecutorService clients = Executors.newFixedThreadPool(32)) {
+                ExecutorService clients = Executors.newFixedThreadPool(32)) {
             AllocatorServer first = fixture.startServer(Duration.ofHours(1));
             AllocatorServer second = fixture.startServer(Duration.ofHours(1));
             // A small space (1022 subnets) makes both replicas draw from the same few free subnets.
@@ -42,8 +42,9 @@ class ReplicaRaceIT {
             for (int i = 0; i < NODES; i++) {
                 int node = i;
                 LeaseServiceGrpc.LeaseServiceBlockingStub stub = LeaseServiceGrpc.newBlockingStub(channels.get(i % 2));
-                acquisitions.add(CompletableFuture.supplyAsync(() -> stub.acquireLease(
-                        AllocatorFixture.vxlanNode("node-" + node, "192.168." + (node / 250) + "." + (node % 250 + 1))),
+                acquisitions.add(CompletableFuture.supplyAsync(
+                        () -> stub.acquireLease(AllocatorFixture.vxlanNode(
+                                "node-" + node, "192.168." + (node / 250) + "." + (node % 250 + 1))),
                         clients));
             }
             Set<String> subnets = new HashSet<>();
@@ -53,11 +54,15 @@ class ReplicaRaceIT {
             assertThat(subnets).hasSize(NODES);
 
             Map<String, String> stored = fixture.etcdContents();
-            long leaseKeys = stored.keySet().stream().filter(k -> k.startsWith(fixture.prefix + "/subnets/")).count();
+            long leaseKeys = stored.keySet().stream()
+                    .filter(k -> k.startsWith(fixture.prefix + "/subnets/"))
+                    .count();
             assertThat(leaseKeys).isEqualTo(NODES);
             Set<String> storedSubnets = new HashSet<>();
-            stored.keySet().stream().filter(k -> k.startsWith(fixture.prefix + "/subnets/"))
-                    .map(k -> k.substring(k.lastIndexOf('/') + 1).replace('-', '/')).forEach(storedSubnets::add);
+            stored.keySet().stream()
+                    .filter(k -> k.startsWith(fixture.prefix + "/subnets/"))
+                    .map(k -> k.substring(k.lastIndexOf('/') + 1).replace('-', '/'))
+                    .forEach(storedSubnets::add);
             assertThat(storedSubnets).isEqualTo(subnets);
         }
     }

@@ -47,7 +47,9 @@ class ReservationIT {
     @Test
     void aReservationNeverGetsAnEtcdLease() throws Exception {
         Lease reserved = leases.createReservation(CreateReservationRequest.newBuilder()
-                .setSubnet("10.50.7.0/24").setNodeName("db-1").build());
+                .setSubnet("10.50.7.0/24")
+                .setNodeName("db-1")
+                .build());
         assertThat(reserved.getReserved()).isTrue();
         assertThat(fixture.etcdLeaseOf(key)).isZero();
 
@@ -58,19 +60,30 @@ class ReservationIT {
         assertThat(acquired.getLease().hasExpireTime()).isFalse();
         assertThat(fixture.etcdLeaseOf(key)).isZero();
 
-        leases.renewLease(RenewLeaseRequest.newBuilder().setSubnet("10.50.7.0/24").setNodeName("db-1").build());
-        leases.releaseLease(ReleaseLeaseRequest.newBuilder().setSubnet("10.50.7.0/24").setNodeName("db-1").build());
+        leases.renewLease(RenewLeaseRequest.newBuilder()
+                .setSubnet("10.50.7.0/24")
+                .setNodeName("db-1")
+                .build());
+        leases.releaseLease(ReleaseLeaseRequest.newBuilder()
+                .setSubnet("10.50.7.0/24")
+                .setNodeName("db-1")
+                .build());
         assertThat(fixture.etcdLeaseOf(key)).isZero();
         assertThat(fixture.etcdContents().get(key)).contains("\"NodeName\":\"db-1\"", "\"PublicIP\":\"192.168.9.1\"");
     }
 
     @Test
     void aReservedNodesAddressesAreClaimedWhileTheReservationLastsAndExpireWithTheLeaseItBecomes() throws Exception {
-        leases.createReservation(CreateReservationRequest.newBuilder().setSubnet("10.50.7.0/24").setNodeName("db-1").build());
+        leases.createReservation(CreateReservationRequest.newBuilder()
+                .setSubnet("10.50.7.0/24")
+                .setNodeName("db-1")
+                .build());
         leases.acquireLease(AllocatorFixture.vxlanNode("db-1", "192.168.9.1"));
         String claim = fixture.prefix + "/weft/addresses/public-ip/192.168.9.1";
         assertThat(fixture.etcdContents()).containsEntry(claim, "db-1");
-        assertThat(fixture.etcdLeaseOf(claim)).as("a reserved node's claim never expires").isZero();
+        assertThat(fixture.etcdLeaseOf(claim))
+                .as("a reserved node's claim never expires")
+                .isZero();
 
         assertThatThrownBy(() -> leases.acquireLease(AllocatorFixture.vxlanNode("web-1", "192.168.9.1")))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -78,51 +91,77 @@ class ReservationIT {
                     assertThat(e.getStatus().getDescription()).contains("192.168.9.1", "\"db-1\"", "10.50.7.0/24");
                 });
 
-        leases.deleteReservation(DeleteReservationRequest.newBuilder().setSubnet("10.50.7.0/24").build());
+        leases.deleteReservation(
+                DeleteReservationRequest.newBuilder().setSubnet("10.50.7.0/24").build());
         assertThat(fixture.etcdContents()).containsEntry(claim, "db-1");
-        assertThat(fixture.etcdLeaseOf(claim)).as("the claim moves onto the lease's etcd lease")
-                .isEqualTo(fixture.etcdLeaseOf(key)).isNotZero();
+        assertThat(fixture.etcdLeaseOf(claim))
+                .as("the claim moves onto the lease's etcd lease")
+                .isEqualTo(fixture.etcdLeaseOf(key))
+                .isNotZero();
     }
 
     @Test
     void anotherNodeCannotTakeAReservedSubnet() {
-        leases.createReservation(CreateReservationRequest.newBuilder().setSubnet("10.50.7.0/24").setNodeName("db-1").build());
+        leases.createReservation(CreateReservationRequest.newBuilder()
+                .setSubnet("10.50.7.0/24")
+                .setNodeName("db-1")
+                .build());
         Lease other = leases.acquireLease(AllocatorFixture.vxlanNode("web-1", "192.168.9.2").toBuilder()
-                .setPreviousSubnet("10.50.7.0/24").build()).getLease();
+                        .setPreviousSubnet("10.50.7.0/24")
+                        .build())
+                .getLease();
         assertThat(other.getSubnet()).isNotEqualTo("10.50.7.0/24");
         assertThatThrownBy(() -> leases.createReservation(CreateReservationRequest.newBuilder()
-                .setSubnet("10.50.7.0/24").setNodeName("web-1").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        .setSubnet("10.50.7.0/24")
+                        .setNodeName("web-1")
+                        .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
     }
 
     @Test
     void deletingAReservationInUseMakesItAnOrdinaryLease() throws Exception {
-        leases.createReservation(CreateReservationRequest.newBuilder().setSubnet("10.50.7.0/24").setNodeName("db-1").build());
+        leases.createReservation(CreateReservationRequest.newBuilder()
+                .setSubnet("10.50.7.0/24")
+                .setNodeName("db-1")
+                .build());
         leases.acquireLease(AllocatorFixture.vxlanNode("db-1", "192.168.9.1"));
         boolean converted = leases.deleteReservation(DeleteReservationRequest.newBuilder()
-                .setSubnet("10.50.7.0/24").build()).getConvertedToLease();
+                        .setSubnet("10.50.7.0/24")
+                        .build())
+                .getConvertedToLease();
         assertThat(converted).isTrue();
         assertThat(fixture.etcdLeaseOf(key)).isNotZero();
-        assertThat(leases.acquireLease(AllocatorFixture.vxlanNode("db-1", "192.168.9.1")).getSource())
+        assertThat(leases.acquireLease(AllocatorFixture.vxlanNode("db-1", "192.168.9.1"))
+                        .getSource())
                 .isEqualTo("existing");
     }
 
     @Test
     void deletingAnUnusedReservationDeletesTheKey() throws Exception {
-        leases.createReservation(CreateReservationRequest.newBuilder().setSubnet("10.50.7.0/24").setNodeName("db-1").build());
-        assertThat(leases.deleteReservation(DeleteReservationRequest.newBuilder().setSubnet("10.50.7.0/24").build())
-                .getConvertedToLease()).isFalse();
+        leases.createReservation(CreateReservationRequest.newBuilder()
+                .setSubnet("10.50.7.0/24")
+                .setNodeName("db-1")
+                .build());
+        assertThat(leases.deleteReservation(DeleteReservationRequest.newBuilder()
+                                .setSubnet("10.50.7.0/24")
+                                .build())
+                        .getConvertedToLease())
+                .isFalse();
         assertThat(fixture.etcdContents()).doesNotContainKey(key);
     }
 
     @Test
     void aNodesOwnLeaseCanBeTurnedIntoAReservation() throws Exception {
-        Lease lease = leases.acquireLease(AllocatorFixture.vxlanNode("db-2", "192.168.9.3")).getLease();
+        Lease lease = leases.acquireLease(AllocatorFixture.vxlanNode("db-2", "192.168.9.3"))
+                .getLease();
         String leaseKey = fixture.prefix + "/subnets/" + lease.getSubnet().replace('/', '-');
         assertThat(fixture.etcdLeaseOf(leaseKey)).isNotZero();
-        leases.createReservation(CreateReservationRequest.newBuilder().setSubnet(lease.getSubnet())
-                .setNodeName("db-2").build());
+        leases.createReservation(CreateReservationRequest.newBuilder()
+                .setSubnet(lease.getSubnet())
+                .setNodeName("db-2")
+                .build());
         assertThat(fixture.etcdLeaseOf(leaseKey)).isZero();
         assertThat(fixture.etcdContents().get(leaseKey)).contains("\"BackendType\":\"vxlan\"");
     }

@@ -28,13 +28,17 @@ final class SecuredEtcd implements AutoCloseable {
         httpsPort = EtcdPorts.pickFree().client();
         String plain = EtcdOptions.loopbackUrl(ports.client());
         String secure = "https://" + EtcdPorts.HOST + ":" + httpsPort;
-        etcd = new EtcdProcess(EtcdOptions.builder(directory.resolve("etcd")).ports(ports).extraArgs(
-                "--listen-client-urls=" + plain + "," + secure,
-                "--advertise-client-urls=" + secure,
-                "--cert-file=" + serving.certificate(),
-                "--key-file=" + serving.key(),
-                "--trusted-ca-file=" + ca.caFile(),
-                "--client-cert-auth").build()).start();
+        etcd = new EtcdProcess(EtcdOptions.builder(directory.resolve("etcd"))
+                        .ports(ports)
+                        .extraArgs(
+                                "--listen-client-urls=" + plain + "," + secure,
+                                "--advertise-client-urls=" + secure,
+                                "--cert-file=" + serving.certificate(),
+                                "--key-file=" + serving.key(),
+                                "--trusted-ca-file=" + ca.caFile(),
+                                "--client-cert-auth")
+                        .build())
+                .start();
         Etcdctl setup = new Etcdctl(List.of(plain));
         setup.run("user", "add", "root", "--new-user-password=" + ROOT_PASSWORD);
         setup.run("auth", "enable");

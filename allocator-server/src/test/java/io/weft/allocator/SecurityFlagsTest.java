@@ -44,26 +44,34 @@ class SecurityFlagsTest {
         Path file = Files.writeString(temp.resolve("password"), "s3cret\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
 
-        assertThat(new SecurityFlags(Map.of()).etcd(null, null, null, "root", file).password()).isEqualTo("s3cret");
+        assertThat(new SecurityFlags(Map.of())
+                        .etcd(null, null, null, "root", file)
+                        .password())
+                .isEqualTo("s3cret");
     }
 
     @Test
     void aUserOverPlaintextEndpointsIsWarnedOfTheClearTextPassword() {
-        EtcdClientSecurity security = new SecurityFlags(Map.of(SecurityFlags.PASSWORD_ENV, "s3cret"))
-                .etcd(null, null, null, "root", null);
+        EtcdClientSecurity security =
+                new SecurityFlags(Map.of(SecurityFlags.PASSWORD_ENV, "s3cret")).etcd(null, null, null, "root", null);
 
-        assertThat(security.clearTextPasswordWarning(List.of("http://10.0.0.1:2379"))).hasValueSatisfying(line ->
-                assertThat(line).startsWith("--etcd-user root over plaintext etcd endpoints (http://10.0.0.1:2379): "
-                        + "the password travels in clear text").doesNotContain("s3cret"));
-        assertThat(security.clearTextPasswordWarning(List.of("https://10.0.0.1:2379"))).isEmpty();
-        assertThat(new SecurityFlags(Map.of()).etcd(null, null, null, null, null)
-                .clearTextPasswordWarning(List.of("http://10.0.0.1:2379"))).isEmpty();
+        assertThat(security.clearTextPasswordWarning(List.of("http://10.0.0.1:2379")))
+                .hasValueSatisfying(line -> assertThat(line)
+                        .startsWith("--etcd-user root over plaintext etcd endpoints (http://10.0.0.1:2379): "
+                                + "the password travels in clear text")
+                        .doesNotContain("s3cret"));
+        assertThat(security.clearTextPasswordWarning(List.of("https://10.0.0.1:2379")))
+                .isEmpty();
+        assertThat(new SecurityFlags(Map.of())
+                        .etcd(null, null, null, null, null)
+                        .clearTextPasswordWarning(List.of("http://10.0.0.1:2379")))
+                .isEmpty();
     }
 
     @Test
     void thePasswordMayComeFromTheEnvironment() {
-        EtcdClientSecurity security = new SecurityFlags(Map.of(SecurityFlags.PASSWORD_ENV, "from-env"))
-                .etcd(null, null, null, "root", null);
+        EtcdClientSecurity security =
+                new SecurityFlags(Map.of(SecurityFlags.PASSWORD_ENV, "from-env")).etcd(null, null, null, "root", null);
         assertThat(security.password()).isEqualTo("from-env");
     }
 

@@ -56,31 +56,55 @@ class ServerProcessIT {
     void servesWithItsOwnEtcdAndStopsBothOnSigterm() throws Exception {
         int grpcPort = freePort();
         int httpPort = freePort();
-        Process process = launcher.launch("--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + grpcPort,
-                "--http-listen", "127.0.0.1:" + httpPort, "--etcd-compaction-interval", "1s");
+        Process process = launcher.launch(
+                "--data-dir",
+                dataDir.toString(),
+                "--listen",
+                "127.0.0.1:" + grpcPort,
+                "--http-listen",
+                "127.0.0.1:" + httpPort,
+                "--etcd-compaction-interval",
+                "1s");
 
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            assertThat(process.isAlive()).as("launcher exited early:%n%s", launcher.output()).isTrue();
-            return launcher.status(httpPort, "/readyz") == 200;
-        });
-        List<ProcessHandle> etcd = process.descendants().filter(processesMentioning(dataDir)::contains).toList();
-        assertThat(etcd).as("the local etcd: a child of the launcher with its data under %s", dataDir).isNotEmpty();
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    assertThat(process.isAlive())
+                            .as("launcher exited early:%n%s", launcher.output())
+                            .isTrue();
+                    return launcher.status(httpPort, "/readyz") == 200;
+                });
+        List<ProcessHandle> etcd = process.descendants()
+                .filter(processesMentioning(dataDir)::contains)
+                .toList();
+        assertThat(etcd)
+                .as("the local etcd: a child of the launcher with its data under %s", dataDir)
+                .isNotEmpty();
         Matcher etcdUrl = Pattern.compile("started a local etcd at http://127\\.0\\.0\\.1:(\\d+)")
                 .matcher(launcher.output());
-        assertThat(etcdUrl.find()).as("the local etcd's URL in:%n%s", launcher.output()).isTrue();
+        assertThat(etcdUrl.find())
+                .as("the local etcd's URL in:%n%s", launcher.output())
+                .isTrue();
         assertThat(launcher.body(Integer.parseInt(etcdUrl.group(1)), "/metrics"))
-                .as("the local etcd's quota: 1 GiB").contains("etcd_server_quota_backend_bytes 1.073741824e+09");
+                .as("the local etcd's quota: 1 GiB")
+                .contains("etcd_server_quota_backend_bytes 1.073741824e+09");
 
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
+                .usePlaintext()
+                .build();
         try {
             NetworkServiceGrpc.NetworkServiceBlockingStub network =
                     NetworkServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
             network.setConfig(SetConfigRequest.newBuilder()
-                    .setJson("{\"Network\":\"10.77.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}").build());
-            Lease lease = LeaseServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .acquireLease(AllocatorFixture.vxlanNode("proc-node", "192.168.77.1")).getLease();
+                    .setJson("{\"Network\":\"10.77.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")
+                    .build());
+            Lease lease = LeaseServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .acquireLease(AllocatorFixture.vxlanNode("proc-node", "192.168.77.1"))
+                    .getLease();
             assertThat(lease.getSubnet()).startsWith("10.77.");
-            assertThat(network.getUsage(GetUsageRequest.getDefaultInstance()).getFamiliesList()).singleElement()
+            assertThat(network.getUsage(GetUsageRequest.getDefaultInstance()).getFamiliesList())
+                    .singleElement()
                     .satisfies(usage -> {
                         assertThat(usage.getFamily()).isEqualTo("ipv4");
                         assertThat(usage.getCapacity()).isEqualTo(255);
@@ -98,43 +122,67 @@ class ServerProcessIT {
 
         assertThat(launcher.status(httpPort, "/healthz")).isEqualTo(200);
         String metrics = launcher.body(httpPort, "/metrics");
-        assertThat(metrics).containsPattern("(?m)^weft_acquisitions_total(\\{[^}]*})? 1\\.0$")
+        assertThat(metrics)
+                .containsPattern("(?m)^weft_acquisitions_total(\\{[^}]*})? 1\\.0$")
                 .contains("weft_etcd_request_seconds_count{")
                 .containsPattern("(?m)^weft_grpc_calls_total\\{code=\"OK\",method=\"AcquireLease\"[^}]*} 1\\.0$");
 
         process.destroy();
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited within 20 s of SIGTERM:%n%s", launcher.output())
+        assertThat(process.waitFor(20, TimeUnit.SECONDS))
+                .as("exited within 20 s of SIGTERM:%n%s", launcher.output())
                 .isTrue();
         assertThat(process.exitValue()).as("exit code").isIn(0, 143);
         assertThat(etcd).noneMatch(ProcessHandle::isAlive);
-        assertThat(processesMentioning(dataDir)).as("processes still using %s", dataDir).isEmpty();
+        assertThat(processesMentioning(dataDir))
+                .as("processes still using %s", dataDir)
+                .isEmpty();
     }
 
     @Test
     void aTakenGrpcPortFailsStartUpWithOneLineAndStopsTheLocalEtcd() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Process process = launcher.launch("--data-dir", dataDir.toString(),
-                    "--listen", "127.0.0.1:" + taken.getLocalPort(),
-                    "--http-listen", "127.0.0.1:" + freePort());
+            Process process = launcher.launch(
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--listen",
+                    "127.0.0.1:" + taken.getLocalPort(),
+                    "--http-listen",
+                    "127.0.0.1:" + freePort());
 
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited:%n%s", launcher.output()).isTrue();
-            assertThat(process.exitValue()).as("exit code; output:%n%s", launcher.output()).isEqualTo(1);
-            assertThat(launcher.output()).as("it did start a local etcd first").contains("started a local etcd")
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                    .as("exited:%n%s", launcher.output())
+                    .isTrue();
+            assertThat(process.exitValue())
+                    .as("exit code; output:%n%s", launcher.output())
+                    .isEqualTo(1);
+            assertThat(launcher.output())
+                    .as("it did start a local etcd first")
+                    .contains("started a local etcd")
                     .containsPattern("(?m)^weft-allocator: .*" + taken.getLocalPort())
                     .doesNotContain("\tat ");
-            assertThat(processesMentioning(dataDir)).as("processes still using %s", dataDir).isEmpty();
+            assertThat(processesMentioning(dataDir))
+                    .as("processes still using %s", dataDir)
+                    .isEmpty();
         }
     }
 
     @Test
     void anOutOfRangeLeaseTtlIsRefusedBeforeAnythingStarts() throws Exception {
-        Process process = launcher.launch("--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + freePort(),
-                "--http-listen", "127.0.0.1:" + freePort(), "--lease-ttl", "1s");
+        Process process = launcher.launch(
+                "--data-dir",
+                dataDir.toString(),
+                "--listen",
+                "127.0.0.1:" + freePort(),
+                "--http-listen",
+                "127.0.0.1:" + freePort(),
+                "--lease-ttl",
+                "1s");
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("a user's mistake").isEqualTo(2);
         assertThat(launcher.output().strip())
-                .isEqualTo("weft-allocator: --lease-ttl 1s is out of range; allowed 5s..365d (see 'weft-allocator --help')");
+                .isEqualTo(
+                        "weft-allocator: --lease-ttl 1s is out of range; allowed 5s..365d (see 'weft-allocator --help')");
         assertThat(dataDir).doesNotExist();
     }
 
@@ -144,8 +192,9 @@ class ServerProcessIT {
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("a user's mistake").isEqualTo(2);
-        assertThat(launcher.output().strip()).isEqualTo("weft-allocator: --etcd-compaction-interval 500ms is out of "
-                + "range; allowed 0 (off) or at least 1s (see 'weft-allocator --help')");
+        assertThat(launcher.output().strip())
+                .isEqualTo("weft-allocator: --etcd-compaction-interval 500ms is out of "
+                        + "range; allowed 0 (off) or at least 1s (see 'weft-allocator --help')");
         assertThat(dataDir).doesNotExist();
     }
 
@@ -153,7 +202,8 @@ class ServerProcessIT {
     private static List<ProcessHandle> processesMentioning(Path path) {
         String text = path.toString();
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(line -> line.contains(text)).orElse(false))
+                .filter(p ->
+                        p.info().commandLine().map(line -> line.contains(text)).orElse(false))
                 .toList();
     }
 }

@@ -35,7 +35,8 @@ class WatchIT {
             AllocatorServer server = fixture.startServer(Duration.ofHours(1));
             fixture.setConfig(server, "{\"Network\":\"10.9.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
             LeaseServiceGrpc.LeaseServiceBlockingStub leases = fixture.leases(server);
-            Lease before = leases.acquireLease(AllocatorFixture.vxlanNode("before", "192.168.0.1")).getLease();
+            Lease before = leases.acquireLease(AllocatorFixture.vxlanNode("before", "192.168.0.1"))
+                    .getLease();
 
             Recorder recorder = new Recorder();
             ManagedChannel channel = fixture.channel(server);
@@ -44,18 +45,29 @@ class WatchIT {
             assertThat(recorder.messages.getFirst().getType()).isEqualTo(WatchLeasesResponse.Type.SNAPSHOT);
             assertThat(recorder.messages.getFirst().getReset()).isFalse();
 
-            Lease after = leases.acquireLease(AllocatorFixture.vxlanNode("after", "192.168.0.2")).getLease();
-            leases.releaseLease(ReleaseLeaseRequest.newBuilder().setSubnet(before.getSubnet()).setNodeName("before").build());
+            Lease after = leases.acquireLease(AllocatorFixture.vxlanNode("after", "192.168.0.2"))
+                    .getLease();
+            leases.releaseLease(ReleaseLeaseRequest.newBuilder()
+                    .setSubnet(before.getSubnet())
+                    .setNodeName("before")
+                    .build());
 
             await().until(() -> recorder.view().keySet().equals(java.util.Set.of(after.getSubnet())));
             List<WatchLeasesResponse> events = recorder.messages.subList(1, recorder.messages.size());
-            assertThat(events).extracting(WatchLeasesResponse::getRevision).isSorted().doesNotHaveDuplicates();
-            assertThat(events).filteredOn(e -> e.getType() == WatchLeasesResponse.Type.REMOVED)
-                    .singleElement().satisfies(removed -> {
+            assertThat(events)
+                    .extracting(WatchLeasesResponse::getRevision)
+                    .isSorted()
+                    .doesNotHaveDuplicates();
+            assertThat(events)
+                    .filteredOn(e -> e.getType() == WatchLeasesResponse.Type.REMOVED)
+                    .singleElement()
+                    .satisfies(removed -> {
                         assertThat(removed.getLease().getSubnet()).isEqualTo(before.getSubnet());
                         assertThat(removed.getReason()).isEqualTo("released");
                     });
-            assertThat(events).allMatch(e -> e.getRevision() > recorder.messages.getFirst().getRevision());
+            assertThat(events)
+                    .allMatch(
+                            e -> e.getRevision() > recorder.messages.getFirst().getRevision());
         }
     }
 
@@ -65,17 +77,24 @@ class WatchIT {
             AllocatorServer server = fixture.startServer(Duration.ofHours(1));
             fixture.setConfig(server, "{\"Network\":\"10.9.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
             LeaseServiceGrpc.LeaseServiceBlockingStub leases = fixture.leases(server);
-            long start = leases.listLeases(ListLeasesRequest.getDefaultInstance()).getRevision();
+            long start =
+                    leases.listLeases(ListLeasesRequest.getDefaultInstance()).getRevision();
             for (int i = 0; i < 5; i++) {
                 leases.acquireLease(AllocatorFixture.vxlanNode("n" + i, "192.168.0." + (i + 1)));
             }
             Recorder recorder = new Recorder();
             LeaseServiceGrpc.newStub(fixture.channel(server))
-                    .watchLeases(WatchLeasesRequest.newBuilder().setStartRevision(start).build(), recorder);
+                    .watchLeases(
+                            WatchLeasesRequest.newBuilder()
+                                    .setStartRevision(start)
+                                    .build(),
+                            recorder);
             await().until(() -> recorder.messages.size() >= 5);
-            assertThat(recorder.messages).extracting(WatchLeasesResponse::getType)
+            assertThat(recorder.messages)
+                    .extracting(WatchLeasesResponse::getType)
                     .containsOnly(WatchLeasesResponse.Type.ADDED);
-            assertThat(recorder.messages).extracting(m -> m.getLease().getNodeName())
+            assertThat(recorder.messages)
+                    .extracting(m -> m.getLease().getNodeName())
                     .containsExactly("n0", "n1", "n2", "n3", "n4");
         }
     }
@@ -92,32 +111,48 @@ class WatchIT {
             fixture.setConfig(server, "{\"Network\":\"10.9.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
             LeaseServiceGrpc.LeaseServiceBlockingStub leases = fixture.leases(server);
             leases.acquireLease(AllocatorFixture.vxlanNode("kept", "192.168.0.1"));
-            Lease gone = leases.acquireLease(AllocatorFixture.vxlanNode("gone", "192.168.0.2")).getLease();
-            long seen = leases.listLeases(ListLeasesRequest.getDefaultInstance()).getRevision();
+            Lease gone = leases.acquireLease(AllocatorFixture.vxlanNode("gone", "192.168.0.2"))
+                    .getLease();
+            long seen =
+                    leases.listLeases(ListLeasesRequest.getDefaultInstance()).getRevision();
 
             fixture.stopServer(server);
             AllocatorServer other = fixture.startServer(Duration.ofHours(1));
             LeaseServiceGrpc.LeaseServiceBlockingStub viaOther = fixture.leases(other);
-            viaOther.releaseLease(ReleaseLeaseRequest.newBuilder().setSubnet(gone.getSubnet()).setNodeName("gone").build());
+            viaOther.releaseLease(ReleaseLeaseRequest.newBuilder()
+                    .setSubnet(gone.getSubnet())
+                    .setNodeName("gone")
+                    .build());
             viaOther.acquireLease(AllocatorFixture.vxlanNode("new", "192.168.0.3"));
             long now = fixture.etcdRevision();
-            fixture.etcd.getKVClient().compact(now, CompactOption.builder().withCompactPhysical(true).build())
+            fixture.etcd
+                    .getKVClient()
+                    .compact(
+                            now,
+                            CompactOption.builder().withCompactPhysical(true).build())
                     .get(10, TimeUnit.SECONDS);
             fixture.stopServer(other);
             AllocatorServer restarted = fixture.startServer(Duration.ofHours(1));
 
             Recorder recorder = new Recorder();
             LeaseServiceGrpc.newStub(fixture.channel(restarted))
-                    .watchLeases(WatchLeasesRequest.newBuilder().setStartRevision(seen).build(), recorder);
+                    .watchLeases(
+                            WatchLeasesRequest.newBuilder()
+                                    .setStartRevision(seen)
+                                    .build(),
+                            recorder);
             await().until(() -> !recorder.messages.isEmpty());
             WatchLeasesResponse reset = recorder.messages.getFirst();
             assertThat(reset.getType()).isEqualTo(WatchLeasesResponse.Type.SNAPSHOT);
             assertThat(reset.getReset()).isTrue();
             assertThat(reset.getRevision()).isGreaterThan(seen);
             Map<String, String> expected = new TreeMap<>();
-            fixture.etcdContents().keySet().stream().filter(k -> k.contains("/subnets/"))
-                    .forEach(k -> expected.put(k.substring(k.lastIndexOf('/') + 1).replace('-', '/'), k));
-            assertThat(reset.getLeasesList()).extracting(Lease::getSubnet)
+            fixture.etcdContents().keySet().stream()
+                    .filter(k -> k.contains("/subnets/"))
+                    .forEach(k ->
+                            expected.put(k.substring(k.lastIndexOf('/') + 1).replace('-', '/'), k));
+            assertThat(reset.getLeasesList())
+                    .extracting(Lease::getSubnet)
                     .containsExactlyInAnyOrderElementsOf(expected.keySet());
             assertThat(reset.getLeasesList()).extracting(Lease::getNodeName).containsExactlyInAnyOrder("kept", "new");
         }
@@ -152,11 +187,9 @@ class WatchIT {
         }
 
         @Override
-        public void onError(Throwable t) {
-        }
+        public void onError(Throwable t) {}
 
         @Override
-        public void onCompleted() {
-        }
+        public void onCompleted() {}
     }
 }

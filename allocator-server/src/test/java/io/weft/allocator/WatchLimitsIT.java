@@ -29,9 +29,13 @@ class WatchLimitsIT {
     static final EtcdExtension ETCD = EtcdExtension.singleMember();
 
     private static AllocatorServer start(AllocatorFixture fixture, WatchSettings settings) throws Exception {
-        AllocatorServer server = AllocatorServer.builder().etcdEndpoints(fixture.endpoints).etcdPrefix(fixture.prefix)
-                .listen(new InetSocketAddress("127.0.0.1", 0)).leaseTtl(Duration.ofHours(1))
-                .watchSettings(settings).start();
+        AllocatorServer server = AllocatorServer.builder()
+                .etcdEndpoints(fixture.endpoints)
+                .etcdPrefix(fixture.prefix)
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .leaseTtl(Duration.ofHours(1))
+                .watchSettings(settings)
+                .start();
         fixture.adopt(server);
         return server;
     }
@@ -46,16 +50,18 @@ class WatchLimitsIT {
             assertThat(one.next().getType()).isEqualTo(Type.SNAPSHOT);
             assertThat(watch(channel, 0).next().getType()).isEqualTo(Type.SNAPSHOT);
 
-            assertThatThrownBy(() -> watch(channel, 0).next()).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-                assertThat(e.getStatus().getDescription())
-                        .isEqualTo("this server has 2 watch streams open, the limit (--max-watchers) is 2; "
-                                + "retry later or on another replica");
-            });
+            assertThatThrownBy(() -> watch(channel, 0).next())
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                        assertThat(e.getStatus().getDescription())
+                                .isEqualTo("this server has 2 watch streams open, the limit (--max-watchers) is 2; "
+                                        + "retry later or on another replica");
+                    });
 
             first.cancel(null);
-            org.awaitility.Awaitility.await().untilAsserted(() ->
-                    assertThat(watch(channel, 0).next().getType()).isEqualTo(Type.SNAPSHOT));
+            org.awaitility.Awaitility.await()
+                    .untilAsserted(
+                            () -> assertThat(watch(channel, 0).next().getType()).isEqualTo(Type.SNAPSHOT));
         }
     }
 
@@ -75,7 +81,9 @@ class WatchLimitsIT {
     }
 
     private static Iterator<WatchLeasesResponse> watch(ManagedChannel channel, long start) {
-        return LeaseServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .watchLeases(WatchLeasesRequest.newBuilder().setStartRevision(start).build());
+        return LeaseServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .watchLeases(
+                        WatchLeasesRequest.newBuilder().setStartRevision(start).build());
     }
 }

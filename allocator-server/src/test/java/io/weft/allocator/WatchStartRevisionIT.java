@@ -39,7 +39,9 @@ class WatchStartRevisionIT {
         try (AllocatorFixture fixture = new AllocatorFixture(ETCD.endpoints())) {
             AllocatorServer first = fixture.startServer(Duration.ofHours(1));
             fixture.setConfig(first, CONFIG);
-            Lease lease = fixture.leases(first).acquireLease(AllocatorFixture.vxlanNode("a", "192.168.0.1")).getLease();
+            Lease lease = fixture.leases(first)
+                    .acquireLease(AllocatorFixture.vxlanNode("a", "192.168.0.1"))
+                    .getLease();
             long compacted = fixture.etcdRevision();
             fixture.etcd.getKVClient().compact(compacted, CompactOption.DEFAULT).get(10, TimeUnit.SECONDS);
             fixture.stopServer(first);
@@ -59,8 +61,10 @@ class WatchStartRevisionIT {
             AllocatorServer server = fixture.startServer(Duration.ofHours(1));
             fixture.setConfig(server, CONFIG);
             LeaseServiceGrpc.LeaseServiceBlockingStub leases = fixture.leases(server);
-            Lease a = leases.acquireLease(AllocatorFixture.vxlanNode("a", "192.168.0.1")).getLease();
-            Lease b = leases.acquireLease(AllocatorFixture.vxlanNode("b", "192.168.0.2")).getLease();
+            Lease a = leases.acquireLease(AllocatorFixture.vxlanNode("a", "192.168.0.1"))
+                    .getLease();
+            Lease b = leases.acquireLease(AllocatorFixture.vxlanNode("b", "192.168.0.2"))
+                    .getLease();
 
             Iterator<WatchLeasesResponse> stream = watch(fixture, server, a.getModRevision());
 
@@ -79,7 +83,8 @@ class WatchStartRevisionIT {
             AllocatorServer server = fixture.startServer(Duration.ofHours(1));
             fixture.setConfig(server, CONFIG);
             LeaseServiceGrpc.LeaseServiceBlockingStub leases = fixture.leases(server);
-            Lease a = leases.acquireLease(AllocatorFixture.vxlanNode("a", "192.168.0.1")).getLease();
+            Lease a = leases.acquireLease(AllocatorFixture.vxlanNode("a", "192.168.0.1"))
+                    .getLease();
             long view = serversView(fixture, server, a);
 
             Iterator<WatchLeasesResponse> stream = watch(fixture, server, view);
@@ -87,7 +92,8 @@ class WatchStartRevisionIT {
             WatchLeasesResponse progress = stream.next();
             assertThat(progress.getType()).isEqualTo(Type.PROGRESS);
             assertThat(progress.getRevision()).isEqualTo(view);
-            Lease b = leases.acquireLease(AllocatorFixture.vxlanNode("b", "192.168.0.2")).getLease();
+            Lease b = leases.acquireLease(AllocatorFixture.vxlanNode("b", "192.168.0.2"))
+                    .getLease();
             WatchLeasesResponse event = stream.next();
             assertThat(event.getType()).isEqualTo(Type.ADDED);
             assertThat(event.getLease().getSubnet()).isEqualTo(b.getSubnet());
@@ -105,11 +111,16 @@ class WatchStartRevisionIT {
             AllocatorServer server = fixture.startServer(Duration.ofHours(1));
             fixture.setConfig(server, CONFIG);
             LeaseServiceGrpc.LeaseServiceBlockingStub leases = fixture.leases(server);
-            Lease a = leases.acquireLease(AllocatorFixture.vxlanNode("a", "192.168.0.1")).getLease();
+            Lease a = leases.acquireLease(AllocatorFixture.vxlanNode("a", "192.168.0.1"))
+                    .getLease();
             long view = serversView(fixture, server, a);
             for (int i = 0; i < 3; i++) {
-                fixture.etcd.getKVClient().put(AllocatorFixture.bytes("/elsewhere/" + fixture.prefix + "/" + i),
-                        AllocatorFixture.bytes("unrelated")).get(10, TimeUnit.SECONDS);
+                fixture.etcd
+                        .getKVClient()
+                        .put(
+                                AllocatorFixture.bytes("/elsewhere/" + fixture.prefix + "/" + i),
+                                AllocatorFixture.bytes("unrelated"))
+                        .get(10, TimeUnit.SECONDS);
             }
             long head = fixture.etcdRevision();
             assertThat(head).isGreaterThan(view);
@@ -119,7 +130,8 @@ class WatchStartRevisionIT {
             WatchLeasesResponse progress = stream.next();
             assertThat(progress.getType()).isEqualTo(Type.PROGRESS);
             assertThat(progress.getRevision()).isEqualTo(head);
-            Lease b = leases.acquireLease(AllocatorFixture.vxlanNode("b", "192.168.0.2")).getLease();
+            Lease b = leases.acquireLease(AllocatorFixture.vxlanNode("b", "192.168.0.2"))
+                    .getLease();
             WatchLeasesResponse event = stream.next();
             assertThat(event.getType()).isEqualTo(Type.ADDED);
             assertThat(event.getLease().getSubnet()).isEqualTo(b.getSubnet());
@@ -138,7 +150,8 @@ class WatchStartRevisionIT {
 
             assertThatThrownBy(stream::next).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                assertThat(e.getStatus().getDescription()).startsWith("start_revision: " + beyond)
+                assertThat(e.getStatus().getDescription())
+                        .startsWith("start_revision: " + beyond)
                         .contains("ahead of etcd's current revision");
             });
         }
@@ -157,6 +170,7 @@ class WatchStartRevisionIT {
     private static Iterator<WatchLeasesResponse> watch(AllocatorFixture fixture, AllocatorServer server, long start) {
         return LeaseServiceGrpc.newBlockingStub(fixture.channel(server))
                 .withDeadlineAfter(ANSWER_DEADLINE_SECONDS, TimeUnit.SECONDS)
-                .watchLeases(WatchLeasesRequest.newBuilder().setStartRevision(start).build());
+                .watchLeases(
+                        WatchLeasesRequest.newBuilder().setStartRevision(start).build());
     }
 }

@@ -27,8 +27,7 @@ public final class BenchMain {
             new NodeAgentFigure(),
             new io.weft.bench.jmh.MicroBenchmarksFigure());
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         List<String> arguments = Arrays.asList(args);
@@ -44,15 +43,19 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
-        Path repo = Path.of(System.getProperty("weft.bench.repo", ".")).toAbsolutePath().normalize();
-        String command = System.getProperty("weft.bench.command", "bench/run " + String.join(" ", args)).trim();
+        Path repo = Path.of(System.getProperty("weft.bench.repo", "."))
+                .toAbsolutePath()
+                .normalize();
+        String command = System.getProperty("weft.bench.command", "bench/run " + String.join(" ", args))
+                .trim();
         Path output = options.quick() ? repo.resolve("bench/target/quick") : repo.resolve("bench");
         Scale scale = options.quick() ? Scale.quick() : Scale.full();
         // On Ctrl-C, stop the etcd, server and client processes this run started.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(
-                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
-        boolean allPassed = new BenchRun(FIGURES.stream().filter(options::selects).toList(), scale, repo, output,
-                command).run();
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform()
+                        .unstarted(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
+        boolean allPassed =
+                new BenchRun(FIGURES.stream().filter(options::selects).toList(), scale, repo, output, command).run();
         System.exit(allPassed ? 0 : 1);
     }
 }

@@ -35,8 +35,8 @@ final class BenchRun {
     boolean run() throws IOException {
         Files.createDirectories(output);
         Path work = Files.createTempDirectory("weft-bench-");
-        progress.say("weft benchmarks, " + scale.name() + " sizes, " + Runtime.getRuntime().availableProcessors()
-                + " cores; scratch " + work + "; output " + output);
+        progress.say("weft benchmarks, " + scale.name() + " sizes, "
+                + Runtime.getRuntime().availableProcessors() + " cores; scratch " + work + "; output " + output);
         BenchContext context = new BenchContext(scale, progress, repo, work, output.resolve(CHART_FILE));
         List<FigureReport> reports = new ArrayList<>();
         boolean failures = false;
@@ -65,8 +65,8 @@ final class BenchRun {
         System.out.println();
         System.out.print(table.text());
         System.out.println();
-        progress.say("done in " + seconds + " s; wrote " + results + (Files.exists(output.resolve(CHART_FILE))
-                ? " and " + output.resolve(CHART_FILE) : ""));
+        progress.say("done in " + seconds + " s; wrote " + results
+                + (Files.exists(output.resolve(CHART_FILE)) ? " and " + output.resolve(CHART_FILE) : ""));
         if (failures) {
             progress.say("a figure failed: logs kept in " + work);
         } else {

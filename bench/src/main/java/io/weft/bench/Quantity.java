@@ -6,7 +6,10 @@ import java.util.Locale;
 public record Quantity(double value, Unit unit) {
 
     public enum Unit {
-        PER_SECOND, MILLIS, BYTES, COUNT
+        PER_SECOND,
+        MILLIS,
+        BYTES,
+        COUNT
     }
 
     public static Quantity perSecond(double value) {
@@ -33,11 +36,15 @@ public record Quantity(double value, Unit unit) {
     public String toString() {
         return switch (unit) {
             case PER_SECOND -> String.format(Locale.ROOT, "%,.0f/s", value);
-            case MILLIS -> value >= 100 ? String.format(Locale.ROOT, "%,.0f ms", value)
-                    : String.format(Locale.ROOT, "%.2f ms", value);
+            case MILLIS ->
+                value >= 100
+                        ? String.format(Locale.ROOT, "%,.0f ms", value)
+                        : String.format(Locale.ROOT, "%.2f ms", value);
             case BYTES -> bytesText(value);
-            case COUNT -> value == Math.rint(value) ? String.format(Locale.ROOT, "%,.0f", value)
-                    : String.format(Locale.ROOT, "%.3f", value);
+            case COUNT ->
+                value == Math.rint(value)
+                        ? String.format(Locale.ROOT, "%,.0f", value)
+                        : String.format(Locale.ROOT, "%.3f", value);
         };
     }
 

@@ -13,7 +13,13 @@ final class ResultsTable {
     ResultsTable(List<FigureReport> reports) {
         for (FigureReport report : reports) {
             for (Row row : report.rows()) {
-                lines.add(List.of(row.figure(), row.measure(), row.weft(), row.baseline(), row.ratio(), row.goal(),
+                lines.add(List.of(
+                        row.figure(),
+                        row.measure(),
+                        row.weft(),
+                        row.baseline(),
+                        row.ratio(),
+                        row.goal(),
                         row.verdict().text));
             }
         }
@@ -47,7 +53,9 @@ final class ResultsTable {
         out.append("| ").append(String.join(" | ", HEADER)).append(" |\n");
         out.append("|").append("---|".repeat(HEADER.size())).append('\n');
         for (List<String> line : lines) {
-            out.append("| ").append(String.join(" | ", line.stream().map(c -> c.replace("|", "\\|")).toList()))
+            out.append("| ")
+                    .append(String.join(
+                            " | ", line.stream().map(c -> c.replace("|", "\\|")).toList()))
                     .append(" |\n");
         }
         return out.toString();

@@ -6,11 +6,15 @@ import java.util.Locale;
  * One line of the results table: figure, what, weft's value, the baseline's, their ratio, the
  * goal and whether it is met.
  */
-public record Row(String figure, String measure, String weft, String baseline, String ratio, String goal,
-                  Verdict verdict) {
+public record Row(
+        String figure, String measure, String weft, String baseline, String ratio, String goal, Verdict verdict) {
 
     public enum Verdict {
-        MET("yes"), NOT_MET("NO"), REPORTED("(report)"), SKIPPED("skipped"), FAILED("FAILED");
+        MET("yes"),
+        NOT_MET("NO"),
+        REPORTED("(report)"),
+        SKIPPED("skipped"),
+        FAILED("FAILED");
 
         final String text;
 
@@ -28,8 +32,14 @@ public record Row(String figure, String measure, String weft, String baseline, S
         } else {
             verdict = goal.metBy(weft.value(), ratio) ? Verdict.MET : Verdict.NOT_MET;
         }
-        return new Row(figure, measure, weft.toString(), baseline == null ? "-" : baseline.toString(),
-                Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio), goal.text(), verdict);
+        return new Row(
+                figure,
+                measure,
+                weft.toString(),
+                baseline == null ? "-" : baseline.toString(),
+                Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio),
+                goal.text(),
+                verdict);
     }
 
     static Row skipped(String figure, String measure, String reason, Goal goal) {
@@ -41,7 +51,7 @@ public record Row(String figure, String measure, String weft, String baseline, S
     }
 
     String oneLine() {
-        return measure + ": weft " + weft + ", baseline " + baseline + ", ratio " + ratio + ", goal " + goal
-                + " -> " + verdict.text;
+        return measure + ": weft " + weft + ", baseline " + baseline + ", ratio " + ratio + ", goal " + goal + " -> "
+                + verdict.text;
     }
 }

@@ -40,14 +40,40 @@ public record Scale(
         int nodePeers) {
 
     public static Scale full() {
-        return new Scale("full", Duration.ofSeconds(5), Duration.ofSeconds(5), List.of(1, 16, 64), 2,
-                List.of(100, 1_000, 10_000, 30_000, 60_000), 2_000, 300,
-                2_000, 1_000, 60_000, 500, Duration.ofMillis(40), 65_536, 5_000);
+        return new Scale(
+                "full",
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                List.of(1, 16, 64),
+                2,
+                List.of(100, 1_000, 10_000, 30_000, 60_000),
+                2_000,
+                300,
+                2_000,
+                1_000,
+                60_000,
+                500,
+                Duration.ofMillis(40),
+                65_536,
+                5_000);
     }
 
     public static Scale quick() {
-        return new Scale("quick", Duration.ofSeconds(1), Duration.ofMillis(1500), List.of(1, 16, 64), 1,
-                List.of(100, 1_000), 150, 50,
-                200, 100, 1_000, 30, Duration.ofMillis(30), 2_048, 100);
+        return new Scale(
+                "quick",
+                Duration.ofSeconds(1),
+                Duration.ofMillis(1500),
+                List.of(1, 16, 64),
+                1,
+                List.of(100, 1_000),
+                150,
+                50,
+                200,
+                100,
+                1_000,
+                30,
+                Duration.ofMillis(30),
+                2_048,
+                100);
     }
 }

@@ -26,24 +26,41 @@ class BenchHarnessIT {
 
     @Test
     void figureOneReportsARowPerConcurrencyLevel() throws Exception {
-        Scale tiny = new Scale("tiny", Duration.ofMillis(200), Duration.ofMillis(300), List.of(1, 4), 1,
-                List.of(10), 5, 5, 10, 5, 10, 5, Duration.ofMillis(10), 16, 5);
+        Scale tiny = new Scale(
+                "tiny",
+                Duration.ofMillis(200),
+                Duration.ofMillis(300),
+                List.of(1, 4),
+                1,
+                List.of(10),
+                5,
+                5,
+                10,
+                5,
+                10,
+                5,
+                Duration.ofMillis(10),
+                16,
+                5);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Progress progress = new Progress(new PrintStream(printed, true, StandardCharsets.UTF_8));
         Figure figure = new AcquisitionThroughputFigure();
         FigureReport report = new FigureReport(figure, progress);
 
-        figure.run(new BenchContext(tiny, progress, Path.of("..").toAbsolutePath(), work, work.resolve("chart.png")),
+        figure.run(
+                new BenchContext(tiny, progress, Path.of("..").toAbsolutePath(), work, work.resolve("chart.png")),
                 report);
 
-        assertThat(report.rows()).extracting(Row::measure)
+        assertThat(report.rows())
+                .extracting(Row::measure)
                 .containsExactly("new leases/s, 1 client", "new leases/s, 4 clients");
         assertThat(report.rows()).allSatisfy(row -> {
             assertThat(row.verdict()).isNotIn(Row.Verdict.FAILED, Row.Verdict.SKIPPED);
             assertThat(row.weft()).endsWith("/s").isNotEqualTo("0/s");
             assertThat(row.baseline()).endsWith("/s").isNotEqualTo("0/s");
         });
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("fig 1: 4 clients, round 1 of 1: weft for 300 ms");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("fig 1: 4 clients, round 1 of 1: weft for 300 ms");
         String results = new ResultsTable(List.of(report)).markdown();
         assertThat(results).contains("| 1 | new leases/s, 4 clients |");
     }

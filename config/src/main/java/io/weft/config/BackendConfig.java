@@ -15,36 +15,31 @@ import java.util.Objects;
  * @param mtu MTU to use, or 0 to derive it from the underlay interface
  */
 public record BackendConfig(
-    String type,
-    int vni,
-    int port,
-    boolean gbp,
-    boolean learning,
-    boolean directRouting,
-    int mtu) {
+        String type, int vni, int port, boolean gbp, boolean learning, boolean directRouting, int mtu) {
 
-  public static final String VXLAN = "vxlan";
-  public static final String HOST_GW = "host-gw";
-  /** The port the Linux kernel (and so flannel) uses for VXLAN when none is configured. */
-  public static final int DEFAULT_VXLAN_PORT = 8472;
-  public static final int DEFAULT_VNI = 1;
+    public static final String VXLAN = "vxlan";
+    public static final String HOST_GW = "host-gw";
+    /** The port the Linux kernel (and so flannel) uses for VXLAN when none is configured. */
+    public static final int DEFAULT_VXLAN_PORT = 8472;
 
-  public BackendConfig {
-    Objects.requireNonNull(type, "type");
-  }
+    public static final int DEFAULT_VNI = 1;
 
-  /** VXLAN with every flannel default: VNI 1, kernel port, no GBP/learning/direct routing. */
-  public static BackendConfig vxlanDefaults() {
-    return new BackendConfig(VXLAN, DEFAULT_VNI, 0, false, false, false, 0);
-  }
+    public BackendConfig {
+        Objects.requireNonNull(type, "type");
+    }
 
-  /** The host-gw backend, which has no settings. */
-  public static BackendConfig hostGw() {
-    return new BackendConfig(HOST_GW, 0, 0, false, false, false, 0);
-  }
+    /** VXLAN with every flannel default: VNI 1, kernel port, no GBP/learning/direct routing. */
+    public static BackendConfig vxlanDefaults() {
+        return new BackendConfig(VXLAN, DEFAULT_VNI, 0, false, false, false, 0);
+    }
 
-  /** The UDP port VXLAN actually uses: {@code port}, or 8472 when it is 0. */
-  public int effectivePort() {
-    return port == 0 ? DEFAULT_VXLAN_PORT : port;
-  }
+    /** The host-gw backend, which has no settings. */
+    public static BackendConfig hostGw() {
+        return new BackendConfig(HOST_GW, 0, 0, false, false, false, 0);
+    }
+
+    /** The UDP port VXLAN actually uses: {@code port}, or 8472 when it is 0. */
+    public int effectivePort() {
+        return port == 0 ? DEFAULT_VXLAN_PORT : port;
+    }
 }

@@ -25,7 +25,8 @@ public final class CertificateIdentity {
 
     /** The identity the certificate names; empty when it names none. */
     public static Optional<String> of(X509Certificate certificate) {
-        Optional<String> commonName = commonName(certificate.getSubjectX500Principal().getName());
+        Optional<String> commonName =
+                commonName(certificate.getSubjectX500Principal().getName());
         return commonName.isPresent() ? commonName : firstDnsName(certificate);
     }
 
@@ -36,7 +37,8 @@ public final class CertificateIdentity {
             // LdapName lists the most significant RDN first; the CN that names the subject is the last one.
             for (int i = rdns.size() - 1; i >= 0; i--) {
                 Rdn rdn = rdns.get(i);
-                if (rdn.getType().equalsIgnoreCase("CN") && !rdn.getValue().toString().isBlank()) {
+                if (rdn.getType().equalsIgnoreCase("CN")
+                        && !rdn.getValue().toString().isBlank()) {
                     return Optional.of(rdn.getValue().toString());
                 }
             }
@@ -52,8 +54,12 @@ public final class CertificateIdentity {
             if (names == null) {
                 return Optional.empty();
             }
-            return names.stream().filter(name -> name.size() == 2 && Integer.valueOf(DNS_NAME).equals(name.get(0)))
-                    .map(name -> String.valueOf(name.get(1))).filter(name -> !name.isBlank()).findFirst();
+            return names.stream()
+                    .filter(name ->
+                            name.size() == 2 && Integer.valueOf(DNS_NAME).equals(name.get(0)))
+                    .map(name -> String.valueOf(name.get(1)))
+                    .filter(name -> !name.isBlank())
+                    .findFirst();
         } catch (CertificateParsingException e) {
             return Optional.empty();
         }

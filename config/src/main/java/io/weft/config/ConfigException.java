@@ -9,25 +9,25 @@ import java.util.stream.Collectors;
  */
 public final class ConfigException extends Exception {
 
-  private final List<ConfigProblem> problems;
+    private final List<ConfigProblem> problems;
 
-  /**
-   * @throws IllegalArgumentException when {@code problems} is empty (there must be a reason)
-   */
-  public ConfigException(List<ConfigProblem> problems) {
-    super(join(problems));
-    if (problems.isEmpty()) {
-      throw new IllegalArgumentException("a ConfigException needs at least one problem");
+    /**
+     * @throws IllegalArgumentException when {@code problems} is empty (there must be a reason)
+     */
+    public ConfigException(List<ConfigProblem> problems) {
+        super(join(problems));
+        if (problems.isEmpty()) {
+            throw new IllegalArgumentException("a ConfigException needs at least one problem");
+        }
+        this.problems = List.copyOf(problems);
     }
-    this.problems = List.copyOf(problems);
-  }
 
-  /** The problems in the order found: document, EnableIPv4/6, IPv4 fields, IPv6 fields, Backend. */
-  public List<ConfigProblem> problems() {
-    return problems;
-  }
+    /** The problems in the order found: document, EnableIPv4/6, IPv4 fields, IPv6 fields, Backend. */
+    public List<ConfigProblem> problems() {
+        return problems;
+    }
 
-  private static String join(List<ConfigProblem> problems) {
-    return problems.stream().map(ConfigProblem::toString).collect(Collectors.joining("; "));
-  }
+    private static String join(List<ConfigProblem> problems) {
+        return problems.stream().map(ConfigProblem::toString).collect(Collectors.joining("; "));
+    }
 }

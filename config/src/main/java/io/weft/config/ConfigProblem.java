@@ -12,14 +12,14 @@ import java.util.Objects;
  */
 public record ConfigProblem(String field, String message) {
 
-  public ConfigProblem {
-    Objects.requireNonNull(field, "field");
-    Objects.requireNonNull(message, "message");
-  }
+    public ConfigProblem {
+        Objects.requireNonNull(field, "field");
+        Objects.requireNonNull(message, "message");
+    }
 
-  /** "field: message", or just the message for a document-level problem. */
-  @Override
-  public String toString() {
-    return field.isEmpty() ? message : field + ": " + message;
-  }
+    /** "field: message", or just the message for a document-level problem. */
+    @Override
+    public String toString() {
+        return field.isEmpty() ? message : field + ": " + message;
+    }
 }

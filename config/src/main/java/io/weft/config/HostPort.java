@@ -50,8 +50,8 @@ public record HostPort(String host, int port) {
             int colon = trimmed.indexOf(':');
             if (colon >= 0 && trimmed.indexOf(':', colon + 1) >= 0) {
                 // "::1:7070" could be the host ::1 on port 7070 or the address ::1:7070: brackets say which.
-                throw new IllegalArgumentException("\"" + trimmed + "\": put an IPv6 address in brackets, e.g. [::1]:"
-                        + defaultPort);
+                throw new IllegalArgumentException(
+                        "\"" + trimmed + "\": put an IPv6 address in brackets, e.g. [::1]:" + defaultPort);
             }
             host = colon < 0 ? trimmed : trimmed.substring(0, colon);
             port = colon < 0 ? null : trimmed.substring(colon + 1);

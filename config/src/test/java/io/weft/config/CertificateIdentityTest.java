@@ -23,13 +23,15 @@ class CertificateIdentityTest {
     @Test
     void theSubjectCommonNameIsTheIdentity() throws Exception {
         TestCertificates ca = TestCertificates.authority(temp, "ca");
-        assertThat(CertificateIdentity.of(read(ca.client("node-a").certificate()))).contains("node-a");
+        assertThat(CertificateIdentity.of(read(ca.client("node-a").certificate())))
+                .contains("node-a");
     }
 
     @Test
     void theCommonNameWinsOverDnsNames() throws Exception {
         TestCertificates ca = TestCertificates.authority(temp, "ca");
-        assertThat(CertificateIdentity.of(read(ca.clientWithDnsNames("node-a", List.of("other.example")).certificate())))
+        assertThat(CertificateIdentity.of(read(ca.clientWithDnsNames("node-a", List.of("other.example"))
+                        .certificate())))
                 .contains("node-a");
     }
 
@@ -37,14 +39,16 @@ class CertificateIdentityTest {
     void withoutACommonNameTheFirstDnsNameIsTheIdentity() throws Exception {
         TestCertificates ca = TestCertificates.authority(temp, "ca");
         assertThat(CertificateIdentity.of(read(ca.clientWithDnsNames(null, List.of("node-b.example", "x.example"))
-                .certificate()))).contains("node-b.example");
+                        .certificate())))
+                .contains("node-b.example");
     }
 
     @Test
     void blankNamesAreSkipped() throws Exception {
         TestCertificates ca = TestCertificates.authority(temp, "ca");
         assertThat(CertificateIdentity.of(read(ca.clientWithDnsNames(" ", List.of(" ", "node-c.example"))
-                .certificate()))).contains("node-c.example");
+                        .certificate())))
+                .contains("node-c.example");
     }
 
     @Test
@@ -55,12 +59,15 @@ class CertificateIdentityTest {
     @Test
     void aCertificateNamingNobodyHasNoIdentity() throws Exception {
         TestCertificates ca = TestCertificates.authority(temp, "ca");
-        assertThat(CertificateIdentity.of(read(ca.clientWithDnsNames(null, List.of()).certificate()))).isEmpty();
+        assertThat(CertificateIdentity.of(
+                        read(ca.clientWithDnsNames(null, List.of()).certificate())))
+                .isEmpty();
     }
 
     @Test
     void theMostSpecificCommonNameCounts() {
-        assertThat(CertificateIdentity.commonName("CN=node-a,OU=nodes,CN=weft,O=example")).contains("node-a");
+        assertThat(CertificateIdentity.commonName("CN=node-a,OU=nodes,CN=weft,O=example"))
+                .contains("node-a");
         assertThat(CertificateIdentity.commonName("O=example")).isEmpty();
     }
 

@@ -21,7 +21,8 @@ class HostPortTest {
         "[::1]:9000, 1, ::1, 9000",
         "[::], 7071, ::, 7071",
         "[fd00::1], 7070, fd00::1, 7070",
-        "127.0.0.1:0, 7070, 127.0.0.1, 0"})
+        "127.0.0.1:0, 7070, 127.0.0.1, 0"
+    })
     void takesTheCallersPortWhenTheTextNamesNone(String text, int defaultPort, String host, int port) {
         assertThat(HostPort.parse(text, defaultPort)).isEqualTo(new HostPort(host, port));
     }
@@ -34,11 +35,27 @@ class HostPortTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", ":7070", "host:", "host:http", "host:-1", "host:65536", "host:99999999999",
-        "::1:7070", "::1", "[::1", "[::1]7070", "[]:7070"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                ":7070",
+                "host:",
+                "host:http",
+                "host:-1",
+                "host:65536",
+                "host:99999999999",
+                "::1:7070",
+                "::1",
+                "[::1",
+                "[::1]7070",
+                "[]:7070"
+            })
     void refusesWhatIsNotAnAddressInOneLine(String text) {
-        assertThatThrownBy(() -> HostPort.parse(text, 7070)).isInstanceOf(IllegalArgumentException.class)
-                .satisfies(error -> assertThat(error.getMessage()).doesNotContain("\n").isNotBlank());
+        assertThatThrownBy(() -> HostPort.parse(text, 7070))
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(error ->
+                        assertThat(error.getMessage()).doesNotContain("\n").isNotBlank());
     }
 
     @Test

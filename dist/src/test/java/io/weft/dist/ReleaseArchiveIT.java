@@ -41,7 +41,8 @@ class ReleaseArchiveIT {
     static void unpack() throws Exception {
         Path archive = Path.of(System.getProperty("weft.release.archive"));
         assertThat(archive).isRegularFile();
-        assertThat(run(List.of("tar", "-xzf", archive.toString(), "-C", unpacked.toString()), unpacked).exitCode())
+        assertThat(run(List.of("tar", "-xzf", archive.toString(), "-C", unpacked.toString()), unpacked)
+                        .exitCode())
                 .isZero();
         release = unpacked.resolve(System.getProperty("weft.release.name"));
     }
@@ -55,15 +56,21 @@ class ReleaseArchiveIT {
     void theFolderHoldsALinkedRuntimeTheLaunchersTheUnitsAndTheCompletion() throws Exception {
         Result version = run(List.of(release.resolve("runtime/bin/java").toString(), "--version"), release);
         assertThat(version.output()).contains("25");
-        assertThat(release.resolve("runtime/bin/javac")).as("a linked runtime, not a JDK").doesNotExist();
+        assertThat(release.resolve("runtime/bin/javac"))
+                .as("a linked runtime, not a JDK")
+                .doesNotExist();
         assertThat(release.resolve("runtime/jmods")).doesNotExist();
         for (String launcher : List.of("weft-allocator", "weft-node", "weftctl")) {
-            assertThat(Files.isExecutable(release.resolve("bin").resolve(launcher))).as(launcher).isTrue();
+            assertThat(Files.isExecutable(release.resolve("bin").resolve(launcher)))
+                    .as(launcher)
+                    .isTrue();
         }
         assertThat(release.resolve("systemd/weft-allocator.service")).isRegularFile();
         assertThat(release.resolve("systemd/weft-node.service")).isRegularFile();
         assertThat(Files.readString(release.resolve("completion/weftctl.bash"))).contains("weftctl", "complete");
-        assertThat(run(List.of(release.resolve("bin/weft-node").toString(), "--help"), release).exitCode()).isZero();
+        assertThat(run(List.of(release.resolve("bin/weft-node").toString(), "--help"), release)
+                        .exitCode())
+                .isZero();
     }
 
     @Test
@@ -71,42 +78,67 @@ class ReleaseArchiveIT {
         int grpc = freePort();
         int http = freePort();
         Path dataDir = Files.createDirectories(unpacked.resolve("data"));
-        Process allocator = start(List.of(release.resolve("bin/weft-allocator").toString(),
-                "--listen", "127.0.0.1:" + grpc, "--http-listen", "127.0.0.1:" + http,
-                "--data-dir", dataDir.toString()), release);
+        Process allocator = start(
+                List.of(
+                        release.resolve("bin/weft-allocator").toString(),
+                        "--listen",
+                        "127.0.0.1:" + grpc,
+                        "--http-listen",
+                        "127.0.0.1:" + http,
+                        "--data-dir",
+                        dataDir.toString()),
+                release);
         try {
             HttpClient client = HttpClient.newHttpClient();
-            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> client.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/readyz")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-            Path config = Files.writeString(unpacked.resolve("net-conf.json"),
+            await().atMost(Duration.ofSeconds(90))
+                    .ignoreExceptions()
+                    .until(() -> client.send(
+                                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/readyz"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200);
+            Path config = Files.writeString(
+                    unpacked.resolve("net-conf.json"),
                     "{\"Network\": \"10.244.0.0/16\", \"Backend\": {\"Type\": \"vxlan\"}}");
             String server = "127.0.0.1:" + grpc;
-            Result set = run(List.of(release.resolve("bin/weftctl").toString(), "--server", server,
-                    "config", "set", config.toString()), release);
+            Result set = run(
+                    List.of(
+                            release.resolve("bin/weftctl").toString(),
+                            "--server",
+                            server,
+                            "config",
+                            "set",
+                            config.toString()),
+                    release);
             assertThat(set.exitCode()).as(set.output()).isZero();
-            Result usage = run(List.of(release.resolve("bin/weftctl").toString(), "--server", server, "usage"), release);
+            Result usage =
+                    run(List.of(release.resolve("bin/weftctl").toString(), "--server", server, "usage"), release);
             assertThat(usage.exitCode()).as(usage.output()).isZero();
             assertThat(usage.output()).contains("ipv4", "255");
         } finally {
             allocator.destroy();
-            assertThat(allocator.waitFor(30, TimeUnit.SECONDS)).as("weft-allocator stops on SIGTERM").isTrue();
+            assertThat(allocator.waitFor(30, TimeUnit.SECONDS))
+                    .as("weft-allocator stops on SIGTERM")
+                    .isTrue();
         }
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     private static Result run(List<String> command, Path directory) throws IOException, InterruptedException {
         Process process = start(command, directory);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as(String.join(" ", command))
+                .isTrue();
         return new Result(process.exitValue(), output);
     }
 
     /** A process with no JDK in reach: JAVA_HOME points nowhere, PATH has the system's tools only. */
     private static Process start(List<String> command, Path directory) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(directory.toFile())
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
+                .directory(directory.toFile())
                 .redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         environment.put("JAVA_HOME", "/nonexistent");

@@ -15,8 +15,7 @@ public final class EtcdBinary {
 
     private static final String COMMAND = "etcd";
 
-    private EtcdBinary() {
-    }
+    private EtcdBinary() {}
 
     /**
      * Locates etcd using this process's environment.
@@ -43,10 +42,11 @@ public final class EtcdBinary {
             return path.toAbsolutePath();
         }
         String searchPath = environment.getOrDefault("PATH", "");
-        return onPath(searchPath).orElseThrow(() -> new EtcdBinaryNotFoundException(
-                "etcd binary not found on PATH (" + searchPath + "); install etcd-server"
-                        + " (Debian/Ubuntu: apt-get install etcd-server etcd-client) or set "
-                        + ENV_VARIABLE + " to the etcd executable"));
+        return onPath(searchPath)
+                .orElseThrow(() -> new EtcdBinaryNotFoundException(
+                        "etcd binary not found on PATH (" + searchPath + "); install etcd-server"
+                                + " (Debian/Ubuntu: apt-get install etcd-server etcd-client) or set "
+                                + ENV_VARIABLE + " to the etcd executable"));
     }
 
     private static Optional<Path> onPath(String searchPath) {

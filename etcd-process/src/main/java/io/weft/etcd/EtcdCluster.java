@@ -108,8 +108,9 @@ public final class EtcdCluster implements AutoCloseable {
      * @throws IllegalStateException if no member reports itself leader
      */
     public int leaderIndex() {
-        return findLeaderIndex().orElseThrow(() -> new IllegalStateException(
-                "no member of the " + members.size() + "-member etcd cluster reports itself leader"));
+        return findLeaderIndex()
+                .orElseThrow(() -> new IllegalStateException(
+                        "no member of the " + members.size() + "-member etcd cluster reports itself leader"));
     }
 
     /**
@@ -122,9 +123,8 @@ public final class EtcdCluster implements AutoCloseable {
      * followers gone first it has no one to hand over to and exits at once.
      */
     public void stop() {
-        OptionalInt leader = members.stream().filter(EtcdProcess::isAlive).count() > 1
-                ? findLeaderIndex()
-                : OptionalInt.empty();
+        OptionalInt leader =
+                members.stream().filter(EtcdProcess::isAlive).count() > 1 ? findLeaderIndex() : OptionalInt.empty();
         List<EtcdProcess> followers = new ArrayList<>(members);
         leader.ifPresent(index -> followers.remove(members.get(index)));
         forEachInParallel(followers, EtcdProcess::stop);
@@ -160,7 +160,8 @@ public final class EtcdCluster implements AutoCloseable {
     private static List<EtcdProcess> newMembers(Builder builder, List<EtcdPorts> ports) {
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
-            peers.add(MEMBER_DIR_PREFIX + i + "=" + EtcdOptions.loopbackUrl(ports.get(i).peer()));
+            peers.add(MEMBER_DIR_PREFIX + i + "="
+                    + EtcdOptions.loopbackUrl(ports.get(i).peer()));
         }
         String initialCluster = String.join(",", peers);
         // A fresh token per attempt: a member of another test's cluster that reuses one of
@@ -202,7 +203,8 @@ public final class EtcdCluster implements AutoCloseable {
                     done = starts.poll(50, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
-                    firstFailure = firstFailure != null ? firstFailure
+                    firstFailure = firstFailure != null
+                            ? firstFailure
                             : new EtcdStartException("interrupted while starting the etcd cluster", false, e);
                     continue;
                 }

@@ -29,7 +29,10 @@ final class EtcdHttpProbe implements AutoCloseable {
 
     /** {@code GET /health}. */
     MemberHealth health(int clientPort) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(clientPort, "/health")).timeout(timeout).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri(clientPort, "/health"))
+                .timeout(timeout)
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return MemberHealth.fromResponse(response.statusCode(), response.body());

@@ -47,7 +47,11 @@ record EtcdLog(Path file) {
     String describe() {
         StringBuilder text = new StringBuilder();
         fatalLine().ifPresent(line -> text.append("etcd said: ").append(line).append('\n'));
-        text.append("last ").append(LINES_IN_ERRORS).append(" lines of ").append(file).append(':');
+        text.append("last ")
+                .append(LINES_IN_ERRORS)
+                .append(" lines of ")
+                .append(file)
+                .append(':');
         for (String line : lastLines()) {
             text.append("\n  ").append(line);
         }

@@ -89,14 +89,34 @@ public record EtcdOptions(
 
     /** A copy bound to the given ports. */
     public EtcdOptions withPorts(EtcdPorts ports) {
-        return new EtcdOptions(binary, dataDir, name, ports.client(), ports.peer(), initialCluster,
-                clusterState, initialClusterToken, timing, startTimeout, extraArgs);
+        return new EtcdOptions(
+                binary,
+                dataDir,
+                name,
+                ports.client(),
+                ports.peer(),
+                initialCluster,
+                clusterState,
+                initialClusterToken,
+                timing,
+                startTimeout,
+                extraArgs);
     }
 
     /** A copy with another {@code --initial-cluster-state}. */
     public EtcdOptions withClusterState(ClusterState state) {
-        return new EtcdOptions(binary, dataDir, name, clientPort, peerPort, initialCluster,
-                state, initialClusterToken, timing, startTimeout, extraArgs);
+        return new EtcdOptions(
+                binary,
+                dataDir,
+                name,
+                clientPort,
+                peerPort,
+                initialCluster,
+                state,
+                initialClusterToken,
+                timing,
+                startTimeout,
+                extraArgs);
     }
 
     /** {@code http://127.0.0.1:<port>}: the URL form every etcd flag here expects. */
@@ -205,8 +225,18 @@ public record EtcdOptions(
         }
 
         public EtcdOptions build() {
-            return new EtcdOptions(binary, dataDir, name, clientPort, peerPort, initialCluster,
-                    clusterState, initialClusterToken, timing, startTimeout, extraArgs);
+            return new EtcdOptions(
+                    binary,
+                    dataDir,
+                    name,
+                    clientPort,
+                    peerPort,
+                    initialCluster,
+                    clusterState,
+                    initialClusterToken,
+                    timing,
+                    startTimeout,
+                    extraArgs);
         }
     }
 }

@@ -53,7 +53,8 @@ public record EtcdPorts(int client, int peer) {
             }
             List<EtcdPorts> ports = new ArrayList<>();
             for (int i = 0; i < members; i++) {
-                ports.add(new EtcdPorts(held.get(2 * i).getLocalPort(), held.get(2 * i + 1).getLocalPort()));
+                ports.add(new EtcdPorts(
+                        held.get(2 * i).getLocalPort(), held.get(2 * i + 1).getLocalPort()));
             }
             return List.copyOf(ports);
         } catch (IOException e) {

@@ -86,8 +86,7 @@ public final class EtcdProcess implements AutoCloseable {
             try {
                 int attempts = options.hasFixedPorts() ? 1 : MAX_START_ATTEMPTS;
                 for (int attempt = 1; ; attempt++) {
-                    EtcdOptions attemptOptions =
-                            options.hasFixedPorts() ? options : options.withPorts(freePorts.get());
+                    EtcdOptions attemptOptions = options.hasFixedPorts() ? options : options.withPorts(freePorts.get());
                     try {
                         launchAndAwaitHealthy(binary, attemptOptions);
                         options = attemptOptions;
@@ -307,8 +306,11 @@ public final class EtcdProcess implements AutoCloseable {
         try {
             launched = builder.start();
         } catch (IOException e) {
-            throw new EtcdStartException("cannot launch etcd member '" + launchOptions.name() + "': "
-                    + e.getMessage() + "\ncommand: " + String.join(" ", command), false, e);
+            throw new EtcdStartException(
+                    "cannot launch etcd member '" + launchOptions.name() + "': " + e.getMessage() + "\ncommand: "
+                            + String.join(" ", command),
+                    false,
+                    e);
         }
         process = launched;
         closeQuietly(launched);
@@ -320,9 +322,15 @@ public final class EtcdProcess implements AutoCloseable {
                 Thread.sleep(POLL_INTERVAL);
             }
             checkStillStarting(launched, launchOptions, deadline);
-            if (new ListeningPort(launchOptions.clientPort()).isHeldBy(launched.pid()).equals(Optional.of(false))) {
-                throw failure(launched, launchOptions, "found another process answering on its client port "
-                        + launchOptions.clientPort(), true, null);
+            if (new ListeningPort(launchOptions.clientPort())
+                    .isHeldBy(launched.pid())
+                    .equals(Optional.of(false))) {
+                throw failure(
+                        launched,
+                        launchOptions,
+                        "found another process answering on its client port " + launchOptions.clientPort(),
+                        true,
+                        null);
             }
             // procfs cannot tell for a process that just exited (e.g. on "address already in use"
             // while another etcd answered /health on the port): it must still be running now.
@@ -338,8 +346,8 @@ public final class EtcdProcess implements AutoCloseable {
         while (true) {
             checkStillStarting(launched, launchOptions, deadline);
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(EtcdPorts.LOOPBACK, launchOptions.clientPort()),
-                        (int) PROBE_TIMEOUT.toMillis());
+                socket.connect(new InetSocketAddress(EtcdPorts.LOOPBACK, launchOptions.clientPort()), (int)
+                        PROBE_TIMEOUT.toMillis());
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(POLL_INTERVAL);
@@ -356,8 +364,12 @@ public final class EtcdProcess implements AutoCloseable {
             throw failure(launched, launchOptions, exit, null);
         }
         if (deadline.hasPassed()) {
-            throw failure(launched, launchOptions, "was not healthy within " + launchOptions.startTimeout().toMillis()
-                    + " ms (GET " + EtcdOptions.loopbackUrl(launchOptions.clientPort()) + "/health)", null);
+            throw failure(
+                    launched,
+                    launchOptions,
+                    "was not healthy within " + launchOptions.startTimeout().toMillis() + " ms (GET "
+                            + EtcdOptions.loopbackUrl(launchOptions.clientPort()) + "/health)",
+                    null);
         }
     }
 
@@ -401,8 +413,8 @@ public final class EtcdProcess implements AutoCloseable {
             if (!Files.isDirectory(dataDir)) {
                 Files.createDirectories(dataDir.getParent());
                 // etcd wants its data dir private (0700) and warns otherwise.
-                Files.createDirectory(dataDir,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
         } catch (IOException e) {
             throw new EtcdStartException("cannot create etcd data dir " + dataDir + ": " + e, false, e);

@@ -15,8 +15,7 @@ final class LogTail {
 
     static final int MAX_BYTES = 64 * 1024;
 
-    private LogTail() {
-    }
+    private LogTail() {}
 
     /**
      * The last {@code maxLines} lines of {@code file}; an empty list if the file does not exist.

@@ -14,15 +14,13 @@ import java.util.Objects;
 public record RaftTiming(Duration heartbeat, Duration electionTimeout) {
 
     /** etcd's own defaults (100 ms / 1000 ms): what a production member should use. */
-    public static final RaftTiming ETCD_DEFAULTS =
-            new RaftTiming(Duration.ofMillis(100), Duration.ofMillis(1000));
+    public static final RaftTiming ETCD_DEFAULTS = new RaftTiming(Duration.ofMillis(100), Duration.ofMillis(1000));
 
     /**
      * 10 ms / 100 ms: elections finish in a fraction of a second, so tests that kill a leader
      * do not wait long. Too aggressive for a loaded production host.
      */
-    public static final RaftTiming FAST_FOR_TESTS =
-            new RaftTiming(Duration.ofMillis(10), Duration.ofMillis(100));
+    public static final RaftTiming FAST_FOR_TESTS = new RaftTiming(Duration.ofMillis(10), Duration.ofMillis(100));
 
     public RaftTiming {
         Objects.requireNonNull(heartbeat, "heartbeat");

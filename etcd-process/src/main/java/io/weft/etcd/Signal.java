@@ -34,7 +34,9 @@ public enum Signal {
     public void sendTo(long pid) {
         String target = Long.toString(pid);
         try {
-            Process kill = new ProcessBuilder("kill", "-" + name(), target).redirectErrorStream(true).start();
+            Process kill = new ProcessBuilder("kill", "-" + name(), target)
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             int exit = kill.waitFor();
             if (exit != 0) {

@@ -34,7 +34,11 @@ class EtcdBinaryTest {
         Path custom = executable(dir.resolve("my-etcd"));
         Path onPath = executable(dir.resolve("etcd"));
 
-        assertThat(EtcdBinary.locate(Map.of("WEFT_ETCD_BIN", custom.toString(), "PATH", onPath.getParent().toString())))
+        assertThat(EtcdBinary.locate(Map.of(
+                        "WEFT_ETCD_BIN",
+                        custom.toString(),
+                        "PATH",
+                        onPath.getParent().toString())))
                 .isEqualTo(custom);
     }
 
@@ -48,7 +52,8 @@ class EtcdBinaryTest {
 
     @Test
     void aWrongEnvironmentVariableIsNamed() {
-        assertThatThrownBy(() -> EtcdBinary.locate(Map.of("WEFT_ETCD_BIN", dir.resolve("nope").toString())))
+        assertThatThrownBy(() -> EtcdBinary.locate(
+                        Map.of("WEFT_ETCD_BIN", dir.resolve("nope").toString())))
                 .isInstanceOf(EtcdBinaryNotFoundException.class)
                 .hasMessageContaining("WEFT_ETCD_BIN=" + dir.resolve("nope"));
     }

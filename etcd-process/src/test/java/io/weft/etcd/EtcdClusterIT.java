@@ -34,13 +34,17 @@ class EtcdClusterIT {
                 return ports;
             };
 
-            EtcdCluster cluster = EtcdCluster.builder(dir).size(3).timing(RaftTiming.FAST_FOR_TESTS)
-                    .freePorts(firstPickTaken).start();
+            EtcdCluster cluster = EtcdCluster.builder(dir)
+                    .size(3)
+                    .timing(RaftTiming.FAST_FOR_TESTS)
+                    .freePorts(firstPickTaken)
+                    .start();
             try {
                 assertThat(picks).hasValue(2);
                 assertThat(cluster.members()).allMatch(EtcdProcess::isAlive);
                 assertThat(cluster.members()).extracting(EtcdProcess::peerPort).doesNotContain(taken.getLocalPort());
-                assertThat(cluster.members()).extracting(EtcdProcess::dataDir)
+                assertThat(cluster.members())
+                        .extracting(EtcdProcess::dataDir)
                         .containsExactly(dir.resolve("member-0"), dir.resolve("member-1"), dir.resolve("member-2"));
                 assertThat(cluster.leaderIndex()).isBetween(0, 2);
             } finally {
@@ -62,7 +66,10 @@ class EtcdClusterIT {
 
     @Test
     void aMissingBinaryFailsEveryMemberWithTheSameClearError() {
-        assertThatThrownBy(() -> EtcdCluster.builder(dir).size(3).binary(dir.resolve("no-etcd-here")).start())
+        assertThatThrownBy(() -> EtcdCluster.builder(dir)
+                        .size(3)
+                        .binary(dir.resolve("no-etcd-here"))
+                        .start())
                 .isInstanceOf(EtcdStartException.class)
                 .hasMessageContaining("cannot launch etcd member")
                 .hasMessageContaining(dir.resolve("no-etcd-here").toString());

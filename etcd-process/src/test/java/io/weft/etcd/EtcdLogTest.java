@@ -48,8 +48,8 @@ class EtcdLogTest {
     @Test
     void findsZapFatalLines() {
         assertThat(EtcdLog.fatalLine(List.of(
-                "{\"level\":\"info\",\"msg\":\"starting\"}",
-                "{\"level\":\"fatal\",\"msg\":\"discovery failed\",\"error\":\"member count is unequal\"}")))
+                        "{\"level\":\"info\",\"msg\":\"starting\"}",
+                        "{\"level\":\"fatal\",\"msg\":\"discovery failed\",\"error\":\"member count is unequal\"}")))
                 .hasValueSatisfying(line -> assertThat(line).contains("discovery failed"));
         assertThat(EtcdLog.fatalLine(List.of("2026-11-26 05:38:29.889549 I | embed: ready to serve client requests")))
                 .isEmpty();

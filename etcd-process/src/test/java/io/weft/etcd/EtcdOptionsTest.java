@@ -16,20 +16,22 @@ class EtcdOptionsTest {
 
     @Test
     void singleMemberListensAndAdvertisesOnLoopbackOnly() {
-        EtcdOptions options = EtcdOptions.builder(DATA).ports(new EtcdPorts(2379, 2380)).build();
+        EtcdOptions options =
+                EtcdOptions.builder(DATA).ports(new EtcdPorts(2379, 2380)).build();
 
-        assertThat(options.arguments()).containsExactly(
-                "--name=weft",
-                "--data-dir=/var/lib/weft/etcd",
-                "--listen-client-urls=http://127.0.0.1:2379",
-                "--advertise-client-urls=http://127.0.0.1:2379",
-                "--listen-peer-urls=http://127.0.0.1:2380",
-                "--initial-advertise-peer-urls=http://127.0.0.1:2380",
-                "--initial-cluster=weft=http://127.0.0.1:2380",
-                "--initial-cluster-state=new",
-                "--listen-metrics-urls=",
-                "--heartbeat-interval=100",
-                "--election-timeout=1000");
+        assertThat(options.arguments())
+                .containsExactly(
+                        "--name=weft",
+                        "--data-dir=/var/lib/weft/etcd",
+                        "--listen-client-urls=http://127.0.0.1:2379",
+                        "--advertise-client-urls=http://127.0.0.1:2379",
+                        "--listen-peer-urls=http://127.0.0.1:2380",
+                        "--initial-advertise-peer-urls=http://127.0.0.1:2380",
+                        "--initial-cluster=weft=http://127.0.0.1:2380",
+                        "--initial-cluster-state=new",
+                        "--listen-metrics-urls=",
+                        "--heartbeat-interval=100",
+                        "--election-timeout=1000");
     }
 
     @Test
@@ -46,7 +48,8 @@ class EtcdOptionsTest {
 
         assertThat(options.joinsCluster()).isTrue();
         assertThat(options.arguments())
-                .contains("--initial-cluster=member-0=http://127.0.0.1:3002,member-1=http://127.0.0.1:4002",
+                .contains(
+                        "--initial-cluster=member-0=http://127.0.0.1:3002,member-1=http://127.0.0.1:4002",
                         "--initial-cluster-state=existing",
                         "--initial-cluster-token=weft-test",
                         "--heartbeat-interval=10",
@@ -66,7 +69,9 @@ class EtcdOptionsTest {
 
     @Test
     void aClusterMemberNeedsItsPortsInAdvance() {
-        assertThatThrownBy(() -> EtcdOptions.builder(DATA).initialCluster("a=http://127.0.0.1:1").build())
+        assertThatThrownBy(() -> EtcdOptions.builder(DATA)
+                        .initialCluster("a=http://127.0.0.1:1")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("EtcdPorts.pickFree");
     }
@@ -74,7 +79,8 @@ class EtcdOptionsTest {
     @Test
     void rejectsValuesEtcdWouldRejectLater() {
         assertThatThrownBy(() -> EtcdOptions.builder(DATA).name("a,b").build()).hasMessageContaining("member name");
-        assertThatThrownBy(() -> EtcdOptions.builder(DATA).startTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() ->
+                        EtcdOptions.builder(DATA).startTimeout(Duration.ZERO).build())
                 .hasMessageContaining("startTimeout");
         assertThatThrownBy(() -> new RaftTiming(Duration.ofMillis(100), Duration.ofMillis(400)))
                 .hasMessageContaining("at least 5 x heartbeat");
@@ -87,6 +93,9 @@ class EtcdOptionsTest {
         var ports = EtcdPorts.pickFree(3);
 
         assertThat(ports).hasSize(3);
-        assertThat(ports.stream().flatMap(p -> java.util.stream.Stream.of(p.client(), p.peer())).distinct()).hasSize(6);
+        assertThat(ports.stream()
+                        .flatMap(p -> java.util.stream.Stream.of(p.client(), p.peer()))
+                        .distinct())
+                .hasSize(6);
     }
 }

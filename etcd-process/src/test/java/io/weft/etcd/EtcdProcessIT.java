@@ -38,12 +38,16 @@ class EtcdProcessIT {
             assertThat(etcd.clientEndpoint()).isEqualTo("http://127.0.0.1:" + etcd.clientPort());
             assertThat(etcd.peerPort()).isNotEqualTo(etcd.clientPort());
             assertThat(etcd.health(PROBE)).isEqualTo(MemberHealth.HEALTHY);
-            assertThat(etcd.status(PROBE)).hasValueSatisfying(status -> assertThat(status.isLeader()).isTrue());
+            assertThat(etcd.status(PROBE))
+                    .hasValueSatisfying(status -> assertThat(status.isLeader()).isTrue());
             assertThat(etcd.commandLine())
                     .contains("--listen-client-urls=" + etcd.clientEndpoint(), "--listen-metrics-urls=");
             assertThat(Files.readString(etcd.logFile())).contains("ready to serve client requests");
-            assertThat(new ListeningPort(etcd.clientPort()).isHeldBy(etcd.pid())).contains(true);
-            assertThat(new ListeningPort(etcd.clientPort()).isHeldBy(ProcessHandle.current().pid())).contains(false);
+            assertThat(new ListeningPort(etcd.clientPort()).isHeldBy(etcd.pid()))
+                    .contains(true);
+            assertThat(new ListeningPort(etcd.clientPort())
+                            .isHeldBy(ProcessHandle.current().pid()))
+                    .contains(false);
             long pid = etcd.pid();
 
             etcd.stop();
@@ -81,7 +85,9 @@ class EtcdProcessIT {
             EtcdProcess etcd = new EtcdProcess(fastOptions().ports(ports).build());
 
             assertThatThrownBy(etcd::start)
-                    .isInstanceOfSatisfying(EtcdStartException.class, e -> assertThat(e.addressInUse()).isTrue())
+                    .isInstanceOfSatisfying(
+                            EtcdStartException.class,
+                            e -> assertThat(e.addressInUse()).isTrue())
                     .hasMessageContaining("exited with code")
                     .hasMessageContaining("command: ")
                     .hasMessageContaining("--listen-client-urls=http://127.0.0.1:" + taken.getLocalPort())
@@ -113,7 +119,9 @@ class EtcdProcessIT {
             Supplier<EtcdPorts> firstPickTakenByOther = () -> picks.incrementAndGet() == 1
                     ? new EtcdPorts(other.clientPort(), EtcdPorts.pickFree().peer())
                     : EtcdPorts.pickFree();
-            EtcdOptions ours = EtcdOptions.builder(dir.resolve("ours")).timing(RaftTiming.FAST_FOR_TESTS).build();
+            EtcdOptions ours = EtcdOptions.builder(dir.resolve("ours"))
+                    .timing(RaftTiming.FAST_FOR_TESTS)
+                    .build();
 
             try (EtcdProcess etcd = new EtcdProcess(ours, firstPickTakenByOther).start()) {
                 assertThat(picks).hasValue(2);
@@ -136,17 +144,22 @@ class EtcdProcessIT {
             EtcdProcess etcd = new EtcdProcess(fastOptions().build(), alwaysTaken);
 
             assertThatThrownBy(etcd::start)
-                    .isInstanceOfSatisfying(EtcdStartException.class, e -> assertThat(e.addressInUse()).isTrue());
+                    .isInstanceOfSatisfying(
+                            EtcdStartException.class,
+                            e -> assertThat(e.addressInUse()).isTrue());
             assertThat(picks).hasValue(EtcdProcess.MAX_START_ATTEMPTS);
         }
     }
 
     @Test
     void anUnknownFlagFailsFastWithEtcdsComplaint() {
-        EtcdProcess etcd = new EtcdProcess(fastOptions().extraArgs("--no-such-flag=1").build());
+        EtcdProcess etcd =
+                new EtcdProcess(fastOptions().extraArgs("--no-such-flag=1").build());
 
         assertThatThrownBy(etcd::start)
-                .isInstanceOfSatisfying(EtcdStartException.class, e -> assertThat(e.addressInUse()).isFalse())
+                .isInstanceOfSatisfying(
+                        EtcdStartException.class,
+                        e -> assertThat(e.addressInUse()).isFalse())
                 .hasMessageContaining("exited with code")
                 .hasMessageContaining("etcd said: flag provided but not defined: -no-such-flag");
     }
@@ -158,8 +171,11 @@ class EtcdProcessIT {
         String initialCluster = "a=" + EtcdOptions.loopbackUrl(ports.get(0).peer())
                 + ",b=" + EtcdOptions.loopbackUrl(ports.get(1).peer())
                 + ",c=" + EtcdOptions.loopbackUrl(ports.get(2).peer());
-        EtcdProcess lonely = new EtcdProcess(
-                fastOptions().name("a").ports(ports.get(0)).initialCluster(initialCluster).build());
+        EtcdProcess lonely = new EtcdProcess(fastOptions()
+                .name("a")
+                .ports(ports.get(0))
+                .initialCluster(initialCluster)
+                .build());
         CompletableFuture<EtcdProcess> start = CompletableFuture.supplyAsync(lonely::start);
         awaitTrue(lonely::isAlive);
 
@@ -204,7 +220,8 @@ class EtcdProcessIT {
     }
 
     private static HttpResponse<String> post(EtcdProcess etcd, String path, String body) throws Exception {
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+        try (HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(etcd.clientEndpoint() + path))
                     .timeout(Duration.ofSeconds(5))
                     .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -26,7 +26,8 @@ class ListeningPortTest {
 
     @Test
     void matchesThePortNotAnAddressThatEndsLikeIt() {
-        List<String> table = List.of(TABLE.get(0),
+        List<String> table = List.of(
+                TABLE.get(0),
                 "   0: 094B007F:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 41009 1 0 100 0 0 10 0");
 
         assertThat(new ListeningPort(2379).listeningInodes(table)).isEmpty();

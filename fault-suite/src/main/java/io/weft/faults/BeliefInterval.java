@@ -18,8 +18,7 @@ record BeliefInterval(String node, String subnet, Instant from, Instant until) {
 
     /** Every node's intervals, from its records (in any order; each node's are sorted by time). */
     static List<BeliefInterval> of(List<NodeRecord> records) {
-        Map<String, List<NodeRecord>> byNode = records.stream()
-                .collect(Collectors.groupingBy(NodeRecord::node));
+        Map<String, List<NodeRecord>> byNode = records.stream().collect(Collectors.groupingBy(NodeRecord::node));
         List<BeliefInterval> intervals = new ArrayList<>();
         for (List<NodeRecord> own : byNode.values()) {
             List<NodeRecord> sorted = new ArrayList<>(own);
@@ -35,7 +34,9 @@ record BeliefInterval(String node, String subnet, Instant from, Instant until) {
         for (NodeRecord record : records) {
             switch (record) {
                 case NodeRecord.Acked acked -> {
-                    if (open != null && open.subnet.equals(acked.subnet()) && !acked.at().isAfter(open.until)) {
+                    if (open != null
+                            && open.subnet.equals(acked.subnet())
+                            && !acked.at().isAfter(open.until)) {
                         open = open.extendedTo(acked.expireTime());
                     } else {
                         closeInto(intervals, open, acked.at());

@@ -20,7 +20,8 @@ final class DrainingScheduler implements Scheduler, AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
 
     DrainingScheduler(String threadName) {
-        executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name(threadName).daemon(true).factory());
+        executor = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name(threadName).daemon(true).factory());
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setRemoveOnCancelPolicy(true);
     }

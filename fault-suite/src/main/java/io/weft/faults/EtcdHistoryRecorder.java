@@ -48,9 +48,13 @@ final class EtcdHistoryRecorder implements AutoCloseable {
     }
 
     void start() {
-        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(1).build();
-        watcher = client.getWatchClient().watch(bytes(layout.subnetsPrefix()), option,
-                Watch.listener(this::record, this::interrupted, () -> broke(null)));
+        WatchOption option =
+                WatchOption.builder().isPrefix(true).withRevision(1).build();
+        watcher = client.getWatchClient()
+                .watch(
+                        bytes(layout.subnetsPrefix()),
+                        option,
+                        Watch.listener(this::record, this::interrupted, () -> broke(null)));
     }
 
     private synchronized void record(WatchResponse response) {
@@ -71,8 +75,10 @@ final class EtcdHistoryRecorder implements AutoCloseable {
         if (error instanceof CompactedException) {
             broke(error);
         } else {
-            LOG.info("the etcd history watch was interrupted ({}); jetcd resumes it after revision {}",
-                    error.getMessage(), lastRevision());
+            LOG.info(
+                    "the etcd history watch was interrupted ({}); jetcd resumes it after revision {}",
+                    error.getMessage(),
+                    lastRevision());
         }
     }
 
@@ -107,21 +113,24 @@ final class EtcdHistoryRecorder implements AutoCloseable {
     /** The lease keys in etcd now, and the revision they were read at. */
     FinalState readLeases() throws Exception {
         GetResponse response = client.getKVClient()
-                .get(bytes(layout.subnetsPrefix()), GetOption.builder().isPrefix(true).build())
+                .get(
+                        bytes(layout.subnetsPrefix()),
+                        GetOption.builder().isPrefix(true).build())
                 .get(30, TimeUnit.SECONDS);
         Map<String, HeldLease> leases = new HashMap<>();
         for (KeyValue kv : response.getKvs()) {
-            leases.put(subnetOf(kv.getKey().toString(StandardCharsets.UTF_8)),
+            leases.put(
+                    subnetOf(kv.getKey().toString(StandardCharsets.UTF_8)),
                     new HeldLease(nodeOf(kv), kv.getModRevision()));
         }
         return new FinalState(Map.copyOf(leases), response.getHeader().getRevision());
     }
 
-    record FinalState(Map<String, HeldLease> leases, long revision) {
-    }
+    record FinalState(Map<String, HeldLease> leases, long revision) {}
 
     private String subnetOf(String key) {
-        return layout.parseLeaseKey(key).map(subnet -> subnet.primary().toString())
+        return layout.parseLeaseKey(key)
+                .map(subnet -> subnet.primary().toString())
                 .orElseThrow(() -> new IllegalStateException("not a lease key: " + key));
     }
 

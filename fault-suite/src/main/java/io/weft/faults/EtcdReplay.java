@@ -21,7 +21,9 @@ final class EtcdReplay {
         sorted.sort(Comparator.comparingLong(EtcdChange::revision)); // stable: keeps a txn's order
         this.changes = List.copyOf(sorted);
         for (EtcdChange change : changes) {
-            byRevision.computeIfAbsent(change.revision(), r -> new ArrayList<>()).add(change);
+            byRevision
+                    .computeIfAbsent(change.revision(), r -> new ArrayList<>())
+                    .add(change);
         }
     }
 
@@ -50,7 +52,9 @@ final class EtcdReplay {
 
     /** The changes with {@code after < revision <= upTo}. */
     List<EtcdChange> between(long after, long upTo) {
-        return changes.stream().filter(c -> c.revision() > after && c.revision() <= upTo).toList();
+        return changes.stream()
+                .filter(c -> c.revision() > after && c.revision() <= upTo)
+                .toList();
     }
 
     static void apply(Map<String, HeldLease> state, EtcdChange change) {

@@ -27,8 +27,14 @@ final class FaultInjector {
     private final Duration electionTimeout;
     private final Random random;
 
-    FaultInjector(EtcdCluster etcd, Client etcdClient, List<ServerReplica> replicas, List<RecordingWatcher> watchers,
-                  EtcdHistoryRecorder recorder, Duration electionTimeout, Random random) {
+    FaultInjector(
+            EtcdCluster etcd,
+            Client etcdClient,
+            List<ServerReplica> replicas,
+            List<RecordingWatcher> watchers,
+            EtcdHistoryRecorder recorder,
+            Duration electionTimeout,
+            Random random) {
         this.etcd = etcd;
         this.etcdClient = etcdClient;
         this.replicas = replicas;
@@ -107,7 +113,11 @@ final class FaultInjector {
         try {
             hold(between(1000, 2000));
             long revision = recorder.lastRevision();
-            etcdClient.getKVClient().compact(revision, CompactOption.builder().withCompactPhysical(true).build())
+            etcdClient
+                    .getKVClient()
+                    .compact(
+                            revision,
+                            CompactOption.builder().withCompactPhysical(true).build())
                     .get(30, TimeUnit.SECONDS);
             hold(between(500, 1000));
             return "compacted at revision " + revision + " with " + replica.name() + " frozen and " + stalled
@@ -119,8 +129,10 @@ final class FaultInjector {
     }
 
     private int currentLeader() {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(etcd::findLeaderIndex, found -> found.isPresent()).getAsInt();
+        return await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(etcd::findLeaderIndex, found -> found.isPresent())
+                .getAsInt();
     }
 
     private ServerReplica anyReplica() {

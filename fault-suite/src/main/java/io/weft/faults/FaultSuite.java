@@ -46,31 +46,41 @@ public final class FaultSuite {
         Instant started = Instant.now();
         Random random = new Random(settings.seed());
         progress.accept("fault-suite: seed " + settings.seed() + ", " + settings.nodes() + " nodes, "
-                + settings.watchers() + " watchers, lease TTL " + settings.leaseTtl().toSeconds() + " s, work dir "
+                + settings.watchers() + " watchers, lease TTL "
+                + settings.leaseTtl().toSeconds() + " s, work dir "
                 + settings.workDir());
         List<ServerReplica> replicas = new ArrayList<>();
         List<WeftClient> clients = new ArrayList<>();
-        try (EtcdCluster etcd = EtcdCluster.builder(settings.workDir().resolve("etcd")).size(3).timing(ETCD_TIMING)
-                     .start();
-             Client etcdClient = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
-             EtcdHistoryRecorder recorder = new EtcdHistoryRecorder(etcdClient, new KeyLayout(KeyLayout.DEFAULT_PREFIX))) {
+        try (EtcdCluster etcd = EtcdCluster.builder(settings.workDir().resolve("etcd"))
+                        .size(3)
+                        .timing(ETCD_TIMING)
+                        .start();
+                Client etcdClient = Client.builder()
+                        .endpoints(etcd.endpoints().toArray(String[]::new))
+                        .build();
+                EtcdHistoryRecorder recorder =
+                        new EtcdHistoryRecorder(etcdClient, new KeyLayout(KeyLayout.DEFAULT_PREFIX))) {
             recorder.start();
             ReplicaLaunch launch = new ReplicaLaunch(settings.classpath());
             for (int i = 0; i < REPLICAS; i++) {
-                ServerReplica replica = new ServerReplica("server-" + i, launch, etcd.endpoints(), settings.leaseTtl(),
-                        settings.workDir());
+                ServerReplica replica = new ServerReplica(
+                        "server-" + i, launch, etcd.endpoints(), settings.leaseTtl(), settings.workDir());
                 replicas.add(replica);
                 replica.start();
             }
             RunLog runLog = new RunLog();
             ReplyDropper dropper = new ReplyDropper(REPLY_LOSS, random.nextLong(), runLog);
             for (int i = 0; i < CLIENTS; i++) {
-                List<ServerAddress> addresses = new ArrayList<>(replicas.stream().map(ServerReplica::address).toList());
+                List<ServerAddress> addresses = new ArrayList<>(
+                        replicas.stream().map(ServerReplica::address).toList());
                 if (i % 2 == 1) {
                     addresses = addresses.reversed();
                 }
-                clients.add(WeftClient.builder().addresses(addresses).channelFactory(dropper.channelFactory())
-                        .deadline(CLIENT_DEADLINE).build());
+                clients.add(WeftClient.builder()
+                        .addresses(addresses)
+                        .channelFactory(dropper.channelFactory())
+                        .deadline(CLIENT_DEADLINE)
+                        .build());
             }
             clients.getFirst().setConfig(settings.networkConfigJson(), false);
 
@@ -78,15 +88,26 @@ public final class FaultSuite {
                 workload.start();
                 progress.accept("fault-suite: " + REPLICAS + " replicas and a 3-member etcd up, workload started");
                 FaultPlan plan = new FaultPlan(random);
-                FaultInjector injector = new FaultInjector(etcd, etcdClient, replicas, workload.watchers(), recorder,
-                        ETCD_TIMING.electionTimeout(), random);
+                FaultInjector injector = new FaultInjector(
+                        etcd,
+                        etcdClient,
+                        replicas,
+                        workload.watchers(),
+                        recorder,
+                        ETCD_TIMING.electionTimeout(),
+                        random);
                 injectFaults(plan, injector, runLog, workload, random, started);
 
                 History history = finish(workload, runLog, recorder);
                 HistoryChecker.Result check = HistoryChecker.check(history);
                 progress.accept(HistoryStats.of(history).line());
-                return new FaultSuiteResult(runLog.operations(), plan.injected(), check, runLog.losses(),
-                        Duration.between(started, Instant.now()), settings.seed());
+                return new FaultSuiteResult(
+                        runLog.operations(),
+                        plan.injected(),
+                        check,
+                        runLog.losses(),
+                        Duration.between(started, Instant.now()),
+                        settings.seed());
             }
         } finally {
             clients.forEach(WeftClient::close);
@@ -96,25 +117,39 @@ public final class FaultSuite {
         }
     }
 
-    private void injectFaults(FaultPlan plan, FaultInjector injector, RunLog runLog, Workload workload, Random random,
-                              Instant started) throws Exception {
+    private void injectFaults(
+            FaultPlan plan, FaultInjector injector, RunLog runLog, Workload workload, Random random, Instant started)
+            throws Exception {
         Instant end = started.plus(settings.duration());
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("fault-suite-progress").daemon(true).factory());
-        ticker.scheduleAtFixedRate(() -> progress.accept(String.format(
-                "fault-suite: [%d min] %d operations, %d faults, %d of %d nodes holding a lease, %d leases lost, "
-                        + "%d failed attempts, %d replies dropped after commit",
-                Duration.between(started, Instant.now()).toMinutes(), runLog.operations(), plan.total(),
-                workload.nodesHolding(), settings.nodes(), runLog.losses(), runLog.failedAttempts(),
-                runLog.droppedReplyCount())), 60, 60, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(
+                () -> progress.accept(String.format(
+                        "fault-suite: [%d min] %d operations, %d faults, %d of %d nodes holding a lease, %d leases lost, "
+                                + "%d failed attempts, %d replies dropped after commit",
+                        Duration.between(started, Instant.now()).toMinutes(),
+                        runLog.operations(),
+                        plan.total(),
+                        workload.nodesHolding(),
+                        settings.nodes(),
+                        runLog.losses(),
+                        runLog.failedAttempts(),
+                        runLog.droppedReplyCount())),
+                60,
+                60,
+                TimeUnit.SECONDS);
         try {
             while (Instant.now().isBefore(end) || !plan.atRoundEnd() || !everyKindAtLeast(plan, settings.minRounds())) {
                 Thread.sleep(2000 + random.nextInt(3000)); // quiet time between faults: the workload runs
                 Fault fault = plan.next();
                 Instant before = Instant.now();
                 String what = injector.inject(fault);
-                progress.accept(String.format("fault-suite: [%3d s] fault %d %s: %s (%.1f s)",
-                        Duration.between(started, before).toSeconds(), plan.total(), fault.label(), what,
+                progress.accept(String.format(
+                        "fault-suite: [%3d s] fault %d %s: %s (%.1f s)",
+                        Duration.between(started, before).toSeconds(),
+                        plan.total(),
+                        fault.label(),
+                        what,
                         Duration.between(before, Instant.now()).toMillis() / 1000.0));
             }
         } finally {
@@ -139,11 +174,22 @@ public final class FaultSuite {
         progress.accept("fault-suite: nodes stopped at revision " + finalState.revision() + " with "
                 + finalState.leases().size() + " leases; waiting for the watchers to catch up");
         awaitQuietly(Duration.ofSeconds(60), () -> recorder.reached(finalState.leases(), finalState.revision()));
-        awaitQuietly(Duration.ofSeconds(120), () -> workload.watchers().stream()
-                .allMatch(watcher -> watcher.lastRevision() >= finalState.revision()));
-        List<WatcherLog> watcherLogs = workload.watchers().stream().map(RecordingWatcher::log).toList();
-        return new History(runLog.records(), recorder.changes(), recorder.complete(), watcherLogs,
-                finalState.leases(), finalState.revision(), readAt, finalState.revision(), runLog.droppedReplies(),
+        awaitQuietly(
+                Duration.ofSeconds(120),
+                () -> workload.watchers().stream()
+                        .allMatch(watcher -> watcher.lastRevision() >= finalState.revision()));
+        List<WatcherLog> watcherLogs =
+                workload.watchers().stream().map(RecordingWatcher::log).toList();
+        return new History(
+                runLog.records(),
+                recorder.changes(),
+                recorder.complete(),
+                watcherLogs,
+                finalState.leases(),
+                finalState.revision(),
+                readAt,
+                finalState.revision(),
+                runLog.droppedReplies(),
                 runLog.rounds());
     }
 

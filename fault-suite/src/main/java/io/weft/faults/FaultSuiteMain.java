@@ -9,12 +9,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code fault-suite/run}: a long fault run outside CI. Exits 0 only with zero violations. */
-@Command(name = "fault-suite", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "fault-suite",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Injects faults into etcd and two allocator replicas under simulated nodes, then checks "
                 + "the recorded history. Prints one summary line.")
 public final class FaultSuiteMain implements Callable<Integer> {
 
-    @Option(names = "--minutes", defaultValue = "10", description = "how long to inject faults (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--minutes",
+            defaultValue = "10",
+            description = "how long to inject faults (default: ${DEFAULT-VALUE})")
     double minutes;
 
     @Option(names = "--nodes", defaultValue = "300", description = "simulated nodes (default: ${DEFAULT-VALUE})")
@@ -46,11 +52,21 @@ public final class FaultSuiteMain implements Callable<Integer> {
     public Integer call() throws Exception {
         long runSeed = seed != null ? seed : System.nanoTime();
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("weft-fault-suite");
-        FaultSuiteSettings settings = new FaultSuiteSettings(Duration.ofMillis((long) (minutes * 60_000)), 1, nodes,
-                0.2, watchers, runSeed, Duration.ofSeconds(leaseTtlSeconds), dir, System.getProperty("java.class.path"));
+        FaultSuiteSettings settings = new FaultSuiteSettings(
+                Duration.ofMillis((long) (minutes * 60_000)),
+                1,
+                nodes,
+                0.2,
+                watchers,
+                runSeed,
+                Duration.ofSeconds(leaseTtlSeconds),
+                dir,
+                System.getProperty("java.class.path"));
         // On Ctrl-C, take the etcd members and replicas this run started down with it.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(
-                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform()
+                        .unstarted(
+                                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
         FaultSuiteResult result = new FaultSuite(settings, System.out::println).run();
         result.check().details().forEach(violation -> System.out.println("fault-suite: violation " + violation));
         System.out.println("fault-suite: seed " + runSeed + ", " + result.leasesLost() + " leases lost, logs in " + dir

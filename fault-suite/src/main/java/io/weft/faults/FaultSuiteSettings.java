@@ -15,8 +15,16 @@ import java.time.Duration;
  * @param workDir where etcd data and server logs go
  * @param classpath a classpath holding allocator-server and its dependencies, for the replicas
  */
-public record FaultSuiteSettings(Duration duration, int minRounds, int nodes, double churningShare, int watchers,
-                                 long seed, Duration leaseTtl, Path workDir, String classpath) {
+public record FaultSuiteSettings(
+        Duration duration,
+        int minRounds,
+        int nodes,
+        double churningShare,
+        int watchers,
+        long seed,
+        Duration leaseTtl,
+        Path workDir,
+        String classpath) {
 
     public FaultSuiteSettings {
         if (nodes < 1 || watchers < 1 || minRounds < 1) {

@@ -18,10 +18,17 @@ import java.util.Map;
  * @param droppedReplies the replies the suite dropped after the server had completed the call
  * @param rounds the two-replica acquisition rounds of the {@link TwinNode}s
  */
-public record History(List<NodeRecord> nodeRecords, List<EtcdChange> etcdChanges, boolean historyComplete,
-                      List<WatcherLog> watchers, Map<String, HeldLease> finalState, long finalRevision,
-                      Instant finalReadAt, long quietRevision, List<DroppedReply> droppedReplies,
-                      List<AcquisitionRound> rounds) {
+public record History(
+        List<NodeRecord> nodeRecords,
+        List<EtcdChange> etcdChanges,
+        boolean historyComplete,
+        List<WatcherLog> watchers,
+        Map<String, HeldLease> finalState,
+        long finalRevision,
+        Instant finalReadAt,
+        long quietRevision,
+        List<DroppedReply> droppedReplies,
+        List<AcquisitionRound> rounds) {
     public History {
         nodeRecords = List.copyOf(nodeRecords);
         etcdChanges = List.copyOf(etcdChanges);
@@ -32,10 +39,25 @@ public record History(List<NodeRecord> nodeRecords, List<EtcdChange> etcdChanges
     }
 
     /** A history without dropped replies or two-replica rounds. */
-    public History(List<NodeRecord> nodeRecords, List<EtcdChange> etcdChanges, boolean historyComplete,
-                   List<WatcherLog> watchers, Map<String, HeldLease> finalState, long finalRevision,
-                   Instant finalReadAt, long quietRevision) {
-        this(nodeRecords, etcdChanges, historyComplete, watchers, finalState, finalRevision, finalReadAt,
-                quietRevision, List.of(), List.of());
+    public History(
+            List<NodeRecord> nodeRecords,
+            List<EtcdChange> etcdChanges,
+            boolean historyComplete,
+            List<WatcherLog> watchers,
+            Map<String, HeldLease> finalState,
+            long finalRevision,
+            Instant finalReadAt,
+            long quietRevision) {
+        this(
+                nodeRecords,
+                etcdChanges,
+                historyComplete,
+                watchers,
+                finalState,
+                finalRevision,
+                finalReadAt,
+                quietRevision,
+                List.of(),
+                List.of());
     }
 }

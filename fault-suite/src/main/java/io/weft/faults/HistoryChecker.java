@@ -49,8 +49,7 @@ public final class HistoryChecker {
     private final List<Violation> found = new ArrayList<>();
     private final Map<Rule, Integer> counts = new HashMap<>();
 
-    private HistoryChecker() {
-    }
+    private HistoryChecker() {}
 
     /** Every violation in {@code history}: details for the first few of each rule, then counts. */
     public static Result check(History history) {
@@ -64,8 +63,8 @@ public final class HistoryChecker {
         checker.checkAcksAtEnd(history);
         NodeLeaseChecks.checkOneLeasePerNode(replay, checker::report);
         NodeLeaseChecks.checkRounds(history.rounds(), checker::report);
-        NodeLeaseChecks.checkLostReplies(history.droppedReplies(), byNodeInTimeOrder(history.nodeRecords()), replay,
-                checker::report);
+        NodeLeaseChecks.checkLostReplies(
+                history.droppedReplies(), byNodeInTimeOrder(history.nodeRecords()), replay, checker::report);
         for (WatcherLog watcher : history.watchers()) {
             WatcherChecks.check(watcher, replay, history.quietRevision(), checker::report);
         }
@@ -92,8 +91,10 @@ public final class HistoryChecker {
         }
         Map<String, HeldLease> replayed = replay.stateAt(history.finalRevision());
         if (!replayed.equals(history.finalState())) {
-            report(Rule.HISTORY_INCOMPLETE, "history replayed to revision " + history.finalRevision()
-                    + " differs from etcd's state: " + difference(replayed, history.finalState()));
+            report(
+                    Rule.HISTORY_INCOMPLETE,
+                    "history replayed to revision " + history.finalRevision() + " differs from etcd's state: "
+                            + difference(replayed, history.finalState()));
         }
     }
 
@@ -104,16 +105,20 @@ public final class HistoryChecker {
             if (!change.isDelete()) {
                 HeldLease before = state.get(change.subnet());
                 if (before != null && !before.node().equals(change.node())) {
-                    report(Rule.ETCD_OVERWRITE, "revision " + change.revision() + " gave " + change.subnet() + " to "
-                            + change.node() + " while " + before.node() + " held it since revision "
-                            + before.modRevision());
+                    report(
+                            Rule.ETCD_OVERWRITE,
+                            "revision " + change.revision() + " gave " + change.subnet() + " to "
+                                    + change.node() + " while " + before.node() + " held it since revision "
+                                    + before.modRevision());
                 }
                 IpPrefix prefix = prefixes.computeIfAbsent(change.subnet(), IpPrefix::parse);
                 for (String other : state.keySet()) {
                     if (!other.equals(change.subnet())
                             && prefixes.computeIfAbsent(other, IpPrefix::parse).overlaps(prefix)) {
-                        report(Rule.ETCD_OVERLAP, "revision " + change.revision() + " wrote " + change.subnet()
-                                + " while " + other + " existed");
+                        report(
+                                Rule.ETCD_OVERLAP,
+                                "revision " + change.revision() + " wrote " + change.subnet() + " while " + other
+                                        + " existed");
                     }
                 }
             }
@@ -122,18 +127,23 @@ public final class HistoryChecker {
     }
 
     private void checkBeliefs(List<NodeRecord> records) {
-        Map<String, List<BeliefInterval>> bySubnet = BeliefInterval.of(records).stream()
-                .collect(Collectors.groupingBy(BeliefInterval::subnet));
+        Map<String, List<BeliefInterval>> bySubnet =
+                BeliefInterval.of(records).stream().collect(Collectors.groupingBy(BeliefInterval::subnet));
         for (List<BeliefInterval> intervals : bySubnet.values()) {
             List<BeliefInterval> sorted = new ArrayList<>(intervals);
             sorted.sort(Comparator.comparing(BeliefInterval::from));
             for (int i = 0; i < sorted.size(); i++) {
-                for (int j = i + 1; j < sorted.size() && sorted.get(j).from().isBefore(sorted.get(i).until()); j++) {
+                for (int j = i + 1;
+                        j < sorted.size()
+                                && sorted.get(j).from().isBefore(sorted.get(i).until());
+                        j++) {
                     BeliefInterval a = sorted.get(i);
                     BeliefInterval b = sorted.get(j);
                     if (!a.node().equals(b.node()) && a.overlaps(b)) {
-                        report(Rule.BELIEF_OVERLAP, a.subnet() + ": " + a.node() + " held it " + a.from() + ".."
-                                + a.until() + " and " + b.node() + " " + b.from() + ".." + b.until());
+                        report(
+                                Rule.BELIEF_OVERLAP,
+                                a.subnet() + ": " + a.node() + " held it " + a.from() + ".." + a.until() + " and "
+                                        + b.node() + " " + b.from() + ".." + b.until());
                     }
                 }
             }
@@ -150,8 +160,10 @@ public final class HistoryChecker {
                         // An acknowledgement after the last one ran out: the node did not keep renewing.
                         boolean renewedInTime = !acked.at().isAfter(keptUntil);
                         if (kept != null && renewedInTime && !kept.equals(acked.subnet())) {
-                            report(Rule.SUBNET_CHANGED, acked.node() + " kept renewing " + kept + " but was given "
-                                    + acked.subnet() + " at " + acked.at());
+                            report(
+                                    Rule.SUBNET_CHANGED,
+                                    acked.node() + " kept renewing " + kept + " but was given " + acked.subnet()
+                                            + " at " + acked.at());
                         }
                         kept = acked.subnet();
                         keptUntil = acked.expireTime();
@@ -167,17 +179,23 @@ public final class HistoryChecker {
         for (NodeRecord record : records) {
             if (record instanceof NodeRecord.Acked acked) {
                 boolean written = replay.find(acked.modRevision(), acked.subnet())
-                        .filter(change -> acked.node().equals(change.node())).isPresent();
+                        .filter(change -> acked.node().equals(change.node()))
+                        .isPresent();
                 if (!written) {
-                    report(Rule.ACK_NOT_IN_ETCD, acked.node() + " was acknowledged " + acked.subnet()
-                            + " at revision " + acked.modRevision() + ", which wrote no such lease");
+                    report(
+                            Rule.ACK_NOT_IN_ETCD,
+                            acked.node() + " was acknowledged " + acked.subnet() + " at revision " + acked.modRevision()
+                                    + ", which wrote no such lease");
                 }
             } else if (record instanceof NodeRecord.Released released && released.revision() > 0) {
                 boolean deleted = replay.find(released.revision(), released.subnet())
-                        .filter(EtcdChange::isDelete).isPresent();
+                        .filter(EtcdChange::isDelete)
+                        .isPresent();
                 if (!deleted) {
-                    report(Rule.RELEASE_NOT_IN_ETCD, released.node() + "'s release of " + released.subnet()
-                            + " was acknowledged at revision " + released.revision() + ", which deleted no such key");
+                    report(
+                            Rule.RELEASE_NOT_IN_ETCD,
+                            released.node() + "'s release of " + released.subnet() + " was acknowledged at revision "
+                                    + released.revision() + ", which deleted no such key");
                 }
             }
         }
@@ -186,11 +204,14 @@ public final class HistoryChecker {
     private void checkAcksAtEnd(History history) {
         Instant readAt = history.finalReadAt();
         for (List<NodeRecord> own : byNodeInTimeOrder(history.nodeRecords()).values()) {
-            if (own.getLast() instanceof NodeRecord.Acked last && last.expireTime().isAfter(readAt)) {
+            if (own.getLast() instanceof NodeRecord.Acked last
+                    && last.expireTime().isAfter(readAt)) {
                 HeldLease held = history.finalState().get(last.subnet());
                 if (held == null || !held.node().equals(last.node()) || held.modRevision() < last.modRevision()) {
-                    report(Rule.ACK_MISSING_AT_END, last.node() + " was acknowledged " + last.subnet() + " until "
-                            + last.expireTime() + " but etcd holds " + held + " at the end");
+                    report(
+                            Rule.ACK_MISSING_AT_END,
+                            last.node() + " was acknowledged " + last.subnet() + " until " + last.expireTime()
+                                    + " but etcd holds " + held + " at the end");
                 }
             }
         }
@@ -216,9 +237,11 @@ public final class HistoryChecker {
                 parts.add(subnet + " is " + other + ", expected " + lease);
             }
         });
-        actual.keySet().stream().filter(subnet -> !expected.containsKey(subnet))
+        actual.keySet().stream()
+                .filter(subnet -> !expected.containsKey(subnet))
                 .forEach(subnet -> parts.add("extra " + subnet + "=" + actual.get(subnet)));
-        return parts.size() <= 5 ? String.join("; ", parts)
+        return parts.size() <= 5
+                ? String.join("; ", parts)
                 : String.join("; ", parts.subList(0, 5)) + "; and " + (parts.size() - 5) + " more";
     }
 }

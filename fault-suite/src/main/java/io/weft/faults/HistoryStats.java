@@ -8,8 +8,16 @@ import java.util.Map;
  * an empty one: e.g. without handovers of a subnet from one node to another, the overlap rules
  * were never really tested.
  */
-record HistoryStats(long acks, long releases, long losses, long handovers, long etcdChanges, long snapshots,
-                    long watchEvents, long droppedReplies, long twoReplicaRounds) {
+record HistoryStats(
+        long acks,
+        long releases,
+        long losses,
+        long handovers,
+        long etcdChanges,
+        long snapshots,
+        long watchEvents,
+        long droppedReplies,
+        long twoReplicaRounds) {
 
     static HistoryStats of(History history) {
         long acks = 0;
@@ -43,8 +51,16 @@ record HistoryStats(long acks, long releases, long losses, long handovers, long 
                 }
             }
         }
-        return new HistoryStats(acks, releases, losses, handovers, history.etcdChanges().size(), snapshots, events,
-                history.droppedReplies().size(), history.rounds().size());
+        return new HistoryStats(
+                acks,
+                releases,
+                losses,
+                handovers,
+                history.etcdChanges().size(),
+                snapshots,
+                events,
+                history.droppedReplies().size(),
+                history.rounds().size());
     }
 
     String line() {

@@ -34,8 +34,7 @@ import java.util.function.BiConsumer;
  */
 final class NodeLeaseChecks {
 
-    private NodeLeaseChecks() {
-    }
+    private NodeLeaseChecks() {}
 
     static void checkOneLeasePerNode(EtcdReplay replay, BiConsumer<Rule, String> report) {
         Map<String, String> holderBySubnet = new HashMap<>();
@@ -48,7 +47,8 @@ final class NodeLeaseChecks {
             Set<String> touched = new HashSet<>();
             for (; i < changes.size() && changes.get(i).revision() == revision; i++) {
                 EtcdChange change = changes.get(i);
-                String before = change.isDelete() ? holderBySubnet.remove(change.subnet())
+                String before = change.isDelete()
+                        ? holderBySubnet.remove(change.subnet())
                         : holderBySubnet.put(change.subnet(), change.node());
                 if (before != null) {
                     subnetsByNode.get(before).remove(change.subnet());
@@ -56,7 +56,9 @@ final class NodeLeaseChecks {
                 }
                 if (!change.isDelete()) {
                     writtenAt.put(change.subnet(), change.revision());
-                    subnetsByNode.computeIfAbsent(change.node(), n -> new TreeSet<>()).add(change.subnet());
+                    subnetsByNode
+                            .computeIfAbsent(change.node(), n -> new TreeSet<>())
+                            .add(change.subnet());
                     touched.add(change.node());
                 }
             }
@@ -65,8 +67,10 @@ final class NodeLeaseChecks {
                 if (node.isEmpty() || held.size() < 2) {
                     reported.remove(node);
                 } else if (reported.add(node)) {
-                    report.accept(Rule.NODE_TWO_LEASES, "after revision " + revision + " " + node + " holds "
-                            + held.size() + " leases: " + describe(held, writtenAt));
+                    report.accept(
+                            Rule.NODE_TWO_LEASES,
+                            "after revision " + revision + " " + node + " holds " + held.size() + " leases: "
+                                    + describe(held, writtenAt));
                 }
             }
         }
@@ -75,26 +79,35 @@ final class NodeLeaseChecks {
     static void checkRounds(List<AcquisitionRound> rounds, BiConsumer<Rule, String> report) {
         for (AcquisitionRound round : rounds) {
             if (new HashSet<>(round.subnets()).size() > 1) {
-                report.accept(Rule.ROUND_ANSWERS_DIFFER, round.node() + " asked two replicas at once and was answered "
-                        + round.subnets() + " (last answer at " + round.at() + ")");
+                report.accept(
+                        Rule.ROUND_ANSWERS_DIFFER,
+                        round.node() + " asked two replicas at once and was answered " + round.subnets()
+                                + " (last answer at " + round.at() + ")");
             }
         }
     }
 
-    static void checkLostReplies(List<DroppedReply> drops, Map<String, List<NodeRecord>> recordsByNodeInTimeOrder,
-                                 EtcdReplay replay, BiConsumer<Rule, String> report) {
+    static void checkLostReplies(
+            List<DroppedReply> drops,
+            Map<String, List<NodeRecord>> recordsByNodeInTimeOrder,
+            EtcdReplay replay,
+            BiConsumer<Rule, String> report) {
         for (DroppedReply drop : drops) {
             if (!drop.namedLease()) {
                 continue;
             }
             boolean committed = replay.find(drop.revision(), drop.subnet())
-                    .filter(change -> drop.node().equals(change.node())).isPresent();
+                    .filter(change -> drop.node().equals(change.node()))
+                    .isPresent();
             if (!committed) {
-                report.accept(Rule.ACK_NOT_IN_ETCD, drop.node() + "'s dropped " + drop.call() + " reply named "
-                        + drop.subnet() + " at revision " + drop.revision() + ", which wrote no such lease");
+                report.accept(
+                        Rule.ACK_NOT_IN_ETCD,
+                        drop.node() + "'s dropped " + drop.call() + " reply named " + drop.subnet() + " at revision "
+                                + drop.revision() + ", which wrote no such lease");
                 continue;
             }
-            NodeRecord.Acked next = nextAcknowledgement(drop, recordsByNodeInTimeOrder.getOrDefault(drop.node(), List.of()));
+            NodeRecord.Acked next =
+                    nextAcknowledgement(drop, recordsByNodeInTimeOrder.getOrDefault(drop.node(), List.of()));
             if (next == null || next.subnet().equals(drop.subnet())) {
                 continue;
             }
@@ -103,10 +116,12 @@ final class NodeLeaseChecks {
                     .filter(change -> change.subnet().equals(drop.subnet()))
                     .allMatch(change -> drop.node().equals(change.node()));
             if (heldThroughout) {
-                report.accept(Rule.LOST_REPLY_NOT_RETURNED, drop.node() + "'s " + drop.call() + " committed "
-                        + drop.subnet() + " at revision " + drop.revision() + " (reply dropped at " + drop.at()
-                        + ") but its next answer named " + next.subnet() + " at revision " + next.modRevision()
-                        + " while etcd still held " + drop.subnet() + " for it");
+                report.accept(
+                        Rule.LOST_REPLY_NOT_RETURNED,
+                        drop.node() + "'s " + drop.call() + " committed "
+                                + drop.subnet() + " at revision " + drop.revision() + " (reply dropped at " + drop.at()
+                                + ") but its next answer named " + next.subnet() + " at revision " + next.modRevision()
+                                + " while etcd still held " + drop.subnet() + " for it");
             }
         }
     }

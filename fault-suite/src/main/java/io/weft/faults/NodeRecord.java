@@ -18,17 +18,14 @@ public sealed interface NodeRecord {
      * The server acknowledged an acquisition or renewal: from {@code at} until {@code expireTime}
      * the node may use {@code subnet}, which etcd holds at {@code modRevision}.
      */
-    record Acked(String node, String subnet, long modRevision, Instant expireTime, Instant at) implements NodeRecord {
-    }
+    record Acked(String node, String subnet, long modRevision, Instant expireTime, Instant at) implements NodeRecord {}
 
     /**
      * The node gave {@code subnet} up at {@code at} (it stops using it before asking) and the
      * server acknowledged the deletion at {@code revision} (0: nothing was deleted).
      */
-    record Released(String node, String subnet, long revision, Instant at) implements NodeRecord {
-    }
+    record Released(String node, String subnet, long revision, Instant at) implements NodeRecord {}
 
     /** The node's keeper reported the lease lost (expired unrenewed, or gone on the server). */
-    record Lost(String node, String subnet, Instant at) implements NodeRecord {
-    }
+    record Lost(String node, String subnet, Instant at) implements NodeRecord {}
 }

@@ -86,8 +86,8 @@ final class RecordingWatcher implements AutoCloseable {
             awaitStall();
             Lease lease = event.getLease();
             boolean removed = event.getType() == WatchLeasesResponse.Type.REMOVED;
-            record(new WatchDelivery.Event(event.getRevision(), LeaseWatch.viewKey(lease),
-                    removed ? null : held(lease)));
+            record(new WatchDelivery.Event(
+                    event.getRevision(), LeaseWatch.viewKey(lease), removed ? null : held(lease)));
         }
 
         private void record(WatchDelivery delivery) {

@@ -52,8 +52,10 @@ final class ReplyDropper implements ClientInterceptor {
 
     /** Plaintext channels with this interceptor on them. */
     ChannelFactory channelFactory() {
-        return address -> Grpc.newChannelBuilderForAddress(address.host(), address.port(),
-                InsecureChannelCredentials.create()).intercept(this).build();
+        return address -> Grpc.newChannelBuilderForAddress(
+                        address.host(), address.port(), InsecureChannelCredentials.create())
+                .intercept(this)
+                .build();
     }
 
     @Override
@@ -83,29 +85,32 @@ final class ReplyDropper implements ClientInterceptor {
 
         @Override
         public void start(Listener<R> listener, Metadata headers) {
-            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(listener) {
-                private R reply;
+            super.start(
+                    new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(listener) {
+                        private R reply;
 
-                @Override
-                public void onMessage(R message) {
-                    reply = message; // held back; delivered only if the call fails after all
-                }
+                        @Override
+                        public void onMessage(R message) {
+                            reply = message; // held back; delivered only if the call fails after all
+                        }
 
-                @Override
-                public void onClose(Status status, Metadata trailers) {
-                    if (status.isOk() && reply != null) {
-                        runLog.dropped(dropOf(request, reply, Instant.now()));
-                        super.onClose(Status.UNAVAILABLE.withDescription(
-                                "reply lost (dropped by the fault suite after the server completed the call)"),
-                                new Metadata());
-                        return;
-                    }
-                    if (reply != null) {
-                        super.onMessage(reply);
-                    }
-                    super.onClose(status, trailers);
-                }
-            }, headers);
+                        @Override
+                        public void onClose(Status status, Metadata trailers) {
+                            if (status.isOk() && reply != null) {
+                                runLog.dropped(dropOf(request, reply, Instant.now()));
+                                super.onClose(
+                                        Status.UNAVAILABLE.withDescription(
+                                                "reply lost (dropped by the fault suite after the server completed the call)"),
+                                        new Metadata());
+                                return;
+                            }
+                            if (reply != null) {
+                                super.onMessage(reply);
+                            }
+                            super.onClose(status, trailers);
+                        }
+                    },
+                    headers);
         }
     }
 
@@ -115,8 +120,8 @@ final class ReplyDropper implements ClientInterceptor {
             case RenewLeaseResponse renewed -> leaseDrop(DroppedReply.Call.RENEW, renewed.getLease(), at);
             case ReleaseLeaseResponse released -> {
                 ReleaseLeaseRequest asked = (ReleaseLeaseRequest) request;
-                yield new DroppedReply(asked.getNodeName(), DroppedReply.Call.RELEASE, asked.getSubnet(),
-                        released.getRevision(), at);
+                yield new DroppedReply(
+                        asked.getNodeName(), DroppedReply.Call.RELEASE, asked.getSubnet(), released.getRevision(), at);
             }
             default -> throw new IllegalStateException("not a lease write's reply: " + reply.getClass());
         };

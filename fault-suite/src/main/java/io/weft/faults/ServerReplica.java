@@ -33,11 +33,16 @@ final class ServerReplica implements AutoCloseable {
         this.httpPort = LoopbackPorts.free();
         this.log = workDir.resolve(name + ".log");
         List<String> args = new ArrayList<>(launch.javaCommand());
-        args.addAll(List.of("io.weft.allocator.AllocatorMain",
-                "--etcd-endpoints", String.join(",", etcdEndpoints),
-                "--listen", "127.0.0.1:" + grpcPort,
-                "--http-listen", "127.0.0.1:" + httpPort,
-                "--lease-ttl", leaseTtl.toSeconds() + "s"));
+        args.addAll(List.of(
+                "io.weft.allocator.AllocatorMain",
+                "--etcd-endpoints",
+                String.join(",", etcdEndpoints),
+                "--listen",
+                "127.0.0.1:" + grpcPort,
+                "--http-listen",
+                "127.0.0.1:" + httpPort,
+                "--lease-ttl",
+                leaseTtl.toSeconds() + "s"));
         this.command = List.copyOf(args);
     }
 

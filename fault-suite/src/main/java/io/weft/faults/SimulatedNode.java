@@ -45,9 +45,13 @@ final class SimulatedNode {
     static AcquireLeaseRequest acquireRequest(int index) {
         String publicIp = "192.168." + (index / 250) + "." + (index % 250 + 1);
         byte[] mac = {0x0a, 0x58, 0, 0, (byte) (index >> 8), (byte) index};
-        return AcquireLeaseRequest.newBuilder().setNodeName(String.format("node-%04d", index)).setPublicIp(publicIp)
+        return AcquireLeaseRequest.newBuilder()
+                .setNodeName(String.format("node-%04d", index))
+                .setPublicIp(publicIp)
                 .setBackendType("vxlan")
-                .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(HexFormat.ofDelimiter(":").formatHex(mac)))
+                .setVxlan(VxlanBackendData.newBuilder()
+                        .setVni(1)
+                        .setVtepMac(HexFormat.ofDelimiter(":").formatHex(mac)))
                 .build();
     }
 
@@ -63,8 +67,11 @@ final class SimulatedNode {
 
     synchronized void start() {
         scheduler = new DrainingScheduler("keeper-" + name);
-        keeper = LeaseKeeper.builder(client, request).scheduler(scheduler).renewMargin(renewMargin)
-                .listener(new Recorder()).build();
+        keeper = LeaseKeeper.builder(client, request)
+                .scheduler(scheduler)
+                .renewMargin(renewMargin)
+                .listener(new Recorder())
+                .build();
         keeper.start();
     }
 
@@ -118,7 +125,12 @@ final class SimulatedNode {
         @Override
         public void onLeaseLost(Lease lost, Status cause) {
             runLog.add(new NodeRecord.Lost(name, lost.getSubnet(), Instant.now()));
-            LOG.warn("{} lost {} (expired {}): {}", name, lost.getSubnet(), lost.getExpireTime().getSeconds(), cause);
+            LOG.warn(
+                    "{} lost {} (expired {}): {}",
+                    name,
+                    lost.getSubnet(),
+                    lost.getExpireTime().getSeconds(),
+                    cause);
         }
 
         @Override
@@ -128,8 +140,12 @@ final class SimulatedNode {
 
         private void acked(Lease lease) {
             Timestamp expiry = lease.getExpireTime();
-            runLog.add(new NodeRecord.Acked(name, lease.getSubnet(), lease.getModRevision(),
-                    Instant.ofEpochSecond(expiry.getSeconds(), expiry.getNanos()), Instant.now()));
+            runLog.add(new NodeRecord.Acked(
+                    name,
+                    lease.getSubnet(),
+                    lease.getModRevision(),
+                    Instant.ofEpochSecond(expiry.getSeconds(), expiry.getNanos()),
+                    Instant.now()));
         }
     }
 }

@@ -122,7 +122,11 @@ final class TwinNode {
 
     private void acked(Lease lease) {
         Timestamp expiry = lease.getExpireTime();
-        runLog.add(new NodeRecord.Acked(name, lease.getSubnet(), lease.getModRevision(),
-                Instant.ofEpochSecond(expiry.getSeconds(), expiry.getNanos()), Instant.now()));
+        runLog.add(new NodeRecord.Acked(
+                name,
+                lease.getSubnet(),
+                lease.getModRevision(),
+                Instant.ofEpochSecond(expiry.getSeconds(), expiry.getNanos()),
+                Instant.now()));
     }
 }

@@ -15,6 +15,5 @@ public sealed interface WatchDelivery {
     }
 
     /** An ADDED or MODIFIED ({@code lease} set) or REMOVED ({@code lease} null) event. */
-    record Event(long revision, String subnet, HeldLease lease) implements WatchDelivery {
-    }
+    record Event(long revision, String subnet, HeldLease lease) implements WatchDelivery {}
 }

@@ -27,25 +27,28 @@ import java.util.function.BiConsumer;
  */
 final class WatcherChecks {
 
-    private WatcherChecks() {
-    }
+    private WatcherChecks() {}
 
     static void check(WatcherLog watcher, EtcdReplay replay, long quietRevision, BiConsumer<Rule, String> report) {
         String name = watcher.name();
         if (watcher.finalRevision() < quietRevision) {
-            report.accept(Rule.WATCHER_BEHIND, name + " ended at revision " + watcher.finalRevision()
-                    + ", before the quiet revision " + quietRevision);
+            report.accept(
+                    Rule.WATCHER_BEHIND,
+                    name + " ended at revision " + watcher.finalRevision() + ", before the quiet revision "
+                            + quietRevision);
         }
         Map<String, HeldLease> expected = replay.stateAt(watcher.finalRevision());
         if (!watcher.finalView().equals(expected)) {
-            report.accept(Rule.WATCHER_FINAL_VIEW, name + " at revision " + watcher.finalRevision() + ": "
-                    + HistoryChecker.difference(watcher.finalView(), expected));
+            report.accept(
+                    Rule.WATCHER_FINAL_VIEW,
+                    name + " at revision " + watcher.finalRevision() + ": "
+                            + HistoryChecker.difference(watcher.finalView(), expected));
         }
         checkDeliveries(name, watcher.deliveries(), replay, report);
     }
 
-    private static void checkDeliveries(String name, List<WatchDelivery> deliveries, EtcdReplay replay,
-                                        BiConsumer<Rule, String> report) {
+    private static void checkDeliveries(
+            String name, List<WatchDelivery> deliveries, EtcdReplay replay, BiConsumer<Rule, String> report) {
         long segmentStart = -1;
         long lastEvent = -1;
         Set<String> delivered = new HashSet<>();
@@ -54,8 +57,8 @@ final class WatcherChecks {
         for (WatchDelivery delivery : deliveries) {
             String key = delivery instanceof WatchDelivery.Event event ? event.subnet() : "snapshot";
             if (delivery.revision() < seen || (delivery.revision() == seen && !seenAtLatest.add(key))) {
-                report.accept(Rule.WATCHER_WENT_BACK, name + " was handed " + describe(delivery) + " after revision "
-                        + seen);
+                report.accept(
+                        Rule.WATCHER_WENT_BACK, name + " was handed " + describe(delivery) + " after revision " + seen);
             }
             if (delivery.revision() > seen) {
                 seen = delivery.revision();
@@ -67,20 +70,26 @@ final class WatcherChecks {
                     closeSegment(name, segmentStart, lastEvent, delivered, replay, report);
                     Map<String, HeldLease> expected = replay.stateAt(snapshot.revision());
                     if (!snapshot.leases().equals(expected)) {
-                        report.accept(Rule.WATCHER_PHANTOM, name + "'s snapshot at revision " + snapshot.revision()
-                                + " differs from etcd: " + HistoryChecker.difference(snapshot.leases(), expected));
+                        report.accept(
+                                Rule.WATCHER_PHANTOM,
+                                name + "'s snapshot at revision " + snapshot.revision() + " differs from etcd: "
+                                        + HistoryChecker.difference(snapshot.leases(), expected));
                     }
                     segmentStart = snapshot.revision();
                     lastEvent = snapshot.revision();
                     delivered.clear();
                 }
                 case WatchDelivery.Event event -> {
-                    boolean real = replay.find(event.revision(), event.subnet()).filter(change -> event.lease() == null
-                            ? change.isDelete()
-                            : event.lease().equals(new HeldLease(change.node(), change.revision()))).isPresent();
+                    boolean real = replay.find(event.revision(), event.subnet())
+                            .filter(change -> event.lease() == null
+                                    ? change.isDelete()
+                                    : event.lease().equals(new HeldLease(change.node(), change.revision())))
+                            .isPresent();
                     if (!real) {
-                        report.accept(Rule.WATCHER_PHANTOM, name + " was told " + event.subnet() + " became "
-                                + event.lease() + " at revision " + event.revision() + "; etcd did not do that");
+                        report.accept(
+                                Rule.WATCHER_PHANTOM,
+                                name + " was told " + event.subnet() + " became " + event.lease() + " at revision "
+                                        + event.revision() + "; etcd did not do that");
                     }
                     delivered.add(event.revision() + " " + event.subnet());
                     lastEvent = Math.max(lastEvent, event.revision());
@@ -97,15 +106,22 @@ final class WatcherChecks {
         };
     }
 
-    private static void closeSegment(String name, long segmentStart, long lastEvent, Set<String> delivered,
-                                     EtcdReplay replay, BiConsumer<Rule, String> report) {
+    private static void closeSegment(
+            String name,
+            long segmentStart,
+            long lastEvent,
+            Set<String> delivered,
+            EtcdReplay replay,
+            BiConsumer<Rule, String> report) {
         if (segmentStart < 0) {
             return;
         }
         for (EtcdChange change : replay.between(segmentStart, lastEvent)) {
             if (!delivered.contains(change.revision() + " " + change.subnet())) {
-                report.accept(Rule.WATCHER_MISSED, name + " never heard that revision " + change.revision()
-                        + (change.isDelete() ? " deleted " : " gave " + change.node() + " ") + change.subnet());
+                report.accept(
+                        Rule.WATCHER_MISSED,
+                        name + " never heard that revision " + change.revision()
+                                + (change.isDelete() ? " deleted " : " gave " + change.node() + " ") + change.subnet());
             }
         }
     }

@@ -9,8 +9,8 @@ import java.util.Map;
  * @param finalView the LeaseWatch's own view at the end, by subnet
  * @param finalRevision the revision that view is at
  */
-public record WatcherLog(String name, List<WatchDelivery> deliveries, Map<String, HeldLease> finalView,
-                         long finalRevision) {
+public record WatcherLog(
+        String name, List<WatchDelivery> deliveries, Map<String, HeldLease> finalView, long finalRevision) {
     public WatcherLog {
         deliveries = List.copyOf(deliveries);
         finalView = Map.copyOf(finalView);

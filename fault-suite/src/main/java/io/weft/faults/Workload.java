@@ -28,8 +28,8 @@ final class Workload implements AutoCloseable {
     private final List<SimulatedNode> churning = new ArrayList<>();
     private final List<TwinNode> twins = new ArrayList<>();
     private final List<RecordingWatcher> watchers = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor churn = new ScheduledThreadPoolExecutor(2,
-            Thread.ofPlatform().name("fault-suite-churn").daemon(true).factory());
+    private final ScheduledThreadPoolExecutor churn = new ScheduledThreadPoolExecutor(
+            2, Thread.ofPlatform().name("fault-suite-churn").daemon(true).factory());
     private final Random random;
 
     Workload(FaultSuiteSettings settings, List<WeftClient> clients, RunLog runLog, Random random) {
@@ -42,15 +42,16 @@ final class Workload implements AutoCloseable {
         for (int i = 0; i < settings.nodes(); i++) {
             WeftClient client = clients.get(i % clients.size());
             if (i < twinCount) {
-                twins.add(new TwinNode(i, client, clients.get((i + 1) % clients.size()), renewMargin, runLog,
-                        random.nextLong()));
+                twins.add(new TwinNode(
+                        i, client, clients.get((i + 1) % clients.size()), renewMargin, runLog, random.nextLong()));
             } else {
                 SimulatedNode node = new SimulatedNode(i, client, renewMargin, runLog);
                 (i < twinCount + churners ? churning : steady).add(node);
             }
         }
         for (int i = 0; i < settings.watchers(); i++) {
-            watchers.add(new RecordingWatcher(String.format("watcher-%02d", i), clients.get(i % clients.size()), runLog));
+            watchers.add(
+                    new RecordingWatcher(String.format("watcher-%02d", i), clients.get(i % clients.size()), runLog));
         }
     }
 
@@ -78,24 +79,30 @@ final class Workload implements AutoCloseable {
         if (churn.isShutdown()) {
             return;
         }
-        churn.schedule(() -> {
-            try {
-                node.release();
-                if (churn.isShutdown()) {
-                    return;
-                }
-                churn.schedule(() -> {
-                    node.start();
-                    scheduleRelease(node);
-                }, 500 + nextInt(2500), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RejectedExecutionException e) {
-                // stopping: the node stays released
-            } catch (RuntimeException e) {
-                LOG.error("{}: churn step failed", node.name(), e);
-            }
-        }, 5000 + nextInt(15000), TimeUnit.MILLISECONDS);
+        churn.schedule(
+                () -> {
+                    try {
+                        node.release();
+                        if (churn.isShutdown()) {
+                            return;
+                        }
+                        churn.schedule(
+                                () -> {
+                                    node.start();
+                                    scheduleRelease(node);
+                                },
+                                500 + nextInt(2500),
+                                TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RejectedExecutionException e) {
+                        // stopping: the node stays released
+                    } catch (RuntimeException e) {
+                        LOG.error("{}: churn step failed", node.name(), e);
+                    }
+                },
+                5000 + nextInt(15000),
+                TimeUnit.MILLISECONDS);
     }
 
     private synchronized int nextInt(int bound) {

@@ -22,7 +22,8 @@ class FaultPlanTest {
             assertThat(faults).containsExactlyInAnyOrder(Fault.values());
             assertThat(plan.atRoundEnd()).isTrue();
         }
-        assertThat(plan.injected()).allSatisfy((fault, count) -> assertThat(count).isEqualTo(4));
+        assertThat(plan.injected())
+                .allSatisfy((fault, count) -> assertThat(count).isEqualTo(4));
         assertThat(plan.total()).isEqualTo(20);
     }
 

@@ -26,22 +26,27 @@ class FaultSuiteIT {
     @Test
     void everyFaultTwiceUnderAFewHundredNodesBreaksNoRule() throws Exception {
         long seed = Long.getLong("faultSuite.seed", System.nanoTime());
-        FaultSuiteSettings settings = new FaultSuiteSettings(Duration.ofSeconds(90), 2, 200, 0.2, 24, seed,
-                Duration.ofSeconds(10), workDir, replicaClasspath());
+        FaultSuiteSettings settings = new FaultSuiteSettings(
+                Duration.ofSeconds(90), 2, 200, 0.2, 24, seed, Duration.ofSeconds(10), workDir, replicaClasspath());
 
         FaultSuiteResult result = new FaultSuite(settings, System.out::println).run();
         result.check().details().forEach(violation -> System.out.println("fault-suite: violation " + violation));
         System.out.println(result.summaryLine());
 
-        assertThat(result.everyFaultInjected(2)).as("every fault kind twice: %s", result.faults()).isTrue();
+        assertThat(result.everyFaultInjected(2))
+                .as("every fault kind twice: %s", result.faults())
+                .isTrue();
         assertThat(result.operations()).as("operations").isGreaterThan(1000);
-        assertThat(result.check().details()).as("violations (seed %d; logs in %s)", seed, workDir).isEmpty();
+        assertThat(result.check().details())
+                .as("violations (seed %d; logs in %s)", seed, workDir)
+                .isEmpty();
         assertThat(result.violations()).isZero();
     }
 
     private static String replicaClasspath() throws Exception {
         Path classes = Path.of("target", "classes").toAbsolutePath();
-        String dependencies = Files.readString(Path.of("target", "runtime-classpath.txt"), StandardCharsets.UTF_8).strip();
+        String dependencies = Files.readString(Path.of("target", "runtime-classpath.txt"), StandardCharsets.UTF_8)
+                .strip();
         return classes + java.io.File.pathSeparator + dependencies;
     }
 }

@@ -29,16 +29,26 @@ class HistoryCheckerTest {
 
     /** a holds S1 (revisions 2, 3), releases it (4), b takes it (5); c holds S2 throughout (6). */
     private final List<EtcdChange> changes = new ArrayList<>(List.of(
-            EtcdChange.put(2, S1, "a"), EtcdChange.put(3, S1, "a"), EtcdChange.delete(4, S1),
-            EtcdChange.put(5, S1, "b"), EtcdChange.put(6, S2, "c")));
+            EtcdChange.put(2, S1, "a"),
+            EtcdChange.put(3, S1, "a"),
+            EtcdChange.delete(4, S1),
+            EtcdChange.put(5, S1, "b"),
+            EtcdChange.put(6, S2, "c")));
+
     private final List<NodeRecord> records = new ArrayList<>(List.of(
-            new Acked("a", S1, 2, at(10), at(0)), new Acked("a", S1, 3, at(15), at(5)),
-            new Released("a", S1, 4, at(6)), new Acked("b", S1, 5, at(17), at(7)),
+            new Acked("a", S1, 2, at(10), at(0)),
+            new Acked("a", S1, 3, at(15), at(5)),
+            new Released("a", S1, 4, at(6)),
+            new Acked("b", S1, 5, at(17), at(7)),
             new Acked("c", S2, 6, at(18), at(8))));
     private final Map<String, HeldLease> finalState = Map.of(S1, new HeldLease("b", 5), S2, new HeldLease("c", 6));
-    private final List<WatcherLog> watchers = new ArrayList<>(List.of(new WatcherLog("w", List.of(
-            new Snapshot(3, Map.of(S1, new HeldLease("a", 3))), new Event(4, S1, null),
-            new Event(5, S1, new HeldLease("b", 5)), new Event(6, S2, new HeldLease("c", 6))), finalState, 6)));
+    private final List<WatcherLog> watchers = new ArrayList<>(List.of(new WatcherLog(
+            "w",
+            List.of(
+                    new Snapshot(3, Map.of(S1, new HeldLease("a", 3))), new Event(4, S1, null),
+                    new Event(5, S1, new HeldLease("b", 5)), new Event(6, S2, new HeldLease("c", 6))),
+            finalState,
+            6)));
 
     @Test
     void aCleanHistoryHasNoViolations() {
@@ -131,45 +141,82 @@ class HistoryCheckerTest {
 
     @Test
     void aWatcherThatDidNotCatchUpIsBehind() {
-        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(5, Map.of(S1, new HeldLease("b", 5)))),
-                Map.of(S1, new HeldLease("b", 5)), 5));
+        watchers.set(
+                0,
+                new WatcherLog(
+                        "w",
+                        List.of(new Snapshot(5, Map.of(S1, new HeldLease("b", 5)))),
+                        Map.of(S1, new HeldLease("b", 5)),
+                        5));
         assertThat(rulesBroken()).containsExactly(Rule.WATCHER_BEHIND);
     }
 
     @Test
     void aFinalViewThatDiffersFromEtcdIsReported() {
-        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(6, finalState)), Map.of(S1, new HeldLease("b", 5)), 6));
+        watchers.set(
+                0, new WatcherLog("w", List.of(new Snapshot(6, finalState)), Map.of(S1, new HeldLease("b", 5)), 6));
         assertThat(rulesBroken()).containsExactly(Rule.WATCHER_FINAL_VIEW);
     }
 
     @Test
     void anEventEtcdNeverMadeIsAPhantom() {
-        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(5, Map.of(S1, new HeldLease("b", 5))),
-                new Event(6, S2, new HeldLease("x", 6))), finalState, 6));
+        watchers.set(
+                0,
+                new WatcherLog(
+                        "w",
+                        List.of(
+                                new Snapshot(5, Map.of(S1, new HeldLease("b", 5))),
+                                new Event(6, S2, new HeldLease("x", 6))),
+                        finalState,
+                        6));
         assertThat(rulesBroken()).containsExactly(Rule.WATCHER_PHANTOM);
     }
 
     @Test
     void aSnapshotThatDiffersFromEtcdIsAPhantom() {
-        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(5, Map.of()), new Event(6, S2, new HeldLease("c", 6))),
-                finalState, 6));
+        watchers.set(
+                0,
+                new WatcherLog(
+                        "w",
+                        List.of(new Snapshot(5, Map.of()), new Event(6, S2, new HeldLease("c", 6))),
+                        finalState,
+                        6));
         assertThat(rulesBroken()).containsExactly(Rule.WATCHER_PHANTOM);
     }
 
     @Test
     void anEventReplayedAfterALaterOneWentBack() {
         // After revision 5 the watcher is handed revision 4 again (a resume on a replica behind it).
-        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(3, Map.of(S1, new HeldLease("a", 3))),
-                new Event(4, S1, null), new Event(5, S1, new HeldLease("b", 5)), new Event(4, S1, null),
-                new Event(5, S1, new HeldLease("b", 5)), new Event(6, S2, new HeldLease("c", 6))), finalState, 6));
+        watchers.set(
+                0,
+                new WatcherLog(
+                        "w",
+                        List.of(
+                                new Snapshot(3, Map.of(S1, new HeldLease("a", 3))),
+                                new Event(4, S1, null),
+                                new Event(5, S1, new HeldLease("b", 5)),
+                                new Event(4, S1, null),
+                                new Event(5, S1, new HeldLease("b", 5)),
+                                new Event(6, S2, new HeldLease("c", 6))),
+                        finalState,
+                        6));
         assertThat(rulesBroken()).containsExactly(Rule.WATCHER_WENT_BACK);
     }
 
     @Test
     void aSnapshotOlderThanWhatTheWatcherSawWentBack() {
-        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(5, Map.of(S1, new HeldLease("b", 5))),
-                new Snapshot(3, Map.of(S1, new HeldLease("a", 3))), new Event(4, S1, null),
-                new Event(5, S1, new HeldLease("b", 5)), new Event(6, S2, new HeldLease("c", 6))), finalState, 6));
+        watchers.set(
+                0,
+                new WatcherLog(
+                        "w",
+                        List.of(
+                                new Snapshot(5, Map.of(S1, new HeldLease("b", 5))),
+                                new Snapshot(3, Map.of(S1, new HeldLease("a", 3))),
+                                new Event(4, S1, null),
+                                new Event(5, S1, new HeldLease("b", 5)),
+                                new Event(6, S2, new HeldLease("c", 6))),
+                        finalState,
+                        6));
         assertThat(rulesBroken()).containsExactly(Rule.WATCHER_WENT_BACK);
     }
 
@@ -177,8 +224,11 @@ class HistoryCheckerTest {
     void severalKeysChangedAtOneRevisionAreNotGoingBack() {
         changes.add(EtcdChange.delete(7, S1));
         changes.add(EtcdChange.delete(7, S2));
-        List<WatcherLog> oneTxn = List.of(new WatcherLog("w", List.of(new Snapshot(6, finalState),
-                new Event(7, S1, null), new Event(7, S2, null)), Map.of(), 7));
+        List<WatcherLog> oneTxn = List.of(new WatcherLog(
+                "w",
+                List.of(new Snapshot(6, finalState), new Event(7, S1, null), new Event(7, S2, null)),
+                Map.of(),
+                7));
         History history = new History(records, changes, true, oneTxn, Map.of(), 7, at(30), 7);
         assertThat(HistoryChecker.check(history).details()).isEmpty();
     }
@@ -186,15 +236,31 @@ class HistoryCheckerTest {
     @Test
     void aSkippedEventIsMissedEvenIfTheFinalViewComesOutRight() {
         // The delete at 4 never arrives; the put at 5 overwrites S1 in the view anyway.
-        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(3, Map.of(S1, new HeldLease("a", 3))),
-                new Event(5, S1, new HeldLease("b", 5)), new Event(6, S2, new HeldLease("c", 6))), finalState, 6));
+        watchers.set(
+                0,
+                new WatcherLog(
+                        "w",
+                        List.of(
+                                new Snapshot(3, Map.of(S1, new HeldLease("a", 3))),
+                                new Event(5, S1, new HeldLease("b", 5)),
+                                new Event(6, S2, new HeldLease("c", 6))),
+                        finalState,
+                        6));
         assertThat(rulesBroken()).containsExactly(Rule.WATCHER_MISSED);
     }
 
     @Test
     void aResetSnapshotMayFoldInChangesAfterTheLastEvent() {
-        watchers.set(0, new WatcherLog("w", List.of(new Snapshot(3, Map.of(S1, new HeldLease("a", 3))),
-                new Event(4, S1, null), new Snapshot(6, finalState)), finalState, 6));
+        watchers.set(
+                0,
+                new WatcherLog(
+                        "w",
+                        List.of(
+                                new Snapshot(3, Map.of(S1, new HeldLease("a", 3))),
+                                new Event(4, S1, null),
+                                new Snapshot(6, finalState)),
+                        finalState,
+                        6));
         assertThat(rulesBroken()).isEmpty();
     }
 
@@ -202,11 +268,15 @@ class HistoryCheckerTest {
     void aNodeHoldingTwoKeysAfterARevisionHoldsTwoLeases() {
         // c holds S2 (6), gets S3 at 7 and renews it at 8, and only at 9 is S2 deleted.
         changes.addAll(List.of(EtcdChange.put(7, S3, "c"), EtcdChange.put(8, S3, "c"), EtcdChange.delete(9, S2)));
-        HistoryChecker.Result result = checkUntil(Map.of(S1, new HeldLease("b", 5), S3, new HeldLease("c", 8)), 9,
-                List.of(), List.of());
+        HistoryChecker.Result result =
+                checkUntil(Map.of(S1, new HeldLease("b", 5), S3, new HeldLease("c", 8)), 9, List.of(), List.of());
         assertThat(rules(result)).containsExactly(Rule.NODE_TWO_LEASES);
-        assertThat(result.details().getFirst().detail()).contains("after revision 7", "c holds 2 leases",
-                S2 + " (written at revision 6)", S3 + " (written at revision 7)");
+        assertThat(result.details().getFirst().detail())
+                .contains(
+                        "after revision 7",
+                        "c holds 2 leases",
+                        S2 + " (written at revision 6)",
+                        S3 + " (written at revision 7)");
         assertThat(result.counts()).containsEntry(Rule.NODE_TWO_LEASES, 1); // one report for one double holding
     }
 
@@ -214,15 +284,18 @@ class HistoryCheckerTest {
     void aNodeMovedFromOneSubnetToAnotherInOneTransactionHoldsOneLease() {
         // put of the new key first, delete of the old one second, both at revision 7: one transaction.
         changes.addAll(List.of(EtcdChange.put(7, S3, "c"), EtcdChange.delete(7, S2)));
-        HistoryChecker.Result result = checkUntil(Map.of(S1, new HeldLease("b", 5), S3, new HeldLease("c", 7)), 7,
-                List.of(), List.of());
+        HistoryChecker.Result result =
+                checkUntil(Map.of(S1, new HeldLease("b", 5), S3, new HeldLease("c", 7)), 7, List.of(), List.of());
         assertThat(rules(result)).isEmpty();
     }
 
     @Test
     void aNodeThatHoldsTwoKeysAgainLaterIsReportedAgain() {
-        changes.addAll(List.of(EtcdChange.put(7, S3, "c"), EtcdChange.delete(8, S3),
-                EtcdChange.put(9, S3, "c"), EtcdChange.delete(10, S3)));
+        changes.addAll(List.of(
+                EtcdChange.put(7, S3, "c"),
+                EtcdChange.delete(8, S3),
+                EtcdChange.put(9, S3, "c"),
+                EtcdChange.delete(10, S3)));
         HistoryChecker.Result result = checkUntil(finalState, 10, List.of(), List.of());
         assertThat(result.counts()).containsOnly(Map.entry(Rule.NODE_TWO_LEASES, 2));
     }
@@ -230,8 +303,15 @@ class HistoryCheckerTest {
     @Test
     void flanneldLeasesWithoutANodeNameAreExempt() {
         changes.addAll(List.of(EtcdChange.put(7, S3, ""), EtcdChange.put(8, "10.1.4.0/24", "")));
-        Map<String, HeldLease> state = Map.of(S1, new HeldLease("b", 5), S2, new HeldLease("c", 6),
-                S3, new HeldLease("", 7), "10.1.4.0/24", new HeldLease("", 8));
+        Map<String, HeldLease> state = Map.of(
+                S1,
+                new HeldLease("b", 5),
+                S2,
+                new HeldLease("c", 6),
+                S3,
+                new HeldLease("", 7),
+                "10.1.4.0/24",
+                new HeldLease("", 8));
         assertThat(rules(checkUntil(state, 8, List.of(), List.of()))).isEmpty();
     }
 
@@ -291,17 +371,22 @@ class HistoryCheckerTest {
     }
 
     private List<Rule> rulesBroken(Map<String, HeldLease> state, long revision, Instant readAt) {
-        List<WatcherLog> caughtUp = List.of(new WatcherLog("w", List.of(new Snapshot(revision, state)), state, revision));
+        List<WatcherLog> caughtUp =
+                List.of(new WatcherLog("w", List.of(new Snapshot(revision, state)), state, revision));
         History history = new History(records, changes, true, caughtUp, state, revision, readAt, revision);
-        return HistoryChecker.check(history).details().stream().map(Violation::rule).distinct().toList();
+        return HistoryChecker.check(history).details().stream()
+                .map(Violation::rule)
+                .distinct()
+                .toList();
     }
 
     /** Read at 30 s, after every promise ran out, with one watcher caught up at {@code revision}. */
-    private HistoryChecker.Result checkUntil(Map<String, HeldLease> state, long revision, List<DroppedReply> lost,
-                                             List<AcquisitionRound> rounds) {
-        List<WatcherLog> caughtUp = List.of(new WatcherLog("w", List.of(new Snapshot(revision, state)), state, revision));
-        return HistoryChecker.check(new History(records, changes, true, caughtUp, state, revision, at(30), revision,
-                lost, rounds));
+    private HistoryChecker.Result checkUntil(
+            Map<String, HeldLease> state, long revision, List<DroppedReply> lost, List<AcquisitionRound> rounds) {
+        List<WatcherLog> caughtUp =
+                List.of(new WatcherLog("w", List.of(new Snapshot(revision, state)), state, revision));
+        return HistoryChecker.check(
+                new History(records, changes, true, caughtUp, state, revision, at(30), revision, lost, rounds));
     }
 
     private static List<Rule> rules(HistoryChecker.Result result) {

@@ -34,8 +34,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class ReplyDropperTest {
 
-    private static final Lease LEASE = Lease.newBuilder().setSubnet("10.96.7.0/24").setNodeName("node-0007")
-            .setModRevision(42).build();
+    private static final Lease LEASE = Lease.newBuilder()
+            .setSubnet("10.96.7.0/24")
+            .setNodeName("node-0007")
+            .setModRevision(42)
+            .build();
 
     private final AtomicInteger acquisitionsCompleted = new AtomicInteger();
     private final RunLog runLog = new RunLog();
@@ -45,7 +48,9 @@ class ReplyDropperTest {
     @BeforeEach
     void startServer() throws IOException {
         server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(new CountingLeaseService()).build().start();
+                .addService(new CountingLeaseService())
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -60,7 +65,9 @@ class ReplyDropperTest {
     void aDroppedAcquisitionCompletesOnTheServerButFailsToTheCallerAsUnavailable() {
         LeaseServiceGrpc.LeaseServiceBlockingStub stub = stubThrough(new ReplyDropper(1.0, 1, runLog));
 
-        assertThatThrownBy(() -> stub.acquireLease(AcquireLeaseRequest.newBuilder().setNodeName("node-0007").build()))
+        assertThatThrownBy(() -> stub.acquireLease(AcquireLeaseRequest.newBuilder()
+                        .setNodeName("node-0007")
+                        .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                     assertThat(e.getStatus().getDescription()).contains("reply lost");
@@ -78,7 +85,8 @@ class ReplyDropperTest {
     void withoutADrawTheReplyArrives() {
         LeaseServiceGrpc.LeaseServiceBlockingStub stub = stubThrough(new ReplyDropper(0.0, 1, runLog));
 
-        assertThat(stub.acquireLease(AcquireLeaseRequest.getDefaultInstance()).getLease()).isEqualTo(LEASE);
+        assertThat(stub.acquireLease(AcquireLeaseRequest.getDefaultInstance()).getLease())
+                .isEqualTo(LEASE);
         assertThat(runLog.droppedReplies()).isEmpty();
     }
 
@@ -86,8 +94,11 @@ class ReplyDropperTest {
     void aCallThatFailsOnTheServerFailsUnchangedAndIsNoDrop() {
         LeaseServiceGrpc.LeaseServiceBlockingStub stub = stubThrough(new ReplyDropper(1.0, 1, runLog));
 
-        assertThatThrownBy(() -> stub.releaseLease(ReleaseLeaseRequest.newBuilder().setSubnet("10.96.7.0/24").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(() -> stub.releaseLease(ReleaseLeaseRequest.newBuilder()
+                        .setSubnet("10.96.7.0/24")
+                        .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         assertThat(runLog.droppedReplies()).isEmpty();
     }
@@ -96,7 +107,9 @@ class ReplyDropperTest {
     void readsAreNeverDropped() {
         LeaseServiceGrpc.LeaseServiceBlockingStub stub = stubThrough(new ReplyDropper(1.0, 1, runLog));
 
-        assertThat(stub.getLease(GetLeaseRequest.newBuilder().setNodeName("node-0007").build())).isEqualTo(LEASE);
+        assertThat(stub.getLease(
+                        GetLeaseRequest.newBuilder().setNodeName("node-0007").build()))
+                .isEqualTo(LEASE);
         assertThat(runLog.droppedReplies()).isEmpty();
     }
 
@@ -116,7 +129,9 @@ class ReplyDropperTest {
 
         @Override
         public void releaseLease(ReleaseLeaseRequest request, StreamObserver<ReleaseLeaseResponse> observer) {
-            observer.onError(Status.NOT_FOUND.withDescription("no lease on " + request.getSubnet()).asRuntimeException());
+            observer.onError(Status.NOT_FOUND
+                    .withDescription("no lease on " + request.getSubnet())
+                    .asRuntimeException());
         }
 
         @Override

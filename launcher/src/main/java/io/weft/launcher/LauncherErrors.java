@@ -76,11 +76,14 @@ public final class LauncherErrors implements IParameterExceptionHandler, IExecut
     private int usage(CommandLine command, Exception error) {
         LOG.debug("{}: usage", program, error);
         String suggestion = "";
-        if (error instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+        if (error instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
             suggestion = "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
         }
-        print(command, message(error) + suggestion + " (see '" + command.getCommandSpec().qualifiedName()
-                + " --help')");
+        print(
+                command,
+                message(error) + suggestion + " (see '"
+                        + command.getCommandSpec().qualifiedName() + " --help')");
         return USAGE;
     }
 

@@ -51,7 +51,9 @@ class LauncherErrorsTest {
     private static Run run(String... args) {
         Demo demo = new Demo();
         StringWriter err = new StringWriter();
-        int code = LauncherErrors.commandLine(demo).setErr(new PrintWriter(err, true)).execute(args);
+        int code = LauncherErrors.commandLine(demo)
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
         return new Run(code, err.toString(), demo);
     }
 
@@ -60,8 +62,9 @@ class LauncherErrorsTest {
         Run run = run("--listen", "::1:7070");
 
         assertThat(run.code()).isEqualTo(2);
-        assertThat(run.err().lines()).containsExactly("demo: Invalid value for option '--listen': \"::1:7070\": put an "
-                + "IPv6 address in brackets, e.g. [::1]:7071 (see 'demo --help')");
+        assertThat(run.err().lines())
+                .containsExactly("demo: Invalid value for option '--listen': \"::1:7070\": put an "
+                        + "IPv6 address in brackets, e.g. [::1]:7071 (see 'demo --help')");
     }
 
     @Test
@@ -98,8 +101,10 @@ class LauncherErrorsTest {
         assertThat(run("--timeout", "45").demo().timeout).isEqualTo(Duration.ofSeconds(45));
         Run bad = run("--timeout", "1d");
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err().lines()).singleElement().asString().startsWith("demo: Invalid value for option "
-                + "'--timeout': \"1d\" is not a duration");
+        assertThat(bad.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("demo: Invalid value for option " + "'--timeout': \"1d\" is not a duration");
     }
 
     @Test

@@ -24,14 +24,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code weft-node}: keeps this host's lease and programs its peers, until SIGTERM. */
-@Command(name = "weft-node", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "weft-node",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Keeps this host's subnet lease, writes subnet.env and programs peer routes (vxlan, host-gw).")
 public final class NodeMain implements Callable<Integer> {
 
     /** The HTTP port when --http-listen names only a host (not the allocator's gRPC port). */
     static final int HTTP_PORT = 7072;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = "127.0.0.1:7070",
+    @Option(
+            names = "--server",
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
+            defaultValue = "127.0.0.1:7070",
             description = "allocator-server addresses (default: ${DEFAULT-VALUE})")
     String servers;
 
@@ -47,24 +53,43 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--public-ip", paramLabel = "IP", description = "the public IPv4 (default: the interface's first)")
     String publicIp;
 
-    @Option(names = "--public-ipv6", paramLabel = "IP", description = "the public IPv6 (default: the interface's first global one)")
+    @Option(
+            names = "--public-ipv6",
+            paramLabel = "IP",
+            description = "the public IPv6 (default: the interface's first global one)")
     String publicIpv6;
 
-    @Option(names = "--subnet-file", paramLabel = "FILE", defaultValue = "/run/flannel/subnet.env",
+    @Option(
+            names = "--subnet-file",
+            paramLabel = "FILE",
+            defaultValue = "/run/flannel/subnet.env",
             description = "where subnet.env is written (default: ${DEFAULT-VALUE})")
     Path subnetFile;
 
-    @Option(names = "--renew-margin", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1h",
+    @Option(
+            names = "--renew-margin",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "1h",
             description = "renew this long before the lease expires (default: ${DEFAULT-VALUE})")
     Duration renewMargin;
 
-    @Option(names = "--reconcile-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
+    @Option(
+            names = "--reconcile-interval",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "10s",
             description = "how often the kernel is checked against the leases (default: ${DEFAULT-VALUE})")
     Duration reconcileInterval;
 
-    @Option(names = "--lost-store-grace", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2m",
-            description = "when a watch reset drops this node's lease and most peers (etcd lost its data), keep "
-                    + "the peers' routes this long while they re-acquire (default: ${DEFAULT-VALUE}); 0 to drop at once")
+    @Option(
+            names = "--lost-store-grace",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "2m",
+            description =
+                    "when a watch reset drops this node's lease and most peers (etcd lost its data), keep "
+                            + "the peers' routes this long while they re-acquire (default: ${DEFAULT-VALUE}); 0 to drop at once")
     Duration lostStoreGrace;
 
     /** --http-listen: the port defaults to the node's HTTP port; "none" turns the port off (null). */
@@ -79,24 +104,34 @@ public final class NodeMain implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--http-listen", paramLabel = "HOST[:PORT]", converter = HttpAddress.class,
-            defaultValue = "127.0.0.1:" + HTTP_PORT, description = "/healthz, /readyz and /metrics (default: "
-            + "${DEFAULT-VALUE}; the port defaults to " + HTTP_PORT + "); 'none' to disable")
+    @Option(
+            names = "--http-listen",
+            paramLabel = "HOST[:PORT]",
+            converter = HttpAddress.class,
+            defaultValue = "127.0.0.1:" + HTTP_PORT,
+            description = "/healthz, /readyz and /metrics (default: " + "${DEFAULT-VALUE}; the port defaults to "
+                    + HTTP_PORT + "); 'none' to disable")
     InetSocketAddress httpListen;
 
     @Option(names = "--release-on-exit", description = "release the lease on SIGTERM (default: keep it)")
     boolean releaseOnExit;
 
-    @Option(names = "--takeover", description = "take over this node name's live lease even when it names another"
-            + " host's public IP or VTEP MAC: for a host that replaced the old one or was renumbered (the old"
-            + " host's next renewal then fails)")
+    @Option(
+            names = "--takeover",
+            description = "take over this node name's live lease even when it names another"
+                    + " host's public IP or VTEP MAC: for a host that replaced the old one or was renumbered (the old"
+                    + " host's next renewal then fails)")
     boolean takeover;
 
-    @Option(names = "--tls-ca", paramLabel = "FILE",
+    @Option(
+            names = "--tls-ca",
+            paramLabel = "FILE",
             description = "connect over TLS, verifying the servers with this CA (PEM)")
     Path tlsCa;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE",
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
             description = "this node's client certificate (PEM); its CN must be the node name")
     Path tlsCert;
 
@@ -132,10 +167,19 @@ public final class NodeMain implements Callable<Integer> {
     /** The parsed command line as the agent's settings; the TLS files are read here, to fail early. */
     NodeSettings settings() throws java.net.UnknownHostException {
         String node = nodeName != null ? nodeName : InetAddress.getLocalHost().getHostName();
-        return new NodeSettings(servers(), node,
-                new ExternalInterface.Choice(iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
+        return new NodeSettings(
+                servers(),
+                node,
+                new ExternalInterface.Choice(
+                        iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
                 publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
-                subnetFile, renewMargin, reconcileInterval, lostStoreGrace, httpListen, releaseOnExit, takeover,
+                subnetFile,
+                renewMargin,
+                reconcileInterval,
+                lostStoreGrace,
+                httpListen,
+                releaseOnExit,
+                takeover,
                 tls(node));
     }
 

@@ -25,8 +25,16 @@ class NodeMainTest {
         TestCertificates ca = TestCertificates.authority(temp, "weft");
         TestCertificates.Issued node = ca.client("node-a");
         NodeMain main = new NodeMain();
-        new CommandLine(main).parseArgs("--node-name", "node-a", "--tls-ca", ca.caFile().toString(),
-                "--tls-cert", node.certificate().toString(), "--tls-key", node.key().toString());
+        new CommandLine(main)
+                .parseArgs(
+                        "--node-name",
+                        "node-a",
+                        "--tls-ca",
+                        ca.caFile().toString(),
+                        "--tls-cert",
+                        node.certificate().toString(),
+                        "--tls-key",
+                        node.key().toString());
 
         assertThat(main.settings().tls()).isEqualTo(new ClientTls(ca.caFile(), node.certificate(), node.key()));
     }
@@ -36,15 +44,24 @@ class NodeMainTest {
         TestCertificates ca = TestCertificates.authority(temp, "weft");
         TestCertificates.Issued other = ca.client("node-b");
         StringWriter err = new StringWriter();
-        int code = LauncherErrors.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
-                .execute("--node-name", "node-a", "--tls-ca", ca.caFile().toString(),
-                        "--tls-cert", other.certificate().toString(), "--tls-key", other.key().toString());
+        int code = LauncherErrors.commandLine(new NodeMain())
+                .setErr(new PrintWriter(err, true))
+                .execute(
+                        "--node-name",
+                        "node-a",
+                        "--tls-ca",
+                        ca.caFile().toString(),
+                        "--tls-cert",
+                        other.certificate().toString(),
+                        "--tls-key",
+                        other.key().toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("weft-node: --tls-cert " + other.certificate()
-                + " names \"node-b\" but the node name is \"node-a\": servers only let a node act on the lease of the "
-                + "node its certificate names; set --node-name or issue a certificate with CN=node-a"
-                + " (see 'weft-node --help')");
+        assertThat(err.toString().strip())
+                .isEqualTo("weft-node: --tls-cert " + other.certificate()
+                        + " names \"node-b\" but the node name is \"node-a\": servers only let a node act on the lease of the "
+                        + "node its certificate names; set --node-name or issue a certificate with CN=node-a"
+                        + " (see 'weft-node --help')");
     }
 
     @Test
@@ -70,24 +87,33 @@ class NodeMainTest {
     void aMissingCaFileIsOneLineAndExitCodeTwo() {
         Path missing = temp.resolve("nope.pem");
         StringWriter err = new StringWriter();
-        int code = LauncherErrors.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new NodeMain())
+                .setErr(new PrintWriter(err, true))
                 .execute("--node-name", "node-a", "--tls-ca", missing.toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("weft-node: TLS CA " + missing + ": no such file (see 'weft-node --help')");
+        assertThat(err.toString().strip())
+                .isEqualTo("weft-node: TLS CA " + missing + ": no such file (see 'weft-node --help')");
     }
 
     @Test
     void aCertificateWithoutAKeyIsRefused() {
         TestCertificates ca = TestCertificates.authority(temp, "weft");
         StringWriter err = new StringWriter();
-        int code = LauncherErrors.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
-                .execute("--node-name", "node-a", "--tls-ca", ca.caFile().toString(),
-                        "--tls-cert", ca.client("node-a").certificate().toString());
+        int code = LauncherErrors.commandLine(new NodeMain())
+                .setErr(new PrintWriter(err, true))
+                .execute(
+                        "--node-name",
+                        "node-a",
+                        "--tls-ca",
+                        ca.caFile().toString(),
+                        "--tls-cert",
+                        ca.client("node-a").certificate().toString());
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString().strip())
-                .isEqualTo("weft-node: --tls-cert and --tls-key go together: give both or neither (see 'weft-node --help')");
+                .isEqualTo(
+                        "weft-node: --tls-cert and --tls-key go together: give both or neither (see 'weft-node --help')");
     }
 
     @Test
@@ -118,8 +144,16 @@ class NodeMainTest {
     @Test
     void durationsAreGoStyleOrPlainSeconds() throws Exception {
         NodeMain main = new NodeMain();
-        new CommandLine(main).parseArgs("--node-name", "node-a", "--renew-margin", "1m30s",
-                "--reconcile-interval", "500ms", "--lost-store-grace", "45");
+        new CommandLine(main)
+                .parseArgs(
+                        "--node-name",
+                        "node-a",
+                        "--renew-margin",
+                        "1m30s",
+                        "--reconcile-interval",
+                        "500ms",
+                        "--lost-store-grace",
+                        "45");
 
         assertThat(main.settings().renewMargin()).isEqualTo(java.time.Duration.ofSeconds(90));
         assertThat(main.settings().reconcileInterval()).isEqualTo(java.time.Duration.ofMillis(500));
@@ -137,11 +171,13 @@ class NodeMainTest {
     @Test
     void aBadAddressIsOneLineNamingTheFlagAndExitsTwo() {
         StringWriter err = new StringWriter();
-        int code = LauncherErrors.commandLine(new NodeMain()).setErr(new PrintWriter(err, true))
+        int code = LauncherErrors.commandLine(new NodeMain())
+                .setErr(new PrintWriter(err, true))
                 .execute("--node-name", "node-a", "--server", "10.0.0.1:http");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString().lines()).containsExactly("weft-node: --server: server address: \"10.0.0.1:http\": "
-                + "port \"http\" is not a number 0..65535 (see 'weft-node --help')");
+        assertThat(err.toString().lines())
+                .containsExactly("weft-node: --server: server address: \"10.0.0.1:http\": "
+                        + "port \"http\" is not a number 0..65535 (see 'weft-node --help')");
     }
 }

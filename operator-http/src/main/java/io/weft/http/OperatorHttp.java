@@ -52,12 +52,18 @@ public final class OperatorHttp implements AutoCloseable {
      * Listens with the three standard routes and these (path to answer; they may not replace a
      * standard one).
      */
-    public static OperatorHttp start(InetSocketAddress listen, Readiness readiness, PrometheusMeterRegistry metrics,
-                                     Map<String, Supplier<Answer>> extraRoutes) throws Exception {
+    public static OperatorHttp start(
+            InetSocketAddress listen,
+            Readiness readiness,
+            PrometheusMeterRegistry metrics,
+            Map<String, Supplier<Answer>> extraRoutes)
+            throws Exception {
         Map<String, Supplier<Answer>> routes = new LinkedHashMap<>();
         routes.put("/metrics", () -> new Answer(200, metrics.scrape()));
         for (var route : extraRoutes.entrySet()) {
-            if (route.getKey().equals("/healthz") || route.getKey().equals("/readyz") || routes.containsKey(route.getKey())) {
+            if (route.getKey().equals("/healthz")
+                    || route.getKey().equals("/readyz")
+                    || routes.containsKey(route.getKey())) {
                 throw new IllegalArgumentException("route " + route.getKey() + " is one of the standard routes");
             }
             routes.put(route.getKey(), route.getValue());
@@ -67,7 +73,9 @@ public final class OperatorHttp implements AutoCloseable {
             HttpServer server = vertx.createHttpServer()
                     .requestHandler(request -> handle(vertx, request, readiness, routes))
                     .listen(listen.getPort(), listen.getHostString())
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
             return new OperatorHttp(vertx, server);
         } catch (Exception e) {
             vertx.close();
@@ -75,27 +83,36 @@ public final class OperatorHttp implements AutoCloseable {
         }
     }
 
-    private static void handle(Vertx vertx, HttpServerRequest request, Readiness readiness,
-                               Map<String, Supplier<Answer>> routes) {
+    private static void handle(
+            Vertx vertx, HttpServerRequest request, Readiness readiness, Map<String, Supplier<Answer>> routes) {
         switch (request.path()) {
-            case "/healthz" -> request.response().putHeader("content-type", TEXT).end("ok\n");
+            case "/healthz" ->
+                request.response().putHeader("content-type", TEXT).end("ok\n");
             case "/readyz" -> {
                 Optional<String> reason = readiness.notReadyReason();
-                request.response().setStatusCode(reason.isEmpty() ? 200 : 503).putHeader("content-type", TEXT)
+                request.response()
+                        .setStatusCode(reason.isEmpty() ? 200 : 503)
+                        .putHeader("content-type", TEXT)
                         .end(reason.map(why -> "not ready: " + why + "\n").orElse("ready\n"));
             }
             default -> {
                 Supplier<Answer> route = routes.get(request.path());
                 if (route == null) {
-                    request.response().setStatusCode(404).putHeader("content-type", TEXT)
+                    request.response()
+                            .setStatusCode(404)
+                            .putHeader("content-type", TEXT)
                             .end("not found: try " + String.join(", ", paths(routes)) + "\n");
                     return;
                 }
                 String type = request.path().equals("/metrics") ? PROMETHEUS : TEXT;
                 vertx.executeBlocking(route::get, false)
-                        .onSuccess(answer -> request.response().setStatusCode(answer.status())
-                                .putHeader("content-type", type).end(answer.body()))
-                        .onFailure(error -> request.response().setStatusCode(500).putHeader("content-type", TEXT)
+                        .onSuccess(answer -> request.response()
+                                .setStatusCode(answer.status())
+                                .putHeader("content-type", type)
+                                .end(answer.body()))
+                        .onFailure(error -> request.response()
+                                .setStatusCode(500)
+                                .putHeader("content-type", TEXT)
                                 .end(request.path() + " failed: " + error + "\n"));
             }
         }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class OperatorHttpTest {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicReference<String> notReady = new AtomicReference<>("lease not held");
     private OperatorHttp http;
@@ -31,8 +32,11 @@ class OperatorHttpTest {
     @BeforeEach
     void start() throws Exception {
         metrics.counter("weft_demo_total").increment();
-        http = OperatorHttp.start(new InetSocketAddress("127.0.0.1", 0), () -> Optional.ofNullable(notReady.get()),
-                metrics, Map.of("/debug/leases", () -> new OperatorHttp.Answer(200, "3 leases\n")));
+        http = OperatorHttp.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                () -> Optional.ofNullable(notReady.get()),
+                metrics,
+                Map.of("/debug/leases", () -> new OperatorHttp.Answer(200, "3 leases\n")));
     }
 
     @AfterEach
@@ -82,13 +86,21 @@ class OperatorHttpTest {
 
     @Test
     void aStandardRouteCannotBeReplaced() {
-        assertThatThrownBy(() -> OperatorHttp.start(new InetSocketAddress("127.0.0.1", 0), Optional::empty, metrics,
-                Map.of("/readyz", () -> new OperatorHttp.Answer(200, "always\n"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/readyz");
+        assertThatThrownBy(() -> OperatorHttp.start(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        Optional::empty,
+                        metrics,
+                        Map.of("/readyz", () -> new OperatorHttp.Answer(200, "always\n"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/readyz");
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -29,7 +29,8 @@ public record CommandResult(String command, int exitCode, String output) {
     public static CommandResult of(List<String> command, Duration timeout) {
         String line = String.join(" ", command);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -26,7 +26,8 @@ public final class LaunchedProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private LaunchedProcess(Process process, Path log) {
         this.process = process;
@@ -41,7 +42,8 @@ public final class LaunchedProcess implements AutoCloseable {
     /** Starts the builder's command (its environment as the caller set it), output appended to {@code log}. */
     public static LaunchedProcess start(ProcessBuilder builder, Path log) throws IOException {
         Process process = builder.redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         return new LaunchedProcess(process, log);
     }
 
@@ -55,8 +57,8 @@ public final class LaunchedProcess implements AutoCloseable {
         try (Readyz readyz = Readyz.on(httpPort)) {
             readyz.await(within, () -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException(process.info().command().orElse("the process")
-                            + " exited with " + process.exitValue() + " while starting; " + tail());
+                    throw new IllegalStateException(process.info().command().orElse("the process") + " exited with "
+                            + process.exitValue() + " while starting; " + tail());
                 }
             });
         } catch (IllegalStateException e) {
@@ -70,7 +72,8 @@ public final class LaunchedProcess implements AutoCloseable {
     /** The HTTP status of GET {@code http://127.0.0.1:PORT/PATH}, or -1 while nothing answers. */
     public int status(int port, String path) {
         try {
-            return http.send(get(port, path), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(get(port, path), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -83,7 +86,8 @@ public final class LaunchedProcess implements AutoCloseable {
     public String body(int port, String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(get(port, path), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }
@@ -161,7 +165,9 @@ public final class LaunchedProcess implements AutoCloseable {
     }
 
     private static HttpRequest get(int port, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
-                .GET().build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
     }
 }

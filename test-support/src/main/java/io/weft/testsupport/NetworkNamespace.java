@@ -34,13 +34,15 @@ public final class NetworkNamespace implements AutoCloseable {
             return Optional.of("needs root to create network namespaces (running as " + user + ")");
         }
         CommandResult list = CommandResult.of(List.of("ip", "netns", "list"), Duration.ofSeconds(30));
-        return list.exitCode() == 0 ? Optional.empty()
+        return list.exitCode() == 0
+                ? Optional.empty()
                 : Optional.of("needs iproute2 with 'ip netns': " + list.output().strip());
     }
 
     /** A new namespace named {@code prefix-} and a random hex number, its loopback up. */
     public static NetworkNamespace create(String prefix) {
-        String name = prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
+        String name =
+                prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
         CommandResult.of(List.of("ip", "netns", "add", name)).orThrow();
         NetworkNamespace namespace = new NetworkNamespace(name);
         try {

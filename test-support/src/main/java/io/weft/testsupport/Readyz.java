@@ -19,11 +19,14 @@ public final class Readyz implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(10);
 
     private final HttpRequest request;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Readyz(int port) {
         this.request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
     }
 
     /** {@code http://127.0.0.1:PORT/readyz}. */
@@ -51,10 +54,14 @@ public final class Readyz implements AutoCloseable {
      */
     public void await(Duration within, Runnable stillStarting) {
         try {
-            Awaitility.await().atMost(within).pollDelay(Duration.ZERO).pollInterval(POLL).until(() -> {
-                stillStarting.run();
-                return ready();
-            });
+            Awaitility.await()
+                    .atMost(within)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(POLL)
+                    .until(() -> {
+                        stillStarting.run();
+                        return ready();
+                    });
         } catch (ConditionTimeoutException e) {
             throw new IllegalStateException(request.uri() + " not 200 within " + within.toSeconds() + " s", e);
         }

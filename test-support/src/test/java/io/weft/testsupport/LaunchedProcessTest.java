@@ -26,8 +26,9 @@ class LaunchedProcessTest {
         int port = LoopbackPorts.free();
         Path jwebserver = Path.of(System.getProperty("java.home"), "bin", "jwebserver");
 
-        try (LaunchedProcess server = LaunchedProcess.start(List.of(jwebserver.toString(), "-b", "127.0.0.1",
-                "-p", Integer.toString(port), "-d", site.toString()), temp.resolve("server.log"))) {
+        try (LaunchedProcess server = LaunchedProcess.start(
+                List.of(jwebserver.toString(), "-b", "127.0.0.1", "-p", Integer.toString(port), "-d", site.toString()),
+                temp.resolve("server.log"))) {
             server.awaitReady(port, Duration.ofSeconds(30));
 
             assertThat(server.body(port, "/readyz")).isEqualTo("ready\n");
@@ -39,11 +40,12 @@ class LaunchedProcessTest {
 
     @Test
     void aProcessThatExitsWhileStartingFailsTheWaitWithItsOutput() throws Exception {
-        try (LaunchedProcess failing = LaunchedProcess.start(List.of("sh", "-c", "echo 'bad flag: --x'; exit 3"),
-                temp.resolve("failing.log"))) {
+        try (LaunchedProcess failing = LaunchedProcess.start(
+                List.of("sh", "-c", "echo 'bad flag: --x'; exit 3"), temp.resolve("failing.log"))) {
             assertThatThrownBy(() -> failing.awaitReady(LoopbackPorts.free(), Duration.ofSeconds(30)))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("exited with 3").hasMessageContaining("bad flag: --x");
+                    .hasMessageContaining("exited with 3")
+                    .hasMessageContaining("bad flag: --x");
         }
     }
 

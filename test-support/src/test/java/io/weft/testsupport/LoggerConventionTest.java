@@ -23,7 +23,8 @@ class LoggerConventionTest {
     /** The repository root: the tests run in this module's folder. */
     private static final Path TREE = Path.of("").toAbsolutePath().getParent();
 
-    private static final Pattern DECLARATION = Pattern.compile("^(\\w+\\s+)*Logger\\s+\\w+\\s*=\\s*LoggerFactory\\.getLogger\\(");
+    private static final Pattern DECLARATION =
+            Pattern.compile("^(\\w+\\s+)*Logger\\s+\\w+\\s*=\\s*LoggerFactory\\.getLogger\\(");
 
     @Test
     void everyLoggerIsNamedAfterItsClassAndCalledLog() throws IOException {
@@ -40,7 +41,8 @@ class LoggerConventionTest {
                 }
             }
         }
-        assertThat(offenders).as("loggers declared otherwise than LOG = LoggerFactory.getLogger(ThisClass.class)")
+        assertThat(offenders)
+                .as("loggers declared otherwise than LOG = LoggerFactory.getLogger(ThisClass.class)")
                 .isEmpty();
     }
 

@@ -10,9 +10,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code weftctl config get}: prints the stored net-conf JSON, ready for {@code config set}. */
-@Command(name = "get", mixinStandardHelpOptions = true,
-        description = {"Prints the stored network config as stored (flannel's net-conf JSON).",
-            "With -o json, prints the API's NetworkConfig: the JSON plus the values after defaults."})
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints the stored network config as stored (flannel's net-conf JSON).",
+            "With -o json, prints the API's NetworkConfig: the JSON plus the values after defaults."
+        })
 final class ConfigGetCommand implements Callable<Integer> {
 
     @Spec

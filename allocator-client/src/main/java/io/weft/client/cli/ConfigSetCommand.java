@@ -10,17 +10,21 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code weftctl config set FILE}: validates and stores a net-conf JSON file. */
-@Command(name = "set", mixinStandardHelpOptions = true,
-        description = {"Validates and stores a network config (flannel's net-conf JSON).",
+@Command(
+        name = "set",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Validates and stores a network config (flannel's net-conf JSON).",
             "The server reports every problem at once and refuses a change that would leave "
-                + "existing leases outside the new ranges, unless --force is given."})
+                    + "existing leases outside the new ranges, unless --force is given."
+        })
 final class ConfigSetCommand implements Callable<Integer> {
 
     @Spec
@@ -38,8 +42,7 @@ final class ConfigSetCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (WeftClient client = WeftctlCommand.of(spec).connect()) {
             NetworkConfig stored = client.setConfig(json, force);
-            out.println("stored the network config at revision " + stored.getModRevision()
-                    + ": " + summary(stored));
+            out.println("stored the network config at revision " + stored.getModRevision() + ": " + summary(stored));
         }
         return 0;
     }
@@ -52,23 +55,31 @@ final class ConfigSetCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new ParameterException(spec.commandLine(), "FILE " + file + ": no such file");
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(),
-                    "FILE " + file + ": cannot read it (" + e.getMessage() + ")");
+            throw new ParameterException(
+                    spec.commandLine(), "FILE " + file + ": cannot read it (" + e.getMessage() + ")");
         }
     }
 
     static String summary(NetworkConfig config) {
         StringBuilder text = new StringBuilder();
         if (!config.getNetwork().isEmpty()) {
-            text.append("network ").append(config.getNetwork())
-                    .append(" with /").append(config.getSubnetLen()).append(" subnets");
+            text.append("network ")
+                    .append(config.getNetwork())
+                    .append(" with /")
+                    .append(config.getSubnetLen())
+                    .append(" subnets");
         }
         if (!config.getIpv6Network().isEmpty()) {
-            text.append(text.isEmpty() ? "" : ", ").append("IPv6 network ")
+            text.append(text.isEmpty() ? "" : ", ")
+                    .append("IPv6 network ")
                     .append(config.getIpv6Network())
-                    .append(" with /").append(config.getIpv6SubnetLen()).append(" subnets");
+                    .append(" with /")
+                    .append(config.getIpv6SubnetLen())
+                    .append(" subnets");
         }
         return text.append(text.isEmpty() ? "" : ", ")
-                .append("backend ").append(config.getBackendType()).toString();
+                .append("backend ")
+                .append(config.getBackendType())
+                .toString();
     }
 }

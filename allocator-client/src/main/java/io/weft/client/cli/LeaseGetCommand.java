@@ -14,18 +14,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code weftctl lease get}: one lease, found by subnet or by node. */
-@Command(name = "get", mixinStandardHelpOptions = true,
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
         description = "Prints one lease, found by its subnet or by the node holding it.")
 final class LeaseGetCommand implements Callable<Integer> {
 
     /** Exactly one of the two keys. */
     static final class Key {
-        @Option(names = "--subnet", paramLabel = "CIDR", required = true,
+        @Option(
+                names = "--subnet",
+                paramLabel = "CIDR",
+                required = true,
                 description = "The lease's subnet, e.g. 10.244.3.0/24.")
         String subnet;
 
-        @Option(names = "--node", paramLabel = "NAME", required = true,
-                description = "The node holding the lease.")
+        @Option(names = "--node", paramLabel = "NAME", required = true, description = "The node holding the lease.")
         String node;
     }
 
@@ -42,9 +46,7 @@ final class LeaseGetCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (WeftClient client = WeftctlCommand.of(spec).connect()) {
-            Lease lease = key.subnet != null
-                    ? client.getLeaseBySubnet(key.subnet)
-                    : client.getLeaseByNode(key.node);
+            Lease lease = key.subnet != null ? client.getLeaseBySubnet(key.subnet) : client.getLeaseByNode(key.node);
             if (output.json()) {
                 OutputOption.printJson(out, lease);
             } else {

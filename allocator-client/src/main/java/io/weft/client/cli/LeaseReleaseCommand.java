@@ -10,9 +10,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code weftctl lease release SUBNET}: gives a subnet back. */
-@Command(name = "release", mixinStandardHelpOptions = true,
-        description = {"Releases a lease. With --node, only if that node holds it; without, "
-                + "whoever holds it (an operator's action). A reservation is kept."})
+@Command(
+        name = "release",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Releases a lease. With --node, only if that node holds it; without, "
+                    + "whoever holds it (an operator's action). A reservation is kept."
+        })
 final class LeaseReleaseCommand implements Callable<Integer> {
 
     @Spec
@@ -21,8 +25,7 @@ final class LeaseReleaseCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SUBNET", description = "The lease's subnet (CIDR).")
     private String subnet;
 
-    @Option(names = "--node", paramLabel = "NAME", defaultValue = "",
-            description = "The node that must be holding it.")
+    @Option(names = "--node", paramLabel = "NAME", defaultValue = "", description = "The node that must be holding it.")
     private String node;
 
     @Override
@@ -30,9 +33,10 @@ final class LeaseReleaseCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (WeftClient client = WeftctlCommand.of(spec).connect()) {
             long revision = client.release(subnet, node);
-            out.println(revision == 0
-                    ? subnet + " is reserved: the reservation is kept"
-                    : "released " + subnet + " at revision " + revision);
+            out.println(
+                    revision == 0
+                            ? subnet + " is reserved: the reservation is kept"
+                            : "released " + subnet + " at revision " + revision);
         }
         return 0;
     }

@@ -10,11 +10,15 @@ final class LeaseTable {
     private LeaseTable() {}
 
     static TextTable of(Iterable<Lease> leases, Instant now) {
-        TextTable table = new TextTable(
-                "SUBNET", "IPV6 SUBNET", "NODE", "PUBLIC IP", "BACKEND", "EXPIRES");
+        TextTable table = new TextTable("SUBNET", "IPV6 SUBNET", "NODE", "PUBLIC IP", "BACKEND", "EXPIRES");
         for (Lease lease : leases) {
-            table.row(lease.getSubnet(), lease.getIpv6Subnet(), lease.getNodeName(),
-                    publicIps(lease), lease.getBackendType(), expires(lease, now));
+            table.row(
+                    lease.getSubnet(),
+                    lease.getIpv6Subnet(),
+                    lease.getNodeName(),
+                    publicIps(lease),
+                    lease.getBackendType(),
+                    expires(lease, now));
         }
         return table;
     }

@@ -11,7 +11,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code weftctl leases}: every lease and reservation. */
-@Command(name = "leases", mixinStandardHelpOptions = true,
+@Command(
+        name = "leases",
+        mixinStandardHelpOptions = true,
         description = "Lists every lease and reservation, ordered by subnet.")
 final class LeasesCommand implements Callable<Integer> {
 

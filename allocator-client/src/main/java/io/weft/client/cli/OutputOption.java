@@ -9,9 +9,15 @@ import picocli.CommandLine.Option;
 /** The {@code -o/--output} option of commands that print API objects: a table, or their JSON. */
 final class OutputOption {
 
-    enum Format { TEXT, JSON }
+    enum Format {
+        TEXT,
+        JSON
+    }
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "text",
             description = "text (a table, the default) or json (the API message, as protobuf JSON).")
     private Format format;
 

@@ -12,7 +12,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code weftctl reserve add SUBNET --node NAME}: reserves a subnet for a node. */
-@Command(name = "add", mixinStandardHelpOptions = true,
+@Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
         description = "Reserves a subnet for a node. It never expires; the node gets it when it asks.")
 final class ReserveAddCommand implements Callable<Integer> {
 
@@ -22,15 +24,20 @@ final class ReserveAddCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SUBNET", description = "The subnet to reserve (CIDR).")
     private String subnet;
 
-    @Option(names = "--node", paramLabel = "NAME", required = true,
-            description = "The node it is reserved for.")
+    @Option(names = "--node", paramLabel = "NAME", required = true, description = "The node it is reserved for.")
     private String node;
 
-    @Option(names = "--public-ip", paramLabel = "IP", defaultValue = "",
+    @Option(
+            names = "--public-ip",
+            paramLabel = "IP",
+            defaultValue = "",
             description = "The node's public IPv4 address (flanneld matches reservations by it).")
     private String publicIp;
 
-    @Option(names = "--ipv6-subnet", paramLabel = "CIDR", defaultValue = "",
+    @Option(
+            names = "--ipv6-subnet",
+            paramLabel = "CIDR",
+            defaultValue = "",
             description = "The IPv6 subnet to reserve with it, on a dual-stack network.")
     private String ipv6Subnet;
 

@@ -10,9 +10,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code weftctl reserve remove SUBNET}: removes a reservation. */
-@Command(name = "remove", mixinStandardHelpOptions = true,
-        description = {"Removes a reservation. A node using the subnet keeps it as an ordinary "
-                + "lease while it renews."})
+@Command(
+        name = "remove",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Removes a reservation. A node using the subnet keeps it as an ordinary " + "lease while it renews."
+        })
 final class ReserveRemoveCommand implements Callable<Integer> {
 
     @Spec

@@ -25,8 +25,7 @@ final class StatusText {
         StringBuilder text = new StringBuilder(status.getCode().name());
         String description = status.getDescription();
         String cause = status.getCause() == null ? null : status.getCause().getMessage();
-        boolean vague = description == null || description.isBlank()
-                || description.equals("io exception");
+        boolean vague = description == null || description.isBlank() || description.equals("io exception");
         if (!vague || cause == null) {
             if (description != null && !description.isBlank()) {
                 text.append(": ").append(description);

@@ -17,8 +17,7 @@ final class TextTable {
     /** Adds a row; an empty or null cell prints as "-". */
     TextTable row(String... cells) {
         if (cells.length != headers.size()) {
-            throw new IllegalArgumentException(
-                    "a row needs " + headers.size() + " cells, got " + cells.length);
+            throw new IllegalArgumentException("a row needs " + headers.size() + " cells, got " + cells.length);
         }
         List<String> row = new ArrayList<>(cells.length);
         for (String cell : cells) {

@@ -11,7 +11,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code weftctl usage}: how many subnets are leased, reserved and free, per address family. */
-@Command(name = "usage", mixinStandardHelpOptions = true,
+@Command(
+        name = "usage",
+        mixinStandardHelpOptions = true,
         description = "Counts subnets per address family: capacity, leased, reserved and free.")
 final class UsageCommand implements Callable<Integer> {
 
@@ -32,7 +34,8 @@ final class UsageCommand implements Callable<Integer> {
             }
             TextTable table = new TextTable("FAMILY", "CAPACITY", "LEASED", "RESERVED", "FREE");
             for (FamilyUsage family : usage.getFamiliesList()) {
-                table.row(family.getFamily(),
+                table.row(
+                        family.getFamily(),
                         Long.toUnsignedString(family.getCapacity()),
                         Long.toUnsignedString(family.getLeased()),
                         Long.toUnsignedString(family.getReserved()),

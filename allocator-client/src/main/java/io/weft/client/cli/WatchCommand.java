@@ -12,16 +12,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code weftctl watch}: follows lease changes until interrupted. */
-@Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Prints lease changes as they happen, one line each, until Ctrl-C.",
+@Command(
+        name = "watch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints lease changes as they happen, one line each, until Ctrl-C.",
             "It starts with a snapshot of every lease, or with the changes after --from-revision, "
-                + "and resumes by itself when the stream breaks."})
+                    + "and resumes by itself when the stream breaks."
+        })
 final class WatchCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--from-revision", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--from-revision",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Print the changes after revision N instead of starting with a snapshot.")
     private long fromRevision;
 

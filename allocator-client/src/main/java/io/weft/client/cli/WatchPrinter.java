@@ -70,8 +70,8 @@ final class WatchPrinter implements LeaseWatchListener {
 
     @Override
     public void onDisconnected(Status cause, Duration retryIn) {
-        err.println("weftctl: watch interrupted (" + StatusText.describe(cause)
-                + "); resuming in " + retryIn.toMillis() + " ms");
+        err.println("weftctl: watch interrupted (" + StatusText.describe(cause) + "); resuming in " + retryIn.toMillis()
+                + " ms");
         err.flush();
     }
 
@@ -86,8 +86,15 @@ final class WatchPrinter implements LeaseWatchListener {
     }
 
     private void line(long revision, String type, Lease lease, String reason) {
-        out.println(String.format(LINE, revision, type, dash(LeaseKey.of(lease)),
-                dash(lease.getNodeName()), dash(lease.getPublicIp()), reason).stripTrailing());
+        out.println(String.format(
+                        LINE,
+                        revision,
+                        type,
+                        dash(LeaseKey.of(lease)),
+                        dash(lease.getNodeName()),
+                        dash(lease.getPublicIp()),
+                        reason)
+                .stripTrailing());
         out.flush();
     }
 

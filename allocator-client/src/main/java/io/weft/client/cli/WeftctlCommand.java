@@ -36,30 +36,46 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes: 0 success, 1 the server refused or could not be reached, 2 bad usage."})
 public final class WeftctlCommand {
 
-    @Option(names = "--server", scope = ScopeType.INHERIT, split = ",",
+    @Option(
+            names = "--server",
+            scope = ScopeType.INHERIT,
+            split = ",",
             paramLabel = "HOST:PORT",
             defaultValue = "${env:WEFT_SERVER:-127.0.0.1:" + ServerAddress.DEFAULT_PORT + "}",
             description = "Allocator servers to try, in order (env WEFT_SERVER; default ${DEFAULT-VALUE}).")
     private List<ServerAddress> servers;
 
-    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION",
-            defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            scope = ScopeType.INHERIT,
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "Deadline of each call to a server, e.g. 10s, 1m30s, 500ms, or plain seconds "
                     + "(default ${DEFAULT-VALUE}).")
     private Duration timeout;
 
-    @Option(names = "--tls-ca", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(
+            names = "--tls-ca",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
             defaultValue = "${env:WEFT_TLS_CA}",
             description = "Connect over TLS, verifying the server with this CA (PEM; env WEFT_TLS_CA).")
     private Path tlsCa;
 
-    @Option(names = "--tls-cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(
+            names = "--tls-cert",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
             defaultValue = "${env:WEFT_TLS_CERT}",
             description = "Client certificate (PEM) for servers that require one; its CN is who you are "
                     + "(env WEFT_TLS_CERT).")
     private Path tlsCert;
 
-    @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(
+            names = "--tls-key",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
             defaultValue = "${env:WEFT_TLS_KEY}",
             description = "The private key of --tls-cert (PKCS#8 PEM; env WEFT_TLS_KEY).")
     private Path tlsKey;
@@ -90,12 +106,15 @@ public final class WeftctlCommand {
             try {
                 builder.tls(new ClientTls(tlsCa, tlsCert, tlsKey));
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage().replace(
-                        "a TLS client certificate and its key go together", "--tls-cert and --tls-key go together"));
+                throw new ParameterException(
+                        spec.commandLine(),
+                        e.getMessage()
+                                .replace(
+                                        "a TLS client certificate and its key go together",
+                                        "--tls-cert and --tls-key go together"));
             }
         }
-        return builder
-                .addresses(servers)
+        return builder.addresses(servers)
                 .deadline(deadline())
                 .retryPolicy(new RetryPolicy(attempts, backoff))
                 .build();

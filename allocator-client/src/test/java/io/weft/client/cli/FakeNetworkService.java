@@ -30,7 +30,8 @@ final class FakeNetworkService extends NetworkServiceGrpc.NetworkServiceImplBase
             response.onError(failure.asRuntimeException());
         } else if (config == null) {
             response.onError(Status.FAILED_PRECONDITION
-                    .withDescription("no network config is set").asRuntimeException());
+                    .withDescription("no network config is set")
+                    .asRuntimeException());
         } else {
             response.onNext(config);
             response.onCompleted();
@@ -62,8 +63,12 @@ final class FakeNetworkService extends NetworkServiceGrpc.NetworkServiceImplBase
             return;
         }
         response.onNext(GetUsageResponse.newBuilder()
-                .addFamilies(FamilyUsage.newBuilder().setFamily("ipv4")
-                        .setCapacity(256).setLeased(3).setReserved(1).setFree(252))
+                .addFamilies(FamilyUsage.newBuilder()
+                        .setFamily("ipv4")
+                        .setCapacity(256)
+                        .setLeased(3)
+                        .setReserved(1)
+                        .setFree(252))
                 .setRevision(9)
                 .build());
         response.onCompleted();

@@ -27,9 +27,12 @@ class LeaseTableTest {
 
     @Test
     void reservationsAndExpiredLeasesSaySo() {
-        Lease reserved = Lease.newBuilder().setSubnet("10.244.1.0/24").setReserved(true).build();
-        Lease expired = Lease.newBuilder().setSubnet("10.244.2.0/24")
-                .setExpireTime(FakeLeaseService.timestamp(NOW.minusSeconds(1))).build();
+        Lease reserved =
+                Lease.newBuilder().setSubnet("10.244.1.0/24").setReserved(true).build();
+        Lease expired = Lease.newBuilder()
+                .setSubnet("10.244.2.0/24")
+                .setExpireTime(FakeLeaseService.timestamp(NOW.minusSeconds(1)))
+                .build();
 
         assertThat(LeaseTable.expires(reserved, NOW)).isEqualTo("reserved");
         assertThat(LeaseTable.expires(expired, NOW)).isEqualTo("expired");
@@ -37,20 +40,29 @@ class LeaseTableTest {
 
     @Test
     void columnsLineUpAndEmptyCellsShowADash() {
-        Lease dualStack = Lease.newBuilder().setSubnet("10.244.1.0/24").setIpv6Subnet("fd00:1::/64")
-                .setNodeName("node-a").setPublicIp("192.0.2.1").setPublicIpv6("2001:db8::1")
+        Lease dualStack = Lease.newBuilder()
+                .setSubnet("10.244.1.0/24")
+                .setIpv6Subnet("fd00:1::/64")
+                .setNodeName("node-a")
+                .setPublicIp("192.0.2.1")
+                .setPublicIpv6("2001:db8::1")
                 .setBackendType("vxlan")
-                .setExpireTime(FakeLeaseService.timestamp(NOW.plus(Duration.ofMinutes(90)))).build();
-        Lease flanneld = Lease.newBuilder().setSubnet("10.244.10.0/24").setPublicIp("192.0.2.2")
+                .setExpireTime(FakeLeaseService.timestamp(NOW.plus(Duration.ofMinutes(90))))
+                .build();
+        Lease flanneld = Lease.newBuilder()
+                .setSubnet("10.244.10.0/24")
+                .setPublicIp("192.0.2.2")
                 .setBackendType("host-gw")
-                .setExpireTime(FakeLeaseService.timestamp(NOW.plusSeconds(5))).build();
+                .setExpireTime(FakeLeaseService.timestamp(NOW.plusSeconds(5)))
+                .build();
         StringWriter text = new StringWriter();
 
         LeaseTable.of(List.of(dualStack, flanneld), NOW).print(new PrintWriter(text, true));
 
-        assertThat(text.toString().lines()).containsExactly(
-                "SUBNET           IPV6 SUBNET   NODE     PUBLIC IP               BACKEND   EXPIRES",
-                "10.244.1.0/24    fd00:1::/64   node-a   192.0.2.1,2001:db8::1   vxlan     1h30m",
-                "10.244.10.0/24   -             -        192.0.2.2               host-gw   5s");
+        assertThat(text.toString().lines())
+                .containsExactly(
+                        "SUBNET           IPV6 SUBNET   NODE     PUBLIC IP               BACKEND   EXPIRES",
+                        "10.244.1.0/24    fd00:1::/64   node-a   192.0.2.1,2001:db8::1   vxlan     1h30m",
+                        "10.244.10.0/24   -             -        192.0.2.2               host-gw   5s");
     }
 }

@@ -18,8 +18,11 @@ class WatchPrinterTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
-    private static final Lease LEASE = Lease.newBuilder().setSubnet("10.244.3.0/24")
-            .setNodeName("node-c").setPublicIp("192.0.2.3").build();
+    private static final Lease LEASE = Lease.newBuilder()
+            .setSubnet("10.244.3.0/24")
+            .setNodeName("node-c")
+            .setPublicIp("192.0.2.3")
+            .build();
 
     private WatchPrinter printer(boolean json) {
         return new WatchPrinter(new PrintWriter(out, true), new PrintWriter(err, true), json);
@@ -30,21 +33,29 @@ class WatchPrinterTest {
         WatchPrinter printer = printer(false);
 
         printer.onSnapshot(10, false, Map.of("10.244.3.0/24", LEASE));
-        printer.onEvent(WatchLeasesResponse.newBuilder().setType(WatchLeasesResponse.Type.REMOVED)
-                .setRevision(11).setLease(LEASE).setReason("expired").build());
+        printer.onEvent(WatchLeasesResponse.newBuilder()
+                .setType(WatchLeasesResponse.Type.REMOVED)
+                .setRevision(11)
+                .setLease(LEASE)
+                .setReason("expired")
+                .build());
         printer.onSnapshot(30, true, Map.of());
 
-        assertThat(out.toString().lines()).containsExactly(
-                "10        SNAPSHOT  10.244.3.0/24      node-c                   192.0.2.3",
-                "11        REMOVED   10.244.3.0/24      node-c                   192.0.2.3       expired",
-                "30        SNAPSHOT  -                  -                        -               reset, no leases");
+        assertThat(out.toString().lines())
+                .containsExactly(
+                        "10        SNAPSHOT  10.244.3.0/24      node-c                   192.0.2.3",
+                        "11        REMOVED   10.244.3.0/24      node-c                   192.0.2.3       expired",
+                        "30        SNAPSHOT  -                  -                        -               reset, no leases");
     }
 
     @Test
     void jsonModePrintsOneParseableMessagePerLine() throws Exception {
         WatchPrinter printer = printer(true);
         WatchLeasesResponse added = WatchLeasesResponse.newBuilder()
-                .setType(WatchLeasesResponse.Type.ADDED).setRevision(12).setLease(LEASE).build();
+                .setType(WatchLeasesResponse.Type.ADDED)
+                .setRevision(12)
+                .setLease(LEASE)
+                .build();
 
         printer.onEvent(added);
 
@@ -58,12 +69,11 @@ class WatchPrinterTest {
     void disconnectsGoToStderrAndFailuresEndTheWatch() {
         WatchPrinter printer = printer(false);
 
-        printer.onDisconnected(Status.UNAVAILABLE.withDescription("server restarting"),
-                Duration.ofMillis(400));
+        printer.onDisconnected(Status.UNAVAILABLE.withDescription("server restarting"), Duration.ofMillis(400));
         printer.onFailed(Status.INVALID_ARGUMENT);
 
-        assertThat(err.toString().lines()).containsExactly(
-                "weftctl: watch interrupted (UNAVAILABLE: server restarting); resuming in 400 ms");
+        assertThat(err.toString().lines())
+                .containsExactly("weftctl: watch interrupted (UNAVAILABLE: server restarting); resuming in 400 ms");
         assertThat(out.toString()).isEmpty();
         assertThat(printer.failure()).isCompletedWithValue(Status.INVALID_ARGUMENT);
     }

@@ -41,8 +41,12 @@ class WeftctlIT {
             assertThat(WeftctlRun.of("--server", server, "config", "get").out().strip())
                     .isEqualTo(CONFIG);
 
-            Lease lease = client.acquire(AcquireLeaseRequest.newBuilder().setNodeName("node-a")
-                    .setPublicIp("192.0.2.1").setBackendType("host-gw").build()).getLease();
+            Lease lease = client.acquire(AcquireLeaseRequest.newBuilder()
+                            .setNodeName("node-a")
+                            .setPublicIp("192.0.2.1")
+                            .setBackendType("host-gw")
+                            .build())
+                    .getLease();
 
             WeftctlRun leases = WeftctlRun.of("--server", server, "leases", "-o", "json");
             assertThat(leases.exitCode()).as(leases.err()).isZero();
@@ -63,15 +67,14 @@ class WeftctlIT {
     @Test
     void anInvalidConfigIsOneLineAndExitCodeOne(@TempDir Path dir) throws Exception {
         try (LiveAllocator allocator = LiveAllocator.start(ETCD.endpoints(), Duration.ofHours(1))) {
-            Path file = Files.writeString(dir.resolve("bad.json"),
-                    "{\"Network\":\"10.0.0.1/33\",\"Backend\":{\"Type\":\"host-gw\"}}");
+            Path file = Files.writeString(
+                    dir.resolve("bad.json"), "{\"Network\":\"10.0.0.1/33\",\"Backend\":{\"Type\":\"host-gw\"}}");
 
-            WeftctlRun run = WeftctlRun.of("--server", allocator.address().toString(),
-                    "config", "set", file.toString());
+            WeftctlRun run =
+                    WeftctlRun.of("--server", allocator.address().toString(), "config", "set", file.toString());
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.errLines()).singleElement().asString()
-                    .startsWith("weftctl: INVALID_ARGUMENT: ");
+            assertThat(run.errLines()).singleElement().asString().startsWith("weftctl: INVALID_ARGUMENT: ");
         }
     }
 }

@@ -16,8 +16,7 @@ record WeftctlRun(int exitCode, String out, String err) {
     static WeftctlRun withStdin(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        WeftctlCommand root = new WeftctlCommand(
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        WeftctlCommand root = new WeftctlCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         int exitCode = Weftctl.commandLine(root)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))

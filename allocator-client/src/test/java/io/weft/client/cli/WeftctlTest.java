@@ -57,8 +57,7 @@ class WeftctlTest {
         WeftctlRun run = WeftctlRun.of("--server", address, "leases", "--colour");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).containsExactly(
-                "weftctl: Unknown option: '--colour' (see 'weftctl leases --help')");
+        assertThat(run.errLines()).containsExactly("weftctl: Unknown option: '--colour' (see 'weftctl leases --help')");
         assertThat(run.out()).isEmpty();
     }
 
@@ -80,9 +79,10 @@ class WeftctlTest {
 
     @Test
     void leaseGetNeedsExactlyOneKey() {
-        assertThat(WeftctlRun.of("--server", address, "lease", "get").exitCode()).isEqualTo(2);
-        WeftctlRun both = WeftctlRun.of("--server", address, "lease", "get",
-                "--subnet", "10.244.1.0/24", "--node", "a");
+        assertThat(WeftctlRun.of("--server", address, "lease", "get").exitCode())
+                .isEqualTo(2);
+        WeftctlRun both =
+                WeftctlRun.of("--server", address, "lease", "get", "--subnet", "10.244.1.0/24", "--node", "a");
 
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.errLines()).singleElement().asString().contains("mutually exclusive");
@@ -98,22 +98,32 @@ class WeftctlTest {
 
     @Test
     void theTimeoutTakesAGoDurationOrPlainSeconds() {
-        assertThat(WeftctlRun.of("--server", address, "--timeout", "1m30s", "usage").exitCode()).isZero();
-        assertThat(WeftctlRun.of("--server", address, "--timeout", "500ms", "usage").exitCode()).isZero();
-        assertThat(WeftctlRun.of("--server", address, "--timeout", "5", "usage").exitCode()).isZero();
+        assertThat(WeftctlRun.of("--server", address, "--timeout", "1m30s", "usage")
+                        .exitCode())
+                .isZero();
+        assertThat(WeftctlRun.of("--server", address, "--timeout", "500ms", "usage")
+                        .exitCode())
+                .isZero();
+        assertThat(WeftctlRun.of("--server", address, "--timeout", "5", "usage").exitCode())
+                .isZero();
         WeftctlRun bad = WeftctlRun.of("--server", address, "--timeout", "soon", "usage");
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.errLines()).singleElement().asString()
+        assertThat(bad.errLines())
+                .singleElement()
+                .asString()
                 .startsWith("weftctl: Invalid value for option '--timeout': \"soon\" is not a duration");
     }
 
     @Test
     void aMissingConfigFileIsAUsageError(@TempDir Path dir) {
-        WeftctlRun run = WeftctlRun.of("--server", address, "config", "set",
-                dir.resolve("absent.json").toString());
+        WeftctlRun run = WeftctlRun.of(
+                "--server", address, "config", "set", dir.resolve("absent.json").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).singleElement().asString().endsWith("absent.json: no such file (see 'weftctl config set --help')");
+        assertThat(run.errLines())
+                .singleElement()
+                .asString()
+                .endsWith("absent.json: no such file (see 'weftctl config set --help')");
         assertThat(network.setConfigs).isEmpty();
     }
 
@@ -127,8 +137,8 @@ class WeftctlTest {
         WeftctlRun run = WeftctlRun.of("--server", address, "config", "set", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo(
-                "weftctl: INVALID_ARGUMENT: subnet: \"10.0.0.1/33\" is not a CIDR" + System.lineSeparator());
+        assertThat(run.err())
+                .isEqualTo("weftctl: INVALID_ARGUMENT: subnet: \"10.0.0.1/33\" is not a CIDR" + System.lineSeparator());
         assertThat(run.out()).isEmpty();
     }
 
@@ -139,8 +149,7 @@ class WeftctlTest {
         WeftctlRun run = WeftctlRun.of("--server", address, "usage");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).containsExactly(
-                "weftctl: INVALID_ARGUMENT: Network: missing; SubnetLen: 33 > 32");
+        assertThat(run.errLines()).containsExactly("weftctl: INVALID_ARGUMENT: Network: missing; SubnetLen: 33 > 32");
     }
 
     @Test
@@ -176,8 +185,7 @@ class WeftctlTest {
             assertThat(request.getJson()).isEqualTo(CONFIG);
             assertThat(request.getForce()).isTrue();
         });
-        assertThat(run.out()).contains("revision 7", "network 10.244.0.0/16 with /24 subnets",
-                "backend vxlan");
+        assertThat(run.out()).contains("revision 7", "network 10.244.0.0/16 with /24 subnets", "backend vxlan");
 
         WeftctlRun get = WeftctlRun.of("--server", address, "config", "get");
         assertThat(get.outLines()).containsExactly(CONFIG);
@@ -185,26 +193,38 @@ class WeftctlTest {
 
     @Test
     void leasesPrintsATable() {
-        leases.put(Lease.newBuilder().setSubnet("10.244.1.0/24").setNodeName("node-a")
-                .setPublicIp("192.0.2.1").setBackendType("vxlan")
+        leases.put(Lease.newBuilder()
+                .setSubnet("10.244.1.0/24")
+                .setNodeName("node-a")
+                .setPublicIp("192.0.2.1")
+                .setBackendType("vxlan")
                 .setExpireTime(FakeLeaseService.timestamp(Instant.now().plus(Duration.ofHours(5))))
                 .build());
-        leases.put(Lease.newBuilder().setSubnet("10.244.2.0/24").setNodeName("node-b")
-                .setPublicIp("192.0.2.2").setReserved(true).build());
+        leases.put(Lease.newBuilder()
+                .setSubnet("10.244.2.0/24")
+                .setNodeName("node-b")
+                .setPublicIp("192.0.2.2")
+                .setReserved(true)
+                .build());
 
         WeftctlRun run = WeftctlRun.of("leases", "--server", address);
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.outLines()).hasSize(3);
         assertThat(run.outLines().get(0)).startsWith("SUBNET").contains("NODE", "EXPIRES");
-        assertThat(run.outLines().get(1)).startsWith("10.244.1.0/24").contains("node-a", "192.0.2.1")
+        assertThat(run.outLines().get(1))
+                .startsWith("10.244.1.0/24")
+                .contains("node-a", "192.0.2.1")
                 .containsPattern("4h59m$");
         assertThat(run.outLines().get(2)).startsWith("10.244.2.0/24").endsWith("reserved");
     }
 
     @Test
     void leasesAsJsonIsTheApiMessage() throws Exception {
-        Lease lease = Lease.newBuilder().setSubnet("10.244.1.0/24").setNodeName("node-a").build();
+        Lease lease = Lease.newBuilder()
+                .setSubnet("10.244.1.0/24")
+                .setNodeName("node-a")
+                .build();
         leases.put(lease);
 
         WeftctlRun run = WeftctlRun.of("--server", address, "leases", "-o", "json");
@@ -218,8 +238,8 @@ class WeftctlTest {
 
     @Test
     void reserveReleaseAndUsagePrintWhatHappened() {
-        WeftctlRun add = WeftctlRun.of("--server", address, "reserve", "add", "10.244.9.0/24",
-                "--node", "node-c", "--public-ip", "192.0.2.9");
+        WeftctlRun add = WeftctlRun.of(
+                "--server", address, "reserve", "add", "10.244.9.0/24", "--node", "node-c", "--public-ip", "192.0.2.9");
         assertThat(add.exitCode()).isZero();
         assertThat(add.out()).contains("reserved 10.244.9.0/24 for node-c");
         assertThat(leases.lease("10.244.9.0/24").getPublicIp()).isEqualTo("192.0.2.9");
@@ -228,7 +248,10 @@ class WeftctlTest {
         assertThat(remove.exitCode()).isZero();
         assertThat(leases.lease("10.244.9.0/24")).isNull();
 
-        leases.put(Lease.newBuilder().setSubnet("10.244.4.0/24").setNodeName("node-d").build());
+        leases.put(Lease.newBuilder()
+                .setSubnet("10.244.4.0/24")
+                .setNodeName("node-d")
+                .build());
         WeftctlRun release = WeftctlRun.of("--server", address, "lease", "release", "10.244.4.0/24");
         assertThat(release.out()).contains("released 10.244.4.0/24 at revision 42");
 

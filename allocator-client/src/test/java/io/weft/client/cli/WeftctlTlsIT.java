@@ -46,11 +46,14 @@ class WeftctlTlsIT {
     void start() throws Exception {
         ca = TestCertificates.authority(temp.resolve("pki"), "weft");
         TestCertificates.Issued serverCert = ca.server("allocator");
-        server = AllocatorServer.builder().etcdEndpoints(ETCD.endpoints())
+        server = AllocatorServer.builder()
+                .etcdEndpoints(ETCD.endpoints())
                 .etcdPrefix("/weftctl-tls-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "/network")
-                .listen(new InetSocketAddress("127.0.0.1", 0)).leaseTtl(Duration.ofHours(1))
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .leaseTtl(Duration.ofHours(1))
                 .tls(new ServerTls(serverCert.certificate(), serverCert.key(), ca.caFile()))
-                .accessPolicy(new AccessPolicy(Set.of("ops"))).start();
+                .accessPolicy(new AccessPolicy(Set.of("ops")))
+                .start();
         address = "127.0.0.1:" + server.grpcPort();
     }
 
@@ -67,10 +70,16 @@ class WeftctlTlsIT {
 
         TestCertificates.Issued nodeB = ca.client("node-b");
         Lease lease;
-        try (WeftClient client = WeftClient.builder().addresses(List.of(ServerAddress.parse(address)))
-                .tls(new ClientTls(ca.caFile(), nodeB.certificate(), nodeB.key())).build()) {
-            lease = client.acquire(AcquireLeaseRequest.newBuilder().setNodeName("node-b").setPublicIp("192.0.2.2")
-                    .setBackendType("host-gw").build()).getLease();
+        try (WeftClient client = WeftClient.builder()
+                .addresses(List.of(ServerAddress.parse(address)))
+                .tls(new ClientTls(ca.caFile(), nodeB.certificate(), nodeB.key()))
+                .build()) {
+            lease = client.acquire(AcquireLeaseRequest.newBuilder()
+                            .setNodeName("node-b")
+                            .setPublicIp("192.0.2.2")
+                            .setBackendType("host-gw")
+                            .build())
+                    .getLease();
         }
 
         WeftctlRun leases = weftctl("node-a", "leases");
@@ -79,8 +88,11 @@ class WeftctlTlsIT {
 
         WeftctlRun refused = weftctl("node-a", "lease", "release", lease.getSubnet());
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.errLines()).singleElement().asString().startsWith("weftctl: PERMISSION_DENIED: "
-                + "identity node-a may not release the lease on " + lease.getSubnet() + " without naming its node");
+        assertThat(refused.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("weftctl: PERMISSION_DENIED: " + "identity node-a may not release the lease on "
+                        + lease.getSubnet() + " without naming its node");
 
         WeftctlRun released = weftctl("ops", "lease", "release", lease.getSubnet());
         assertThat(released.exitCode()).as(released.err()).isZero();
@@ -89,8 +101,8 @@ class WeftctlTlsIT {
 
     @Test
     void withoutAClientCertificateTheServerCannotBeReached() {
-        WeftctlRun run = WeftctlRun.of("--server", address, "--tls-ca", ca.caFile().toString(), "--timeout", "5",
-                "leases");
+        WeftctlRun run =
+                WeftctlRun.of("--server", address, "--tls-ca", ca.caFile().toString(), "--timeout", "5", "leases");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).singleElement().asString().startsWith("weftctl: UNAVAILABLE");
     }
@@ -100,23 +112,40 @@ class WeftctlTlsIT {
         Path missing = temp.resolve("missing-ca.pem");
         WeftctlRun run = WeftctlRun.of("--server", address, "--tls-ca", missing.toString(), "leases");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).containsExactly("weftctl: TLS CA " + missing + ": no such file (see 'weftctl --help')");
+        assertThat(run.errLines())
+                .containsExactly("weftctl: TLS CA " + missing + ": no such file (see 'weftctl --help')");
         assertThat(run.err()).doesNotContain("\tat ");
     }
 
     @Test
     void aCertificateWithoutItsKeyIsAUsageError() {
         TestCertificates.Issued admin = ca.client("ops");
-        WeftctlRun run = WeftctlRun.of("--server", address, "--tls-ca", ca.caFile().toString(),
-                "--tls-cert", admin.certificate().toString(), "leases");
+        WeftctlRun run = WeftctlRun.of(
+                "--server",
+                address,
+                "--tls-ca",
+                ca.caFile().toString(),
+                "--tls-cert",
+                admin.certificate().toString(),
+                "leases");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).singleElement().asString().startsWith("weftctl: --tls-cert and --tls-key go together");
+        assertThat(run.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("weftctl: --tls-cert and --tls-key go together");
     }
 
     private WeftctlRun weftctl(String identity, String... command) {
         TestCertificates.Issued cert = ca.client(identity);
-        List<String> args = new ArrayList<>(List.of("--server", address, "--tls-ca", ca.caFile().toString(),
-                "--tls-cert", cert.certificate().toString(), "--tls-key", cert.key().toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--server",
+                address,
+                "--tls-ca",
+                ca.caFile().toString(),
+                "--tls-cert",
+                cert.certificate().toString(),
+                "--tls-key",
+                cert.key().toString()));
         args.addAll(List.of(command));
         return WeftctlRun.of(args.toArray(String[]::new));
     }

@@ -57,7 +57,8 @@ final class AddressClaims {
 
     /** The claims the node holds as last seen. */
     List<AddressClaim> heldBy(String nodeName) {
-        return byNode.getOrDefault(nodeName, Set.of()).stream().flatMap(address -> byAddress.get(address).stream())
+        return byNode.getOrDefault(nodeName, Set.of()).stream()
+                .flatMap(address -> byAddress.get(address).stream())
                 .toList();
     }
 }

@@ -45,8 +45,10 @@ final class FreeSpace {
         }
         ipv4 = config.ipv4();
         ipv6 = config.ipv6();
-        ipv4Free = ipv4.map(space -> new FreeSubnets(space.size(), quarantine, steps)).orElse(null);
-        ipv6Free = ipv6.map(space -> new FreeSubnets(space.size(), quarantine, steps)).orElse(null);
+        ipv4Free = ipv4.map(space -> new FreeSubnets(space.size(), quarantine, steps))
+                .orElse(null);
+        ipv6Free = ipv6.map(space -> new FreeSubnets(space.size(), quarantine, steps))
+                .orElse(null);
         foreignHeld = false;
         return true;
     }
@@ -106,8 +108,10 @@ final class FreeSpace {
      * than a subnet, else the prefix itself. Another key holds part of that when it overlaps it.
      */
     IpPrefix footprint(IpPrefix part) {
-        return spaceFor(part).filter(space -> part.length() > space.subnetLength())
-                .map(space -> IpPrefix.containing(part.address(), space.subnetLength())).orElse(part);
+        return spaceFor(part)
+                .filter(space -> part.length() > space.subnetLength())
+                .map(space -> IpPrefix.containing(part.address(), space.subnetLength()))
+                .orElse(part);
     }
 
     /**

@@ -38,8 +38,9 @@ final class FreeSubnets {
     /** Quarantined ranges by start; disjoint from each other and from {@link #free}. */
     private final NavigableMap<Long, Quarantined> quarantined = new TreeMap<>();
     /** The same quarantined ranges, oldest release first. */
-    private final NavigableSet<Quarantined> byAge = new TreeSet<>(
-            Comparator.comparingLong(Quarantined::release).thenComparingLong(Quarantined::start));
+    private final NavigableSet<Quarantined> byAge =
+            new TreeSet<>(Comparator.comparingLong(Quarantined::release).thenComparingLong(Quarantined::start));
+
     private long freeCount;
     private long quarantinedCount;
     private long releases;

@@ -33,13 +33,18 @@ public final class HostOwnership {
     public Optional<String> conflict(LeaseValue wanted, boolean takeover, LeaseIndex index) {
         String node = wanted.nodeName();
         for (HostAddress address : HostAddress.of(wanted)) {
-            Optional<String> holder = index.addressHolder(address).filter(claim -> live(claim, node, index))
+            Optional<String> holder = index.addressHolder(address)
+                    .filter(claim -> live(claim, node, index))
                     .map(AddressClaim::nodeName)
-                    .or(() -> index.carrying(address.text()).stream().map(StoredLease::nodeName)
-                            .filter(other -> !other.isEmpty() && !other.equals(node)).findFirst());
+                    .or(() -> index.carrying(address.text()).stream()
+                            .map(StoredLease::nodeName)
+                            .filter(other -> !other.isEmpty() && !other.equals(node))
+                            .findFirst());
             if (holder.isPresent()) {
-                String held = index.byNode(holder.get()).map(lease -> lease.subnet().toString())
-                        .or(() -> index.claimedBy(holder.get()).map(Object::toString)).orElse("a lease");
+                String held = index.byNode(holder.get())
+                        .map(lease -> lease.subnet().toString())
+                        .or(() -> index.claimedBy(holder.get()).map(Object::toString))
+                        .orElse("a lease");
                 return Optional.of(address.kind().field() + ": " + address.text() + " belongs to node \""
                         + holder.get() + "\", which holds " + held + "; one host, one lease: give this node its"
                         + " own address, or release that lease first");
@@ -49,11 +54,13 @@ public final class HostOwnership {
             return Optional.empty();
         }
         HostAddresses asking = HostAddresses.of(wanted);
-        return index.byNode(node).filter(held -> !held.reserved()).flatMap(held -> asking.mismatch(held.value())
-                .map(theirs -> "node \"" + node + "\" holds " + held.subnet() + " for the host with " + theirs
-                        + ", not this one (" + asking.describe() + "): two hosts share the name. If this host"
-                        + " replaced that one, release the lease first, start weft-node with --takeover, or let"
-                        + " it expire"));
+        return index.byNode(node)
+                .filter(held -> !held.reserved())
+                .flatMap(held -> asking.mismatch(held.value())
+                        .map(theirs -> "node \"" + node + "\" holds " + held.subnet() + " for the host with " + theirs
+                                + ", not this one (" + asking.describe() + "): two hosts share the name. If this host"
+                                + " replaced that one, release the lease first, start weft-node with --takeover, or let"
+                                + " it expire"));
     }
 
     /**
@@ -77,18 +84,21 @@ public final class HostOwnership {
                 }
                 continue;
             }
-            put.add(new AddressFence(address, holder.map(AddressClaim::modRevision).orElse(0L)));
+            put.add(new AddressFence(
+                    address, holder.map(AddressClaim::modRevision).orElse(0L)));
         }
         List<AddressFence> delete = index.addressesHeldBy(node).stream()
                 .filter(claim -> !carried.contains(claim.address()))
-                .map(claim -> new AddressFence(claim.address(), claim.modRevision())).toList();
+                .map(claim -> new AddressFence(claim.address(), claim.modRevision()))
+                .toList();
         return Optional.of(new AddressFences(put, delete));
     }
 
     /** The fences that delete every address claim the node holds (its lease is going away). */
     public List<AddressFence> releasing(String nodeName, LeaseIndex index) {
         return index.addressesHeldBy(nodeName).stream()
-                .map(claim -> new AddressFence(claim.address(), claim.modRevision())).toList();
+                .map(claim -> new AddressFence(claim.address(), claim.modRevision()))
+                .toList();
     }
 
     /**
@@ -105,6 +115,7 @@ public final class HostOwnership {
             return true;
         }
         return index.byNode(claim.nodeName())
-                .filter(lease -> HostAddress.of(lease.value()).contains(claim.address())).isPresent();
+                .filter(lease -> HostAddress.of(lease.value()).contains(claim.address()))
+                .isPresent();
     }
 }

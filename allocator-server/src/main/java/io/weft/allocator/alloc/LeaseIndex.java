@@ -2,7 +2,6 @@ package io.weft.allocator.alloc;
 
 import io.weft.allocator.store.AddressClaim;
 import io.weft.allocator.store.HostAddress;
-import io.weft.allocator.store.NodeClaim;
 import io.weft.allocator.store.Snapshot;
 import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.StoredConfig;
@@ -52,6 +51,7 @@ public final class LeaseIndex {
     private final Set<SubnetKey> unreadable = new HashSet<>();
     /** Keys this server deleted ahead of its watch, with the deletion revision. */
     private final Map<SubnetKey, Long> deletedAhead = new HashMap<>();
+
     private final NodeClaims claims = new NodeClaims();
     private final AddressClaims addressClaims = new AddressClaims();
     private final RecentReleases recentReleases;
@@ -59,6 +59,7 @@ public final class LeaseIndex {
     private final StepCounter steps;
     /** Set once two keys shared a subnet (dual-stack keys with one IPv6 part), until the next reset. */
     private boolean sharedParts;
+
     private long revision;
     private long configRevision;
 
@@ -92,7 +93,10 @@ public final class LeaseIndex {
             leases.put(lease.subnet(), lease);
             addLookups(lease);
         }
-        snapshot.skipped().stream().map(StoreEvent.Skipped::subnet).filter(Objects::nonNull).forEach(unreadable::add);
+        snapshot.skipped().stream()
+                .map(StoreEvent.Skipped::subnet)
+                .filter(Objects::nonNull)
+                .forEach(unreadable::add);
         Optional<String> problem = snapshot.config().map(this::installConfig).orElseGet(() -> {
             clearConfig();
             configRevision = snapshot.revision();
@@ -196,7 +200,8 @@ public final class LeaseIndex {
      * Applies a delete seen by the watch, or made by this server (fromWatch false). Answers the
      * lease it removed, empty when the key was already gone or has been rewritten since.
      */
-    synchronized Optional<StoredLease> applyDelete(SubnetKey subnet, long deleteRevision, boolean fromWatch, Instant now) {
+    synchronized Optional<StoredLease> applyDelete(
+            SubnetKey subnet, long deleteRevision, boolean fromWatch, Instant now) {
         if (fromWatch) {
             advance(deleteRevision);
         }
@@ -217,8 +222,6 @@ public final class LeaseIndex {
         return Optional.of(current);
     }
 
-
-
     /** The node's claim key's mod revision as last seen; 0 when absent or never seen. */
     public synchronized long claimRevision(String nodeName) {
         return claims.modRevision(nodeName);
@@ -228,8 +231,6 @@ public final class LeaseIndex {
     public synchronized Optional<SubnetKey> claimedBy(String nodeName) {
         return claims.subnet(nodeName);
     }
-
-
 
     /** Who holds the address's claim key as last seen, if anyone does. */
     public synchronized Optional<AddressClaim> addressHolder(HostAddress address) {
@@ -300,7 +301,10 @@ public final class LeaseIndex {
      * {@link io.weft.allocator.store.VtepData#normalMac} form).
      */
     public synchronized List<StoredLease> carrying(String address) {
-        return names.carrying(address).stream().map(leases::get).filter(Objects::nonNull).toList();
+        return names.carrying(address).stream()
+                .map(leases::get)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     /** Every lease, ordered by subnet. */
@@ -366,8 +370,7 @@ public final class LeaseIndex {
     }
 
     /** Subnet counts for one family. */
-    public record Usage(long capacity, long leased, long reserved, long free) {
-    }
+    public record Usage(long capacity, long leased, long reserved, long free) {}
 
     private Optional<String> installConfig(StoredConfig stored) {
         configRevision = stored.modRevision();

@@ -22,7 +22,8 @@ final class LookupTable {
             return;
         }
         entries.merge(name, subnet, (existing, added) -> {
-            List<SubnetKey> all = existing instanceof SubnetKey single ? new ArrayList<>(List.of(single)) : list(existing);
+            List<SubnetKey> all =
+                    existing instanceof SubnetKey single ? new ArrayList<>(List.of(single)) : list(existing);
             if (!all.contains(subnet)) {
                 all.add(subnet);
             }
@@ -47,7 +48,8 @@ final class LookupTable {
         if (found == null) {
             return Optional.empty();
         }
-        return Optional.of(found instanceof SubnetKey single ? single : list(found).getLast());
+        return Optional.of(
+                found instanceof SubnetKey single ? single : list(found).getLast());
     }
 
     /** Every lease that carries the name. */

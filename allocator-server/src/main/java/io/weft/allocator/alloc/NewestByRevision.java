@@ -17,8 +17,7 @@ import java.util.Optional;
 final class NewestByRevision<K, V> {
 
     /** value null: deleted at revision. */
-    private record State<V>(V value, long revision) {
-    }
+    private record State<V>(V value, long revision) {}
 
     private final Map<K, State<V>> states = new HashMap<>();
 

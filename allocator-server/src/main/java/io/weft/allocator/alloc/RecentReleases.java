@@ -17,8 +17,7 @@ import java.util.Map;
  */
 final class RecentReleases {
 
-    private record Release(IpPrefix subnet, String nodeName, String publicIp, Instant at) {
-    }
+    private record Release(IpPrefix subnet, String nodeName, String publicIp, Instant at) {}
 
     private final Duration quarantine;
     private final ArrayDeque<Release> inOrder = new ArrayDeque<>();
@@ -33,7 +32,8 @@ final class RecentReleases {
         if (quarantine.isZero() || released.reserved()) {
             return;
         }
-        Release release = new Release(subnet, released.nodeName(), released.value().publicIp(), at);
+        Release release =
+                new Release(subnet, released.nodeName(), released.value().publicIp(), at);
         bySubnet.put(subnet, release);
         inOrder.addLast(release);
     }

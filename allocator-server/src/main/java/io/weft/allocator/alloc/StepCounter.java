@@ -10,8 +10,7 @@ package io.weft.allocator.alloc;
 interface StepCounter {
 
     /** Production: counts nothing. */
-    StepCounter NONE = () -> {
-    };
+    StepCounter NONE = () -> {};
 
     void step();
 }

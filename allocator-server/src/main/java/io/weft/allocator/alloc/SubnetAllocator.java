@@ -41,8 +41,8 @@ public final class SubnetAllocator {
         IpPrefix v6 = null;
         boolean previous = false;
         if (config.enableIPv4()) {
-            if (intent.previousSubnet() != null && index.takeIfAvailable(intent.previousSubnet(), intent.nodeName(),
-                    intent.publicIp(), now)) {
+            if (intent.previousSubnet() != null
+                    && index.takeIfAvailable(intent.previousSubnet(), intent.nodeName(), intent.publicIp(), now)) {
                 v4 = intent.previousSubnet();
                 previous = true;
             } else {
@@ -54,8 +54,8 @@ public final class SubnetAllocator {
             }
         }
         if (config.enableIPv6()) {
-            if (intent.previousIpv6Subnet() != null && index.takeIfAvailable(intent.previousIpv6Subnet(),
-                    intent.nodeName(), intent.publicIp(), now)) {
+            if (intent.previousIpv6Subnet() != null
+                    && index.takeIfAvailable(intent.previousIpv6Subnet(), intent.nodeName(), intent.publicIp(), now)) {
                 v6 = intent.previousIpv6Subnet();
                 previous = previous || v4 == null;
             } else {
@@ -78,7 +78,9 @@ public final class SubnetAllocator {
     }
 
     private static boolean fits(IpPrefix subnet, Optional<SubnetSpace> space) {
-        return subnet == null ? space.isEmpty() : space.isPresent() && space.get().contains(subnet);
+        return subnet == null
+                ? space.isEmpty()
+                : space.isPresent() && space.get().contains(subnet);
     }
 
     private static Optional<StoredLease> heldBy(AcquireIntent intent, LeaseIndex index) {

@@ -44,8 +44,7 @@ public interface CompactionLedger {
      * @param version  the key's version now
      * @param revision etcd's revision at the answer: what a winner compacts to one round later
      */
-    record Claim(boolean won, long version, long revision) {
-    }
+    record Claim(boolean won, long version, long revision) {}
 
     /** What a compaction request did. */
     enum Compaction {

@@ -61,8 +61,7 @@ public final class Compactor implements AutoCloseable {
     }
 
     /** One round's outcome and the revision it concerned (0 when none). */
-    public record Round(Outcome outcome, long revision) {
-    }
+    public record Round(Outcome outcome, long revision) {}
 
     private final CompactionLedger ledger;
     private final InstantSource clock;
@@ -79,15 +78,17 @@ public final class Compactor implements AutoCloseable {
     private volatile ScheduledFuture<?> schedule;
     private volatile boolean closed;
 
-    public Compactor(CompactionLedger ledger, InstantSource clock, CompactionFollowUp followUp,
-                     MeterRegistry registry) {
+    public Compactor(
+            CompactionLedger ledger, InstantSource clock, CompactionFollowUp followUp, MeterRegistry registry) {
         this.ledger = ledger;
         this.clock = clock;
         this.followUp = followUp;
         this.compactions = Counter.builder("weft_etcd_compactions")
-                .description("Compactions of etcd's history made by this replica").register(registry);
+                .description("Compactions of etcd's history made by this replica")
+                .register(registry);
         this.failures = Counter.builder("weft_etcd_compaction_failures")
-                .description("Compaction rounds that could not reach etcd").register(registry);
+                .description("Compaction rounds that could not reach etcd")
+                .register(registry);
         Gauge.builder("weft_etcd_compacted_revision", compactedRevision, AtomicLong::get)
                 .description("The revision this replica last compacted etcd's history to (0: none yet)")
                 .register(registry);
@@ -99,8 +100,10 @@ public final class Compactor implements AutoCloseable {
     /** Runs a round one interval from now, and each further one an interval after the last ended. */
     public void start(ScheduledExecutorService scheduler, Duration interval) {
         scheduleNext(scheduler, interval);
-        LOG.info("compacting etcd's history every {} (to the revision seen one interval earlier), "
-                + "together with the other replicas", interval.toString().substring(2).toLowerCase(Locale.ROOT));
+        LOG.info(
+                "compacting etcd's history every {} (to the revision seen one interval earlier), "
+                        + "together with the other replicas",
+                interval.toString().substring(2).toLowerCase(Locale.ROOT));
     }
 
     private void scheduleNext(ScheduledExecutorService scheduler, Duration interval) {
@@ -110,9 +113,12 @@ public final class Compactor implements AutoCloseable {
         long patience = Math.max(interval.toMillis(), PATIENCE.toMillis());
         try {
             // copy(): giving up waiting must not complete the round itself, which still has to end.
-            schedule = scheduler.schedule(() -> round().copy().completeOnTimeout(null, patience, TimeUnit.MILLISECONDS)
-                    .whenComplete((done, error) -> scheduleNext(scheduler, interval)),
-                    interval.toMillis(), TimeUnit.MILLISECONDS);
+            schedule = scheduler.schedule(
+                    () -> round().copy()
+                            .completeOnTimeout(null, patience, TimeUnit.MILLISECONDS)
+                            .whenComplete((done, error) -> scheduleNext(scheduler, interval)),
+                    interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the scheduler is shut down: the server is stopping
         }
@@ -125,9 +131,11 @@ public final class Compactor implements AutoCloseable {
         }
         CompletableFuture<Round> round;
         try {
-            round = ledger.claim(knownVersion).thenCompose(this::afterClaim)
+            round = ledger.claim(knownVersion)
+                    .thenCompose(this::afterClaim)
                     .exceptionallyCompose(error -> unwrap(error) instanceof CompactionLedger.OutOfSpaceException full
-                            ? compactOutOfSpace(full) : CompletableFuture.failedFuture(error));
+                            ? compactOutOfSpace(full)
+                            : CompletableFuture.failedFuture(error));
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
@@ -155,8 +163,10 @@ public final class Compactor implements AutoCloseable {
     private CompletableFuture<Round> compactOutOfSpace(CompactionLedger.OutOfSpaceException full) {
         if (!outOfSpace) {
             outOfSpace = true;
-            LOG.warn("{}: compacting to its head revision every round, without the shared key, until it "
-                    + "accepts writes again", full.getMessage());
+            LOG.warn(
+                    "{}: compacting to its head revision every round, without the shared key, until it "
+                            + "accepts writes again",
+                    full.getMessage());
         }
         return ledger.headRevision().thenCompose(head -> {
             recordedRevision = head;
@@ -166,8 +176,11 @@ public final class Compactor implements AutoCloseable {
                     compacted(head, started);
                 }
                 // Even when an earlier round compacted already: the follow-up may free the space now.
-                return followUp(head, compaction == CompactionLedger.Compaction.COMPACTED
-                        ? Outcome.COMPACTED : Outcome.ALREADY_COMPACTED);
+                return followUp(
+                        head,
+                        compaction == CompactionLedger.Compaction.COMPACTED
+                                ? Outcome.COMPACTED
+                                : Outcome.ALREADY_COMPACTED);
             });
         });
     }
@@ -199,8 +212,11 @@ public final class Compactor implements AutoCloseable {
                 yield CompletableFuture.completedFuture(new Round(Outcome.ALREADY_COMPACTED, target));
             }
             case FUTURE_REVISION -> {
-                LOG.warn("revision {} is beyond etcd's head (etcd restarted empty?): nothing compacted; "
-                        + "compacting to revision {} next time", target, next);
+                LOG.warn(
+                        "revision {} is beyond etcd's head (etcd restarted empty?): nothing compacted; "
+                                + "compacting to revision {} next time",
+                        target,
+                        next);
                 yield CompletableFuture.completedFuture(new Round(Outcome.FUTURE_REVISION, target));
             }
         });
@@ -217,8 +233,7 @@ public final class Compactor implements AutoCloseable {
     }
 
     private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private void recovered() {

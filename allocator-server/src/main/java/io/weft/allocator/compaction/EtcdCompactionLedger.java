@@ -41,7 +41,8 @@ public final class EtcdCompactionLedger implements CompactionLedger {
 
     @Override
     public CompletableFuture<Claim> claim(long expectedVersion) {
-        return client.getKVClient().txn()
+        return client.getKVClient()
+                .txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(expectedVersion)))
                 .Then(Op.put(key, NOTE, PutOption.DEFAULT))
                 .Else(Op.get(key, GetOption.DEFAULT))
@@ -49,13 +50,15 @@ public final class EtcdCompactionLedger implements CompactionLedger {
                 .thenApply(response -> answer(response, expectedVersion))
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(
                         messages(error).contains("database space exceeded")
-                                ? new OutOfSpaceException("etcd is out of space (NOSPACE alarm): it refuses every write")
+                                ? new OutOfSpaceException(
+                                        "etcd is out of space (NOSPACE alarm): it refuses every write")
                                 : error));
     }
 
     @Override
     public CompletableFuture<Long> headRevision() {
-        return client.getKVClient().get(key, GetOption.builder().withCountOnly(true).build())
+        return client.getKVClient()
+                .get(key, GetOption.builder().withCountOnly(true).build())
                 .thenApply(response -> response.getHeader().getRevision());
     }
 
@@ -64,7 +67,8 @@ public final class EtcdCompactionLedger implements CompactionLedger {
         if (response.isSucceeded()) {
             return new Claim(true, expectedVersion + 1, revision);
         }
-        List<KeyValue> current = response.getGetResponses().isEmpty() ? List.of()
+        List<KeyValue> current = response.getGetResponses().isEmpty()
+                ? List.of()
                 : response.getGetResponses().getFirst().getKvs();
         return new Claim(false, current.isEmpty() ? 0 : current.getFirst().getVersion(), revision);
     }
@@ -73,7 +77,10 @@ public final class EtcdCompactionLedger implements CompactionLedger {
     public CompletableFuture<Compaction> compact(long revision) {
         // Physical: etcd answers once the old revisions are gone from its file, so a
         // defragmentation that follows gives their space back.
-        return client.getKVClient().compact(revision, CompactOption.builder().withCompactPhysical(true).build())
+        return client.getKVClient()
+                .compact(
+                        revision,
+                        CompactOption.builder().withCompactPhysical(true).build())
                 .thenApply(done -> Compaction.COMPACTED)
                 .exceptionallyCompose(error -> {
                     String message = messages(error);

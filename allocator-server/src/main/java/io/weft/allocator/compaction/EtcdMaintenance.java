@@ -36,8 +36,13 @@ public final class EtcdMaintenance implements AutoCloseable {
      *
      * @param localEndpoint the client URL of the etcd member this server started, or null
      */
-    public static EtcdMaintenance start(Client client, KeyLayout layout, Duration interval, String localEndpoint,
-                                        InstantSource clock, MeterRegistry registry) {
+    public static EtcdMaintenance start(
+            Client client,
+            KeyLayout layout,
+            Duration interval,
+            String localEndpoint,
+            InstantSource clock,
+            MeterRegistry registry) {
         if (interval.isZero() && localEndpoint == null) {
             LOG.info("not compacting etcd's history (--etcd-compaction-interval 0): compact it yourself");
             return new EtcdMaintenance(null, null);
@@ -46,8 +51,8 @@ public final class EtcdMaintenance implements AutoCloseable {
                 Thread.ofPlatform().name("weft-etcd-maintenance").daemon().factory());
         CompactionFollowUp followUp = CompactionFollowUp.NONE;
         if (localEndpoint != null) {
-            MemberDefragmenter defragmenter = new MemberDefragmenter(client.getMaintenanceClient(), localEndpoint,
-                    MIN_RECLAIMABLE_BYTES, clock, registry);
+            MemberDefragmenter defragmenter = new MemberDefragmenter(
+                    client.getMaintenanceClient(), localEndpoint, MIN_RECLAIMABLE_BYTES, clock, registry);
             scheduler.execute(() -> defragmenter.defragmentIfWorthwhile().exceptionally(error -> {
                 LOG.warn("could not check the local etcd for defragmentation: {}", error.getMessage());
                 return false;

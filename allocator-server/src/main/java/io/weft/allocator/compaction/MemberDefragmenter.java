@@ -34,14 +34,19 @@ public final class MemberDefragmenter implements CompactionFollowUp {
     private final InstantSource clock;
     private final Counter defragmentations;
 
-    public MemberDefragmenter(Maintenance maintenance, String endpoint, long minReclaimableBytes, InstantSource clock,
-                              MeterRegistry registry) {
+    public MemberDefragmenter(
+            Maintenance maintenance,
+            String endpoint,
+            long minReclaimableBytes,
+            InstantSource clock,
+            MeterRegistry registry) {
         this.maintenance = maintenance;
         this.endpoint = endpoint;
         this.minReclaimableBytes = minReclaimableBytes;
         this.clock = clock;
         this.defragmentations = Counter.builder("weft_etcd_defragmentations")
-                .description("Defragmentations of the local etcd member").register(registry);
+                .description("Defragmentations of the local etcd member")
+                .register(registry);
     }
 
     @Override
@@ -53,7 +58,8 @@ public final class MemberDefragmenter implements CompactionFollowUp {
     public CompletableFuture<Boolean> defragmentIfWorthwhile() {
         return maintenance.listAlarms().thenCompose(alarms -> {
             List<AlarmMember> noSpace = alarms.getAlarms().stream()
-                    .filter(alarm -> alarm.getAlarmType() == AlarmType.NOSPACE).toList();
+                    .filter(alarm -> alarm.getAlarmType() == AlarmType.NOSPACE)
+                    .toList();
             return maintenance.statusMember(endpoint).thenCompose(status -> {
                 long file = status.getDbSize();
                 long free = file - status.getDbSizeInUse();
@@ -61,12 +67,16 @@ public final class MemberDefragmenter implements CompactionFollowUp {
                     return CompletableFuture.completedFuture(false);
                 }
                 long started = clock.millis();
-                return maintenance.defragmentMember(endpoint)
+                return maintenance
+                        .defragmentMember(endpoint)
                         .thenCompose(done -> maintenance.statusMember(endpoint))
                         .thenCompose(after -> {
                             defragmentations.increment();
-                            LOG.info("defragmented the local etcd in {} ms: its file went from {} to {} KiB",
-                                    clock.millis() - started, file / 1024, after.getDbSize() / 1024);
+                            LOG.info(
+                                    "defragmented the local etcd in {} ms: its file went from {} to {} KiB",
+                                    clock.millis() - started,
+                                    file / 1024,
+                                    after.getDbSize() / 1024);
                             return disarm(noSpace);
                         })
                         .thenApply(disarmed -> true);
@@ -77,8 +87,9 @@ public final class MemberDefragmenter implements CompactionFollowUp {
     private CompletableFuture<Void> disarm(List<AlarmMember> noSpace) {
         CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
         for (AlarmMember alarm : noSpace) {
-            all = all.thenCompose(ignored -> maintenance.alarmDisarm(alarm)).thenAccept(ignored ->
-                    LOG.warn("disarmed the local etcd's out-of-space alarm (NOSPACE): it accepts writes again"));
+            all = all.thenCompose(ignored -> maintenance.alarmDisarm(alarm))
+                    .thenAccept(ignored -> LOG.warn(
+                            "disarmed the local etcd's out-of-space alarm (NOSPACE): it accepts writes again"));
         }
         return all;
     }

@@ -55,20 +55,22 @@ public final class AccessPolicy {
         }
         return switch (attempt) {
             case Attempt.Read read -> Optional.empty();
-            case Attempt.Administer administer -> Optional.of("identity " + identity + " may not "
-                    + administer.action() + ": only admin identities may");
-            case Attempt.OnLease lease -> onLease(identity, lease)
-                    .or(() -> outsideCertificate(identity, certificateIps, lease));
+            case Attempt.Administer administer ->
+                Optional.of("identity " + identity + " may not " + administer.action() + ": only admin identities may");
+            case Attempt.OnLease lease ->
+                onLease(identity, lease).or(() -> outsideCertificate(identity, certificateIps, lease));
         };
     }
 
-    private static Optional<String> outsideCertificate(String identity, Set<String> certificateIps,
-                                                       Attempt.OnLease lease) {
+    private static Optional<String> outsideCertificate(
+            String identity, Set<String> certificateIps, Attempt.OnLease lease) {
         if (certificateIps.isEmpty()) {
             return Optional.empty();
         }
-        return lease.publicIps().stream().filter(ip -> !ip.isEmpty() && !certificateIps.contains(canonical(ip)))
-                .findFirst().map(ip -> "identity " + identity + " may not " + lease.verb() + " a lease for public IP "
+        return lease.publicIps().stream()
+                .filter(ip -> !ip.isEmpty() && !certificateIps.contains(canonical(ip)))
+                .findFirst()
+                .map(ip -> "identity " + identity + " may not " + lease.verb() + " a lease for public IP "
                         + ip + ": its certificate names the IP addresses " + new TreeSet<>(certificateIps)
                         + " and a node's public IP must be one of them");
     }
@@ -99,13 +101,16 @@ public final class AccessPolicy {
         }
         if (!lease.requestedNode().equals(identity)) {
             // The name comes straight from the request and goes into a log line: shown only when valid.
-            String node = LeaseValue.isNodeName(lease.requestedNode()) ? "node " + lease.requestedNode()
+            String node = LeaseValue.isNodeName(lease.requestedNode())
+                    ? "node " + lease.requestedNode()
                     : "a node_name that is no node name";
             return Optional.of("identity " + identity + " may not " + lease.verb() + " the lease of " + node + on
                     + ": a node may only act on its own lease");
         }
         if (lease.holder().isPresent() && !lease.holder().get().equals(identity)) {
-            String holder = lease.holder().get().isEmpty() ? "a flanneld node" : "node " + lease.holder().get();
+            String holder = lease.holder().get().isEmpty()
+                    ? "a flanneld node"
+                    : "node " + lease.holder().get();
             return Optional.of("identity " + identity + " may not " + lease.verb() + " the lease of " + holder + on
                     + ": a node may only act on its own lease");
         }

@@ -26,8 +26,8 @@ public sealed interface Attempt {
      *                      flanneld lease); empty when no lease holds it or it was not looked up
      * @param publicIps     the public IPs the request gives for the node (acquire), as written
      */
-    record OnLease(String verb, String requestedNode, String subnet, Optional<String> holder,
-                   List<String> publicIps) implements Attempt {
+    record OnLease(String verb, String requestedNode, String subnet, Optional<String> holder, List<String> publicIps)
+            implements Attempt {
 
         public OnLease(String verb, String requestedNode, String subnet, Optional<String> holder) {
             this(verb, requestedNode, subnet, holder, List.of());

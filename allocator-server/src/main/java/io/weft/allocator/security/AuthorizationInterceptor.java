@@ -50,21 +50,23 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
      * @param holderOfSubnet the node name holding the lease on a subnet given as text ("" for a
      *                       flanneld lease); empty when there is none or the text is no subnet
      */
-    public AuthorizationInterceptor(AccessPolicy policy, Function<String, Optional<String>> holderOfSubnet,
-                                    MeterRegistry registry) {
+    public AuthorizationInterceptor(
+            AccessPolicy policy, Function<String, Optional<String>> holderOfSubnet, MeterRegistry registry) {
         this.policy = policy;
         this.holderOfSubnet = holderOfSubnet;
         this.registry = registry;
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                       ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
         Optional<String> identity = CallerIdentity.of(session);
         if (identity.isEmpty()) {
-            call.close(Status.UNAUTHENTICATED.withDescription("no verified client certificate naming an identity "
-                    + "(a subject CN or a DNS subject alternative name) came with this call"), new Metadata());
+            call.close(
+                    Status.UNAUTHENTICATED.withDescription("no verified client certificate naming an identity "
+                            + "(a subject CN or a DNS subject alternative name) came with this call"),
+                    new Metadata());
             return new ServerCall.Listener<>() {};
         }
         String caller = identity.get();
@@ -80,8 +82,11 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
                     forward(message);
                     return;
                 }
-                Counter.builder("weft_permission_denied").description("Calls refused by the access policy")
-                        .tag("method", String.valueOf(method)).register(registry).increment();
+                Counter.builder("weft_permission_denied")
+                        .description("Calls refused by the access policy")
+                        .tag("method", String.valueOf(method))
+                        .register(registry)
+                        .increment();
                 LOG.warn("refused {}: {}", method, refusal.get());
                 refuse(Status.PERMISSION_DENIED.withDescription(refusal.get()));
             }
@@ -92,15 +97,23 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
     Attempt attemptOf(Object request) {
         return switch (request) {
             case AcquireLeaseRequest acquire ->
-                    new Attempt.OnLease("acquire", acquire.getNodeName(), "", Optional.empty(),
-                            Stream.of(acquire.getPublicIp(), acquire.getPublicIpv6()).filter(ip -> !ip.isEmpty())
-                                    .toList());
+                new Attempt.OnLease(
+                        "acquire",
+                        acquire.getNodeName(),
+                        "",
+                        Optional.empty(),
+                        Stream.of(acquire.getPublicIp(), acquire.getPublicIpv6())
+                                .filter(ip -> !ip.isEmpty())
+                                .toList());
             case RenewLeaseRequest renew ->
-                    new Attempt.OnLease("renew", renew.getNodeName(), renew.getSubnet(),
-                            holderOfSubnet.apply(renew.getSubnet()));
+                new Attempt.OnLease(
+                        "renew", renew.getNodeName(), renew.getSubnet(), holderOfSubnet.apply(renew.getSubnet()));
             case ReleaseLeaseRequest release ->
-                    new Attempt.OnLease("release", release.getNodeName(), release.getSubnet(),
-                            holderOfSubnet.apply(release.getSubnet()));
+                new Attempt.OnLease(
+                        "release",
+                        release.getNodeName(),
+                        release.getSubnet(),
+                        holderOfSubnet.apply(release.getSubnet()));
             case GetLeaseRequest ignored -> new Attempt.Read();
             case ListLeasesRequest ignored -> new Attempt.Read();
             case WatchLeasesRequest ignored -> new Attempt.Read();

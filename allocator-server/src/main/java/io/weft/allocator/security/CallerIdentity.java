@@ -68,7 +68,8 @@ public final class CallerIdentity {
             for (List<?> name : names) {
                 if (name.size() == 2 && Integer.valueOf(IP_ADDRESS).equals(name.get(0))) {
                     try {
-                        addresses.add(IpAddress.parse(String.valueOf(name.get(1))).toString());
+                        addresses.add(
+                                IpAddress.parse(String.valueOf(name.get(1))).toString());
                     } catch (IllegalArgumentException e) {
                         // not an address this network could use: it allows nothing
                     }

@@ -54,8 +54,8 @@ public record EtcdClientSecurity(Path ca, Path certificate, Path key, String use
                 try {
                     ssl.trustManager(ca.toFile());
                 } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("etcd CA " + ca + " could not be loaded (PEM expected): "
-                            + PemFiles.reason(e), e);
+                    throw new IllegalArgumentException(
+                            "etcd CA " + ca + " could not be loaded (PEM expected): " + PemFiles.reason(e), e);
                 }
             }
             if (certificate != null) {
@@ -64,9 +64,11 @@ public record EtcdClientSecurity(Path ca, Path certificate, Path key, String use
                 try {
                     ssl.keyManager(certificate.toFile(), key.toFile());
                 } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("etcd client certificate " + certificate + " and key " + key
-                            + " could not be loaded (PEM certificate and unencrypted PKCS#8 key expected): "
-                            + PemFiles.reason(e), e);
+                    throw new IllegalArgumentException(
+                            "etcd client certificate " + certificate + " and key " + key
+                                    + " could not be loaded (PEM certificate and unencrypted PKCS#8 key expected): "
+                                    + PemFiles.reason(e),
+                            e);
                 }
             }
             try {

@@ -24,7 +24,9 @@ final class PemFiles {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        String message = cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
         return cause == error ? message : error.getMessage() + " (" + message + ")";
     }
 }

@@ -42,23 +42,25 @@ public record ServerTls(Path certificateChain, Path privateKey, Path clientCa) {
         try {
             builder = GrpcSslContexts.forServer(certificateChain.toFile(), privateKey.toFile());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("TLS certificate " + certificateChain + " and key " + privateKey
-                    + " could not be loaded (PEM certificate and unencrypted PKCS#8 key expected): "
-                    + PemFiles.reason(e), e);
+            throw new IllegalArgumentException(
+                    "TLS certificate " + certificateChain + " and key " + privateKey
+                            + " could not be loaded (PEM certificate and unencrypted PKCS#8 key expected): "
+                            + PemFiles.reason(e),
+                    e);
         }
         if (clientCa != null) {
             try {
                 builder.trustManager(clientCa.toFile()).clientAuth(ClientAuth.REQUIRE);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("client CA " + clientCa + " could not be loaded (PEM expected): "
-                        + PemFiles.reason(e), e);
+                throw new IllegalArgumentException(
+                        "client CA " + clientCa + " could not be loaded (PEM expected): " + PemFiles.reason(e), e);
             }
         }
         try {
             return builder.build();
         } catch (Exception e) {
-            throw new IllegalArgumentException("TLS settings from " + certificateChain + " could not be used: "
-                    + PemFiles.reason(e), e);
+            throw new IllegalArgumentException(
+                    "TLS settings from " + certificateChain + " could not be used: " + PemFiles.reason(e), e);
         }
     }
 }

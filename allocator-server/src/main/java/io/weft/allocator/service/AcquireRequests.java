@@ -19,36 +19,41 @@ import io.weft.config.NetworkConfig;
 final class AcquireRequests {
 
     /** What a valid request asks for. */
-    record Read(AcquireIntent intent, LeaseValue value, boolean takeover) {
-    }
+    record Read(AcquireIntent intent, LeaseValue value, boolean takeover) {}
 
-    private AcquireRequests() {
-    }
+    private AcquireRequests() {}
 
     static Read read(AcquireLeaseRequest request, NetworkConfig config) {
         String node = FieldCheck.nodeName("node_name", request.getNodeName());
         BackendConfig backend = config.backend();
         String backendType = request.getBackendType().isEmpty() ? backend.type() : request.getBackendType();
         if (!backendType.equals(BackendConfig.VXLAN) && !backendType.equals(BackendConfig.HOST_GW)) {
-            throw FieldCheck.invalid("backend_type", "\"" + abbreviate(backendType) + "\" is not supported; allowed: "
-                    + BackendConfig.VXLAN + ", " + BackendConfig.HOST_GW);
+            throw FieldCheck.invalid(
+                    "backend_type",
+                    "\"" + abbreviate(backendType) + "\" is not supported; allowed: " + BackendConfig.VXLAN + ", "
+                            + BackendConfig.HOST_GW);
         }
         if (!backendType.equals(backend.type())) {
-            throw Status.FAILED_PRECONDITION.withDescription("backend_type: \"" + backendType
-                    + "\" does not match the network config's Backend.Type \"" + backend.type() + "\"")
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("backend_type: \"" + backendType
+                            + "\" does not match the network config's Backend.Type \"" + backend.type() + "\"")
                     .asRuntimeException();
         }
         String publicIp = "";
         if (config.enableIPv4() || !request.getPublicIp().isEmpty()) {
-            publicIp = FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4).toString();
+            publicIp = FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4)
+                    .toString();
         }
         String publicIpv6 = "";
         if (config.enableIPv6() || !request.getPublicIpv6().isEmpty()) {
-            publicIpv6 = FieldCheck.address("public_ipv6", request.getPublicIpv6(), IpFamily.IPV6).toString();
+            publicIpv6 = FieldCheck.address("public_ipv6", request.getPublicIpv6(), IpFamily.IPV6)
+                    .toString();
         }
-        IpPrefix previous = request.getPreviousSubnet().isEmpty() ? null
+        IpPrefix previous = request.getPreviousSubnet().isEmpty()
+                ? null
                 : FieldCheck.subnet("previous_subnet", request.getPreviousSubnet(), IpFamily.IPV4);
-        IpPrefix previousV6 = request.getPreviousIpv6Subnet().isEmpty() ? null
+        IpPrefix previousV6 = request.getPreviousIpv6Subnet().isEmpty()
+                ? null
                 : FieldCheck.subnet("previous_ipv6_subnet", request.getPreviousIpv6Subnet(), IpFamily.IPV6);
         VtepData vtep = null;
         VtepData vtepV6 = null;
@@ -60,8 +65,10 @@ final class AcquireRequests {
                 vtepV6 = vtep("vxlan_v6", request.hasVxlanV6() ? request.getVxlanV6() : null, backend);
             }
         }
-        return new Read(new AcquireIntent(node, publicIp, previous, previousV6),
-                new LeaseValue(publicIp, publicIpv6, backendType, vtep, vtepV6, node), request.getTakeover());
+        return new Read(
+                new AcquireIntent(node, publicIp, previous, previousV6),
+                new LeaseValue(publicIp, publicIpv6, backendType, vtep, vtepV6, node),
+                request.getTakeover());
     }
 
     private static VtepData vtep(String field, VxlanBackendData data, BackendConfig backend) {
@@ -71,9 +78,11 @@ final class AcquireRequests {
         String mac = FieldCheck.mac(field + ".vtep_mac", data.getVtepMac());
         if (data.getVni() != 0 && data.getVni() != backend.vni()) {
             // vni is a uint32: Java's int would print 4294967295 as -1.
-            throw FieldCheck.invalid(field + ".vni", Integer.toUnsignedString(data.getVni())
-                    + " does not match the network config's VNI "
-                    + backend.vni() + "; send " + backend.vni() + " or 0");
+            throw FieldCheck.invalid(
+                    field + ".vni",
+                    Integer.toUnsignedString(data.getVni())
+                            + " does not match the network config's VNI "
+                            + backend.vni() + "; send " + backend.vni() + " or 0");
         }
         return new VtepData(backend.vni(), mac);
     }

@@ -46,8 +46,15 @@ final class Acquisitions {
     private final StoreAnswers answers;
     private final HostOwnership ownership = new HostOwnership();
 
-    Acquisitions(LeaseStore store, LeaseIndex index, SubnetAllocator allocator, ExpiryTracker expiries,
-                 InstantSource clock, LeaseBuckets buckets, LeaseEventLog events, StoreAnswers answers) {
+    Acquisitions(
+            LeaseStore store,
+            LeaseIndex index,
+            SubnetAllocator allocator,
+            ExpiryTracker expiries,
+            InstantSource clock,
+            LeaseBuckets buckets,
+            LeaseEventLog events,
+            StoreAnswers answers) {
         this.store = store;
         this.index = index;
         this.allocator = allocator;
@@ -59,12 +66,16 @@ final class Acquisitions {
     }
 
     /** What one decision was asked, and the claims' revisions it was made against. */
-    private record Attempt(AcquireIntent intent, LeaseValue value, boolean takeover, int number, long claimRevision,
-                           AddressFences fences) {
-    }
+    private record Attempt(
+            AcquireIntent intent,
+            LeaseValue value,
+            boolean takeover,
+            int number,
+            long claimRevision,
+            AddressFences fences) {}
 
-    CompletableFuture<LeaseOperations.Acquired> acquire(AcquireIntent intent, LeaseValue value, boolean takeover,
-                                                        int attempt) {
+    CompletableFuture<LeaseOperations.Acquired> acquire(
+            AcquireIntent intent, LeaseValue value, boolean takeover, int attempt) {
         if (index.config().isEmpty()) {
             return failed(Status.FAILED_PRECONDITION, "no network config is set: run `weftctl config set FILE` first");
         }
@@ -93,13 +104,15 @@ final class Acquisitions {
         Optional<SubnetKey> claimed = index.claimedBy(nodeName);
         long claimRevision = index.claimRevision(nodeName);
         boolean seen = claimed.flatMap(subnet -> index.bySubnet(subnet.primary()))
-                .filter(lease -> lease.subnet().equals(claimed.get()) && lease.nodeName().equals(nodeName)
-                        && lease.modRevision() >= claimRevision).isPresent();
+                .filter(lease -> lease.subnet().equals(claimed.get())
+                        && lease.nodeName().equals(nodeName)
+                        && lease.modRevision() >= claimRevision)
+                .isPresent();
         return seen ? Optional.empty() : claimed;
     }
 
-    private CompletableFuture<LeaseOperations.Acquired> decide(AcquireIntent intent, LeaseValue value, boolean takeover,
-                                                               int attempt) {
+    private CompletableFuture<LeaseOperations.Acquired> decide(
+            AcquireIntent intent, LeaseValue value, boolean takeover, int attempt) {
         // Read the claims before deciding: a claim that changes after this read fails the
         // write's compare. Read after, it could vouch for a decision made without seeing it.
         long claimRevision = index.claimRevision(intent.nodeName());
@@ -113,8 +126,11 @@ final class Acquisitions {
         }
         Attempt tried = new Attempt(intent, value, takeover, attempt, claimRevision, fences.get());
         return switch (allocator.choose(intent, index, clock.instant())) {
-            case Choice.Exhausted exhausted -> failed(Status.RESOURCE_EXHAUSTED, "no free " + exhausted.family()
-                    + " subnet: every subnet between SubnetMin and SubnetMax is leased or reserved");
+            case Choice.Exhausted exhausted ->
+                failed(
+                        Status.RESOURCE_EXHAUSTED,
+                        "no free " + exhausted.family()
+                                + " subnet: every subnet between SubnetMin and SubnetMax is leased or reserved");
             case Choice.Reuse reuse -> reuse(reuse.lease(), reuse.source(), tried);
             case Choice.Create create -> create(create.subnet(), create.source(), create.replaces(), tried);
         };
@@ -124,15 +140,22 @@ final class Acquisitions {
         return acquire(intent, tried.value(), tried.takeover(), tried.number() + 1);
     }
 
-    private CompletableFuture<LeaseOperations.Acquired> create(SubnetKey subnet, String source, StoredLease replaces,
-                                                               Attempt tried) {
+    private CompletableFuture<LeaseOperations.Acquired> create(
+            SubnetKey subnet, String source, StoredLease replaces, Attempt tried) {
         events.intend(subnet, "source=" + source);
         if (replaces != null) {
             events.intend(replaces.subnet(), "released");
         }
         return buckets.take()
-                .thenCompose(bucket -> store.putWithClaim(new LeaseWrite(subnet, tried.value(), bucket.etcdLeaseId(), 0,
-                        tried.claimRevision(), replaces, tried.fences())).thenApply(outcome -> Map.entry(bucket, outcome)))
+                .thenCompose(bucket -> store.putWithClaim(new LeaseWrite(
+                                subnet,
+                                tried.value(),
+                                bucket.etcdLeaseId(),
+                                0,
+                                tried.claimRevision(),
+                                replaces,
+                                tried.fences()))
+                        .thenApply(outcome -> Map.entry(bucket, outcome)))
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);
                     events.abandon(subnet);
@@ -143,8 +166,9 @@ final class Acquisitions {
                     return CompletableFuture.failedFuture(toStatus(cause));
                 })
                 .thenCompose(written -> switch (written.getValue()) {
-                    case WriteOutcome.Written done -> CompletableFuture.completedFuture(
-                            written(subnet, tried.value(), written.getKey(), done, source));
+                    case WriteOutcome.Written done ->
+                        CompletableFuture.completedFuture(
+                                written(subnet, tried.value(), written.getKey(), done, source));
                     case WriteOutcome.Conflict conflict -> {
                         // Another replica (or flanneld) took the subnet first, or a claim changed:
                         // some other request gave the node a lease or another node an address.
@@ -172,8 +196,14 @@ final class Acquisitions {
         }
         events.intend(held.subnet(), "source=" + source);
         return buckets.take()
-                .thenCompose(bucket -> store.putWithClaim(new LeaseWrite(held.subnet(), value, bucket.etcdLeaseId(),
-                        held.modRevision(), tried.claimRevision(), null, tried.fences()))
+                .thenCompose(bucket -> store.putWithClaim(new LeaseWrite(
+                                held.subnet(),
+                                value,
+                                bucket.etcdLeaseId(),
+                                held.modRevision(),
+                                tried.claimRevision(),
+                                null,
+                                tried.fences()))
                         .thenApply(outcome -> Map.entry(bucket, outcome)))
                 .exceptionallyCompose(error -> {
                     events.abandon(held.subnet());
@@ -181,8 +211,9 @@ final class Acquisitions {
                     return CompletableFuture.failedFuture(toStatus(unwrap(error)));
                 })
                 .thenCompose(written -> switch (written.getValue()) {
-                    case WriteOutcome.Written done -> CompletableFuture.completedFuture(
-                            written(held.subnet(), value, written.getKey(), done, source));
+                    case WriteOutcome.Written done ->
+                        CompletableFuture.completedFuture(
+                                written(held.subnet(), value, written.getKey(), done, source));
                     case WriteOutcome.Conflict conflict -> {
                         // Changed under us (expired, rewritten elsewhere, or a claim moved): decide
                         // again, asking for the same subnet in case it is now free.
@@ -197,35 +228,40 @@ final class Acquisitions {
      * A reservation has no etcd lease and no node claim: rewrite its attributes in place, with
      * its address claims (no etcd lease either).
      */
-    private CompletableFuture<LeaseOperations.Acquired> reuseReservation(StoredLease held, String source,
-                                                                         LeaseValue value, Attempt tried) {
+    private CompletableFuture<LeaseOperations.Acquired> reuseReservation(
+            StoredLease held, String source, LeaseValue value, Attempt tried) {
         if (value == held.value()) {
             return CompletableFuture.completedFuture(new LeaseOperations.Acquired(held, source, Optional.empty()));
         }
         events.intend(held.subnet(), "source=" + source);
-        return store.compareAndPut(held.subnet(), value, 0, held.modRevision(), tried.fences()).thenCompose(outcome -> {
-            if (outcome instanceof WriteOutcome.Written done) {
-                StoredLease lease = new StoredLease(held.subnet(), value, 0, done.revision());
-                answers.apply(done.changes());
-                events.acquired();
-                return CompletableFuture.completedFuture(new LeaseOperations.Acquired(lease, source, Optional.empty()));
-            }
-            events.abandon(held.subnet());
-            answers.apply(((WriteOutcome.Conflict) outcome).current());
-            return again(tried, tried.intent());
-        }).exceptionallyCompose(error -> {
-            events.abandon(held.subnet());
-            return CompletableFuture.failedFuture(toStatus(unwrap(error)));
-        });
+        return store.compareAndPut(held.subnet(), value, 0, held.modRevision(), tried.fences())
+                .thenCompose(outcome -> {
+                    if (outcome instanceof WriteOutcome.Written done) {
+                        StoredLease lease = new StoredLease(held.subnet(), value, 0, done.revision());
+                        answers.apply(done.changes());
+                        events.acquired();
+                        return CompletableFuture.completedFuture(
+                                new LeaseOperations.Acquired(lease, source, Optional.empty()));
+                    }
+                    events.abandon(held.subnet());
+                    answers.apply(((WriteOutcome.Conflict) outcome).current());
+                    return again(tried, tried.intent());
+                })
+                .exceptionallyCompose(error -> {
+                    events.abandon(held.subnet());
+                    return CompletableFuture.failedFuture(toStatus(unwrap(error)));
+                });
     }
 
     /** Records a write of a node's lease, claim and address claims this server made. */
-    private LeaseOperations.Acquired written(SubnetKey subnet, LeaseValue value, LeaseBuckets.Bucket bucket,
-                                             WriteOutcome.Written done, String source) {
+    private LeaseOperations.Acquired written(
+            SubnetKey subnet, LeaseValue value, LeaseBuckets.Bucket bucket, WriteOutcome.Written done, String source) {
         answers.apply(done.changes());
         expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
         events.acquired();
-        return new LeaseOperations.Acquired(new StoredLease(subnet, value, bucket.etcdLeaseId(), done.revision()),
-                source, Optional.of(bucket.expiresAt()));
+        return new LeaseOperations.Acquired(
+                new StoredLease(subnet, value, bucket.etcdLeaseId(), done.revision()),
+                source,
+                Optional.of(bucket.expiresAt()));
     }
 }

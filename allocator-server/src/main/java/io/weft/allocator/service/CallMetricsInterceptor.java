@@ -19,16 +19,21 @@ final class CallMetricsInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                       ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getBareMethodName();
-        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                Counter.builder("weft_grpc_calls").tag("method", String.valueOf(method))
-                        .tag("code", status.getCode().name()).register(registry).increment();
-                super.close(status, trailers);
-            }
-        }, headers);
+        return next.startCall(
+                new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        Counter.builder("weft_grpc_calls")
+                                .tag("method", String.valueOf(method))
+                                .tag("code", status.getCode().name())
+                                .register(registry)
+                                .increment();
+                        super.close(status, trailers);
+                    }
+                },
+                headers);
     }
 }

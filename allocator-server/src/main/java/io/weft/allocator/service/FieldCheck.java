@@ -1,8 +1,8 @@
 package io.weft.allocator.service;
 
-import io.weft.allocator.store.LeaseValue;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.weft.allocator.store.LeaseValue;
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
@@ -19,28 +19,32 @@ final class FieldCheck {
     private static final int MAX_ADDRESS_TEXT = 64;
     private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
 
-    private FieldCheck() {
-    }
+    private FieldCheck() {}
 
     static String nodeName(String field, String value) {
         if (value.isEmpty()) {
-            throw invalid(field, "is required: the node's name, 1.." + MAX_NODE_NAME
-                    + " characters of letters, digits, '.', '_' and '-'");
+            throw invalid(
+                    field,
+                    "is required: the node's name, 1.." + MAX_NODE_NAME
+                            + " characters of letters, digits, '.', '_' and '-'");
         }
         if (value.length() > MAX_NODE_NAME) {
-            throw invalid(field, "is " + value.length() + " characters long; at most " + MAX_NODE_NAME
-                    + " are allowed");
+            throw invalid(
+                    field, "is " + value.length() + " characters long; at most " + MAX_NODE_NAME + " are allowed");
         }
         if (!LeaseValue.isNodeName(value)) {
-            throw invalid(field, quote(value) + " is not a node name: use letters, digits, '.', '_' and '-',"
-                    + " starting and ending with a letter or digit");
+            throw invalid(
+                    field,
+                    quote(value) + " is not a node name: use letters, digits, '.', '_' and '-',"
+                            + " starting and ending with a letter or digit");
         }
         return value;
     }
 
     static IpAddress address(String field, String value, IpFamily family) {
         if (value.length() > MAX_ADDRESS_TEXT) {
-            throw invalid(field, "is " + value.length() + " characters long; not an " + familyName(family) + " address");
+            throw invalid(
+                    field, "is " + value.length() + " characters long; not an " + familyName(family) + " address");
         }
         IpAddress address;
         try {
@@ -49,8 +53,10 @@ final class FieldCheck {
             throw invalid(field, quote(value) + " is not an " + familyName(family) + " address");
         }
         if (address.family() != family) {
-            throw invalid(field, quote(value) + " is an " + familyName(address.family()) + " address; an "
-                    + familyName(family) + " address is required");
+            throw invalid(
+                    field,
+                    quote(value) + " is an " + familyName(address.family()) + " address; an " + familyName(family)
+                            + " address is required");
         }
         return address;
     }
@@ -63,20 +69,27 @@ final class FieldCheck {
         try {
             prefix = IpPrefix.parse(value);
         } catch (IllegalArgumentException e) {
-            throw invalid(field, quote(value) + " is not a CIDR such as "
-                    + (family == IpFamily.IPV4 ? "10.244.3.0/24" : "fd00:12:13::/64") + " (" + e.getMessage() + ")");
+            throw invalid(
+                    field,
+                    quote(value) + " is not a CIDR such as "
+                            + (family == IpFamily.IPV4 ? "10.244.3.0/24" : "fd00:12:13::/64") + " (" + e.getMessage()
+                            + ")");
         }
         if (family != null && prefix.family() != family) {
-            throw invalid(field, quote(value) + " is an " + familyName(prefix.family()) + " subnet; an "
-                    + familyName(family) + " subnet is required");
+            throw invalid(
+                    field,
+                    quote(value) + " is an " + familyName(prefix.family()) + " subnet; an " + familyName(family)
+                            + " subnet is required");
         }
         return prefix;
     }
 
     static String mac(String field, String value) {
         if (!MAC.matcher(value).matches()) {
-            throw invalid(field, quote(value.length() > 40 ? value.substring(0, 40) + "..." : value)
-                    + " is not a MAC address like 0a:58:0a:f4:01:01");
+            throw invalid(
+                    field,
+                    quote(value.length() > 40 ? value.substring(0, 40) + "..." : value)
+                            + " is not a MAC address like 0a:58:0a:f4:01:01");
         }
         int firstOctet = Integer.parseInt(value.substring(0, 2), 16);
         if ((firstOctet & 1) != 0) {

@@ -39,8 +39,14 @@ final class HolderOperations {
     private final StoreAnswers answers;
     private final HostOwnership ownership = new HostOwnership();
 
-    HolderOperations(LeaseStore store, LeaseIndex index, ExpiryTracker expiries, InstantSource clock,
-                     LeaseBuckets buckets, LeaseEventLog events, StoreAnswers answers) {
+    HolderOperations(
+            LeaseStore store,
+            LeaseIndex index,
+            ExpiryTracker expiries,
+            InstantSource clock,
+            LeaseBuckets buckets,
+            LeaseEventLog events,
+            StoreAnswers answers) {
         this.store = store;
         this.index = index;
         this.expiries = expiries;
@@ -60,7 +66,8 @@ final class HolderOperations {
         return renew(subnet, nodeName, host, 0);
     }
 
-    private CompletableFuture<LeaseOperations.Acquired> renew(IpPrefix subnet, String nodeName, HostAddresses host, int attempt) {
+    private CompletableFuture<LeaseOperations.Acquired> renew(
+            IpPrefix subnet, String nodeName, HostAddresses host, int attempt) {
         long claimRevision = index.claimRevision(nodeName);
         StoredLease lease;
         try {
@@ -70,32 +77,48 @@ final class HolderOperations {
         }
         Optional<String> takenOver = host.mismatch(lease.value());
         if (takenOver.isPresent()) {
-            return failed(Status.FAILED_PRECONDITION, "the lease on " + subnet + " now names " + takenOver.get()
-                    + ": another host took node \"" + nodeName + "\"'s lease over, and this host ("
-                    + host.describe() + ") no longer holds it");
+            return failed(
+                    Status.FAILED_PRECONDITION,
+                    "the lease on " + subnet + " now names " + takenOver.get()
+                            + ": another host took node \"" + nodeName + "\"'s lease over, and this host ("
+                            + host.describe() + ") no longer holds it");
         }
         if (lease.reserved()) {
-            return CompletableFuture.completedFuture(new LeaseOperations.Acquired(lease, "reservation", Optional.empty()));
+            return CompletableFuture.completedFuture(
+                    new LeaseOperations.Acquired(lease, "reservation", Optional.empty()));
         }
-        AddressFences fences = ownership.fences(lease.value(), HostOwnership.Mode.RENEW, index).orElseThrow();
-        return buckets.take().thenCompose(bucket -> store.putWithClaim(new LeaseWrite(lease.subnet(), lease.value(),
-                bucket.etcdLeaseId(), lease.modRevision(), claimRevision, null, fences))
-                .thenCompose(outcome -> switch (outcome) {
-                    case WriteOutcome.Written done -> {
-                        StoredLease renewed = new StoredLease(lease.subnet(), lease.value(), bucket.etcdLeaseId(),
-                                done.revision());
-                        answers.apply(done.changes());
-                        expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
-                        events.renewed(renewed);
-                        yield CompletableFuture.completedFuture(
-                                new LeaseOperations.Acquired(renewed, "existing", Optional.of(bucket.expiresAt())));
-                    }
-                    case WriteOutcome.Conflict conflict -> {
-                        answers.apply(conflict.current());
-                        yield attempt == 0 ? renew(subnet, nodeName, host, 1) : failed(Status.ABORTED,
-                                "the lease on " + subnet + " changed while it was being renewed; retry");
-                    }
-                })).exceptionallyCompose(error -> {
+        AddressFences fences =
+                ownership.fences(lease.value(), HostOwnership.Mode.RENEW, index).orElseThrow();
+        return buckets.take()
+                .thenCompose(bucket -> store.putWithClaim(new LeaseWrite(
+                                lease.subnet(),
+                                lease.value(),
+                                bucket.etcdLeaseId(),
+                                lease.modRevision(),
+                                claimRevision,
+                                null,
+                                fences))
+                        .thenCompose(outcome -> switch (outcome) {
+                            case WriteOutcome.Written done -> {
+                                StoredLease renewed = new StoredLease(
+                                        lease.subnet(), lease.value(), bucket.etcdLeaseId(), done.revision());
+                                answers.apply(done.changes());
+                                expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
+                                events.renewed(renewed);
+                                yield CompletableFuture.completedFuture(new LeaseOperations.Acquired(
+                                        renewed, "existing", Optional.of(bucket.expiresAt())));
+                            }
+                            case WriteOutcome.Conflict conflict -> {
+                                answers.apply(conflict.current());
+                                yield attempt == 0
+                                        ? renew(subnet, nodeName, host, 1)
+                                        : failed(
+                                                Status.ABORTED,
+                                                "the lease on " + subnet
+                                                        + " changed while it was being renewed; retry");
+                            }
+                        }))
+                .exceptionallyCompose(error -> {
                     buckets.discardIfLost(unwrap(error));
                     return CompletableFuture.failedFuture(toStatus(unwrap(error)));
                 });
@@ -120,40 +143,49 @@ final class HolderOperations {
             return CompletableFuture.completedFuture(0L);
         }
         String holder = lease.nodeName();
-        boolean claimed = !holder.isEmpty() && index.claimedBy(holder).filter(lease.subnet()::equals).isPresent();
+        boolean claimed = !holder.isEmpty()
+                && index.claimedBy(holder).filter(lease.subnet()::equals).isPresent();
         events.intend(lease.subnet(), "released");
         List<AddressFence> addresses = claimed ? ownership.releasing(holder, index) : List.of();
         CompletableFuture<WriteOutcome> delete = claimed
-                ? store.deleteWithClaim(lease.subnet(), lease.modRevision(), holder, index.claimRevision(holder),
-                        addresses)
+                ? store.deleteWithClaim(
+                        lease.subnet(), lease.modRevision(), holder, index.claimRevision(holder), addresses)
                 : store.compareAndDelete(lease.subnet(), lease.modRevision(), List.of());
         return delete.exceptionallyCompose(error -> {
-            events.abandon(lease.subnet());
-            return CompletableFuture.failedFuture(toStatus(unwrap(error)));
-        }).thenCompose(outcome -> switch (outcome) {
-            case WriteOutcome.Written done -> {
-                answers.apply(done.changes());
-                events.released();
-                yield CompletableFuture.completedFuture(done.revision());
-            }
-            case WriteOutcome.Conflict conflict -> {
-                events.abandon(lease.subnet());
-                answers.apply(conflict.current());
-                yield attempt == 0 ? release(subnet, nodeName, 1)
-                        : failed(Status.ABORTED, "the lease on " + subnet + " changed while it was being released; retry");
-            }
-        });
+                    events.abandon(lease.subnet());
+                    return CompletableFuture.failedFuture(toStatus(unwrap(error)));
+                })
+                .thenCompose(outcome -> switch (outcome) {
+                    case WriteOutcome.Written done -> {
+                        answers.apply(done.changes());
+                        events.released();
+                        yield CompletableFuture.completedFuture(done.revision());
+                    }
+                    case WriteOutcome.Conflict conflict -> {
+                        events.abandon(lease.subnet());
+                        answers.apply(conflict.current());
+                        yield attempt == 0
+                                ? release(subnet, nodeName, 1)
+                                : failed(
+                                        Status.ABORTED,
+                                        "the lease on " + subnet + " changed while it was being released; retry");
+                    }
+                });
     }
 
-
     private StoredLease heldLease(IpPrefix subnet, String nodeName, String verb) {
-        StoredLease lease = index.bySubnet(subnet).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("no lease holds " + subnet + " (it may have expired)").asRuntimeException());
+        StoredLease lease = index.bySubnet(subnet)
+                .orElseThrow(() -> Status.NOT_FOUND
+                        .withDescription("no lease holds " + subnet + " (it may have expired)")
+                        .asRuntimeException());
         if (!nodeName.isEmpty() && !nodeName.equals(lease.nodeName())) {
-            String holder = lease.nodeName().isEmpty() ? "a flanneld node at " + lease.value().publicIp()
+            String holder = lease.nodeName().isEmpty()
+                    ? "a flanneld node at " + lease.value().publicIp()
                     : "node \"" + lease.nodeName() + "\"";
-            throw Status.FAILED_PRECONDITION.withDescription("node \"" + nodeName + "\" cannot " + verb + " "
-                    + subnet + ": it is held by " + holder).asRuntimeException();
+            throw Status.FAILED_PRECONDITION
+                    .withDescription(
+                            "node \"" + nodeName + "\" cannot " + verb + " " + subnet + ": it is held by " + holder)
+                    .asRuntimeException();
         }
         return lease;
     }

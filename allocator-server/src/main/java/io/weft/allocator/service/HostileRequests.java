@@ -31,8 +31,7 @@ public final class HostileRequests {
     static final int MAX_DESCRIPTION = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(HostileRequests.class);
 
-    private HostileRequests() {
-    }
+    private HostileRequests() {}
 
     public static ServerServiceDefinition guarded(ServerServiceDefinition service) {
         return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service), new Guard());
@@ -40,8 +39,8 @@ public final class HostileRequests {
 
     private static final class Guard implements ServerInterceptor {
         @Override
-        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                           ServerCallHandler<Q, R> next) {
+        public <Q, R> ServerCall.Listener<Q> interceptCall(
+                ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
             ServerCall<Q, R> capped = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
                 @Override
                 public void close(Status status, Metadata trailers) {
@@ -73,8 +72,8 @@ public final class HostileRequests {
         if (description == null || description.length() <= MAX_DESCRIPTION) {
             return status;
         }
-        return status.withDescription(description.substring(0, MAX_DESCRIPTION) + "... ("
-                + description.length() + " characters)");
+        return status.withDescription(
+                description.substring(0, MAX_DESCRIPTION) + "... (" + description.length() + " characters)");
     }
 
     private static InvalidProtocolBufferException parseFailure(Throwable error) {

@@ -26,8 +26,7 @@ final class LeaseBuckets {
     private static final String ETCD_LEASE_NOT_FOUND = "requested lease not found";
 
     /** One shared etcd lease and the time it (and so every key on it) expires. */
-    record Bucket(long etcdLeaseId, Instant expiresAt) {
-    }
+    record Bucket(long etcdLeaseId, Instant expiresAt) {}
 
     private final LeaseStore store;
     private final InstantSource clock;
@@ -48,8 +47,10 @@ final class LeaseBuckets {
     /** The bucket a key written now goes on; concurrent callers share one grant. */
     synchronized CompletableFuture<Bucket> take() {
         Instant now = clock.instant();
-        boolean usable = current != null && !current.isCompletedExceptionally()
-                && now.isBefore(currentSince.plus(window)) && currentUses < MAX_WRITES_PER_LEASE;
+        boolean usable = current != null
+                && !current.isCompletedExceptionally()
+                && now.isBefore(currentSince.plus(window))
+                && currentUses < MAX_WRITES_PER_LEASE;
         if (!usable) {
             Duration lifetime = ttl.plus(window);
             current = store.grant(lifetime).thenApply(id -> new Bucket(id, now.plus(lifetime)));

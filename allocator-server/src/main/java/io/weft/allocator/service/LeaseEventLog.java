@@ -28,14 +28,19 @@ public final class LeaseEventLog {
     private final Map<SubnetKey, String> intents = new ConcurrentHashMap<>();
 
     public LeaseEventLog(MeterRegistry registry) {
-        acquisitions = Counter.builder("weft_acquisitions").description("Leases acquired or re-acquired")
+        acquisitions = Counter.builder("weft_acquisitions")
+                .description("Leases acquired or re-acquired")
                 .register(registry);
-        renewals = Counter.builder("weft_renewals").description("Leases renewed").register(registry);
-        releases = Counter.builder("weft_releases").description("Leases released").register(registry);
+        renewals =
+                Counter.builder("weft_renewals").description("Leases renewed").register(registry);
+        releases =
+                Counter.builder("weft_releases").description("Leases released").register(registry);
         racesLost = Counter.builder("weft_acquisition_races_lost")
-                .description("Creates that found the subnet already taken and picked another").register(registry);
+                .description("Creates that found the subnet already taken and picked another")
+                .register(registry);
         skippedKeys = Counter.builder("weft_skipped_keys")
-                .description("Keys under the prefix skipped because they are not valid leases").register(registry);
+                .description("Keys under the prefix skipped because they are not valid leases")
+                .register(registry);
     }
 
     /** Announces a write this server is about to make, e.g. "acquired, source=new". */
@@ -70,19 +75,29 @@ public final class LeaseEventLog {
     /** Logs a put seen on the watch. */
     void put(StoredLease lease, boolean created) {
         String intent = intents.remove(lease.subnet());
-        LOG.info("lease {}: subnet={} node={} public_ip={} backend={}{} revision={}",
-                created ? "added" : "updated", lease.subnet(), lease.nodeName(), lease.value().publicIp(),
-                lease.value().backendType(), lease.reserved() ? " reserved" : "",
+        LOG.info(
+                "lease {}: subnet={} node={} public_ip={} backend={}{} revision={}",
+                created ? "added" : "updated",
+                lease.subnet(),
+                lease.nodeName(),
+                lease.value().publicIp(),
+                lease.value().backendType(),
+                lease.reserved() ? " reserved" : "",
                 intent == null ? lease.modRevision() : lease.modRevision() + " (" + intent + ")");
     }
 
     /** Logs a deletion seen on the watch and answers its reason: "released", "expired" or "deleted". */
     String removed(SubnetKey subnet, StoredLease previous, long revision) {
         String intent = intents.remove(subnet);
-        String reason = "released".equals(intent) ? "released"
+        String reason = "released".equals(intent)
+                ? "released"
                 : previous != null && previous.etcdLeaseId() != 0 ? "expired" : "deleted";
-        LOG.info("lease removed: subnet={} node={} reason={} revision={}", subnet,
-                previous == null ? "" : previous.nodeName(), reason, revision);
+        LOG.info(
+                "lease removed: subnet={} node={} reason={} revision={}",
+                subnet,
+                previous == null ? "" : previous.nodeName(),
+                reason,
+                revision);
         return reason;
     }
 

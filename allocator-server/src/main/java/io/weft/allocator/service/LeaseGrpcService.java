@@ -41,8 +41,12 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     private final LeaseMessages messages;
     private final WatchStreams watches;
 
-    LeaseGrpcService(LeaseQueries queries, LeaseOperations leases, ReservationOperations reservations,
-                     LeaseMessages messages, WatchStreams watches) {
+    LeaseGrpcService(
+            LeaseQueries queries,
+            LeaseOperations leases,
+            ReservationOperations reservations,
+            LeaseMessages messages,
+            WatchStreams watches) {
         this.queries = queries;
         this.leases = leases;
         this.reservations = reservations;
@@ -67,15 +71,20 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         respond(response, () -> {
             IpPrefix subnet = FieldCheck.subnet("subnet", request.getSubnet(), null);
             String node = FieldCheck.nodeName("node_name", request.getNodeName());
-            String publicIp = request.getPublicIp().isEmpty() ? ""
-                    : FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4).toString();
-            String publicIpv6 = request.getPublicIpv6().isEmpty() ? ""
-                    : FieldCheck.address("public_ipv6", request.getPublicIpv6(), IpFamily.IPV6).toString();
+            String publicIp = request.getPublicIp().isEmpty()
+                    ? ""
+                    : FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4)
+                            .toString();
+            String publicIpv6 = request.getPublicIpv6().isEmpty()
+                    ? ""
+                    : FieldCheck.address("public_ipv6", request.getPublicIpv6(), IpFamily.IPV6)
+                            .toString();
             String mac = request.getVtepMac().isEmpty() ? "" : FieldCheck.mac("vtep_mac", request.getVtepMac());
             HostAddresses host = new HostAddresses(publicIp, publicIpv6, mac);
-            return leases.renew(subnet, node, host).thenApply(renewed -> RenewLeaseResponse.newBuilder()
-                    .setLease(LeaseMessages.toMessage(renewed.lease(), queries.revision(), renewed.expiry()))
-                    .build());
+            return leases.renew(subnet, node, host)
+                    .thenApply(renewed -> RenewLeaseResponse.newBuilder()
+                            .setLease(LeaseMessages.toMessage(renewed.lease(), queries.revision(), renewed.expiry()))
+                            .build());
         });
     }
 
@@ -83,10 +92,12 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     public void releaseLease(ReleaseLeaseRequest request, StreamObserver<ReleaseLeaseResponse> response) {
         respond(response, () -> {
             IpPrefix subnet = FieldCheck.subnet("subnet", request.getSubnet(), null);
-            String node = request.getNodeName().isEmpty() ? ""
-                    : FieldCheck.nodeName("node_name", request.getNodeName());
+            String node =
+                    request.getNodeName().isEmpty() ? "" : FieldCheck.nodeName("node_name", request.getNodeName());
             return leases.release(subnet, node)
-                    .thenApply(revision -> ReleaseLeaseResponse.newBuilder().setRevision(revision).build());
+                    .thenApply(revision -> ReleaseLeaseResponse.newBuilder()
+                            .setRevision(revision)
+                            .build());
         });
     }
 
@@ -94,10 +105,12 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
     public void getLease(GetLeaseRequest request, StreamObserver<Lease> response) {
         respond(response, () -> {
             StoredLease lease = switch (request.getKeyCase()) {
-                case SUBNET -> queries.bySubnet(FieldCheck.subnet("subnet", request.getSubnet(), null))
-                        .orElseThrow(() -> notFound("no lease holds " + request.getSubnet()));
-                case NODE_NAME -> queries.byNode(FieldCheck.nodeName("node_name", request.getNodeName()))
-                        .orElseThrow(() -> notFound("node \"" + request.getNodeName() + "\" holds no lease"));
+                case SUBNET ->
+                    queries.bySubnet(FieldCheck.subnet("subnet", request.getSubnet(), null))
+                            .orElseThrow(() -> notFound("no lease holds " + request.getSubnet()));
+                case NODE_NAME ->
+                    queries.byNode(FieldCheck.nodeName("node_name", request.getNodeName()))
+                            .orElseThrow(() -> notFound("node \"" + request.getNodeName() + "\" holds no lease"));
                 case KEY_NOT_SET -> throw FieldCheck.invalid("key", "set either subnet or node_name");
             };
             long revision = queries.revision();
@@ -149,19 +162,26 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
             } else if (!request.getIpv6Subnet().isEmpty()) {
                 throw FieldCheck.invalid("ipv6_subnet", "IPv6 is not enabled in the network config; leave it empty");
             }
-            String publicIp = request.getPublicIp().isEmpty() ? ""
-                    : FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4).toString();
-            return reservations.reserve(v4, v6, config.enableIPv4() && config.enableIPv6(), node, publicIp)
+            String publicIp = request.getPublicIp().isEmpty()
+                    ? ""
+                    : FieldCheck.address("public_ip", request.getPublicIp(), IpFamily.IPV4)
+                            .toString();
+            return reservations
+                    .reserve(v4, v6, config.enableIPv4() && config.enableIPv6(), node, publicIp)
                     .thenApply(lease -> messages.toMessage(lease, queries.revision()));
         });
     }
 
     @Override
-    public void deleteReservation(DeleteReservationRequest request, StreamObserver<DeleteReservationResponse> response) {
+    public void deleteReservation(
+            DeleteReservationRequest request, StreamObserver<DeleteReservationResponse> response) {
         respond(response, () -> {
             IpPrefix subnet = FieldCheck.subnet("subnet", request.getSubnet(), null);
-            return reservations.unreserve(subnet).thenApply(converted ->
-                    DeleteReservationResponse.newBuilder().setConvertedToLease(converted).build());
+            return reservations
+                    .unreserve(subnet)
+                    .thenApply(converted -> DeleteReservationResponse.newBuilder()
+                            .setConvertedToLease(converted)
+                            .build());
         });
     }
 

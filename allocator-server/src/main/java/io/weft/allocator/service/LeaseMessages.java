@@ -18,8 +18,8 @@ final class LeaseMessages {
     }
 
     Lease toMessage(StoredLease stored, long readRevision) {
-        return toMessage(stored, readRevision, stored.reserved() ? Optional.empty()
-                : expiries.expiry(stored.etcdLeaseId()));
+        return toMessage(
+                stored, readRevision, stored.reserved() ? Optional.empty() : expiries.expiry(stored.etcdLeaseId()));
     }
 
     static Lease toMessage(StoredLease stored, long readRevision, Optional<Instant> expiry) {
@@ -49,6 +49,9 @@ final class LeaseMessages {
     }
 
     private static VxlanBackendData vxlan(VtepData data) {
-        return VxlanBackendData.newBuilder().setVni((int) data.vni()).setVtepMac(data.vtepMac()).build();
+        return VxlanBackendData.newBuilder()
+                .setVni((int) data.vni())
+                .setVtepMac(data.vtepMac())
+                .build();
     }
 }

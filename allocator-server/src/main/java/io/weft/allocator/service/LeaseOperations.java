@@ -39,8 +39,15 @@ public final class LeaseOperations {
     private final HolderOperations holders;
     private final Acquisitions acquisitions;
 
-    LeaseOperations(LeaseStore store, LeaseIndex index, SubnetAllocator allocator, ExpiryTracker expiries,
-                    InstantSource clock, LeaseBuckets buckets, LeaseEventLog events, NodeRateLimiter rateLimiter) {
+    LeaseOperations(
+            LeaseStore store,
+            LeaseIndex index,
+            SubnetAllocator allocator,
+            ExpiryTracker expiries,
+            InstantSource clock,
+            LeaseBuckets buckets,
+            LeaseEventLog events,
+            NodeRateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
         StoreAnswers answers = new StoreAnswers(index, clock);
         this.holders = new HolderOperations(store, index, expiries, clock, buckets, events, answers);
@@ -48,8 +55,7 @@ public final class LeaseOperations {
     }
 
     /** The outcome of an acquisition: the lease, how it was chosen, and when it expires. */
-    public record Acquired(StoredLease lease, String source, Optional<Instant> expiry) {
-    }
+    public record Acquired(StoredLease lease, String source, Optional<Instant> expiry) {}
 
     /**
      * Acquisitions for one node run one after another in this server, so they do not lose
@@ -89,9 +95,11 @@ public final class LeaseOperations {
     }
 
     private <T> CompletableFuture<T> rateLimited(String nodeName) {
-        return failed(Status.RESOURCE_EXHAUSTED, "node_name \"" + nodeName + "\": more than "
-                + rateLimiter.perMinute() + " acquisitions and renewals a minute; allowed: --node-rate-limit ("
-                + rateLimiter.perMinute() + " a minute, in bursts of as many); retry later");
+        return failed(
+                Status.RESOURCE_EXHAUSTED,
+                "node_name \"" + nodeName + "\": more than "
+                        + rateLimiter.perMinute() + " acquisitions and renewals a minute; allowed: --node-rate-limit ("
+                        + rateLimiter.perMinute() + " a minute, in bursts of as many); retry later");
     }
 
     static Throwable unwrap(Throwable error) {
@@ -107,12 +115,19 @@ public final class LeaseOperations {
             return status;
         }
         if (cause instanceof StoreUnavailableException) {
-            return Status.UNAVAILABLE.withDescription(cause.getMessage()).withCause(cause).asRuntimeException();
+            return Status.UNAVAILABLE
+                    .withDescription(cause.getMessage())
+                    .withCause(cause)
+                    .asRuntimeException();
         }
-        return Status.INTERNAL.withDescription(String.valueOf(cause.getMessage())).withCause(cause).asRuntimeException();
+        return Status.INTERNAL
+                .withDescription(String.valueOf(cause.getMessage()))
+                .withCause(cause)
+                .asRuntimeException();
     }
 
     static <T> CompletableFuture<T> failed(Status status, String description) {
-        return CompletableFuture.failedFuture(status.withDescription(description).asRuntimeException());
+        return CompletableFuture.failedFuture(
+                status.withDescription(description).asRuntimeException());
     }
 }

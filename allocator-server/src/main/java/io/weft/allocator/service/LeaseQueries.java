@@ -25,8 +25,8 @@ final class LeaseQueries {
     private final ExpiryTracker expiries;
     private final InstantSource clock;
 
-    LeaseQueries(LeaseIndex index, BooleanSupplier synced, LeaseStore store, ExpiryTracker expiries,
-                 InstantSource clock) {
+    LeaseQueries(
+            LeaseIndex index, BooleanSupplier synced, LeaseStore store, ExpiryTracker expiries, InstantSource clock) {
         this.index = index;
         this.synced = synced;
         this.store = store;
@@ -37,11 +37,14 @@ final class LeaseQueries {
     /** The network config, or UNAVAILABLE before the view is loaded, FAILED_PRECONDITION when none is set. */
     NetworkConfig requireConfig() {
         if (!synced.getAsBoolean()) {
-            throw Status.UNAVAILABLE.withDescription("this server has not loaded etcd's state yet; retry")
+            throw Status.UNAVAILABLE
+                    .withDescription("this server has not loaded etcd's state yet; retry")
                     .asRuntimeException();
         }
-        return index.config().orElseThrow(() -> Status.FAILED_PRECONDITION
-                .withDescription("no network config is set: run `weftctl config set FILE` first").asRuntimeException());
+        return index.config()
+                .orElseThrow(() -> Status.FAILED_PRECONDITION
+                        .withDescription("no network config is set: run `weftctl config set FILE` first")
+                        .asRuntimeException());
     }
 
     /** The revision the view has seen everything up to. */
@@ -64,7 +67,10 @@ final class LeaseQueries {
 
     /** The lease, once its expiry is known here if etcd still has its etcd lease. */
     CompletableFuture<StoredLease> withExpiry(StoredLease lease) {
-        if (lease.reserved() || expiries.expiry(lease.etcdLeaseId()).filter(clock.instant()::isBefore).isPresent()) {
+        if (lease.reserved()
+                || expiries.expiry(lease.etcdLeaseId())
+                        .filter(clock.instant()::isBefore)
+                        .isPresent()) {
             return CompletableFuture.completedFuture(lease);
         }
         return store.timeToLive(lease.etcdLeaseId()).handle((ttl, error) -> {

@@ -47,10 +47,16 @@ public final class LeaseServices implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     /** Runs the watch streams' work (sending, snapshots): cheap threads, none held while idle. */
     private final ExecutorService streamWork = Executors.newVirtualThreadPerTaskExecutor();
+
     private volatile ScheduledFuture<?> progressTicks;
 
-    public LeaseServices(LeaseStore store, InstantSource clock, Duration ttl, Duration reuseQuarantine,
-                         MeterRegistry registry, ScheduledExecutorService scheduler) {
+    public LeaseServices(
+            LeaseStore store,
+            InstantSource clock,
+            Duration ttl,
+            Duration reuseQuarantine,
+            MeterRegistry registry,
+            ScheduledExecutorService scheduler) {
         this(store, clock, ttl, reuseQuarantine, WatchSettings.DEFAULTS, NODE_RATE_LIMIT, registry, scheduler);
     }
 
@@ -58,9 +64,15 @@ public final class LeaseServices implements AutoCloseable {
      * @param nodeRateLimit acquisitions and renewals per node name per minute (in bursts of as
      *                      many); 0 for no limit
      */
-    public LeaseServices(LeaseStore store, InstantSource clock, Duration ttl, Duration reuseQuarantine,
-                         WatchSettings watchSettings, int nodeRateLimit, MeterRegistry registry,
-                         ScheduledExecutorService scheduler) {
+    public LeaseServices(
+            LeaseStore store,
+            InstantSource clock,
+            Duration ttl,
+            Duration reuseQuarantine,
+            WatchSettings watchSettings,
+            int nodeRateLimit,
+            MeterRegistry registry,
+            ScheduledExecutorService scheduler) {
         this.watchSettings = watchSettings;
         this.scheduler = scheduler;
         this.index = new LeaseIndex(reuseQuarantine);
@@ -70,12 +82,19 @@ public final class LeaseServices implements AutoCloseable {
         this.hub = new WatchHub(WATCH_HISTORY, messages, registry);
         this.follower = new StoreFollower(store, index, hub, events, clock, scheduler);
         LeaseBuckets buckets = new LeaseBuckets(store, clock, ttl);
-        LeaseOperations leases = new LeaseOperations(store, index, new SubnetAllocator(new SecureRandom()), expiries,
-                clock, buckets, events, new NodeRateLimiter(nodeRateLimit, clock));
+        LeaseOperations leases = new LeaseOperations(
+                store,
+                index,
+                new SubnetAllocator(new SecureRandom()),
+                expiries,
+                clock,
+                buckets,
+                events,
+                new NodeRateLimiter(nodeRateLimit, clock));
         ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, buckets);
         LeaseQueries queries = new LeaseQueries(index, follower::synced, store, expiries, clock);
-        this.leaseService = new LeaseGrpcService(queries, leases, reservations, messages,
-                new WatchStreams(hub, store, watchSettings, streamWork));
+        this.leaseService = new LeaseGrpcService(
+                queries, leases, reservations, messages, new WatchStreams(hub, store, watchSettings, streamWork));
         this.networkService = new NetworkGrpcService(index, store, follower::synced);
         this.callMetrics = new CallMetricsInterceptor(registry);
         registerGauges(registry);
@@ -122,16 +141,35 @@ public final class LeaseServices implements AutoCloseable {
     }
 
     private void registerGauges(MeterRegistry registry) {
-        Gauge.builder("weft_leases", index, i -> i.all().stream().filter(l -> !l.reserved()).count())
-                .tag("state", "leased").description("Lease keys under the prefix, by state").register(registry);
-        Gauge.builder("weft_leases", index, i -> i.all().stream().filter(StoredLease::reserved).count())
-                .tag("state", "reserved").register(registry);
+        Gauge.builder(
+                        "weft_leases",
+                        index,
+                        i -> i.all().stream().filter(l -> !l.reserved()).count())
+                .tag("state", "leased")
+                .description("Lease keys under the prefix, by state")
+                .register(registry);
+        Gauge.builder(
+                        "weft_leases",
+                        index,
+                        i -> i.all().stream().filter(StoredLease::reserved).count())
+                .tag("state", "reserved")
+                .register(registry);
         for (boolean ipv6 : new boolean[] {false, true}) {
             String family = ipv6 ? "ipv6" : "ipv4";
-            Gauge.builder("weft_subnet_capacity", index, i -> i.usage(ipv6).map(LeaseIndex.Usage::capacity).orElse(0L))
-                    .tag("family", family).description("Subnets between SubnetMin and SubnetMax").register(registry);
-            Gauge.builder("weft_subnets_free", index, i -> i.usage(ipv6).map(LeaseIndex.Usage::free).orElse(0L))
-                    .tag("family", family).description("Subnets neither leased nor reserved").register(registry);
+            Gauge.builder(
+                            "weft_subnet_capacity",
+                            index,
+                            i -> i.usage(ipv6).map(LeaseIndex.Usage::capacity).orElse(0L))
+                    .tag("family", family)
+                    .description("Subnets between SubnetMin and SubnetMax")
+                    .register(registry);
+            Gauge.builder(
+                            "weft_subnets_free",
+                            index,
+                            i -> i.usage(ipv6).map(LeaseIndex.Usage::free).orElse(0L))
+                    .tag("family", family)
+                    .description("Subnets neither leased nor reserved")
+                    .register(registry);
         }
     }
 

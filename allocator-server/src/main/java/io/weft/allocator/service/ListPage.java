@@ -7,8 +7,7 @@ package io.weft.allocator.service;
  */
 final class ListPage {
 
-    private ListPage() {
-    }
+    private ListPage() {}
 
     static int start(String token, int size) {
         if (token.isEmpty()) {
@@ -21,8 +20,10 @@ final class ListPage {
             }
             return Math.min(start, size);
         } catch (NumberFormatException e) {
-            throw FieldCheck.invalid("page_token", "\"" + (token.length() > 20 ? token.substring(0, 20) : token)
-                    + "\" is not a token from an earlier next_page_token");
+            throw FieldCheck.invalid(
+                    "page_token",
+                    "\"" + (token.length() > 20 ? token.substring(0, 20) : token)
+                            + "\" is not a token from an earlier next_page_token");
         }
     }
 

@@ -47,8 +47,10 @@ public final class NetworkGrpcService extends NetworkServiceGrpc.NetworkServiceI
     @Override
     public void getConfig(GetConfigRequest request, StreamObserver<NetworkConfig> response) {
         LeaseGrpcService.respond(response, () -> {
-            StoredConfig stored = index.storedConfig().orElseThrow(() -> Status.FAILED_PRECONDITION
-                    .withDescription("no network config is set: run `weftctl config set FILE` first").asRuntimeException());
+            StoredConfig stored = index.storedConfig()
+                    .orElseThrow(() -> Status.FAILED_PRECONDITION
+                            .withDescription("no network config is set: run `weftctl config set FILE` first")
+                            .asRuntimeException());
             return CompletableFuture.completedFuture(describe(stored, index.config()));
         });
     }
@@ -57,14 +59,15 @@ public final class NetworkGrpcService extends NetworkServiceGrpc.NetworkServiceI
     public void setConfig(SetConfigRequest request, StreamObserver<NetworkConfig> response) {
         LeaseGrpcService.respond(response, () -> {
             if (!synced.getAsBoolean()) {
-                throw Status.UNAVAILABLE.withDescription("this server has not loaded etcd's state yet; retry")
+                throw Status.UNAVAILABLE
+                        .withDescription("this server has not loaded etcd's state yet; retry")
                         .asRuntimeException();
             }
             String json = request.getJson();
             int bytes = request.getJsonBytes().size();
             if (bytes > MAX_CONFIG_BYTES) {
-                throw FieldCheck.invalid("json", "is " + bytes + " bytes of UTF-8; at most " + MAX_CONFIG_BYTES
-                        + " are allowed");
+                throw FieldCheck.invalid(
+                        "json", "is " + bytes + " bytes of UTF-8; at most " + MAX_CONFIG_BYTES + " are allowed");
             }
             io.weft.config.NetworkConfig parsed;
             try {
@@ -74,17 +77,25 @@ public final class NetworkGrpcService extends NetworkServiceGrpc.NetworkServiceI
             }
             List<StoredLease> outside = outside(parsed);
             if (!outside.isEmpty() && !request.getForce()) {
-                List<String> named = outside.stream().limit(LEASES_NAMED).map(l -> l.subnet().toString()).toList();
-                throw Status.FAILED_PRECONDITION.withDescription(outside.size()
-                        + " existing lease(s) fall outside the new subnet ranges (" + String.join(", ", named)
-                        + (outside.size() > LEASES_NAMED ? ", ..." : "") + "); set force to store it anyway")
+                List<String> named = outside.stream()
+                        .limit(LEASES_NAMED)
+                        .map(l -> l.subnet().toString())
+                        .toList();
+                throw Status.FAILED_PRECONDITION
+                        .withDescription(outside.size()
+                                + " existing lease(s) fall outside the new subnet ranges (" + String.join(", ", named)
+                                + (outside.size() > LEASES_NAMED ? ", ..." : "") + "); set force to store it anyway")
                         .asRuntimeException();
             }
             return store.putConfig(json).thenApply(revision -> {
                 StoredConfig stored = new StoredConfig(json, revision);
                 index.apply(new StoreEvent.ConfigPut(stored), false, Instant.now());
-                LOG.info("network config set at revision {}: {}{}", revision, parsed.ipv4()
-                        .map(s -> s.network() + " in /" + s.subnetLength()).orElse(""),
+                LOG.info(
+                        "network config set at revision {}: {}{}",
+                        revision,
+                        parsed.ipv4()
+                                .map(s -> s.network() + " in /" + s.subnetLength())
+                                .orElse(""),
                         outside.isEmpty() ? "" : " (forced; " + outside.size() + " leases now outside it)");
                 return describe(stored, Optional.of(parsed));
             });
@@ -104,7 +115,8 @@ public final class NetworkGrpcService extends NetworkServiceGrpc.NetworkServiceI
     private List<StoredLease> outside(io.weft.config.NetworkConfig config) {
         List<StoredLease> outside = new ArrayList<>();
         for (StoredLease lease : index.all()) {
-            if (!fits(lease.subnet().ipv4(), config.ipv4()) || !fits(lease.subnet().ipv6(), config.ipv6())) {
+            if (!fits(lease.subnet().ipv4(), config.ipv4())
+                    || !fits(lease.subnet().ipv6(), config.ipv6())) {
                 outside.add(lease);
             }
         }
@@ -116,21 +128,30 @@ public final class NetworkGrpcService extends NetworkServiceGrpc.NetworkServiceI
     }
 
     private static FamilyUsage family(String name, LeaseIndex.Usage usage) {
-        return FamilyUsage.newBuilder().setFamily(name).setCapacity(usage.capacity()).setLeased(usage.leased())
-                .setReserved(usage.reserved()).setFree(Math.max(0, usage.free())).build();
+        return FamilyUsage.newBuilder()
+                .setFamily(name)
+                .setCapacity(usage.capacity())
+                .setLeased(usage.leased())
+                .setReserved(usage.reserved())
+                .setFree(Math.max(0, usage.free()))
+                .build();
     }
 
     private static NetworkConfig describe(StoredConfig stored, Optional<io.weft.config.NetworkConfig> parsed) {
-        NetworkConfig.Builder message = NetworkConfig.newBuilder().setJson(stored.json())
-                .setModRevision(stored.modRevision());
+        NetworkConfig.Builder message =
+                NetworkConfig.newBuilder().setJson(stored.json()).setModRevision(stored.modRevision());
         parsed.ifPresent(config -> {
             message.setBackendType(config.backend().type());
-            config.ipv4().ifPresent(space -> message.setNetwork(space.network().toString())
-                    .setSubnetLen(space.subnetLength()).setSubnetMin(space.min().toString())
-                    .setSubnetMax(space.max().toString()));
-            config.ipv6().ifPresent(space -> message.setIpv6Network(space.network().toString())
-                    .setIpv6SubnetLen(space.subnetLength()).setIpv6SubnetMin(space.min().toString())
-                    .setIpv6SubnetMax(space.max().toString()));
+            config.ipv4()
+                    .ifPresent(space -> message.setNetwork(space.network().toString())
+                            .setSubnetLen(space.subnetLength())
+                            .setSubnetMin(space.min().toString())
+                            .setSubnetMax(space.max().toString()));
+            config.ipv6()
+                    .ifPresent(space -> message.setIpv6Network(space.network().toString())
+                            .setIpv6SubnetLen(space.subnetLength())
+                            .setIpv6SubnetMin(space.min().toString())
+                            .setIpv6SubnetMax(space.max().toString()));
         });
         return message.build();
     }

@@ -37,8 +37,8 @@ public final class ReservationOperations {
     private final LeaseBuckets buckets;
     private final HostOwnership ownership = new HostOwnership();
 
-    ReservationOperations(LeaseStore store, LeaseIndex index, ExpiryTracker expiries, InstantSource clock,
-                          LeaseBuckets buckets) {
+    ReservationOperations(
+            LeaseStore store, LeaseIndex index, ExpiryTracker expiries, InstantSource clock, LeaseBuckets buckets) {
         this.store = store;
         this.index = index;
         this.expiries = expiries;
@@ -50,8 +50,8 @@ public final class ReservationOperations {
      * Reserves the subnets for the node; converts the node's own lease on them in place. On a
      * dual-stack network a missing IPv6 subnet (chooseIpv6) is the node's current one, or a free one.
      */
-    public CompletableFuture<StoredLease> reserve(IpPrefix ipv4, IpPrefix ipv6, boolean chooseIpv6, String nodeName,
-                                                  String publicIp) {
+    public CompletableFuture<StoredLease> reserve(
+            IpPrefix ipv4, IpPrefix ipv6, boolean chooseIpv6, String nodeName, String publicIp) {
         IpPrefix primary = ipv4 != null ? ipv4 : ipv6;
         if (chooseIpv6 && ipv6 == null) {
             Optional<StoredLease> current = index.bySubnet(primary);
@@ -61,7 +61,8 @@ public final class ReservationOperations {
             if (current.isPresent()) {
                 return reserve(current.get().subnet(), nodeName, publicIp);
             }
-            Optional<IpPrefix> free = index.takeAny(true, clock.instant(), java.util.concurrent.ThreadLocalRandom.current());
+            Optional<IpPrefix> free =
+                    index.takeAny(true, clock.instant(), java.util.concurrent.ThreadLocalRandom.current());
             if (free.isEmpty()) {
                 return failed(Status.RESOURCE_EXHAUSTED, "no free IPv6 subnet to pair with " + ipv4);
             }
@@ -74,20 +75,30 @@ public final class ReservationOperations {
     CompletableFuture<StoredLease> reserve(SubnetKey subnet, String nodeName, String publicIp) {
         Optional<StoredLease> nodeLease = index.byNode(nodeName);
         if (nodeLease.isPresent() && !nodeLease.get().subnet().equals(subnet)) {
-            return failed(Status.FAILED_PRECONDITION, "node \"" + nodeName + "\" holds "
-                    + nodeLease.get().subnet() + "; release it first, or reserve that subnet");
+            return failed(
+                    Status.FAILED_PRECONDITION,
+                    "node \"" + nodeName + "\" holds " + nodeLease.get().subnet()
+                            + "; release it first, or reserve that subnet");
         }
         Optional<StoredLease> current = index.bySubnet(subnet.primary());
         if (current.isPresent()) {
             StoredLease lease = current.get();
             boolean sameNode = lease.nodeName().equals(nodeName)
-                    || lease.nodeName().isEmpty() && !publicIp.isEmpty() && lease.value().publicIp().equals(publicIp);
+                    || lease.nodeName().isEmpty()
+                            && !publicIp.isEmpty()
+                            && lease.value().publicIp().equals(publicIp);
             if (!sameNode || !lease.subnet().equals(subnet)) {
-                return failed(Status.FAILED_PRECONDITION, subnet.primary() + " is held by "
-                        + (lease.nodeName().isEmpty() ? "a flanneld node at " + lease.value().publicIp()
-                        : "node \"" + lease.nodeName() + "\""));
+                return failed(
+                        Status.FAILED_PRECONDITION,
+                        subnet.primary() + " is held by "
+                                + (lease.nodeName().isEmpty()
+                                        ? "a flanneld node at " + lease.value().publicIp()
+                                        : "node \"" + lease.nodeName() + "\""));
             }
-            return write(lease.subnet(), withNode(lease.value(), nodeName, publicIp), lease.modRevision(),
+            return write(
+                    lease.subnet(),
+                    withNode(lease.value(), nodeName, publicIp),
+                    lease.modRevision(),
                     "changed while it was being reserved; retry");
         }
         LeaseValue value = new LeaseValue(publicIp, "", "", null, null, nodeName);
@@ -114,19 +125,23 @@ public final class ReservationOperations {
      * Writes a reservation (no etcd lease) with its node's address claims, also with no etcd
      * lease, so no other node can take the reserved host's addresses while it exists.
      */
-    private CompletableFuture<StoredLease> write(SubnetKey subnet, LeaseValue value, long expectedModRevision,
-                                                 String raced) {
+    private CompletableFuture<StoredLease> write(
+            SubnetKey subnet, LeaseValue value, long expectedModRevision, String raced) {
         Optional<String> conflict = ownership.conflict(value, true, index);
         Optional<AddressFences> fences = ownership.fences(value, HostOwnership.Mode.ACQUIRE, index);
         if (conflict.isPresent() || fences.isEmpty()) {
             return failed(Status.FAILED_PRECONDITION, conflict.orElse(subnet.primary() + " " + raced));
         }
-        return store.compareAndPut(subnet, value, 0, expectedModRevision, fences.get()).thenApply(outcome -> {
-            if (outcome instanceof WriteOutcome.Written done) {
-                return stored(subnet, value, done);
-            }
-            throw Status.ABORTED.withDescription(subnet.primary() + " " + raced).asRuntimeException();
-        }).exceptionallyCompose(ReservationOperations::asStatus);
+        return store.compareAndPut(subnet, value, 0, expectedModRevision, fences.get())
+                .thenApply(outcome -> {
+                    if (outcome instanceof WriteOutcome.Written done) {
+                        return stored(subnet, value, done);
+                    }
+                    throw Status.ABORTED
+                            .withDescription(subnet.primary() + " " + raced)
+                            .asRuntimeException();
+                })
+                .exceptionallyCompose(ReservationOperations::asStatus);
     }
 
     /** Removes the reservation on this subnet; answers whether it became an ordinary lease. */
@@ -141,30 +156,40 @@ public final class ReservationOperations {
         StoredLease lease = current.get();
         if (lease.value().backendType().isEmpty()) {
             List<AddressFence> addresses = ownership.releasing(lease.nodeName(), index);
-            return store.compareAndDelete(lease.subnet(), lease.modRevision(), addresses).thenApply(outcome -> {
-                if (!(outcome instanceof WriteOutcome.Written done)) {
-                    throw Status.ABORTED.withDescription(subnet + " changed while it was being unreserved; retry")
-                            .asRuntimeException();
-                }
-                apply(done);
-                LOG.debug("reservation removed: subnet={} node={}", lease.subnet(), lease.nodeName());
-                return false;
-            }).exceptionallyCompose(ReservationOperations::asStatus);
+            return store.compareAndDelete(lease.subnet(), lease.modRevision(), addresses)
+                    .thenApply(outcome -> {
+                        if (!(outcome instanceof WriteOutcome.Written done)) {
+                            throw Status.ABORTED
+                                    .withDescription(subnet + " changed while it was being unreserved; retry")
+                                    .asRuntimeException();
+                        }
+                        apply(done);
+                        LOG.debug("reservation removed: subnet={} node={}", lease.subnet(), lease.nodeName());
+                        return false;
+                    })
+                    .exceptionallyCompose(ReservationOperations::asStatus);
         }
         // The node's address claims move onto the lease's etcd lease with it, to expire together.
-        AddressFences fences = ownership.fences(lease.value(), HostOwnership.Mode.RENEW, index).orElseThrow();
-        return buckets.take().thenCompose(bucket -> store.compareAndPut(lease.subnet(), lease.value(),
-                bucket.etcdLeaseId(), lease.modRevision(), fences).thenApply(outcome -> {
-                    if (!(outcome instanceof WriteOutcome.Written done)) {
-                        throw Status.ABORTED.withDescription(subnet + " changed while it was being unreserved; retry")
-                                .asRuntimeException();
-                    }
-                    apply(done);
-                    expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
-                    LOG.debug("reservation removed, now an ordinary lease: subnet={} node={}", lease.subnet(),
-                            lease.nodeName());
-                    return true;
-                })).exceptionallyCompose(ReservationOperations::asStatus);
+        AddressFences fences =
+                ownership.fences(lease.value(), HostOwnership.Mode.RENEW, index).orElseThrow();
+        return buckets.take()
+                .thenCompose(bucket -> store.compareAndPut(
+                                lease.subnet(), lease.value(), bucket.etcdLeaseId(), lease.modRevision(), fences)
+                        .thenApply(outcome -> {
+                            if (!(outcome instanceof WriteOutcome.Written done)) {
+                                throw Status.ABORTED
+                                        .withDescription(subnet + " changed while it was being unreserved; retry")
+                                        .asRuntimeException();
+                            }
+                            apply(done);
+                            expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
+                            LOG.debug(
+                                    "reservation removed, now an ordinary lease: subnet={} node={}",
+                                    lease.subnet(),
+                                    lease.nodeName());
+                            return true;
+                        }))
+                .exceptionallyCompose(ReservationOperations::asStatus);
     }
 
     private StoredLease stored(SubnetKey subnet, LeaseValue value, WriteOutcome.Written done) {
@@ -181,8 +206,14 @@ public final class ReservationOperations {
     }
 
     private static LeaseValue withNode(LeaseValue value, String nodeName, String publicIp) {
-        return new LeaseValue(publicIp.isEmpty() ? value.publicIp() : publicIp, value.publicIpv6(),
-                value.backendType(), value.backendData(), value.backendV6Data(), nodeName, value.extra());
+        return new LeaseValue(
+                publicIp.isEmpty() ? value.publicIp() : publicIp,
+                value.publicIpv6(),
+                value.backendType(),
+                value.backendData(),
+                value.backendV6Data(),
+                nodeName,
+                value.extra());
     }
 
     private static <T> CompletableFuture<T> asStatus(Throwable error) {
@@ -190,6 +221,7 @@ public final class ReservationOperations {
     }
 
     private static <T> CompletableFuture<T> failed(Status status, String description) {
-        return CompletableFuture.failedFuture(status.withDescription(description).asRuntimeException());
+        return CompletableFuture.failedFuture(
+                status.withDescription(description).asRuntimeException());
     }
 }

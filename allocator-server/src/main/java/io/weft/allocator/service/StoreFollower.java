@@ -35,8 +35,13 @@ public final class StoreFollower implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean synced;
 
-    StoreFollower(LeaseStore store, LeaseIndex index, WatchHub hub, LeaseEventLog events, InstantSource clock,
-                  ScheduledExecutorService scheduler) {
+    StoreFollower(
+            LeaseStore store,
+            LeaseIndex index,
+            WatchHub hub,
+            LeaseEventLog events,
+            InstantSource clock,
+            ScheduledExecutorService scheduler) {
         this.store = store;
         this.index = index;
         this.hub = hub;
@@ -60,22 +65,29 @@ public final class StoreFollower implements AutoCloseable {
         if (closed) {
             return;
         }
-        scheduler.schedule(() -> store.snapshot().whenComplete((snapshot, error) -> {
-            if (error != null) {
-                Duration next = delay.isZero() ? Duration.ofMillis(200) : min(delay.multipliedBy(2), MAX_BACKOFF);
-                LOG.warn("cannot read leases from etcd ({}); retrying in {} ms", error.getMessage(), next.toMillis());
-                resync(next);
-            } else {
-                try {
-                    load(snapshot);
-                } catch (RuntimeException e) {
-                    // Thrown inside a future callback, it would vanish and the server never sync.
-                    LOG.error("loading the leases read from etcd failed; listing again", e);
-                    synced = false;
-                    resync(Duration.ofSeconds(1));
-                }
-            }
-        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+                () -> store.snapshot().whenComplete((snapshot, error) -> {
+                    if (error != null) {
+                        Duration next =
+                                delay.isZero() ? Duration.ofMillis(200) : min(delay.multipliedBy(2), MAX_BACKOFF);
+                        LOG.warn(
+                                "cannot read leases from etcd ({}); retrying in {} ms",
+                                error.getMessage(),
+                                next.toMillis());
+                        resync(next);
+                    } else {
+                        try {
+                            load(snapshot);
+                        } catch (RuntimeException e) {
+                            // Thrown inside a future callback, it would vanish and the server never sync.
+                            LOG.error("loading the leases read from etcd failed; listing again", e);
+                            synced = false;
+                            resync(Duration.ofSeconds(1));
+                        }
+                    }
+                }),
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private synchronized void load(Snapshot snapshot) {
@@ -85,7 +97,10 @@ public final class StoreFollower implements AutoCloseable {
         index.reset(snapshot).ifPresent(problem -> LOG.error("the stored network config is invalid: {}", problem));
         snapshot.skipped().forEach(skip -> events.skipped(skip.key(), skip.reason()));
         hub.reset(snapshot.leases(), snapshot.revision());
-        LOG.info("loaded {} leases at revision {}{}", snapshot.leases().size(), snapshot.revision(),
+        LOG.info(
+                "loaded {} leases at revision {}{}",
+                snapshot.leases().size(),
+                snapshot.revision(),
                 snapshot.config().isPresent() ? "" : " (no network config set yet)");
         synced = true;
         firstSync.complete(null);
@@ -133,10 +148,13 @@ public final class StoreFollower implements AutoCloseable {
                 hub.removed(deleted.subnet(), deleted.previous(), reason, deleted.revision());
             }
             case StoreEvent.ConfigPut put -> {
-                index.apply(put, true, clock.instant()).ifPresentOrElse(
-                        problem -> LOG.error("the network config written at revision {} is invalid: {}",
-                                put.revision(), problem),
-                        () -> LOG.info("network config changed at revision {}", put.revision()));
+                index.apply(put, true, clock.instant())
+                        .ifPresentOrElse(
+                                problem -> LOG.error(
+                                        "the network config written at revision {} is invalid: {}",
+                                        put.revision(),
+                                        problem),
+                                () -> LOG.info("network config changed at revision {}", put.revision()));
                 hub.advance(put.revision());
             }
             case StoreEvent.ConfigDeleted deleted -> {

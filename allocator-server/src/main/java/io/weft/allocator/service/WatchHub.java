@@ -53,7 +53,8 @@ public final class WatchHub {
     WatchHub(int historyLimit, LeaseMessages messages, MeterRegistry registry) {
         this.historyLimit = historyLimit;
         this.messages = messages;
-        Gauge.builder("weft_watchers", sinks, Set::size).description("gRPC lease watchers attached")
+        Gauge.builder("weft_watchers", sinks, Set::size)
+                .description("gRPC lease watchers attached")
                 .register(registry);
     }
 
@@ -90,7 +91,8 @@ public final class WatchHub {
         if (shown != null) {
             event.setLease(messages.toMessage(shown, atRevision));
         } else {
-            event.getLeaseBuilder().setSubnet(subnet.ipv4() == null ? "" : subnet.ipv4().toString())
+            event.getLeaseBuilder()
+                    .setSubnet(subnet.ipv4() == null ? "" : subnet.ipv4().toString())
                     .setIpv6Subnet(subnet.ipv6() == null ? "" : subnet.ipv6().toString());
         }
         publish(event.build());

@@ -12,26 +12,27 @@ import java.time.Duration;
  * @param watcherBufferBytes       messages one slow watcher may have queued, in serialized
  *                                 bytes, before its queue is replaced by a reset snapshot
  */
-public record WatchSettings(Duration progressInterval, int maxWatchers, int maxWatchersPerIdentity,
-                            long watcherBufferBytes) {
+public record WatchSettings(
+        Duration progressInterval, int maxWatchers, int maxWatchersPerIdentity, long watcherBufferBytes) {
 
     public static final WatchSettings DEFAULTS = new WatchSettings(Duration.ofSeconds(10), 10_000, 100, 8L << 20);
 
     public WatchSettings {
-        if (progressInterval.compareTo(Duration.ofMillis(10)) < 0 || progressInterval.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("--watch-progress-interval must be between 10ms and 1h, got "
-                    + progressInterval);
+        if (progressInterval.compareTo(Duration.ofMillis(10)) < 0
+                || progressInterval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException(
+                    "--watch-progress-interval must be between 10ms and 1h, got " + progressInterval);
         }
         if (maxWatchers < 1) {
             throw new IllegalArgumentException("--max-watchers must be at least 1, got " + maxWatchers);
         }
         if (maxWatchersPerIdentity < 1) {
-            throw new IllegalArgumentException("--max-watchers-per-identity must be at least 1, got "
-                    + maxWatchersPerIdentity);
+            throw new IllegalArgumentException(
+                    "--max-watchers-per-identity must be at least 1, got " + maxWatchersPerIdentity);
         }
         if (watcherBufferBytes < 64 * 1024) {
-            throw new IllegalArgumentException("--watcher-buffer-bytes must be at least 65536, got "
-                    + watcherBufferBytes);
+            throw new IllegalArgumentException(
+                    "--watcher-buffer-bytes must be at least 65536, got " + watcherBufferBytes);
         }
     }
 }

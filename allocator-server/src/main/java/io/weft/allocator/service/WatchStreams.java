@@ -44,8 +44,9 @@ final class WatchStreams {
         call.run(() -> {
             long start = request.getStartRevision();
             if (start < 0) {
-                throw FieldCheck.invalid("start_revision", start
-                        + " is negative; use 0 for a snapshot or a revision from an earlier response");
+                throw FieldCheck.invalid(
+                        "start_revision",
+                        start + " is negative; use 0 for a snapshot or a revision from an earlier response");
             }
             if (call.ended()) {
                 return;
@@ -64,16 +65,20 @@ final class WatchStreams {
             // Ahead of this server's view: another replica saw more of etcd, or writes outside the
             // prefix moved etcd's head. Served once etcd confirms it has reached that revision; a
             // revision etcd has not reached would skip the events in between, so it is refused.
-            call.after(store.currentRevision().orTimeout(HEAD_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+            call.after(
+                    store.currentRevision().orTimeout(HEAD_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
                     (current, error) -> {
                         if (error != null) {
-                            throw Status.UNAVAILABLE.withDescription("cannot check start_revision " + start
-                                    + " against etcd's current revision: " + describe(error) + "; retry")
+                            throw Status.UNAVAILABLE
+                                    .withDescription("cannot check start_revision " + start
+                                            + " against etcd's current revision: " + describe(error) + "; retry")
                                     .asRuntimeException();
                         }
                         if (start > current) {
-                            throw FieldCheck.invalid("start_revision", start + " is ahead of etcd's current revision "
-                                    + current + "; use a revision from an earlier response, or 0");
+                            throw FieldCheck.invalid(
+                                    "start_revision",
+                                    start + " is ahead of etcd's current revision " + current
+                                            + "; use a revision from an earlier response, or 0");
                         }
                         if (!call.ended()) {
                             hub.subscribe(start, watcher);
@@ -84,7 +89,8 @@ final class WatchStreams {
 
     private static String describe(Throwable error) {
         Throwable cause = LeaseOperations.unwrap(error);
-        return cause instanceof TimeoutException ? "no answer within " + HEAD_CHECK_TIMEOUT.toMillis() + " ms"
+        return cause instanceof TimeoutException
+                ? "no answer within " + HEAD_CHECK_TIMEOUT.toMillis() + " ms"
                 : String.valueOf(cause.getMessage());
     }
 }

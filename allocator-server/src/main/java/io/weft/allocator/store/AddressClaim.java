@@ -10,5 +10,4 @@ package io.weft.allocator.store;
  * @param nodeName    the node whose lease carries it
  * @param modRevision the revision this version of the key was written at
  */
-public record AddressClaim(HostAddress address, String nodeName, long modRevision) {
-}
+public record AddressClaim(HostAddress address, String nodeName, long modRevision) {}

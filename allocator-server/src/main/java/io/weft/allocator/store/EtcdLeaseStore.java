@@ -52,8 +52,8 @@ public final class EtcdLeaseStore implements LeaseStore {
         return readPages(start, end, 0, new SnapshotBuilder());
     }
 
-    private CompletableFuture<Snapshot> readPages(ByteSequence from, ByteSequence end, long revision,
-                                                  SnapshotBuilder builder) {
+    private CompletableFuture<Snapshot> readPages(
+            ByteSequence from, ByteSequence end, long revision, SnapshotBuilder builder) {
         GetOption.Builder option = GetOption.builder().withRange(end).withLimit(PAGE_SIZE);
         if (revision > 0) {
             option.withRevision(revision);
@@ -93,20 +93,23 @@ public final class EtcdLeaseStore implements LeaseStore {
     @Override
     public CompletableFuture<OptionalLong> timeToLive(long etcdLeaseId) {
         return timed("lease_ttl", () -> client.getLeaseClient().timeToLive(etcdLeaseId, LeaseOption.DEFAULT))
-                .thenApply(response -> response.getTTL() > 0 ? OptionalLong.of(response.getTTL()) : OptionalLong.empty());
+                .thenApply(
+                        response -> response.getTTL() > 0 ? OptionalLong.of(response.getTTL()) : OptionalLong.empty());
     }
 
     @Override
-    public CompletableFuture<WriteOutcome> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
-                                                         long expectedModRevision, AddressFences addresses) {
-        return commit(new FencedTxn(layout, decoder, etcdLeaseId).putLease(subnet, value, expectedModRevision)
+    public CompletableFuture<WriteOutcome> compareAndPut(
+            SubnetKey subnet, LeaseValue value, long etcdLeaseId, long expectedModRevision, AddressFences addresses) {
+        return commit(new FencedTxn(layout, decoder, etcdLeaseId)
+                .putLease(subnet, value, expectedModRevision)
                 .addresses(value.nodeName(), addresses.put(), addresses.delete()));
     }
 
     @Override
-    public CompletableFuture<WriteOutcome> compareAndDelete(SubnetKey subnet, long expectedModRevision,
-                                                            List<AddressFence> addresses) {
-        return commit(new FencedTxn(layout, decoder, 0).deleteLease(subnet, expectedModRevision)
+    public CompletableFuture<WriteOutcome> compareAndDelete(
+            SubnetKey subnet, long expectedModRevision, List<AddressFence> addresses) {
+        return commit(new FencedTxn(layout, decoder, 0)
+                .deleteLease(subnet, expectedModRevision)
                 .addresses("", List.of(), addresses));
     }
 
@@ -119,23 +122,37 @@ public final class EtcdLeaseStore implements LeaseStore {
         if (write.retired() != null) {
             txn.deleteLease(write.retired().subnet(), write.retired().modRevision());
         }
-        return commit(txn.addresses(node, write.addresses().put(), write.addresses().delete()));
+        return commit(
+                txn.addresses(node, write.addresses().put(), write.addresses().delete()));
     }
 
     @Override
-    public CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision, String nodeName,
-                                                           long expectedClaimRevision, List<AddressFence> addresses) {
-        return commit(new FencedTxn(layout, decoder, 0).deleteLease(subnet, expectedModRevision)
-                .deleteClaim(nodeName, expectedClaimRevision).addresses(nodeName, List.of(), addresses));
+    public CompletableFuture<WriteOutcome> deleteWithClaim(
+            SubnetKey subnet,
+            long expectedModRevision,
+            String nodeName,
+            long expectedClaimRevision,
+            List<AddressFence> addresses) {
+        return commit(new FencedTxn(layout, decoder, 0)
+                .deleteLease(subnet, expectedModRevision)
+                .deleteClaim(nodeName, expectedClaimRevision)
+                .addresses(nodeName, List.of(), addresses));
     }
 
     /** Commits the transaction; on a failed compare, answers what etcd holds at every compared key. */
     private CompletableFuture<WriteOutcome> commit(FencedTxn txn) {
-        return timed("txn", () -> client.getKVClient().txn()
-                .If(txn.conditions()).Then(txn.then()).Else(txn.orElse()).commit())
+        return timed(
+                        "txn",
+                        () -> client.getKVClient()
+                                .txn()
+                                .If(txn.conditions())
+                                .Then(txn.then())
+                                .Else(txn.orElse())
+                                .commit())
                 .thenApply(response -> {
                     long revision = response.getHeader().getRevision();
-                    return response.isSucceeded() ? new WriteOutcome.Written(revision, txn.changes(revision))
+                    return response.isSucceeded()
+                            ? new WriteOutcome.Written(revision, txn.changes(revision))
                             : new WriteOutcome.Conflict(revision, txn.current(response.getGetResponses()));
                 });
     }
@@ -247,7 +264,7 @@ public final class EtcdLeaseStore implements LeaseStore {
                 return; // one of weft's own keys
             }
             switch (record) {
-                case null -> { }
+                case null -> {}
                 case StoreEvent.ConfigPut put -> config = Optional.of(put.config());
                 case StoreEvent.LeasePut put -> leases.add(put.lease());
                 case StoreEvent.Skipped skip -> skipped.add(skip);
@@ -258,7 +275,12 @@ public final class EtcdLeaseStore implements LeaseStore {
         }
 
         Snapshot build(long revision) {
-            return new Snapshot(revision, config, List.copyOf(leases), List.copyOf(skipped), List.copyOf(claims),
+            return new Snapshot(
+                    revision,
+                    config,
+                    List.copyOf(leases),
+                    List.copyOf(skipped),
+                    List.copyOf(claims),
                     List.copyOf(addresses));
         }
     }

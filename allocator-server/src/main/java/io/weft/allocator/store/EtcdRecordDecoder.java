@@ -36,8 +36,10 @@ final class EtcdRecordDecoder {
             if (address.isPresent()) {
                 return new StoreEvent.AddressPut(new AddressClaim(address.get(), value(kv), revision));
             }
-            return layout.parseClaimKey(key).map(node -> (StoreEvent) new StoreEvent.ClaimPut(
-                    new NodeClaim(node, layout.parseLeaseKeyName(value(kv)).orElse(null), revision))).orElse(null);
+            return layout.parseClaimKey(key)
+                    .map(node -> (StoreEvent) new StoreEvent.ClaimPut(new NodeClaim(
+                            node, layout.parseLeaseKeyName(value(kv)).orElse(null), revision)))
+                    .orElse(null);
         }
         Optional<SubnetKey> subnet = layout.parseLeaseKey(key);
         if (subnet.isEmpty()) {
@@ -54,7 +56,8 @@ final class EtcdRecordDecoder {
 
     /** What a read of one lease key found: the lease (or skipped key), or its absence at the read's revision. */
     StoreEvent leaseState(SubnetKey subnet, GetResponse read) {
-        return read.getKvs().isEmpty() ? new StoreEvent.LeaseDeleted(subnet, null, read.getHeader().getRevision())
+        return read.getKvs().isEmpty()
+                ? new StoreEvent.LeaseDeleted(subnet, null, read.getHeader().getRevision())
                 : decodePut(read.getKvs().getFirst(), false);
     }
 
@@ -69,7 +72,8 @@ final class EtcdRecordDecoder {
             if (address.isPresent()) {
                 return new StoreEvent.AddressDeleted(address.get(), revision);
             }
-            return layout.parseClaimKey(key).map(node -> (StoreEvent) new StoreEvent.ClaimDeleted(node, revision))
+            return layout.parseClaimKey(key)
+                    .map(node -> (StoreEvent) new StoreEvent.ClaimDeleted(node, revision))
                     .orElse(null);
         }
         Optional<SubnetKey> subnet = layout.parseLeaseKey(key);
@@ -77,7 +81,8 @@ final class EtcdRecordDecoder {
             return new StoreEvent.Skipped(key, "not a config or subnet key", revision);
         }
         StoredLease prior = null;
-        if (previous != null && previous.getModRevision() > 0
+        if (previous != null
+                && previous.getModRevision() > 0
                 && decodePut(previous, false) instanceof StoreEvent.LeasePut put) {
             prior = put.lease();
         }
@@ -92,7 +97,9 @@ final class EtcdRecordDecoder {
         checkAddress("PublicIP", value.publicIp(), IpFamily.IPV4);
         checkAddress("PublicIPv6", value.publicIpv6(), IpFamily.IPV6);
         for (VtepData vtep : new VtepData[] {value.backendData(), value.backendV6Data()}) {
-            if (vtep != null && !vtep.vtepMac().isEmpty() && !MAC.matcher(vtep.vtepMac()).matches()) {
+            if (vtep != null
+                    && !vtep.vtepMac().isEmpty()
+                    && !MAC.matcher(vtep.vtepMac()).matches()) {
                 throw new IllegalArgumentException("VtepMAC " + quoted(vtep.vtepMac()) + " is not a MAC address");
             }
         }

@@ -4,7 +4,7 @@ package io.weft.allocator.store;
 @FunctionalInterface
 public interface EtcdRequestObserver {
 
-    EtcdRequestObserver NONE = (operation, nanos, succeeded) -> { };
+    EtcdRequestObserver NONE = (operation, nanos, succeeded) -> {};
 
     void observe(String operation, long nanos, boolean succeeded);
 }

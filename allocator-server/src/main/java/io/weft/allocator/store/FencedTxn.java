@@ -36,15 +36,17 @@ final class FencedTxn {
         this.layout = layout;
         this.decoder = decoder;
         this.etcdLeaseId = etcdLeaseId;
-        this.onLease = etcdLeaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(etcdLeaseId).build();
+        this.onLease = etcdLeaseId == 0
+                ? PutOption.DEFAULT
+                : PutOption.builder().withLeaseId(etcdLeaseId).build();
     }
 
     /** Puts the lease key if its mod revision is the expected one (0: absent). */
     FencedTxn putLease(SubnetKey subnet, LeaseValue value, long expectedModRevision) {
         ByteSequence key = compareLease(subnet, expectedModRevision);
         then.add(Op.put(key, bytes(value.toJson()), onLease));
-        changes.add(revision -> new StoreEvent.LeasePut(new StoredLease(subnet, value, etcdLeaseId, revision),
-                expectedModRevision == 0));
+        changes.add(revision -> new StoreEvent.LeasePut(
+                new StoredLease(subnet, value, etcdLeaseId, revision), expectedModRevision == 0));
         return this;
     }
 
@@ -57,8 +59,7 @@ final class FencedTxn {
 
     /** Puts the node's claim, naming the lease, if the claim's mod revision is the expected one. */
     FencedTxn putClaim(String nodeName, SubnetKey subnet, long expectedModRevision) {
-        then.add(Op.put(compareClaim(nodeName, expectedModRevision), bytes(layout.leaseKeyName(subnet)),
-                onLease));
+        then.add(Op.put(compareClaim(nodeName, expectedModRevision), bytes(layout.leaseKeyName(subnet)), onLease));
         changes.add(revision -> new StoreEvent.ClaimPut(new NodeClaim(nodeName, subnet, revision)));
         return this;
     }
@@ -113,15 +114,22 @@ final class FencedTxn {
     }
 
     private ByteSequence compareClaim(String nodeName, long expectedModRevision) {
-        return compare(layout.claimKey(nodeName), expectedModRevision, read -> read.getKvs().isEmpty()
-                ? new StoreEvent.ClaimDeleted(nodeName, read.getHeader().getRevision())
-                : decoder.decodePut(read.getKvs().getFirst(), false));
+        return compare(
+                layout.claimKey(nodeName),
+                expectedModRevision,
+                read -> read.getKvs().isEmpty()
+                        ? new StoreEvent.ClaimDeleted(nodeName, read.getHeader().getRevision())
+                        : decoder.decodePut(read.getKvs().getFirst(), false));
     }
 
     private ByteSequence compareAddress(AddressFence fence) {
-        return compare(layout.addressKey(fence.address()), fence.expectedModRevision(), read -> read.getKvs().isEmpty()
-                ? new StoreEvent.AddressDeleted(fence.address(), read.getHeader().getRevision())
-                : decoder.decodePut(read.getKvs().getFirst(), false));
+        return compare(
+                layout.addressKey(fence.address()),
+                fence.expectedModRevision(),
+                read -> read.getKvs().isEmpty()
+                        ? new StoreEvent.AddressDeleted(
+                                fence.address(), read.getHeader().getRevision())
+                        : decoder.decodePut(read.getKvs().getFirst(), false));
     }
 
     /** etcd compares an absent key's mod revision as 0. */

@@ -131,8 +131,8 @@ public final class KeyLayout {
         try {
             if (amp < 0) {
                 IpPrefix only = parsePart(name);
-                return Optional.of(only.family() == IpFamily.IPV4
-                        ? new SubnetKey(only, null) : new SubnetKey(null, only));
+                return Optional.of(
+                        only.family() == IpFamily.IPV4 ? new SubnetKey(only, null) : new SubnetKey(null, only));
             }
             IpPrefix v4 = parsePart(name.substring(0, amp));
             IpPrefix v6 = parsePart(name.substring(amp + 1));

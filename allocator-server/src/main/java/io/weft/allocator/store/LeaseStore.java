@@ -35,15 +35,15 @@ public interface LeaseStore extends AutoCloseable {
      * absent), with the address claims of the value's node put (on the same etcd lease) and
      * deleted as given, each compared too.
      */
-    CompletableFuture<WriteOutcome> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
-                                                  long expectedModRevision, AddressFences addresses);
+    CompletableFuture<WriteOutcome> compareAndPut(
+            SubnetKey subnet, LeaseValue value, long etcdLeaseId, long expectedModRevision, AddressFences addresses);
 
     /**
      * Deletes a lease key that has no node claim if its mod revision is still the expected one,
      * with the address claims given, each compared too.
      */
-    CompletableFuture<WriteOutcome> compareAndDelete(SubnetKey subnet, long expectedModRevision,
-                                                     List<AddressFence> addresses);
+    CompletableFuture<WriteOutcome> compareAndDelete(
+            SubnetKey subnet, long expectedModRevision, List<AddressFence> addresses);
 
     /**
      * Writes a node's lease key and its claim key in one transaction, both on the write's etcd
@@ -59,8 +59,12 @@ public interface LeaseStore extends AutoCloseable {
      * Deletes a lease key, its node's claim and the node's address claims in one transaction, if
      * every mod revision is the expected one (the claim's must be non-zero: it names this lease).
      */
-    CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision, String nodeName,
-                                                    long expectedClaimRevision, List<AddressFence> addresses);
+    CompletableFuture<WriteOutcome> deleteWithClaim(
+            SubnetKey subnet,
+            long expectedModRevision,
+            String nodeName,
+            long expectedClaimRevision,
+            List<AddressFence> addresses);
 
     /**
      * What etcd holds now at a lease key, as an event: {@link StoreEvent.LeasePut}, a

@@ -33,6 +33,7 @@ public record LeaseValue(
     private static final String UNSPECIFIED_IPV4 = "0.0.0.0";
     /** The longest node name (a DNS name). */
     public static final int MAX_NODE_NAME = 253;
+
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
 
     public LeaseValue {
@@ -40,8 +41,13 @@ public record LeaseValue(
         extra = extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
-    public LeaseValue(String publicIp, String publicIpv6, String backendType,
-                      VtepData backendData, VtepData backendV6Data, String nodeName) {
+    public LeaseValue(
+            String publicIp,
+            String publicIpv6,
+            String backendType,
+            VtepData backendData,
+            VtepData backendV6Data,
+            String nodeName) {
         this(publicIp, publicIpv6, backendType, backendData, backendV6Data, nodeName, Map.of());
     }
 
@@ -68,7 +74,7 @@ public record LeaseValue(
             switch (field.getKey()) {
                 case "PublicIP" -> publicIp = withoutUnspecified(stringOrEmpty(value, "PublicIP"));
                 case "PublicIPv6" -> publicIpv6 = withoutUnspecified(stringOrEmpty(value, "PublicIPv6"));
-                case "BackendType" -> { }
+                case "BackendType" -> {}
                 case "NodeName" -> {
                     nodeName = stringOrEmpty(value, "NodeName");
                     if (!nodeName.isEmpty() && !isNodeName(nodeName)) {
@@ -142,13 +148,18 @@ public record LeaseValue(
 
     /** True when both describe the same node and data plane (extra fields aside). */
     public boolean sameAttributes(LeaseValue other) {
-        return publicIp.equals(other.publicIp) && publicIpv6.equals(other.publicIpv6)
-                && backendType.equals(other.backendType) && nodeName.equals(other.nodeName)
-                && sameVtep(backendData, other.backendData) && sameVtep(backendV6Data, other.backendV6Data);
+        return publicIp.equals(other.publicIp)
+                && publicIpv6.equals(other.publicIpv6)
+                && backendType.equals(other.backendType)
+                && nodeName.equals(other.nodeName)
+                && sameVtep(backendData, other.backendData)
+                && sameVtep(backendV6Data, other.backendV6Data);
     }
 
     private static boolean sameVtep(VtepData a, VtepData b) {
-        return a == null ? b == null : b != null && a.vni() == b.vni() && a.vtepMac().equals(b.vtepMac());
+        return a == null
+                ? b == null
+                : b != null && a.vni() == b.vni() && a.vtepMac().equals(b.vtepMac());
     }
 
     private static String withoutUnspecified(String address) {
@@ -164,5 +175,4 @@ public record LeaseValue(
         }
         throw new IllegalArgumentException(field + " is not a string");
     }
-
 }

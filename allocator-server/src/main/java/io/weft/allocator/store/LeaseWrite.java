@@ -13,8 +13,14 @@ package io.weft.allocator.store;
  * @param addresses             what the write does with the node's address claims: which it puts
  *                              (on the write's etcd lease) and which it deletes
  */
-public record LeaseWrite(SubnetKey subnet, LeaseValue value, long etcdLeaseId, long expectedModRevision,
-                         long expectedClaimRevision, StoredLease retired, AddressFences addresses) {
+public record LeaseWrite(
+        SubnetKey subnet,
+        LeaseValue value,
+        long etcdLeaseId,
+        long expectedModRevision,
+        long expectedClaimRevision,
+        StoredLease retired,
+        AddressFences addresses) {
 
     public LeaseWrite {
         if (value.nodeName().isEmpty() || etcdLeaseId == 0) {

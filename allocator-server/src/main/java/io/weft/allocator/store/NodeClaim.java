@@ -10,5 +10,4 @@ package io.weft.allocator.store;
  * @param subnet      the lease it names, or null when the value does not parse
  * @param modRevision the revision this version of the claim key was written at
  */
-public record NodeClaim(String nodeName, SubnetKey subnet, long modRevision) {
-}
+public record NodeClaim(String nodeName, SubnetKey subnet, long modRevision) {}

@@ -13,18 +13,27 @@ import java.util.Optional;
  * @param claims   every node's claim key
  * @param addresses every address's claim key
  */
-public record Snapshot(long revision, Optional<StoredConfig> config, List<StoredLease> leases,
-                       List<StoreEvent.Skipped> skipped, List<NodeClaim> claims, List<AddressClaim> addresses) {
+public record Snapshot(
+        long revision,
+        Optional<StoredConfig> config,
+        List<StoredLease> leases,
+        List<StoreEvent.Skipped> skipped,
+        List<NodeClaim> claims,
+        List<AddressClaim> addresses) {
 
     /** A snapshot with node claims but no address claims (written before weft claimed addresses). */
-    public Snapshot(long revision, Optional<StoredConfig> config, List<StoredLease> leases,
-                    List<StoreEvent.Skipped> skipped, List<NodeClaim> claims) {
+    public Snapshot(
+            long revision,
+            Optional<StoredConfig> config,
+            List<StoredLease> leases,
+            List<StoreEvent.Skipped> skipped,
+            List<NodeClaim> claims) {
         this(revision, config, leases, skipped, claims, List.of());
     }
 
     /** A snapshot of a prefix no weft node has claimed a lease in (flanneld's, or a test's). */
-    public Snapshot(long revision, Optional<StoredConfig> config, List<StoredLease> leases,
-                    List<StoreEvent.Skipped> skipped) {
+    public Snapshot(
+            long revision, Optional<StoredConfig> config, List<StoredLease> leases, List<StoreEvent.Skipped> skipped) {
         this(revision, config, leases, skipped, List.of(), List.of());
     }
 }

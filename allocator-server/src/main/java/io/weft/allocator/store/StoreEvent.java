@@ -16,8 +16,7 @@ public sealed interface StoreEvent {
     }
 
     /** A lease key was deleted (released, expired or removed by hand); previous may be null. */
-    record LeaseDeleted(SubnetKey subnet, StoredLease previous, long revision) implements StoreEvent {
-    }
+    record LeaseDeleted(SubnetKey subnet, StoredLease previous, long revision) implements StoreEvent {}
 
     /** A node's claim key was written. */
     record ClaimPut(NodeClaim claim) implements StoreEvent {
@@ -28,8 +27,7 @@ public sealed interface StoreEvent {
     }
 
     /** A node's claim key was deleted (its lease released or expired with it). */
-    record ClaimDeleted(String nodeName, long revision) implements StoreEvent {
-    }
+    record ClaimDeleted(String nodeName, long revision) implements StoreEvent {}
 
     /** An address's claim key was written. */
     record AddressPut(AddressClaim claim) implements StoreEvent {
@@ -40,8 +38,7 @@ public sealed interface StoreEvent {
     }
 
     /** An address's claim key was deleted (its lease released, expired or moved off it). */
-    record AddressDeleted(HostAddress address, long revision) implements StoreEvent {
-    }
+    record AddressDeleted(HostAddress address, long revision) implements StoreEvent {}
 
     /** The config key was written. */
     record ConfigPut(StoredConfig config) implements StoreEvent {
@@ -52,8 +49,7 @@ public sealed interface StoreEvent {
     }
 
     /** The config key was deleted. */
-    record ConfigDeleted(long revision) implements StoreEvent {
-    }
+    record ConfigDeleted(long revision) implements StoreEvent {}
 
     /**
      * A key under the prefix that is not a lease or whose value does not parse: skipped. subnet

@@ -23,6 +23,5 @@ public sealed interface WriteOutcome {
      * a {@link StoreEvent.ClaimPut} or {@link StoreEvent.ClaimDeleted} for the claim, a
      * {@link StoreEvent.AddressPut} or {@link StoreEvent.AddressDeleted} for each address claim.
      */
-    record Conflict(long revision, List<StoreEvent> current) implements WriteOutcome {
-    }
+    record Conflict(long revision, List<StoreEvent> current) implements WriteOutcome {}
 }

@@ -60,7 +60,8 @@ class FreeSubnetsTest {
     @Test
     void anEmptySpaceIsRejected() {
         assertThatThrownBy(() -> new FreeSubnets(0, QUARANTINE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0");
         assertThatThrownBy(() -> new FreeSubnets(-3, QUARANTINE)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -164,7 +165,9 @@ class FreeSubnetsTest {
         assertThat(free.isAvailable(0)).isFalse();
         assertThat(free.freeCount()).isEqualTo(1);
         assertThat(free.takeAny(T0.plusSeconds(2), LOWEST)).hasValue(1);
-        assertThat(free.takeAny(T0.plusSeconds(3), LOWEST)).as("0 is held, not handed out again").isEmpty();
+        assertThat(free.takeAny(T0.plusSeconds(3), LOWEST))
+                .as("0 is held, not handed out again")
+                .isEmpty();
         // Its cancelled quarantine entry must not free it when it would have expired either.
         assertThat(free.takeAny(T0.plus(QUARANTINE).plusSeconds(5), LOWEST)).isEmpty();
         assertThat(free.isAvailable(0)).isFalse();
@@ -182,7 +185,9 @@ class FreeSubnetsTest {
 
         assertThat(free.freeCount()).isEqualTo(1);
         assertThat(free.takeAny(T0.plusSeconds(3), LOWEST)).hasValue(0);
-        assertThat(free.takeAny(T0.plusSeconds(4), LOWEST)).as("one quarantine entry only").isEmpty();
+        assertThat(free.takeAny(T0.plusSeconds(4), LOWEST))
+                .as("one quarantine entry only")
+                .isEmpty();
         assertThat(free.freeCount()).isZero();
     }
 
@@ -248,7 +253,9 @@ class FreeSubnetsTest {
             drawn.add(index);
         }
 
-        assertThat(drawn).as("seed %d", SEED).hasSize(FreeSubnets.PICK_WINDOW)
+        assertThat(drawn)
+                .as("seed %d", SEED)
+                .hasSize(FreeSubnets.PICK_WINDOW)
                 .allSatisfy(i -> assertThat(i).isBetween(10L, 10L + FreeSubnets.PICK_WINDOW - 1));
     }
 
@@ -268,8 +275,10 @@ class FreeSubnetsTest {
     void indicesOutsideTheSpaceAreRejected() {
         FreeSubnets free = new FreeSubnets(8, QUARANTINE);
 
-        assertThatThrownBy(() -> free.take(-1)).isInstanceOf(IndexOutOfBoundsException.class)
-                .hasMessageContaining("-1").hasMessageContaining("0..7");
+        assertThatThrownBy(() -> free.take(-1))
+                .isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("-1")
+                .hasMessageContaining("0..7");
         assertThatThrownBy(() -> free.take(8)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> free.release(8, T0)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> free.release(-1, T0)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -303,7 +312,9 @@ class FreeSubnetsTest {
         for (long index : held) {
             assertThat(free.isAvailable(index)).isFalse();
             if (!held.contains(index + 1) && index + 1 < size) {
-                assertThat(free.isAvailable(index + 1)).as("seed %d index %d", SEED, index + 1).isTrue();
+                assertThat(free.isAvailable(index + 1))
+                        .as("seed %d index %d", SEED, index + 1)
+                        .isTrue();
             }
         }
         long lowestFree = 1;
@@ -340,16 +351,24 @@ class FreeSubnetsTest {
         long span = 1L << 56;
         FreeSubnets free = new FreeSubnets(Long.MAX_VALUE, QUARANTINE);
         assertThat(free.takeRange(0, span - 1)).isEqualTo(span);
-        assertThat(free.takeAny(T0, LOWEST)).as("the lowest free index after the range").hasValue(span);
+        assertThat(free.takeAny(T0, LOWEST))
+                .as("the lowest free index after the range")
+                .hasValue(span);
 
         free.releaseRange(0, span - 1, T0);
 
         assertThat(free.freeCount()).isEqualTo(Long.MAX_VALUE - 1);
         assertThat(free.isAvailable(span / 2)).isTrue();
-        assertThat(free.takeAny(T0.plusSeconds(1), LOWEST)).as("quarantined ones come last").hasValue(span + 1);
-        assertThat(free.take(span / 2)).as("a quarantined index can be taken by name").isTrue();
+        assertThat(free.takeAny(T0.plusSeconds(1), LOWEST))
+                .as("quarantined ones come last")
+                .hasValue(span + 1);
+        assertThat(free.take(span / 2))
+                .as("a quarantined index can be taken by name")
+                .isTrue();
         assertThat(free.takeRange(span / 2 - 1, span / 2 + 1)).isEqualTo(2);
-        assertThat(free.takeAny(T0.plus(QUARANTINE), LOWEST)).as("quarantine over: lowest again").hasValue(0);
+        assertThat(free.takeAny(T0.plus(QUARANTINE), LOWEST))
+                .as("quarantine over: lowest again")
+                .hasValue(0);
         assertThat(free.freeCount()).isEqualTo(Long.MAX_VALUE - 6);
     }
 
@@ -451,16 +470,26 @@ class FreeSubnetsTest {
                         checkTakeAny(model, now, taken, where + trace);
                     }
                     case 5 -> {
-                        trace.append(" takeRange(").append(index).append("..").append(last).append(')');
+                        trace.append(" takeRange(")
+                                .append(index)
+                                .append("..")
+                                .append(last)
+                                .append(')');
                         long expected = 0;
                         for (long i = index; i <= last; i++) {
                             expected += model.take(i) ? 1 : 0;
                         }
-                        assertThat(free.takeRange(index, last)).as(where + trace).isEqualTo(expected);
+                        assertThat(free.takeRange(index, last))
+                                .as(where + trace)
+                                .isEqualTo(expected);
                     }
                     case 6 -> {
                         // A foreign prefix released: every held index in the range, lowest first.
-                        trace.append(" releaseRange(").append(index).append("..").append(last).append(')');
+                        trace.append(" releaseRange(")
+                                .append(index)
+                                .append("..")
+                                .append(last)
+                                .append(')');
                         free.releaseRange(index, last, now);
                         for (long i = index; i <= last; i++) {
                             model.release(i, now);
@@ -477,7 +506,9 @@ class FreeSubnetsTest {
                 }
                 assertThat(free.freeCount()).as(where + trace).isEqualTo(size - model.held.size());
                 for (long i = 0; i < size; i++) {
-                    assertThat(free.isAvailable(i)).as(where + " index " + i + trace).isEqualTo(model.available(i));
+                    assertThat(free.isAvailable(i))
+                            .as(where + " index " + i + trace)
+                            .isEqualTo(model.available(i));
                 }
             }
         }
@@ -493,9 +524,12 @@ class FreeSubnetsTest {
                 window.add(lowest.next());
             }
             assertThat(taken).as(where).isPresent();
-            assertThat(window).as(where + ": a plainly free subnet from the window").contains(taken.getAsLong());
+            assertThat(window)
+                    .as(where + ": a plainly free subnet from the window")
+                    .contains(taken.getAsLong());
         } else if (!model.quarantinedUntil.isEmpty()) {
-            Map.Entry<Long, Instant> oldest = model.quarantinedUntil.entrySet().iterator().next();
+            Map.Entry<Long, Instant> oldest =
+                    model.quarantinedUntil.entrySet().iterator().next();
             assertThat(taken).as(where + ": the oldest quarantined subnet").hasValue(oldest.getKey());
         } else {
             assertThat(taken).as(where + ": nothing is free").isEmpty();

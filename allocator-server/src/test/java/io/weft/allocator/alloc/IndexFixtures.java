@@ -10,24 +10,17 @@ import io.weft.allocator.store.SubnetKey;
 import io.weft.config.IpPrefix;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Shared set-up for the {@link LeaseIndex} tests: configs, leases, and draining the free sets. */
 final class IndexFixtures {
 
-    private IndexFixtures() {
-    }
+    private IndexFixtures() {}
 
     static final long SEED = Long.getLong("weft.test.seed", System.nanoTime());
     static final Duration QUARANTINE = Duration.ofMinutes(10);
@@ -82,9 +75,12 @@ final class IndexFixtures {
     static Set<IpPrefix> drain(LeaseIndex index, boolean ipv6) {
         Set<IpPrefix> taken = new TreeSet<>();
         Random random = new Random(SEED);
-        for (Optional<IpPrefix> next = index.takeAny(ipv6, T0, random); next.isPresent();
+        for (Optional<IpPrefix> next = index.takeAny(ipv6, T0, random);
+                next.isPresent();
                 next = index.takeAny(ipv6, T0, random)) {
-            assertThat(taken.add(next.get())).as("handed out twice: %s", next.get()).isTrue();
+            assertThat(taken.add(next.get()))
+                    .as("handed out twice: %s", next.get())
+                    .isTrue();
         }
         return taken;
     }

@@ -9,18 +9,9 @@ import io.weft.allocator.store.StoredConfig;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
 import io.weft.config.IpPrefix;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,8 +49,8 @@ class LeaseIndexConfigTest {
         StoredLease outsideLow = lease(key("10.0.0.64/26"), "a", "192.168.0.1", 70, 5);
         StoredLease outsideOther = lease(key("10.0.1.0/26"), "b", "192.168.0.2", 71, 6);
         StoredLease inside = lease(key("10.0.2.64/26"), "c", "192.168.0.3", 72, 7);
-        StoredLease reservedInside = new StoredLease(key("10.0.3.0/26"),
-                new LeaseValue("192.168.0.4", "", "", null, null, "d"), 0, 8);
+        StoredLease reservedInside =
+                new StoredLease(key("10.0.3.0/26"), new LeaseValue("192.168.0.4", "", "", null, null, "d"), 0, 8);
         for (StoredLease l : List.of(outsideLow, outsideOther, inside, reservedInside)) {
             index.applyPut(l, true);
         }
@@ -74,7 +65,9 @@ class LeaseIndexConfigTest {
         expected.remove(inside.subnet().ipv4());
         expected.remove(reservedInside.subnet().ipv4());
         assertThat(drain(index, false)).isEqualTo(expected);
-        assertThat(index.takeIfAvailable(p("10.0.0.64/26"))).as("outside the space").isFalse();
+        assertThat(index.takeIfAvailable(p("10.0.0.64/26")))
+                .as("outside the space")
+                .isFalse();
         // Deleting a lease outside the space frees nothing inside it.
         index.applyDelete(outsideLow.subnet(), 10, true, T0);
         assertThat(index.takeAny(false, T0, LOWEST)).isEmpty();
@@ -96,12 +89,15 @@ class LeaseIndexConfigTest {
     @Test
     void usageCountsLeasesAndReservationsPerFamily() {
         LeaseIndex index = indexWith(DUAL);
-        index.applyPut(lease(new SubnetKey(p("10.0.0.64/26"), p("fd00:1:0:1::/64")), "a", "192.168.0.1", 70, 5),
-                true);
-        index.applyPut(lease(new SubnetKey(p("10.0.0.128/26"), p("fd00:1:0:2::/64")), "b", "192.168.0.2", 71, 6),
-                true);
-        index.applyPut(new StoredLease(new SubnetKey(p("10.0.0.192/26"), p("fd00:1:0:3::/64")),
-                new LeaseValue("192.168.0.3", "", "", null, null, "c"), 0, 7), false);
+        index.applyPut(lease(new SubnetKey(p("10.0.0.64/26"), p("fd00:1:0:1::/64")), "a", "192.168.0.1", 70, 5), true);
+        index.applyPut(lease(new SubnetKey(p("10.0.0.128/26"), p("fd00:1:0:2::/64")), "b", "192.168.0.2", 71, 6), true);
+        index.applyPut(
+                new StoredLease(
+                        new SubnetKey(p("10.0.0.192/26"), p("fd00:1:0:3::/64")),
+                        new LeaseValue("192.168.0.3", "", "", null, null, "c"),
+                        0,
+                        7),
+                false);
         // A flanneld lease with no IPv6 half counts for IPv4 only.
         index.applyPut(lease(key("10.0.1.0/26"), "", "192.168.0.4", 72, 8), true);
 
@@ -112,8 +108,8 @@ class LeaseIndexConfigTest {
     @Test
     void withoutAConfigThereIsNoUsageAndNothingToTake() {
         LeaseIndex index = new LeaseIndex(QUARANTINE);
-        index.reset(new Snapshot(4, Optional.empty(), List.of(lease(key("10.0.1.0/26"), "a", "192.168.0.1", 70, 3)),
-                List.of()));
+        index.reset(new Snapshot(
+                4, Optional.empty(), List.of(lease(key("10.0.1.0/26"), "a", "192.168.0.1", 70, 3)), List.of()));
 
         assertThat(index.config()).isEmpty();
         assertThat(index.usage(false)).isEmpty();
@@ -166,7 +162,9 @@ class LeaseIndexConfigTest {
         assertThat(index.revision()).isEqualTo(40);
         assertThat(index.usage(false)).contains(new LeaseIndex.Usage(31, 1, 0, 30));
         assertThat(index.takeIfAvailable(p("10.0.2.0/26"))).isFalse();
-        assertThat(index.takeIfAvailable(p("10.0.1.0/26"))).as("not held in the snapshot").isTrue();
+        assertThat(index.takeIfAvailable(p("10.0.1.0/26")))
+                .as("not held in the snapshot")
+                .isTrue();
     }
 
     @Test
@@ -174,8 +172,8 @@ class LeaseIndexConfigTest {
         LeaseIndex index = new LeaseIndex(QUARANTINE);
         StoredLease a = lease(key("10.0.1.0/26"), "a", "192.168.0.1", 70, 3);
 
-        Optional<String> problem = index.reset(new Snapshot(5, Optional.of(new StoredConfig("not json", 2)),
-                List.of(a), List.of()));
+        Optional<String> problem =
+                index.reset(new Snapshot(5, Optional.of(new StoredConfig("not json", 2)), List.of(a), List.of()));
 
         assertThat(problem).isPresent();
         assertThat(index.config()).isEmpty();
@@ -212,7 +210,8 @@ class LeaseIndexConfigTest {
 
         assertThat(index.applyConfig(new StoredConfig(SMALL, 7), true)).isEmpty();
 
-        assertThat(index.takeAny(false, T0.plusSeconds(1), LOWEST)).as("10.0.0.64/26 is still quarantined")
+        assertThat(index.takeAny(false, T0.plusSeconds(1), LOWEST))
+                .as("10.0.0.64/26 is still quarantined")
                 .contains(p("10.0.0.128/26"));
     }
 

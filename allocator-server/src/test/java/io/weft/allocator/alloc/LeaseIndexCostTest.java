@@ -45,6 +45,7 @@ class LeaseIndexCostTest {
     private final Budget budget = new Budget();
     /** What this trial did, for the failure message. */
     private final List<String> trace = new ArrayList<>();
+
     private int keysSeen;
     private long revision;
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
@@ -55,19 +56,33 @@ class LeaseIndexCostTest {
         LeaseIndex index = new LeaseIndex(Duration.ofMinutes(10), budget);
         StoredLease held = lease(new SubnetKey(null, IpPrefix.parse("fd00:10:0:1::/64")));
         keysSeen = 1;
-        measured("reset", () -> index.reset(new Snapshot(++revision,
-                Optional.of(new StoredConfig(RandomNetworks.issueConfig(64), revision)), List.of(held), List.of())));
+        measured(
+                "reset",
+                () -> index.reset(new Snapshot(
+                        ++revision,
+                        Optional.of(new StoredConfig(RandomNetworks.issueConfig(64), revision)),
+                        List.of(held),
+                        List.of())));
 
-        measured("forced config", () -> index.applyConfig(new StoredConfig(RandomNetworks.issueConfig(120), ++revision), true));
+        measured(
+                "forced config",
+                () -> index.applyConfig(new StoredConfig(RandomNetworks.issueConfig(120), ++revision), true));
         Optional<IpPrefix> picked = measured("take any", () -> index.takeAny(true, now, random));
         measured("usage", () -> index.usage(true));
         measured("delete the /64", () -> index.applyDelete(held.subnet(), ++revision, true, now));
-        measured("restart", () -> index.reset(new Snapshot(++revision,
-                Optional.of(new StoredConfig(RandomNetworks.issueConfig(120), revision)), List.of(held), List.of())));
+        measured(
+                "restart",
+                () -> index.reset(new Snapshot(
+                        ++revision,
+                        Optional.of(new StoredConfig(RandomNetworks.issueConfig(120), revision)),
+                        List.of(held),
+                        List.of())));
 
         assertThat(picked).hasValueSatisfying(subnet -> {
             assertThat(subnet.length()).isEqualTo(120);
-            assertThat(subnet.overlaps(held.subnet().ipv6())).as("%s inside the held /64", subnet).isFalse();
+            assertThat(subnet.overlaps(held.subnet().ipv6()))
+                    .as("%s inside the held /64", subnet)
+                    .isFalse();
         });
     }
 
@@ -94,9 +109,14 @@ class LeaseIndexCostTest {
         keysSeen = live.size();
         LeaseIndex index = new LeaseIndex(Duration.ofMinutes(random.nextInt(3) * 5), budget);
         NetworkConfig first = config;
-        measured("reset " + first.json() + " " + live.stream().map(StoredLease::subnet).toList(),
-                () -> index.reset(new Snapshot(++revision, Optional.of(new StoredConfig(first.json(), revision)),
-                        List.copyOf(live), List.of())));
+        measured(
+                "reset " + first.json() + " "
+                        + live.stream().map(StoredLease::subnet).toList(),
+                () -> index.reset(new Snapshot(
+                        ++revision,
+                        Optional.of(new StoredConfig(first.json(), revision)),
+                        List.copyOf(live),
+                        List.of())));
         for (int op = 0; op < OPERATIONS; op++) {
             String context = "trial " + trial + " op " + op;
             int choice = random.nextInt(100);
@@ -110,7 +130,8 @@ class LeaseIndexCostTest {
             } else if (choice < 45 && !live.isEmpty()) {
                 StoredLease gone = live.remove(random.nextInt(live.size()));
                 unreadable.remove(gone.subnet());
-                measured(context + " delete " + gone.subnet(),
+                measured(
+                        context + " delete " + gone.subnet(),
                         () -> index.applyDelete(gone.subnet(), ++revision, true, now));
             } else if (choice < 70) {
                 boolean v6 = random.nextBoolean();
@@ -136,12 +157,18 @@ class LeaseIndexCostTest {
             } else if (choice < 92) {
                 config = parse(networks.config());
                 NetworkConfig forced = config;
-                measured(context + " forced " + forced.json(),
+                measured(
+                        context + " forced " + forced.json(),
                         () -> index.applyConfig(new StoredConfig(forced.json(), ++revision), true));
             } else if (choice < 96) {
                 NetworkConfig current = config;
-                measured(context + " restart", () -> index.reset(new Snapshot(++revision,
-                        Optional.of(new StoredConfig(current.json(), revision)), List.copyOf(live), List.of())));
+                measured(
+                        context + " restart",
+                        () -> index.reset(new Snapshot(
+                                ++revision,
+                                Optional.of(new StoredConfig(current.json(), revision)),
+                                List.copyOf(live),
+                                List.of())));
                 unreadable.clear();
             } else {
                 now = now.plus(Duration.ofMinutes(random.nextInt(12)));
@@ -157,8 +184,10 @@ class LeaseIndexCostTest {
         for (SubnetKey key : held) {
             for (IpPrefix part : new IpPrefix[] {key.ipv4(), key.ipv6()}) {
                 assertThat(part != null && part.overlaps(subnet))
-                        .as("%s: handed out %s, which overlaps the held %s; the trial so far:%n%s", context, subnet,
-                                key, String.join("\n", trace)).isFalse();
+                        .as(
+                                "%s: handed out %s, which overlaps the held %s; the trial so far:%n%s",
+                                context, subnet, key, String.join("\n", trace))
+                        .isFalse();
             }
         }
     }
@@ -176,8 +205,8 @@ class LeaseIndexCostTest {
     }
 
     private StoredLease lease(SubnetKey key) {
-        return new StoredLease(key, new LeaseValue("192.0.2.1", "", "vxlan", null, null, "n" + revision), 7,
-                ++revision);
+        return new StoredLease(
+                key, new LeaseValue("192.0.2.1", "", "vxlan", null, null, "n" + revision), 7, ++revision);
     }
 
     private static NetworkConfig parse(String json) {

@@ -4,13 +4,10 @@ import static io.weft.allocator.alloc.IndexFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.allocator.store.LeaseValue;
-import io.weft.allocator.store.Snapshot;
 import io.weft.allocator.store.StoredConfig;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
 import io.weft.config.IpPrefix;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,14 +65,18 @@ class LeaseIndexOrderingTest {
         index.applyPut(created, false);
 
         assertThat(index.applyDelete(created.subnet(), 6, false, T0)).contains(created);
-        assertThat(index.applyPut(created, true)).as("the watch replays the create at r5").isEmpty();
+        assertThat(index.applyPut(created, true))
+                .as("the watch replays the create at r5")
+                .isEmpty();
 
         assertThat(index.all()).isEmpty();
         assertThat(index.bySubnet(p("10.0.1.0/26"))).isEmpty();
         assertThat(index.byNode("node-a")).isEmpty();
         assertThat(index.byPublicIp("192.168.0.1")).isEmpty();
         assertThat(index.usage(false).orElseThrow().leased()).isZero();
-        assertThat(index.takeIfAvailable(p("10.0.1.0/26"))).as("the ignored put took nothing").isTrue();
+        assertThat(index.takeIfAvailable(p("10.0.1.0/26")))
+                .as("the ignored put took nothing")
+                .isTrue();
     }
 
     @Test
@@ -88,7 +87,9 @@ class LeaseIndexOrderingTest {
         index.applyDelete(created.subnet(), 6, false, T0);
         index.applyPut(created, true);
 
-        assertThat(index.applyDelete(created.subnet(), 6, true, T0)).as("already gone").isEmpty();
+        assertThat(index.applyDelete(created.subnet(), 6, true, T0))
+                .as("already gone")
+                .isEmpty();
         StoredLease recreated = lease(key("10.0.1.0/26"), "node-c", "192.168.0.3", 72, 7);
         assertThat(index.applyPut(recreated, true)).contains(recreated);
 
@@ -151,7 +152,9 @@ class LeaseIndexOrderingTest {
     void onlyTheWatchAdvancesTheRevisionAndItNeverGoesBack() {
         LeaseIndex index = indexWith(SMALL);
         index.applyPut(lease(key("10.0.1.0/26"), "a", "192.168.0.1", 70, 20), false);
-        assertThat(index.revision()).as("a direct write is not the watch's progress").isEqualTo(1);
+        assertThat(index.revision())
+                .as("a direct write is not the watch's progress")
+                .isEqualTo(1);
 
         index.applyPut(lease(key("10.0.2.0/26"), "b", "192.168.0.2", 71, 9), true);
         index.advance(5);
@@ -200,8 +203,8 @@ class LeaseIndexOrderingTest {
                     etcd.remove(key);
                     history.add(new Object[] {key, revision, null, direct});
                 } else {
-                    StoredLease put = lease(key, "node-" + random.nextInt(4), "192.168.0." + random.nextInt(4),
-                            100 + i, revision);
+                    StoredLease put = lease(
+                            key, "node-" + random.nextInt(4), "192.168.0." + random.nextInt(4), 100 + i, revision);
                     etcd.put(key, put);
                     history.add(new Object[] {key, revision, put, direct});
                 }
@@ -319,7 +322,9 @@ class LeaseIndexOrderingTest {
         assertThat(index.bySubnet(p("10.0.1.0/26"))).isEmpty();
         assertThat(index.bySubnet(p("fd00:1:0:3::/64"))).isEmpty();
         assertThat(index.usage(true).orElseThrow().free()).isEqualTo(7);
-        assertThat(index.takeIfAvailable(p("fd00:1:0:3::/64"))).as("released to quarantine").isTrue();
+        assertThat(index.takeIfAvailable(p("fd00:1:0:3::/64")))
+                .as("released to quarantine")
+                .isTrue();
     }
 
     @Test
@@ -327,7 +332,8 @@ class LeaseIndexOrderingTest {
         // Node names and public IPs are unique among live leases here (what one server writes);
         // see the disabled tests below for duplicates.
         Random random = new Random(SEED);
-        List<SubnetKey> keys = new ArrayList<>(subnets("10.0.0.64/26", 6).stream().map(SubnetKey::ipv4Only).toList());
+        List<SubnetKey> keys = new ArrayList<>(
+                subnets("10.0.0.64/26", 6).stream().map(SubnetKey::ipv4Only).toList());
         for (int sequence = 0; sequence < 200; sequence++) {
             LeaseIndex index = indexWith(SMALL);
             Map<SubnetKey, StoredLease> model = new HashMap<>();
@@ -359,10 +365,16 @@ class LeaseIndexOrderingTest {
                 for (int n = 0; n < 10; n++) {
                     String name = "node-" + n;
                     String ip = "192.168.0." + n;
-                    assertThat(index.byNode(name)).as(where + " " + name).isEqualTo(
-                            model.values().stream().filter(l -> l.nodeName().equals(name)).findFirst());
-                    assertThat(index.byPublicIp(ip)).as(where + " " + ip).isEqualTo(
-                            model.values().stream().filter(l -> l.value().publicIp().equals(ip)).findFirst());
+                    assertThat(index.byNode(name))
+                            .as(where + " " + name)
+                            .isEqualTo(model.values().stream()
+                                    .filter(l -> l.nodeName().equals(name))
+                                    .findFirst());
+                    assertThat(index.byPublicIp(ip))
+                            .as(where + " " + ip)
+                            .isEqualTo(model.values().stream()
+                                    .filter(l -> l.value().publicIp().equals(ip))
+                                    .findFirst());
                 }
                 for (SubnetKey k : keys) {
                     assertThat(index.bySubnet(k.ipv4())).as(where).isEqualTo(Optional.ofNullable(model.get(k)));
@@ -389,8 +401,8 @@ class LeaseIndexOrderingTest {
     void lookupByPublicIpFindsTheRemainingLeaseWhenOneOfTwoWithTheSameAddressGoes() {
         LeaseIndex index = indexWith(SMALL);
         StoredLease flanneld = lease(key("10.0.1.0/26"), "", "192.168.0.5", 70, 5);
-        StoredLease reservation = new StoredLease(key("10.0.2.0/26"),
-                new LeaseValue("192.168.0.5", "", "", null, null, "node-x"), 0, 6);
+        StoredLease reservation =
+                new StoredLease(key("10.0.2.0/26"), new LeaseValue("192.168.0.5", "", "", null, null, "node-x"), 0, 6);
         index.applyPut(flanneld, true);
         index.applyPut(reservation, false);
 

@@ -53,8 +53,9 @@ class LeaseIndexOverlapTest {
         LeaseIndex index = indexWith(DUAL);
         SubnetKey dual = new SubnetKey(p("10.0.0.64/26"), p("fd00:1:0:1::/64"));
         index.applyPut(lease(dual, "a", "192.168.0.1", 70, 2), true);
-        index.applySkipped(new StoreEvent.Skipped("/coreos.com/network/subnets/10.0.0.64-26", "garbage", 3,
-                key("10.0.0.64/26")), true);
+        index.applySkipped(
+                new StoreEvent.Skipped("/coreos.com/network/subnets/10.0.0.64-26", "garbage", 3, key("10.0.0.64/26")),
+                true);
 
         index.applyDelete(dual, 4, true, T0);
 
@@ -72,7 +73,9 @@ class LeaseIndexOverlapTest {
 
         index.applyDelete(second, 4, true, T0);
 
-        assertThat(index.takeIfAvailable(p("fd00:1:0:1::/64"))).as("still held by the first key").isFalse();
+        assertThat(index.takeIfAvailable(p("fd00:1:0:1::/64")))
+                .as("still held by the first key")
+                .isFalse();
         index.applyDelete(first, 5, true, T0);
         assertThat(index.takeIfAvailable(p("fd00:1:0:1::/64"))).isTrue();
     }

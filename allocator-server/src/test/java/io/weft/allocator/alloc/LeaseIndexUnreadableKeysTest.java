@@ -28,8 +28,12 @@ class LeaseIndexUnreadableKeysTest {
     @Test
     void anUnreadableKeyInTheSnapshotKeepsItsSubnetTaken() {
         LeaseIndex index = new LeaseIndex(QUARANTINE);
-        index.reset(new Snapshot(5, Optional.of(new StoredConfig(SMALL, 1)), List.of(),
-                List.of(new StoreEvent.Skipped(GARBAGE_KEY, "bad lease value", 4, key("10.0.0.64/26")),
+        index.reset(new Snapshot(
+                5,
+                Optional.of(new StoredConfig(SMALL, 1)),
+                List.of(),
+                List.of(
+                        new StoreEvent.Skipped(GARBAGE_KEY, "bad lease value", 4, key("10.0.0.64/26")),
                         new StoreEvent.Skipped("/coreos.com/network/other", "not a config or subnet key", 3))));
 
         assertThat(index.takeIfAvailable(p("10.0.0.64/26"))).isFalse();
@@ -57,7 +61,9 @@ class LeaseIndexUnreadableKeysTest {
         index.applySkipped(new StoreEvent.Skipped(GARBAGE_KEY, "bad lease value", 3, key("10.0.0.64/26")), true);
 
         assertThat(index.byNode("victim")).hasValueSatisfying(kept -> {
-            assertThat(kept.modRevision()).as("fences the holder's renewal on the key as it is now").isEqualTo(3);
+            assertThat(kept.modRevision())
+                    .as("fences the holder's renewal on the key as it is now")
+                    .isEqualTo(3);
             assertThat(kept.value().publicIp()).isEqualTo("192.168.0.1");
             assertThat(kept.etcdLeaseId()).isEqualTo(7);
         });

@@ -28,8 +28,8 @@ class PreviousSubnetQuarantineTest {
     void anotherNodeNamingARecentlyReleasedSubnetGetsAnotherOne() {
         LeaseIndex index = released("node-a", "192.168.0.1");
 
-        Choice choice = allocator.choose(new AcquireIntent("node-b", "192.168.0.2", p("10.0.1.0/26"), null), index,
-                T0.plusSeconds(60));
+        Choice choice = allocator.choose(
+                new AcquireIntent("node-b", "192.168.0.2", p("10.0.1.0/26"), null), index, T0.plusSeconds(60));
 
         assertThat(choice).isInstanceOfSatisfying(Choice.Create.class, create -> {
             assertThat(create.subnet().ipv4()).isNotEqualTo(p("10.0.1.0/26"));
@@ -39,12 +39,16 @@ class PreviousSubnetQuarantineTest {
 
     @Test
     void theHostThatReleasedItGetsItBackByNameOrByPublicIp() {
-        assertThat(allocator.choose(new AcquireIntent("node-a", "192.168.0.9", p("10.0.1.0/26"), null),
-                released("node-a", "192.168.0.1"), T0.plusSeconds(60)))
+        assertThat(allocator.choose(
+                        new AcquireIntent("node-a", "192.168.0.9", p("10.0.1.0/26"), null),
+                        released("node-a", "192.168.0.1"),
+                        T0.plusSeconds(60)))
                 .isEqualTo(new Choice.Create(key("10.0.1.0/26"), "previous", null));
         // A flanneld lease has no node name: the same public IP is the same host.
-        assertThat(allocator.choose(new AcquireIntent("weft-host", "192.168.0.1", p("10.0.1.0/26"), null),
-                released("", "192.168.0.1"), T0.plusSeconds(60)))
+        assertThat(allocator.choose(
+                        new AcquireIntent("weft-host", "192.168.0.1", p("10.0.1.0/26"), null),
+                        released("", "192.168.0.1"),
+                        T0.plusSeconds(60)))
                 .isEqualTo(new Choice.Create(key("10.0.1.0/26"), "previous", null));
     }
 
@@ -52,7 +56,9 @@ class PreviousSubnetQuarantineTest {
     void afterTheQuarantineAnyNodeMayNameIt() {
         LeaseIndex index = released("node-a", "192.168.0.1");
 
-        Choice choice = allocator.choose(new AcquireIntent("node-b", "192.168.0.2", p("10.0.1.0/26"), null), index,
+        Choice choice = allocator.choose(
+                new AcquireIntent("node-b", "192.168.0.2", p("10.0.1.0/26"), null),
+                index,
                 T0.plus(QUARANTINE).plus(Duration.ofSeconds(1)));
 
         assertThat(choice).isEqualTo(new Choice.Create(key("10.0.1.0/26"), "previous", null));

@@ -46,15 +46,22 @@ final class RandomNetworks {
 
     private String family(String field, IpPrefix network, int longest) {
         int subnetLength = network.length() + 2 + random.nextInt(longest - network.length() - 1);
-        StringBuilder json = new StringBuilder("\"" + field + "Network\":\"" + network + "\",\"" + field
-                + "SubnetLen\":" + subnetLength);
+        StringBuilder json = new StringBuilder(
+                "\"" + field + "Network\":\"" + network + "\",\"" + field + "SubnetLen\":" + subnetLength);
         if (random.nextInt(3) == 0) {
             IpPrefix a = IpPrefix.containing(inside(network), subnetLength);
             IpPrefix b = IpPrefix.containing(inside(network), subnetLength);
             IpPrefix min = a.compareTo(b) <= 0 ? a : b;
             IpPrefix max = a.compareTo(b) <= 0 ? b : a;
-            json.append(",\"").append(field).append("SubnetMin\":\"").append(min.address()).append("\",\"")
-                    .append(field).append("SubnetMax\":\"").append(max.address()).append('"');
+            json.append(",\"")
+                    .append(field)
+                    .append("SubnetMin\":\"")
+                    .append(min.address())
+                    .append("\",\"")
+                    .append(field)
+                    .append("SubnetMax\":\"")
+                    .append(max.address())
+                    .append('"');
         }
         return json.toString();
     }
@@ -73,7 +80,8 @@ final class RandomNetworks {
     IpPrefix part(SubnetSpace space) {
         IpPrefix network = space.network();
         int bits = network.family().bits();
-        int length = random.nextInt(3) > 0 ? space.subnetLength()
+        int length = random.nextInt(3) > 0
+                ? space.subnetLength()
                 : Math.max(0, network.length() - 2) + random.nextInt(bits - Math.max(0, network.length() - 2) + 1);
         return IpPrefix.containing(inside(network), length);
     }

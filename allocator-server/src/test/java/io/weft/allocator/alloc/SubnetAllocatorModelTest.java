@@ -58,9 +58,16 @@ class SubnetAllocatorModelTest {
             "Backend":{"Type":"vxlan"}}""";
 
     /** Outcomes every run of sequences must have produced, or it tested too little. */
-    private static final List<String> MUST_SEE = List.of("exhausted IPv4", "new while others quarantined",
-            "quarantined handed out", "previous", "reuse existing", "reuse reservation", "flanneld lease adopted",
-            "write failed", "late watch event");
+    private static final List<String> MUST_SEE = List.of(
+            "exhausted IPv4",
+            "new while others quarantined",
+            "quarantined handed out",
+            "previous",
+            "reuse existing",
+            "reuse reservation",
+            "flanneld lease adopted",
+            "write failed",
+            "late watch event");
 
     @Test
     void ipv4RandomSequencesMatchTheModel() {
@@ -73,8 +80,12 @@ class SubnetAllocatorModelTest {
     void dualStackRandomSequencesMatchTheModel() {
         Map<String, Integer> seen = runSequences(DUAL_STACK, 150, 300);
 
-        assertThat(seen).as("seed %d", SEED).containsKeys(MUST_SEE.stream().filter(s -> !s.equals("exhausted IPv4"))
-                .toArray(String[]::new)).containsKey("exhausted IPv6");
+        assertThat(seen)
+                .as("seed %d", SEED)
+                .containsKeys(MUST_SEE.stream()
+                        .filter(s -> !s.equals("exhausted IPv4"))
+                        .toArray(String[]::new))
+                .containsKey("exhausted IPv6");
     }
 
     @Test
@@ -88,8 +99,11 @@ class SubnetAllocatorModelTest {
         Random seeds = new Random(SEED ^ json.hashCode());
         Map<String, Integer> seen = new TreeMap<>();
         for (int sequence = 0; sequence < sequences; sequence++) {
-            Run run = new Run(json, seeds.nextLong(), "seed " + SEED + " (replay with -Dweft.test.seed=" + SEED
-                    + ") sequence " + sequence, seen);
+            Run run = new Run(
+                    json,
+                    seeds.nextLong(),
+                    "seed " + SEED + " (replay with -Dweft.test.seed=" + SEED + ") sequence " + sequence,
+                    seen);
             for (int step = 0; step < steps; step++) {
                 run.step(step);
             }
@@ -100,17 +114,14 @@ class SubnetAllocatorModelTest {
     // ---------------------------------------------------------------- the model
 
     /** The reference: one lease key, as the index should hold it. */
-    private record ModelLease(SubnetKey key, String nodeName, String publicIp, boolean reserved, String backendType,
-                              long modRevision) {
-    }
+    private record ModelLease(
+            SubnetKey key, String nodeName, String publicIp, boolean reserved, String backendType, long modRevision) {}
 
     /** An event of the server's own that the watch has yet to deliver. */
     private sealed interface Pending {
-        record Put(StoredLease lease) implements Pending {
-        }
+        record Put(StoredLease lease) implements Pending {}
 
-        record Delete(SubnetKey subnet, long revision) implements Pending {
-        }
+        record Delete(SubnetKey subnet, long revision) implements Pending {}
     }
 
     /** What the allocator must pick in one family: exactly one subnet, any of a set, or nothing. */
@@ -125,8 +136,9 @@ class SubnetAllocatorModelTest {
 
         @Override
         public String toString() {
-            return exhausted() ? "exhausted" : exactly != null ? (previous ? "previous " : "") + exactly
-                    : "any of " + anyOf;
+            return exhausted()
+                    ? "exhausted"
+                    : exactly != null ? (previous ? "previous " : "") + exactly : "any of " + anyOf;
         }
     }
 
@@ -210,8 +222,10 @@ class SubnetAllocatorModelTest {
                 throw new AssertionError(e);
             }
             this.allocator = new SubnetAllocator(new Random(random.nextLong()));
-            this.v4 = config.ipv4().map(space -> new Family("IPv4", false, space)).orElse(null);
-            this.v6 = config.ipv6().map(space -> new Family("IPv6", true, space)).orElse(null);
+            this.v4 =
+                    config.ipv4().map(space -> new Family("IPv4", false, space)).orElse(null);
+            this.v6 =
+                    config.ipv6().map(space -> new Family("IPv6", true, space)).orElse(null);
             if (v4 != null) {
                 families.add(v4);
             }
@@ -221,8 +235,9 @@ class SubnetAllocatorModelTest {
             for (int i = 0; i < NODES; i++) {
                 ipOf.put("node-" + i, freshIp());
             }
-            assertThat(index.reset(new Snapshot(revision, Optional.of(new StoredConfig(json, 3)), List.of(),
-                    List.of()))).isEmpty();
+            assertThat(index.reset(
+                            new Snapshot(revision, Optional.of(new StoredConfig(json, 3)), List.of(), List.of())))
+                    .isEmpty();
         }
 
         String freshIp() {
@@ -283,19 +298,24 @@ class SubnetAllocatorModelTest {
 
         LeaseValue valueFor(String node) {
             VtepData vtep = new VtepData(1, "0e:00:00:00:00:" + String.format("%02x", node.hashCode() & 0xff));
-            return new LeaseValue(ipOf.get(node), "", "vxlan", v4 != null ? vtep : null, v6 != null ? vtep : null,
-                    node);
+            return new LeaseValue(
+                    ipOf.get(node), "", "vxlan", v4 != null ? vtep : null, v6 != null ? vtep : null, node);
         }
 
         /** The lease a node holds: by its name, else an unnamed (flanneld) lease with its public IP. */
         Optional<ModelLease> heldBy(String node) {
-            Optional<ModelLease> byName = leases.values().stream().filter(l -> l.nodeName().equals(node)).findFirst();
+            Optional<ModelLease> byName = leases.values().stream()
+                    .filter(l -> l.nodeName().equals(node))
+                    .findFirst();
             if (byName.isPresent()) {
                 return byName;
             }
             String ip = ipOf.get(node);
             return leases.values().stream()
-                    .filter(l -> l.nodeName().isEmpty() && !ip.isEmpty() && l.publicIp().equals(ip)).findFirst();
+                    .filter(l -> l.nodeName().isEmpty()
+                            && !ip.isEmpty()
+                            && l.publicIp().equals(ip))
+                    .findFirst();
         }
 
         boolean held(Family family, IpPrefix subnet) {
@@ -313,7 +333,8 @@ class SubnetAllocatorModelTest {
             if (roll == 13) {
                 // Outside SubnetMin..SubnetMax: the network's first subnet, or another length.
                 IpPrefix first = IpPrefix.of(family.space.network().address(), family.space.subnetLength());
-                return random.nextBoolean() ? first
+                return random.nextBoolean()
+                        ? first
                         : IpPrefix.of(family.space.network().address(), family.space.subnetLength() - 1);
             }
             return null;
@@ -321,7 +342,9 @@ class SubnetAllocatorModelTest {
 
         Expected expect(Family family, IpPrefix previous, String node) {
             family.expire(now);
-            if (previous != null && family.space.contains(previous) && !held(family, previous)
+            if (previous != null
+                    && family.space.contains(previous)
+                    && !held(family, previous)
                     && !family.heldBack(previous, node, ipOf.get(node))) {
                 return new Expected(previous, Set.of(), true);
             }
@@ -354,7 +377,8 @@ class SubnetAllocatorModelTest {
 
             if (held.isPresent()) {
                 ModelLease lease = held.get();
-                assertThat(choice).as(where() + ": a node holding a lease gets it back")
+                assertThat(choice)
+                        .as(where() + ": a node holding a lease gets it back")
                         .isInstanceOf(Choice.Reuse.class);
                 Choice.Reuse reuse = (Choice.Reuse) choice;
                 assertThat(reuse.lease().subnet()).as(where()).isEqualTo(lease.key());
@@ -374,13 +398,15 @@ class SubnetAllocatorModelTest {
             }
 
             if (expectV4 != null && expectV4.exhausted()) {
-                assertThat(choice).as(where() + ": model has no free IPv4 subnet")
+                assertThat(choice)
+                        .as(where() + ": model has no free IPv4 subnet")
                         .isEqualTo(new Choice.Exhausted("IPv4"));
                 saw("exhausted IPv4");
                 return;
             }
             if (expectV6 != null && expectV6.exhausted()) {
-                assertThat(choice).as(where() + ": model has no free IPv6 subnet")
+                assertThat(choice)
+                        .as(where() + ": model has no free IPv6 subnet")
                         .isEqualTo(new Choice.Exhausted("IPv6"));
                 saw("exhausted IPv6");
                 // The IPv4 candidate went back as plainly free (no longer quarantined).
@@ -396,14 +422,18 @@ class SubnetAllocatorModelTest {
             }
             SubnetKey key = create.subnet();
             if (expectV4 != null) {
-                assertThat(expectV4.allows(key.ipv4())).as(where() + ": IPv4 " + key.ipv4() + " expected "
-                        + expectV4 + " (quarantined: " + v4.quarantinedUntil + ")").isTrue();
+                assertThat(expectV4.allows(key.ipv4()))
+                        .as(where() + ": IPv4 " + key.ipv4() + " expected " + expectV4 + " (quarantined: "
+                                + v4.quarantinedUntil + ")")
+                        .isTrue();
             } else {
                 assertThat(key.ipv4()).as(where()).isNull();
             }
             if (expectV6 != null) {
-                assertThat(expectV6.allows(key.ipv6())).as(where() + ": IPv6 " + key.ipv6() + " expected "
-                        + expectV6 + " (quarantined: " + v6.quarantinedUntil + ")").isTrue();
+                assertThat(expectV6.allows(key.ipv6()))
+                        .as(where() + ": IPv6 " + key.ipv6() + " expected " + expectV6 + " (quarantined: "
+                                + v6.quarantinedUntil + ")")
+                        .isTrue();
             } else {
                 assertThat(key.ipv6()).as(where()).isNull();
             }
@@ -442,7 +472,9 @@ class SubnetAllocatorModelTest {
         }
 
         void renew(String node) {
-            Optional<ModelLease> lease = leases.values().stream().filter(l -> l.nodeName().equals(node)).findFirst();
+            Optional<ModelLease> lease = leases.values().stream()
+                    .filter(l -> l.nodeName().equals(node))
+                    .findFirst();
             note("renew " + node + " " + lease.map(ModelLease::key).orElse(null));
             if (lease.isPresent()) {
                 // The server's renewal is a keep-alive of the etcd lease; the index only serves the lookup.
@@ -453,7 +485,9 @@ class SubnetAllocatorModelTest {
         }
 
         void release() {
-            List<ModelLease> named = leases.values().stream().filter(l -> !l.nodeName().isEmpty()).toList();
+            List<ModelLease> named = leases.values().stream()
+                    .filter(l -> !l.nodeName().isEmpty())
+                    .toList();
             if (named.isEmpty()) {
                 return;
             }
@@ -464,13 +498,16 @@ class SubnetAllocatorModelTest {
             }
             long deleteRevision = ++revision;
             note("release " + lease.key() + " at r" + deleteRevision);
-            assertThat(index.applyDelete(lease.key(), deleteRevision, false, now)).as(where()).isPresent();
+            assertThat(index.applyDelete(lease.key(), deleteRevision, false, now))
+                    .as(where())
+                    .isPresent();
             watchBacklog.addLast(new Pending.Delete(lease.key(), deleteRevision));
             removeFromModel(lease.key());
         }
 
         void expire() {
-            List<ModelLease> expirable = leases.values().stream().filter(l -> !l.reserved()).toList();
+            List<ModelLease> expirable =
+                    leases.values().stream().filter(l -> !l.reserved()).toList();
             if (expirable.isEmpty()) {
                 return;
             }
@@ -478,7 +515,9 @@ class SubnetAllocatorModelTest {
             deliverWatch(watchBacklog.size());
             long deleteRevision = ++revision;
             note("etcd expires " + lease.key() + " at r" + deleteRevision);
-            assertThat(index.applyDelete(lease.key(), deleteRevision, true, now)).as(where()).isPresent();
+            assertThat(index.applyDelete(lease.key(), deleteRevision, true, now))
+                    .as(where())
+                    .isPresent();
             removeFromModel(lease.key());
         }
 
@@ -488,11 +527,13 @@ class SubnetAllocatorModelTest {
             if (held.isPresent() && random.nextBoolean()) {
                 key = held.get().key();
             } else {
-                key = new SubnetKey(v4 != null ? v4.subnets.get(random.nextInt(v4.subnets.size())) : null,
+                key = new SubnetKey(
+                        v4 != null ? v4.subnets.get(random.nextInt(v4.subnets.size())) : null,
                         v6 != null ? v6.subnets.get(random.nextInt(v6.subnets.size())) : null);
             }
             if (held.isPresent() && !held.get().key().equals(key)) {
-                note("reserve " + key + " for " + node + " refused: it holds " + held.get().key());
+                note("reserve " + key + " for " + node + " refused: it holds "
+                        + held.get().key());
                 return;
             }
             LeaseValue value;
@@ -501,8 +542,14 @@ class SubnetAllocatorModelTest {
                 ModelLease lease = held.get();
                 StoredLease current = index.bySubnet(key.primary()).orElseThrow();
                 LeaseValue old = current.value();
-                value = new LeaseValue(ipOf.get(node), old.publicIpv6(), old.backendType(), old.backendData(),
-                        old.backendV6Data(), node, old.extra());
+                value = new LeaseValue(
+                        ipOf.get(node),
+                        old.publicIpv6(),
+                        old.backendType(),
+                        old.backendData(),
+                        old.backendV6Data(),
+                        node,
+                        old.extra());
                 note("reserve " + key + " for " + node + " (converts its lease)");
                 writeDirect(new StoredLease(lease.key(), value, 0, ++revision));
                 return;
@@ -514,7 +561,9 @@ class SubnetAllocatorModelTest {
                 return;
             }
             for (Family family : families) {
-                assertThat(index.takeIfAvailable(family.of(key))).as(where() + ": reserve " + key).isTrue();
+                assertThat(index.takeIfAvailable(family.of(key)))
+                        .as(where() + ": reserve " + key)
+                        .isTrue();
                 family.quarantinedUntil.remove(family.of(key));
             }
             note("reserve " + key + " for " + node);
@@ -523,7 +572,8 @@ class SubnetAllocatorModelTest {
         }
 
         void unreserve() {
-            List<ModelLease> reserved = leases.values().stream().filter(ModelLease::reserved).toList();
+            List<ModelLease> reserved =
+                    leases.values().stream().filter(ModelLease::reserved).toList();
             if (reserved.isEmpty()) {
                 return;
             }
@@ -532,7 +582,9 @@ class SubnetAllocatorModelTest {
             if (lease.backendType().isEmpty()) {
                 long deleteRevision = ++revision;
                 note("unreserve " + lease.key() + " (unused: deleted at r" + deleteRevision + ")");
-                assertThat(index.applyDelete(lease.key(), deleteRevision, false, now)).as(where()).isPresent();
+                assertThat(index.applyDelete(lease.key(), deleteRevision, false, now))
+                        .as(where())
+                        .isPresent();
                 watchBacklog.addLast(new Pending.Delete(lease.key(), deleteRevision));
                 removeFromModel(lease.key());
             } else {
@@ -543,19 +595,22 @@ class SubnetAllocatorModelTest {
 
         void flanneldLeaseAppears(String node) {
             String ip = ipOf.get(node);
-            if (heldBy(node).isPresent() || leases.values().stream().anyMatch(l -> l.publicIp().equals(ip))) {
+            if (heldBy(node).isPresent()
+                    || leases.values().stream().anyMatch(l -> l.publicIp().equals(ip))) {
                 return;
             }
             // flanneld knows nothing of weft's quarantine: any subnet nobody holds.
             List<IpPrefix> parts = new ArrayList<>();
             for (Family family : families) {
-                List<IpPrefix> unheld = family.subnets.stream().filter(s -> !held(family, s)).toList();
+                List<IpPrefix> unheld =
+                        family.subnets.stream().filter(s -> !held(family, s)).toList();
                 if (unheld.isEmpty()) {
                     return;
                 }
                 parts.add(unheld.get(random.nextInt(unheld.size())));
             }
-            SubnetKey key = v4 != null ? new SubnetKey(parts.get(0), v6 != null ? parts.get(1) : null)
+            SubnetKey key = v4 != null
+                    ? new SubnetKey(parts.get(0), v6 != null ? parts.get(1) : null)
                     : new SubnetKey(null, parts.get(0));
             deliverWatch(watchBacklog.size());
             LeaseValue value = new LeaseValue(ip, "", "vxlan", new VtepData(1, "c6:d2:32:6f:8f:44"), null, "");
@@ -572,7 +627,9 @@ class SubnetAllocatorModelTest {
             deliverWatch(watchBacklog.size());
             long configRevision = ++revision;
             note("config rewritten unchanged at r" + configRevision);
-            assertThat(index.applyConfig(new StoredConfig(json, configRevision), true)).as(where()).isEmpty();
+            assertThat(index.applyConfig(new StoredConfig(json, configRevision), true))
+                    .as(where())
+                    .isEmpty();
             // The same ranges again: every quarantine in the model must still hold.
         }
 
@@ -582,31 +639,47 @@ class SubnetAllocatorModelTest {
                 saw("late watch event");
                 switch (event) {
                     case Pending.Put put -> {
-                        note("watch delivers own put " + put.lease().subnet() + " r" + put.lease().modRevision());
-                        assertThat(index.applyPut(put.lease(), true)).as(where() + ": already applied").isEmpty();
+                        note("watch delivers own put " + put.lease().subnet() + " r"
+                                + put.lease().modRevision());
+                        assertThat(index.applyPut(put.lease(), true))
+                                .as(where() + ": already applied")
+                                .isEmpty();
                     }
                     case Pending.Delete delete -> {
                         note("watch delivers own delete " + delete.subnet() + " r" + delete.revision());
                         assertThat(index.applyDelete(delete.subnet(), delete.revision(), true, now))
-                                .as(where() + ": already applied").isEmpty();
+                                .as(where() + ": already applied")
+                                .isEmpty();
                     }
                 }
-                assertThat(index.revision()).as(where()).isGreaterThanOrEqualTo(switch (event) {
-                    case Pending.Put put -> put.lease().modRevision();
-                    case Pending.Delete delete -> delete.revision();
-                });
+                assertThat(index.revision())
+                        .as(where())
+                        .isGreaterThanOrEqualTo(
+                                switch (event) {
+                                    case Pending.Put put -> put.lease().modRevision();
+                                    case Pending.Delete delete -> delete.revision();
+                                });
             }
         }
 
         void writeDirect(StoredLease lease) {
-            assertThat(index.applyPut(lease, false)).as(where() + ": own write of " + lease.subnet()).contains(lease);
+            assertThat(index.applyPut(lease, false))
+                    .as(where() + ": own write of " + lease.subnet())
+                    .contains(lease);
             watchBacklog.addLast(new Pending.Put(lease));
             putInModel(lease);
         }
 
         void putInModel(StoredLease lease) {
-            leases.put(lease.subnet(), new ModelLease(lease.subnet(), lease.nodeName(), lease.value().publicIp(),
-                    lease.reserved(), lease.value().backendType(), lease.modRevision()));
+            leases.put(
+                    lease.subnet(),
+                    new ModelLease(
+                            lease.subnet(),
+                            lease.nodeName(),
+                            lease.value().publicIp(),
+                            lease.reserved(),
+                            lease.value().backendType(),
+                            lease.modRevision()));
         }
 
         void removeFromModel(SubnetKey key) {
@@ -627,22 +700,37 @@ class SubnetAllocatorModelTest {
 
         void checkInvariants() {
             List<StoredLease> all = index.all();
-            assertThat(all).extracting(StoredLease::subnet).as(where() + ": the index's leases")
+            assertThat(all)
+                    .extracting(StoredLease::subnet)
+                    .as(where() + ": the index's leases")
                     .containsExactlyElementsOf(leases.keySet());
             for (StoredLease lease : all) {
                 ModelLease expected = leases.get(lease.subnet());
-                assertThat(new ModelLease(lease.subnet(), lease.nodeName(), lease.value().publicIp(), lease.reserved(),
-                        lease.value().backendType(), lease.modRevision())).as(where()).isEqualTo(expected);
+                assertThat(new ModelLease(
+                                lease.subnet(),
+                                lease.nodeName(),
+                                lease.value().publicIp(),
+                                lease.reserved(),
+                                lease.value().backendType(),
+                                lease.modRevision()))
+                        .as(where())
+                        .isEqualTo(expected);
                 for (Family family : families) {
                     IpPrefix part = family.of(lease.subnet());
-                    assertThat(part).as(where() + ": every lease has a " + family.name + " subnet").isNotNull();
-                    assertThat(family.space.contains(part)).as(where() + ": " + part + " inside "
-                            + family.space).isTrue();
-                    assertThat(index.bySubnet(part).map(StoredLease::subnet)).as(where()).contains(lease.subnet());
+                    assertThat(part)
+                            .as(where() + ": every lease has a " + family.name + " subnet")
+                            .isNotNull();
+                    assertThat(family.space.contains(part))
+                            .as(where() + ": " + part + " inside " + family.space)
+                            .isTrue();
+                    assertThat(index.bySubnet(part).map(StoredLease::subnet))
+                            .as(where())
+                            .contains(lease.subnet());
                 }
                 if (!lease.value().publicIp().isEmpty()) {
                     assertThat(index.byPublicIp(lease.value().publicIp()).map(StoredLease::subnet))
-                            .as(where() + ": lookup by public IP").contains(lease.subnet());
+                            .as(where() + ": lookup by public IP")
+                            .contains(lease.subnet());
                 }
             }
             for (Family family : families) {
@@ -650,21 +738,33 @@ class SubnetAllocatorModelTest {
                     for (int j = i + 1; j < all.size(); j++) {
                         IpPrefix a = family.of(all.get(i).subnet());
                         IpPrefix b = family.of(all.get(j).subnet());
-                        assertThat(a.overlaps(b)).as(where() + ": " + a + " overlaps " + b).isFalse();
+                        assertThat(a.overlaps(b))
+                                .as(where() + ": " + a + " overlaps " + b)
+                                .isFalse();
                     }
                 }
-                long reserved = leases.values().stream().filter(ModelLease::reserved).count();
-                assertThat(index.usage(family.ipv6)).as(where()).contains(new LeaseIndex.Usage(family.space.size(),
-                        leases.size() - reserved, reserved, family.space.size() - leases.size()));
+                long reserved =
+                        leases.values().stream().filter(ModelLease::reserved).count();
+                assertThat(index.usage(family.ipv6))
+                        .as(where())
+                        .contains(new LeaseIndex.Usage(
+                                family.space.size(),
+                                leases.size() - reserved,
+                                reserved,
+                                family.space.size() - leases.size()));
             }
             for (String node : ipOf.keySet()) {
-                Optional<SubnetKey> expected = leases.values().stream().filter(l -> l.nodeName().equals(node))
-                        .map(ModelLease::key).findFirst();
-                assertThat(index.byNode(node).map(StoredLease::subnet)).as(where() + ": lookup of " + node)
+                Optional<SubnetKey> expected = leases.values().stream()
+                        .filter(l -> l.nodeName().equals(node))
+                        .map(ModelLease::key)
+                        .findFirst();
+                assertThat(index.byNode(node).map(StoredLease::subnet))
+                        .as(where() + ": lookup of " + node)
                         .isEqualTo(expected);
             }
             assertThat(index.revision()).as(where()).isLessThanOrEqualTo(revision);
-            assertThat(Objects.requireNonNull(index.config().orElse(null)).json()).isEqualTo(json);
+            assertThat(Objects.requireNonNull(index.config().orElse(null)).json())
+                    .isEqualTo(json);
         }
     }
 }

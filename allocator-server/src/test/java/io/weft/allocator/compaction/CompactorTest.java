@@ -44,8 +44,8 @@ class CompactorTest {
 
     @Test
     void replicasCompactAtMostOncePerIntervalBetweenThemInWhateverOrderTheirRoundsRun() {
-        List<Compactor> replicas = List.of(replica(registry), replica(new SimpleMeterRegistry()),
-                replica(new SimpleMeterRegistry()));
+        List<Compactor> replicas =
+                List.of(replica(registry), replica(new SimpleMeterRegistry()), replica(new SimpleMeterRegistry()));
         Random random = new Random(7);
         List<Long> revisionsAtRoundStart = new ArrayList<>();
         for (int interval = 0; interval < 40; interval++) {
@@ -57,7 +57,9 @@ class CompactorTest {
                 replica.round().join();
                 etcd.write(random.nextInt(20));
             }
-            assertThat(etcd.compactions.size() - before).as("compactions in interval %d", interval).isLessThanOrEqualTo(1);
+            assertThat(etcd.compactions.size() - before)
+                    .as("compactions in interval %d", interval)
+                    .isLessThanOrEqualTo(1);
         }
         // Every interval after the first two compacts, and never to a revision newer than one
         // interval ago: watchers within an interval can still resume.
@@ -106,7 +108,8 @@ class CompactorTest {
 
         assertThat(replica.round().join().outcome()).isEqualTo(Outcome.FAILED);
         assertThat(replica.round().join().outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(registry.get("weft_etcd_compaction_failures").counter().count()).isEqualTo(2);
+        assertThat(registry.get("weft_etcd_compaction_failures").counter().count())
+                .isEqualTo(2);
 
         etcd.unreachable = false;
         assertThat(replica.round().join()).isEqualTo(new Round(Outcome.COMPACTED, seen));
@@ -163,10 +166,14 @@ class CompactorTest {
     @Test
     void whileEtcdIsOutOfSpaceEveryRoundCompactsToItsHeadAndRunsTheFollowUp() {
         List<Long> followed = new ArrayList<>();
-        Compactor replica = new Compactor(etcd, fixedClock(), revision -> {
-            followed.add(revision);
-            return CompletableFuture.completedFuture(null);
-        }, registry);
+        Compactor replica = new Compactor(
+                etcd,
+                fixedClock(),
+                revision -> {
+                    followed.add(revision);
+                    return CompletableFuture.completedFuture(null);
+                },
+                registry);
         replica.round().join();
         etcd.write(500);
         etcd.outOfSpace = true;
@@ -188,10 +195,14 @@ class CompactorTest {
     @Test
     void theFollowUpRunsAfterEachCompactionWithItsRevision() {
         List<Long> followed = new ArrayList<>();
-        Compactor replica = new Compactor(etcd, fixedClock(), revision -> {
-            followed.add(revision);
-            return CompletableFuture.failedFuture(new IllegalStateException("defragmentation refused"));
-        }, registry);
+        Compactor replica = new Compactor(
+                etcd,
+                fixedClock(),
+                revision -> {
+                    followed.add(revision);
+                    return CompletableFuture.failedFuture(new IllegalStateException("defragmentation refused"));
+                },
+                registry);
         long seen = replica.round().join().revision();
 
         assertThat(replica.round().join()).isEqualTo(new Round(Outcome.COMPACTED, seen));

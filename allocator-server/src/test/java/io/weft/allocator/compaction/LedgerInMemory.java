@@ -53,7 +53,8 @@ final class LedgerInMemory implements CompactionLedger {
 
     @Override
     public synchronized CompletableFuture<Long> headRevision() {
-        return unreachable ? CompletableFuture.failedFuture(new IllegalStateException("etcd unreachable"))
+        return unreachable
+                ? CompletableFuture.failedFuture(new IllegalStateException("etcd unreachable"))
                 : CompletableFuture.completedFuture(head);
     }
 

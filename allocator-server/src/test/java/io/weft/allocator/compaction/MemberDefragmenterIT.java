@@ -37,11 +37,21 @@ class MemberDefragmenterIT {
             byte[] filler = new byte[VALUE_BYTES];
             Arrays.fill(filler, (byte) 'x');
             for (int i = 0; i < VALUES; i++) {
-                client.getKVClient().put(bytes("/defrag/" + i), ByteSequence.from(filler)).get(10, TimeUnit.SECONDS);
+                client.getKVClient()
+                        .put(bytes("/defrag/" + i), ByteSequence.from(filler))
+                        .get(10, TimeUnit.SECONDS);
             }
-            long head = client.getKVClient().delete(bytes("/defrag/"), DeleteOption.builder().isPrefix(true).build())
-                    .get(10, TimeUnit.SECONDS).getHeader().getRevision();
-            client.getKVClient().compact(head, CompactOption.builder().withCompactPhysical(true).build())
+            long head = client.getKVClient()
+                    .delete(
+                            bytes("/defrag/"),
+                            DeleteOption.builder().isPrefix(true).build())
+                    .get(10, TimeUnit.SECONDS)
+                    .getHeader()
+                    .getRevision();
+            client.getKVClient()
+                    .compact(
+                            head,
+                            CompactOption.builder().withCompactPhysical(true).build())
                     .get(10, TimeUnit.SECONDS);
             // etcd counts the pages a compaction freed only once later writes have been committed.
             await().until(() -> {
@@ -52,16 +62,20 @@ class MemberDefragmenterIT {
             StatusResponse before = status(client);
             assertThat(before.getDbSize()).isGreaterThan((long) VALUES * VALUE_BYTES / 2);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            MemberDefragmenter defragmenter = new MemberDefragmenter(client.getMaintenanceClient(), ETCD.endpoint(),
-                    1 << 20, InstantSource.system(), registry);
+            MemberDefragmenter defragmenter = new MemberDefragmenter(
+                    client.getMaintenanceClient(), ETCD.endpoint(), 1 << 20, InstantSource.system(), registry);
 
-            assertThat(defragmenter.defragmentIfWorthwhile().get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(defragmenter.defragmentIfWorthwhile().get(30, TimeUnit.SECONDS))
+                    .isTrue();
 
             StatusResponse after = status(client);
             assertThat(after.getDbSize()).isLessThan(before.getDbSize() / 2);
-            assertThat(registry.get("weft_etcd_defragmentations").counter().count()).isEqualTo(1);
-            assertThat(defragmenter.defragmentIfWorthwhile().get(30, TimeUnit.SECONDS)).isFalse();
-            assertThat(registry.get("weft_etcd_defragmentations").counter().count()).isEqualTo(1);
+            assertThat(registry.get("weft_etcd_defragmentations").counter().count())
+                    .isEqualTo(1);
+            assertThat(defragmenter.defragmentIfWorthwhile().get(30, TimeUnit.SECONDS))
+                    .isFalse();
+            assertThat(registry.get("weft_etcd_defragmentations").counter().count())
+                    .isEqualTo(1);
         }
     }
 

@@ -37,34 +37,56 @@ class OutOfSpaceIT {
     @Test
     void aLocalEtcdOutOfSpaceIsCompactedDefragmentedAndWritableAgainAfterOneRound() throws Exception {
         try (EtcdProcess etcd = new EtcdProcess(EtcdOptions.builder(temp.resolve("etcd"))
-                .extraArgs("--quota-backend-bytes=" + QUOTA_BYTES).build()).start();
-             Client client = Client.builder().endpoints(etcd.clientEndpoint()).build()) {
+                                .extraArgs("--quota-backend-bytes=" + QUOTA_BYTES)
+                                .build())
+                        .start();
+                Client client =
+                        Client.builder().endpoints(etcd.clientEndpoint()).build()) {
             byte[] filler = new byte[VALUE_BYTES];
             Arrays.fill(filler, (byte) 'x');
             ByteSequence key = bytes("/weft-full/network/subnets/10.0.0.0-24");
             assertThatThrownBy(() -> {
-                for (int i = 0; i < 200; i++) {
-                    filler[0] = (byte) ('a' + i % 26);
-                    client.getKVClient().put(key, ByteSequence.from(filler)).get(10, TimeUnit.SECONDS);
-                }
-            }).as("rewriting one key fills the quota with history").hasMessageContaining("database space exceeded");
-            assertThat(client.getMaintenanceClient().listAlarms().get(10, TimeUnit.SECONDS).getAlarms())
-                    .extracting(io.etcd.jetcd.maintenance.AlarmMember::getAlarmType).containsExactly(AlarmType.NOSPACE);
+                        for (int i = 0; i < 200; i++) {
+                            filler[0] = (byte) ('a' + i % 26);
+                            client.getKVClient()
+                                    .put(key, ByteSequence.from(filler))
+                                    .get(10, TimeUnit.SECONDS);
+                        }
+                    })
+                    .as("rewriting one key fills the quota with history")
+                    .hasMessageContaining("database space exceeded");
+            assertThat(client.getMaintenanceClient()
+                            .listAlarms()
+                            .get(10, TimeUnit.SECONDS)
+                            .getAlarms())
+                    .extracting(io.etcd.jetcd.maintenance.AlarmMember::getAlarmType)
+                    .containsExactly(AlarmType.NOSPACE);
 
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            MemberDefragmenter defragmenter = new MemberDefragmenter(client.getMaintenanceClient(),
-                    etcd.clientEndpoint(), EtcdMaintenance.MIN_RECLAIMABLE_BYTES, InstantSource.system(), registry);
-            Compactor compactor = new Compactor(new EtcdCompactionLedger(client, new KeyLayout("/weft-full/network")),
-                    InstantSource.system(), defragmenter, registry);
+            MemberDefragmenter defragmenter = new MemberDefragmenter(
+                    client.getMaintenanceClient(),
+                    etcd.clientEndpoint(),
+                    EtcdMaintenance.MIN_RECLAIMABLE_BYTES,
+                    InstantSource.system(),
+                    registry);
+            Compactor compactor = new Compactor(
+                    new EtcdCompactionLedger(client, new KeyLayout("/weft-full/network")),
+                    InstantSource.system(),
+                    defragmenter,
+                    registry);
 
             assertThat(compactor.round().get(60, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.COMPACTED);
 
-            assertThat(client.getMaintenanceClient().listAlarms().get(10, TimeUnit.SECONDS).getAlarms()).isEmpty();
+            assertThat(client.getMaintenanceClient()
+                            .listAlarms()
+                            .get(10, TimeUnit.SECONDS)
+                            .getAlarms())
+                    .isEmpty();
             client.getKVClient().put(key, bytes("{\"PublicIP\":\"192.0.2.1\"}")).get(10, TimeUnit.SECONDS);
-            assertThat(registry.get("weft_etcd_defragmentations").counter().count()).isEqualTo(1);
+            assertThat(registry.get("weft_etcd_defragmentations").counter().count())
+                    .isEqualTo(1);
             // And back to normal rounds: the shared key can be written again.
-            assertThat(compactor.round().get(60, TimeUnit.SECONDS).outcome())
-                    .isEqualTo(Outcome.ALREADY_COMPACTED);
+            assertThat(compactor.round().get(60, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.ALREADY_COMPACTED);
         }
     }
 

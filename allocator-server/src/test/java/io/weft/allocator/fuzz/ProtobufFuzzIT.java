@@ -73,12 +73,20 @@ class ProtobufFuzzIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = AllocatorServer.builder().etcdEndpoints(ETCD.endpoints()).etcdPrefix(PREFIX)
-                .listen(new InetSocketAddress("127.0.0.1", 0)).leaseTtl(Duration.ofHours(1))
-                .reuseQuarantine(Duration.ZERO).start();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
-        etcd = Client.builder().endpoints(ETCD.endpoints().toArray(String[]::new)).build();
+        server = AllocatorServer.builder()
+                .etcdEndpoints(ETCD.endpoints())
+                .etcdPrefix(PREFIX)
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .leaseTtl(Duration.ofHours(1))
+                .reuseQuarantine(Duration.ZERO)
+                .start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
+        etcd = Client.builder()
+                .endpoints(ETCD.endpoints().toArray(String[]::new))
+                .build();
         probe = new WellBehavedClient(channel, NETWORK_JSON);
         probe.restoreConfig();
     }
@@ -92,8 +100,11 @@ class ProtobufFuzzIT {
 
     /** Everything the server serves; reflection lists the same names (checked below). */
     private static List<ServiceDescriptor> services() {
-        return List.of(LeaseServiceGrpc.getServiceDescriptor(), NetworkServiceGrpc.getServiceDescriptor(),
-                HealthGrpc.getServiceDescriptor(), io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor(),
+        return List.of(
+                LeaseServiceGrpc.getServiceDescriptor(),
+                NetworkServiceGrpc.getServiceDescriptor(),
+                HealthGrpc.getServiceDescriptor(),
+                io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor(),
                 io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServiceDescriptor());
     }
 
@@ -101,10 +112,12 @@ class ProtobufFuzzIT {
     void everyMethodSurvivesRandomAndMutatedBytes() throws Exception {
         long seed = Long.getLong("weft.fuzz.seed", System.nanoTime());
         int casesPerMethod = Integer.getInteger("weft.fuzz.cases", 800);
-        System.out.printf("ProtobufFuzzIT seed %d (rerun with -Dweft.fuzz.seed=%d), %d cases per method%n",
+        System.out.printf(
+                "ProtobufFuzzIT seed %d (rerun with -Dweft.fuzz.seed=%d), %d cases per method%n",
                 seed, seed, casesPerMethod);
-        assertThat(probe.listedServices()).containsExactlyInAnyOrderElementsOf(
-                services().stream().map(ServiceDescriptor::getName).toList());
+        assertThat(probe.listedServices())
+                .containsExactlyInAnyOrderElementsOf(
+                        services().stream().map(ServiceDescriptor::getName).toList());
 
         Random random = new Random(seed);
         List<String> failures = new ArrayList<>();
@@ -119,7 +132,8 @@ class ProtobufFuzzIT {
             Descriptor output = schema(method).getOutputType();
             for (int i = 0; i < casesPerMethod; i++) {
                 Mutations mutation = Mutations.values()[random.nextInt(Mutations.values().length)];
-                byte[] request = mutation.apply(SeedRequests.build(input, random).toByteArray(), random);
+                byte[] request =
+                        mutation.apply(SeedRequests.build(input, random).toByteArray(), random);
                 RawCall.Outcome outcome = RawCall.send(channel, raw, request, CALL_DEADLINE);
                 cases++;
                 codes.merge(outcome.status().getCode(), 1, Integer::sum);
@@ -137,8 +151,9 @@ class ProtobufFuzzIT {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("ProtobufFuzzIT: %d cases over %d methods in %.1f s; statuses %s; "
-                + "config changed by fuzz and restored %d times; %d leases made by fuzz cases%n",
+        System.out.printf(
+                "ProtobufFuzzIT: %d cases over %d methods in %.1f s; statuses %s; "
+                        + "config changed by fuzz and restored %d times; %d leases made by fuzz cases%n",
                 cases, methods().size(), seconds, codes, configRestores, madeByFuzz.size());
 
         assertThat(failures).as("seed %d", seed).isEmpty();
@@ -155,11 +170,14 @@ class ProtobufFuzzIT {
                 // connection (its own transport behaviour, not the server's code): not asserted.
                 continue;
             }
-            ManagedChannel own = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+            ManagedChannel own = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                    .usePlaintext()
+                    .build();
             try {
-                RawCall.Outcome outcome = RawCall.send(own, RawCall.rawMethod(method), new byte[OVER_MESSAGE_LIMIT],
-                        CALL_DEADLINE);
-                assertThat(outcome.status().getCode()).as("%s: %s", method.getFullMethodName(), outcome.status())
+                RawCall.Outcome outcome =
+                        RawCall.send(own, RawCall.rawMethod(method), new byte[OVER_MESSAGE_LIMIT], CALL_DEADLINE);
+                assertThat(outcome.status().getCode())
+                        .as("%s: %s", method.getFullMethodName(), outcome.status())
                         .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             } finally {
                 own.shutdownNow();
@@ -174,7 +192,8 @@ class ProtobufFuzzIT {
         for (MethodDescriptor<?, ?> method : methods()) {
             RawCall.Outcome outcome = RawCall.send(channel, RawCall.rawMethod(method), truncated, CALL_DEADLINE);
 
-            assertThat(outcome.status().getCode()).as("%s: %s", method.getFullMethodName(), outcome.status())
+            assertThat(outcome.status().getCode())
+                    .as("%s: %s", method.getFullMethodName(), outcome.status())
                     .isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(outcome.status().getDescription())
                     .startsWith("the request is not a valid protobuf message for " + method.getFullMethodName());
@@ -185,10 +204,13 @@ class ProtobufFuzzIT {
     @Test
     void anAnswerEchoingAHugeFieldFitsTheClientsHeaderLimit() throws Exception {
         // gRPC's health service names the unknown service in its NOT_FOUND description.
-        byte[] request = HealthCheckRequest.newBuilder().setService("s".repeat(1 << 20)).build().toByteArray();
+        byte[] request = HealthCheckRequest.newBuilder()
+                .setService("s".repeat(1 << 20))
+                .build()
+                .toByteArray();
 
-        RawCall.Outcome outcome = RawCall.send(channel, RawCall.rawMethod(HealthGrpc.getCheckMethod()), request,
-                CALL_DEADLINE);
+        RawCall.Outcome outcome =
+                RawCall.send(channel, RawCall.rawMethod(HealthGrpc.getCheckMethod()), request, CALL_DEADLINE);
 
         assertThat(outcome.status().getCode()).as("%s", outcome.status()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(outcome.status().getDescription()).hasSizeLessThan(1200).endsWith("characters)");
@@ -213,9 +235,11 @@ class ProtobufFuzzIT {
     /** Records every lease (subnet and node) found in a successful response. */
     private static void leasesIn(Message message, Map<String, Set<String>> leases) {
         if (message.getDescriptorForType().getFullName().equals("weft.v1.Lease")) {
-            String node = (String) message.getField(message.getDescriptorForType().findFieldByName("node_name"));
+            String node =
+                    (String) message.getField(message.getDescriptorForType().findFieldByName("node_name"));
             for (String name : List.of("subnet", "ipv6_subnet")) {
-                String subnet = (String) message.getField(message.getDescriptorForType().findFieldByName(name));
+                String subnet =
+                        (String) message.getField(message.getDescriptorForType().findFieldByName(name));
                 if (!subnet.isEmpty()) {
                     leases.computeIfAbsent(subnet, s -> new HashSet<>()).add(node);
                 }
@@ -225,8 +249,8 @@ class ProtobufFuzzIT {
             if (field.getKey().getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
                 continue;
             }
-            Stream<?> values = field.getKey().isRepeated() ? ((List<?>) field.getValue()).stream()
-                    : Stream.of(field.getValue());
+            Stream<?> values =
+                    field.getKey().isRepeated() ? ((List<?>) field.getValue()).stream() : Stream.of(field.getValue());
             values.forEach(value -> leasesIn((Message) value, leases));
         }
     }
@@ -234,12 +258,18 @@ class ProtobufFuzzIT {
     private void assertOnlyLeasesThatSucceededAreStored(Map<String, Set<String>> made) throws Exception {
         Map<String, String> stored = new TreeMap<>();
         ByteSequence subnets = ByteSequence.from(PREFIX + "/subnets/", StandardCharsets.UTF_8);
-        for (KeyValue kv : etcd.getKVClient().get(subnets, GetOption.builder().isPrefix(true).build())
-                .get(10, TimeUnit.SECONDS).getKvs()) {
+        for (KeyValue kv : etcd.getKVClient()
+                .get(subnets, GetOption.builder().isPrefix(true).build())
+                .get(10, TimeUnit.SECONDS)
+                .getKvs()) {
             String key = kv.getKey().toString(StandardCharsets.UTF_8);
             // "10.244.7.0-24", or "10.244.7.0-24&fd00:10:244:7::-64" while fuzz made the network dual-stack.
-            String subnet = key.substring(key.lastIndexOf('/') + 1).split("&")[0].replace('-', '/');
-            stored.put(subnet, LeaseValue.parse(kv.getValue().toString(StandardCharsets.UTF_8)).nodeName());
+            String subnet =
+                    key.substring(key.lastIndexOf('/') + 1).split("&")[0].replace('-', '/');
+            stored.put(
+                    subnet,
+                    LeaseValue.parse(kv.getValue().toString(StandardCharsets.UTF_8))
+                            .nodeName());
         }
         assertThat(stored).as("leases in etcd").allSatisfy((subnet, node) -> {
             assertThat(made).as("subnets answered by successful calls").containsKey(subnet);
@@ -249,8 +279,10 @@ class ProtobufFuzzIT {
     }
 
     private static List<MethodDescriptor<?, ?>> methods() {
-        return services().stream().flatMap(service -> service.getMethods().stream())
-                .<MethodDescriptor<?, ?>>map(method -> method).toList();
+        return services().stream()
+                .flatMap(service -> service.getMethods().stream())
+                .<MethodDescriptor<?, ?>>map(method -> method)
+                .toList();
     }
 
     private static com.google.protobuf.Descriptors.MethodDescriptor schema(MethodDescriptor<?, ?> method) {

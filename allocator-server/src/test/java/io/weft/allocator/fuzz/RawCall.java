@@ -40,44 +40,47 @@ final class RawCall {
     };
 
     /** How a call ended: its status (OK when a response came), the first response, or wedged. */
-    record Outcome(Status status, byte[] response, boolean wedged) {
-    }
+    record Outcome(Status status, byte[] response, boolean wedged) {}
 
-    private RawCall() {
-    }
+    private RawCall() {}
 
     /** The same method (name and type) with byte-array marshallers. */
     static MethodDescriptor<byte[], byte[]> rawMethod(MethodDescriptor<?, ?> method) {
-        return MethodDescriptor.<byte[], byte[]>newBuilder().setType(method.getType())
-                .setFullMethodName(method.getFullMethodName()).setRequestMarshaller(BYTES)
-                .setResponseMarshaller(BYTES).build();
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(method.getType())
+                .setFullMethodName(method.getFullMethodName())
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
     }
 
     static Outcome send(Channel channel, MethodDescriptor<byte[], byte[]> method, byte[] request, Duration deadline)
             throws InterruptedException {
         // The client's deadline is longer than our wait: a wedge shows as "no answer", not as a
         // DEADLINE_EXCEEDED that could be mistaken for the server's own answer.
-        ClientCall<byte[], byte[]> call = channel.newCall(method,
-                CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis() * 2, TimeUnit.MILLISECONDS));
+        ClientCall<byte[], byte[]> call = channel.newCall(
+                method, CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis() * 2, TimeUnit.MILLISECONDS));
         CompletableFuture<Outcome> done = new CompletableFuture<>();
-        call.start(new ClientCall.Listener<>() {
-            private byte[] first;
+        call.start(
+                new ClientCall.Listener<>() {
+                    private byte[] first;
 
-            @Override
-            public void onMessage(byte[] message) {
-                if (first == null) {
-                    first = message;
-                }
-                if (method.getType() != MethodDescriptor.MethodType.UNARY) {
-                    done.complete(new Outcome(Status.OK, message, false));
-                }
-            }
+                    @Override
+                    public void onMessage(byte[] message) {
+                        if (first == null) {
+                            first = message;
+                        }
+                        if (method.getType() != MethodDescriptor.MethodType.UNARY) {
+                            done.complete(new Outcome(Status.OK, message, false));
+                        }
+                    }
 
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                done.complete(new Outcome(status, first, false));
-            }
-        }, new Metadata());
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        done.complete(new Outcome(status, first, false));
+                    }
+                },
+                new Metadata());
         call.request(2);
         call.sendMessage(request);
         call.halfClose();

@@ -26,8 +26,16 @@ final class SeedRequests {
             Map.entry("public_ipv6", List.of("", "fd00:60::1", "10.0.0.1")),
             Map.entry("backend_type", List.of("vxlan", "host-gw", "udp", "")),
             Map.entry("vtep_mac", List.of("0a:58:0a:f4:01:01", "0A:58:0A:F4:01:02", "ff:ff:ff:ff:ff:ff", "zz")),
-            Map.entry("subnet", List.of("10.244.7.0/24", "10.244.8.0/24", "10.244.0.0/24", "10.99.0.0/24",
-                    "fd00::/64", "banana", "")),
+            Map.entry(
+                    "subnet",
+                    List.of(
+                            "10.244.7.0/24",
+                            "10.244.8.0/24",
+                            "10.244.0.0/24",
+                            "10.99.0.0/24",
+                            "fd00::/64",
+                            "banana",
+                            "")),
             Map.entry("previous_subnet", List.of("10.244.9.0/24", "10.244.7.0/24", "", "10.244.9.1/24")),
             Map.entry("ipv6_subnet", List.of("", "fd00:10:244:7::/64")),
             Map.entry("previous_ipv6_subnet", List.of("", "fd00:10:244:9::/64")),
@@ -39,8 +47,7 @@ final class SeedRequests {
             Map.entry("list_services", List.of("", "*")),
             Map.entry("host", List.of("", "localhost")));
 
-    private SeedRequests() {
-    }
+    private SeedRequests() {}
 
     /** A request of this type, fields chosen by random (each known field set about 3 times in 4). */
     static DynamicMessage build(Descriptor type, RandomGenerator random) {
@@ -72,7 +79,10 @@ final class SeedRequests {
             case INT -> field.getName().equals("vni") ? pick(random, 1, 0, 2, -1) : pick(random, 0, 1, 10, -1);
             case LONG -> pick(random, 0L, 1L, 5L, -1L, Long.MAX_VALUE, Long.MIN_VALUE);
             case BOOLEAN -> random.nextBoolean();
-            case ENUM -> field.getEnumType().getValues().get(random.nextInt(field.getEnumType().getValues().size()));
+            case ENUM ->
+                field.getEnumType()
+                        .getValues()
+                        .get(random.nextInt(field.getEnumType().getValues().size()));
             case MESSAGE -> build(field.getMessageType(), random, depth + 1);
             case BYTE_STRING -> com.google.protobuf.ByteString.copyFromUtf8("x".repeat(random.nextInt(8)));
             case FLOAT -> random.nextFloat();

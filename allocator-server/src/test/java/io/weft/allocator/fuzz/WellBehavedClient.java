@@ -54,29 +54,46 @@ final class WellBehavedClient {
     /** Puts the config back if it differs; answers whether it had to. */
     boolean restoreConfig() {
         try {
-            if (network().getConfig(GetConfigRequest.getDefaultInstance()).getJson().equals(networkJson)) {
+            if (network()
+                    .getConfig(GetConfigRequest.getDefaultInstance())
+                    .getJson()
+                    .equals(networkJson)) {
                 return false;
             }
         } catch (StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).as("GetConfig: %s", e.getStatus()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(e.getStatus().getCode())
+                    .as("GetConfig: %s", e.getStatus())
+                    .isEqualTo(Status.Code.FAILED_PRECONDITION);
         }
-        network().setConfig(SetConfigRequest.newBuilder().setJson(networkJson).setForce(true).build());
+        network()
+                .setConfig(SetConfigRequest.newBuilder()
+                        .setJson(networkJson)
+                        .setForce(true)
+                        .build());
         return true;
     }
 
     /** Acquire, read back, list and health-check: each must answer correctly. */
     void checkServes() {
-        Lease lease = leases().acquireLease(AcquireLeaseRequest.newBuilder().setNodeName(NODE)
-                .setPublicIp("192.168.99.1").setBackendType("vxlan")
-                .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac("0a:58:0a:f4:99:01")).build()).getLease();
+        Lease lease = leases().acquireLease(AcquireLeaseRequest.newBuilder()
+                        .setNodeName(NODE)
+                        .setPublicIp("192.168.99.1")
+                        .setBackendType("vxlan")
+                        .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac("0a:58:0a:f4:99:01"))
+                        .build())
+                .getLease();
         assertThat(lease.getNodeName()).isEqualTo(NODE);
         assertThat(lease.getSubnet()).startsWith("10.244.");
         subnet = lease.getSubnet();
-        assertThat(leases().getLease(GetLeaseRequest.newBuilder().setNodeName(NODE).build()).getSubnet())
+        assertThat(leases().getLease(
+                                GetLeaseRequest.newBuilder().setNodeName(NODE).build())
+                        .getSubnet())
                 .isEqualTo(subnet);
         assertThat(listedSubnets()).contains(subnet);
-        assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+        assertThat(HealthGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus())
                 .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     }
 
@@ -86,14 +103,16 @@ final class WellBehavedClient {
 
     List<String> listedSubnets() {
         return leases().listLeases(ListLeasesRequest.getDefaultInstance()).getLeasesList().stream()
-                .map(Lease::getSubnet).toList();
+                .map(Lease::getSubnet)
+                .toList();
     }
 
     /** The services reflection lists. */
     List<String> listedServices() throws Exception {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS).serverReflectionInfo(new StreamObserver<>() {
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .serverReflectionInfo(new StreamObserver<>() {
                     @Override
                     public void onNext(ServerReflectionResponse response) {
                         answer.complete(response);
@@ -105,12 +124,12 @@ final class WellBehavedClient {
                     }
 
                     @Override
-                    public void onCompleted() {
-                    }
+                    public void onCompleted() {}
                 });
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         requests.onCompleted();
         return answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
-                .map(ServiceResponse::getName).toList();
+                .map(ServiceResponse::getName)
+                .toList();
     }
 }

@@ -22,23 +22,32 @@ import org.junit.jupiter.api.Timeout;
 class AuthorizationInterceptorTest {
 
     private final Map<String, String> holders = Map.of("10.1.3.0/24", "node-b", "10.1.4.0/24", "");
-    private final AuthorizationInterceptor interceptor = new AuthorizationInterceptor(new AccessPolicy(Set.of("ops")),
-            subnet -> Optional.ofNullable(holders.get(subnet)), new SimpleMeterRegistry());
+    private final AuthorizationInterceptor interceptor = new AuthorizationInterceptor(
+            new AccessPolicy(Set.of("ops")),
+            subnet -> Optional.ofNullable(holders.get(subnet)),
+            new SimpleMeterRegistry());
 
     @Test
     void leaseCallsCarryTheNodeAndTheCurrentHolder() {
-        assertThat(interceptor.attemptOf(RenewLeaseRequest.newBuilder().setSubnet("10.1.3.0/24").setNodeName("node-a")
-                .build())).isEqualTo(new Attempt.OnLease("renew", "node-a", "10.1.3.0/24", Optional.of("node-b")));
-        assertThat(interceptor.attemptOf(ReleaseLeaseRequest.newBuilder().setSubnet("10.1.4.0/24").build()))
+        assertThat(interceptor.attemptOf(RenewLeaseRequest.newBuilder()
+                        .setSubnet("10.1.3.0/24")
+                        .setNodeName("node-a")
+                        .build()))
+                .isEqualTo(new Attempt.OnLease("renew", "node-a", "10.1.3.0/24", Optional.of("node-b")));
+        assertThat(interceptor.attemptOf(ReleaseLeaseRequest.newBuilder()
+                        .setSubnet("10.1.4.0/24")
+                        .build()))
                 .isEqualTo(new Attempt.OnLease("release", "", "10.1.4.0/24", Optional.of("")));
-        assertThat(interceptor.attemptOf(AcquireLeaseRequest.newBuilder().setNodeName("node-a").build()))
+        assertThat(interceptor.attemptOf(
+                        AcquireLeaseRequest.newBuilder().setNodeName("node-a").build()))
                 .isEqualTo(new Attempt.OnLease("acquire", "node-a", "", Optional.empty()));
     }
 
     @Test
     void readsAreReadsAndChangesToSharedStateAreAdministration() {
         assertThat(interceptor.attemptOf(GetUsageRequest.getDefaultInstance())).isEqualTo(new Attempt.Read());
-        assertThat(interceptor.attemptOf(WatchLeasesRequest.getDefaultInstance())).isEqualTo(new Attempt.Read());
+        assertThat(interceptor.attemptOf(WatchLeasesRequest.getDefaultInstance()))
+                .isEqualTo(new Attempt.Read());
         assertThat(interceptor.attemptOf(SetConfigRequest.getDefaultInstance()))
                 .isEqualTo(new Attempt.Administer("set the network config"));
         assertThat(interceptor.attemptOf(CreateReservationRequest.getDefaultInstance()))

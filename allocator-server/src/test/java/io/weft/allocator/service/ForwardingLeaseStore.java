@@ -7,8 +7,8 @@ import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.LeaseWrite;
 import io.weft.allocator.store.Snapshot;
 import io.weft.allocator.store.StoreEvent;
-import io.weft.allocator.store.WriteOutcome;
 import io.weft.allocator.store.SubnetKey;
+import io.weft.allocator.store.WriteOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
@@ -49,14 +49,14 @@ class ForwardingLeaseStore implements LeaseStore {
     }
 
     @Override
-    public CompletableFuture<WriteOutcome> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
-                                                         long expectedModRevision, AddressFences addresses) {
+    public CompletableFuture<WriteOutcome> compareAndPut(
+            SubnetKey subnet, LeaseValue value, long etcdLeaseId, long expectedModRevision, AddressFences addresses) {
         return delegate.compareAndPut(subnet, value, etcdLeaseId, expectedModRevision, addresses);
     }
 
     @Override
-    public CompletableFuture<WriteOutcome> compareAndDelete(SubnetKey subnet, long expectedModRevision,
-                                                            List<AddressFence> addresses) {
+    public CompletableFuture<WriteOutcome> compareAndDelete(
+            SubnetKey subnet, long expectedModRevision, List<AddressFence> addresses) {
         return delegate.compareAndDelete(subnet, expectedModRevision, addresses);
     }
 
@@ -66,8 +66,12 @@ class ForwardingLeaseStore implements LeaseStore {
     }
 
     @Override
-    public CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision, String nodeName,
-                                                           long expectedClaimRevision, List<AddressFence> addresses) {
+    public CompletableFuture<WriteOutcome> deleteWithClaim(
+            SubnetKey subnet,
+            long expectedModRevision,
+            String nodeName,
+            long expectedClaimRevision,
+            List<AddressFence> addresses) {
         return delegate.deleteWithClaim(subnet, expectedModRevision, nodeName, expectedClaimRevision, addresses);
     }
 

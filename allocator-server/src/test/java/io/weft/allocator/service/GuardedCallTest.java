@@ -48,8 +48,8 @@ class GuardedCallTest {
     }
 
     /** A WatchLeases whose body is the given call work, run when `later` completes. */
-    private Iterator<WatchLeasesResponse> callWith(BiConsumer<GuardedCall<WatchLeasesResponse>, String> then,
-                                                   boolean guarded) throws Exception {
+    private Iterator<WatchLeasesResponse> callWith(
+            BiConsumer<GuardedCall<WatchLeasesResponse>, String> then, boolean guarded) throws Exception {
         LeaseServiceGrpc.LeaseServiceImplBase service = new LeaseServiceGrpc.LeaseServiceImplBase() {
             @Override
             public void watchLeases(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
@@ -65,9 +65,11 @@ class GuardedCallTest {
             }
         };
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(service).build().start();
+        server =
+                InProcessServerBuilder.forName(name).addService(service).build().start();
         channel = InProcessChannelBuilder.forName(name).build();
-        return LeaseServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+        return LeaseServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .watchLeases(WatchLeasesRequest.getDefaultInstance());
     }
 
@@ -76,15 +78,19 @@ class GuardedCallTest {
         Iterator<WatchLeasesResponse> stream = callWith(null, false);
         later.complete("value");
 
-        assertThatThrownBy(stream::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        assertThatThrownBy(stream::hasNext)
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
     }
 
     @Test
     void aRuntimeExceptionInCallWorkFailsTheCallWithInternal() throws Exception {
-        Iterator<WatchLeasesResponse> stream = callWith((call, value) -> {
-            throw new IllegalStateException("broken " + value);
-        }, true);
+        Iterator<WatchLeasesResponse> stream = callWith(
+                (call, value) -> {
+                    throw new IllegalStateException("broken " + value);
+                },
+                true);
         later.complete("value");
 
         assertThatThrownBy(stream::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -96,20 +102,28 @@ class GuardedCallTest {
 
     @Test
     void anErrorInCallWorkFailsTheCallToo() throws Exception {
-        Iterator<WatchLeasesResponse> stream = callWith((call, value) -> {
-            throw new AssertionError("an Error, not an Exception");
-        }, true);
+        Iterator<WatchLeasesResponse> stream = callWith(
+                (call, value) -> {
+                    throw new AssertionError("an Error, not an Exception");
+                },
+                true);
         later.complete("value");
 
-        assertThatThrownBy(stream::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL));
+        assertThatThrownBy(stream::hasNext)
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL));
     }
 
     @Test
     void aStatusThrownInCallWorkKeepsItsCodeAndMessage() throws Exception {
-        Iterator<WatchLeasesResponse> stream = callWith((call, value) -> {
-            throw Status.INVALID_ARGUMENT.withDescription("start_revision: bad").asRuntimeException();
-        }, true);
+        Iterator<WatchLeasesResponse> stream = callWith(
+                (call, value) -> {
+                    throw Status.INVALID_ARGUMENT
+                            .withDescription("start_revision: bad")
+                            .asRuntimeException();
+                },
+                true);
         later.complete("value");
 
         assertThatThrownBy(stream::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -120,12 +134,16 @@ class GuardedCallTest {
 
     @Test
     void workAfterAFailedFutureRunsAndSendsInOrder() throws Exception {
-        Iterator<WatchLeasesResponse> stream = callWith((call, value) -> {
-            for (long revision = 1; revision <= 3; revision++) {
-                call.send(WatchLeasesResponse.newBuilder().setRevision(revision).build());
-            }
-            call.complete();
-        }, true);
+        Iterator<WatchLeasesResponse> stream = callWith(
+                (call, value) -> {
+                    for (long revision = 1; revision <= 3; revision++) {
+                        call.send(WatchLeasesResponse.newBuilder()
+                                .setRevision(revision)
+                                .build());
+                    }
+                    call.complete();
+                },
+                true);
         later.completeExceptionally(new RuntimeException("ignored by this work"));
 
         assertThat(stream.next().getRevision()).isEqualTo(1);

@@ -25,8 +25,8 @@ final class InProcessReplica implements AutoCloseable {
     private final ManagedChannel channel;
 
     InProcessReplica(LeaseStore store, Duration ttl) throws Exception {
-        services = new LeaseServices(store, InstantSource.system(), ttl, Duration.ZERO, new SimpleMeterRegistry(),
-                scheduler);
+        services = new LeaseServices(
+                store, InstantSource.system(), ttl, Duration.ZERO, new SimpleMeterRegistry(), scheduler);
         services.start().get(10, TimeUnit.SECONDS);
         String name = InProcessServerBuilder.generateName();
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name);

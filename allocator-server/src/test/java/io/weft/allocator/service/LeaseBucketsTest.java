@@ -39,7 +39,8 @@ class LeaseBucketsTest {
         assertThat(buckets.window()).isEqualTo(Duration.ofSeconds(3));
         assertThat(bucket.expiresAt()).isEqualTo(granted.plus(ttl).plus(buckets.window()));
         now.set(granted.plusMillis(2_999));
-        assertThat(buckets.take().join().expiresAt()).as("written 3 s later, still >= ttl away")
+        assertThat(buckets.take().join().expiresAt())
+                .as("written 3 s later, still >= ttl away")
                 .isAfterOrEqualTo(now.get().plus(ttl));
     }
 

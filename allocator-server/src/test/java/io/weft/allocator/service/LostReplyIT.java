@@ -9,12 +9,12 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.EtcdLeaseStore;
 import io.weft.allocator.store.EtcdRequestObserver;
 import io.weft.allocator.store.KeyLayout;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.LeaseValue;
-import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.LeaseWrite;
 import io.weft.allocator.store.StoreUnavailableException;
 import io.weft.allocator.store.SubnetKey;
@@ -44,32 +44,47 @@ class LostReplyIT {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.singleMember();
 
-    private static final AcquireLeaseRequest NODE_A = AcquireLeaseRequest.newBuilder().setNodeName("node-a")
-            .setPublicIp("192.168.3.1").setBackendType("vxlan")
-            .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac("0a:00:00:00:00:01")).build();
+    private static final AcquireLeaseRequest NODE_A = AcquireLeaseRequest.newBuilder()
+            .setNodeName("node-a")
+            .setPublicIp("192.168.3.1")
+            .setBackendType("vxlan")
+            .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac("0a:00:00:00:00:01"))
+            .build();
 
     @Test
     void aRetryAfterALostReplyGetsTheCommittedLeaseFromAnyReplica() throws Exception {
         KeyLayout layout = new KeyLayout("/lost-reply/network");
-        try (Client client = Client.builder().endpoints(ETCD.endpoints().toArray(String[]::new)).build();
-             LeaseStore etcd = new EtcdLeaseStore(client, layout, EtcdRequestObserver.NONE)) {
-            etcd.putConfig("{\"Network\":\"10.30.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}").get(10, TimeUnit.SECONDS);
+        try (Client client = Client.builder()
+                        .endpoints(ETCD.endpoints().toArray(String[]::new))
+                        .build();
+                LeaseStore etcd = new EtcdLeaseStore(client, layout, EtcdRequestObserver.NONE)) {
+            etcd.putConfig("{\"Network\":\"10.30.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")
+                    .get(10, TimeUnit.SECONDS);
             LosingFirstReply losing = new LosingFirstReply(etcd);
             try (InProcessReplica first = new InProcessReplica(losing, Duration.ofHours(1));
-                 InProcessReplica behind = new InProcessReplica(new DeafStore(etcd), Duration.ofHours(1))) {
+                    InProcessReplica behind = new InProcessReplica(new DeafStore(etcd), Duration.ofHours(1))) {
                 assertThatThrownBy(() -> first.leases().acquireLease(NODE_A))
-                        .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        .isInstanceOfSatisfying(
+                                StatusRuntimeException.class,
                                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-                assertThat(losing.lost.get()).as("the first write was committed, its reply lost").isTrue();
+                assertThat(losing.lost.get())
+                        .as("the first write was committed, its reply lost")
+                        .isTrue();
                 List<String> committed = leaseKeys(client, layout);
                 assertThat(committed).hasSize(1);
 
-                String throughBehind = behind.leases().acquireLease(NODE_A).getLease().getSubnet();
-                String throughFirst = first.leases().acquireLease(NODE_A).getLease().getSubnet();
+                String throughBehind =
+                        behind.leases().acquireLease(NODE_A).getLease().getSubnet();
+                String throughFirst =
+                        first.leases().acquireLease(NODE_A).getLease().getSubnet();
 
                 assertThat(throughBehind).isEqualTo(throughFirst);
-                assertThat(leaseKeys(client, layout)).as("lease keys in etcd").isEqualTo(committed)
-                        .singleElement().asString().endsWith(throughBehind.replace('/', '-'));
+                assertThat(leaseKeys(client, layout))
+                        .as("lease keys in etcd")
+                        .isEqualTo(committed)
+                        .singleElement()
+                        .asString()
+                        .endsWith(throughBehind.replace('/', '-'));
             }
         }
     }
@@ -85,13 +100,17 @@ class LostReplyIT {
     void aReplicaThatSawTheClaimedSubnetHeldByAnotherNodeStillReturnsTheClaimedLease() throws Exception {
         KeyLayout layout = new KeyLayout("/stale-holder/network");
         SubnetKey claimed = SubnetKey.ipv4Only(IpPrefix.parse("10.30.7.0/24"));
-        try (Client client = Client.builder().endpoints(ETCD.endpoints().toArray(String[]::new)).build();
-             LeaseStore etcd = new EtcdLeaseStore(client, layout, EtcdRequestObserver.NONE)) {
-            etcd.putConfig("{\"Network\":\"10.30.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}").get(10, TimeUnit.SECONDS);
+        try (Client client = Client.builder()
+                        .endpoints(ETCD.endpoints().toArray(String[]::new))
+                        .build();
+                LeaseStore etcd = new EtcdLeaseStore(client, layout, EtcdRequestObserver.NONE)) {
+            etcd.putConfig("{\"Network\":\"10.30.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")
+                    .get(10, TimeUnit.SECONDS);
             long etcdLease = etcd.grant(Duration.ofHours(1)).get(10, TimeUnit.SECONDS);
             LeaseValue nodeX = new LeaseValue("192.168.3.9", "", "vxlan", null, null, "node-x");
             LeaseValue nodeA = new LeaseValue("192.168.3.1", "", "vxlan", null, null, "node-a");
-            long heldByX = written(etcd.putWithClaim(new LeaseWrite(claimed, nodeX, etcdLease, 0, 0, null, AddressFences.NONE)));
+            long heldByX = written(
+                    etcd.putWithClaim(new LeaseWrite(claimed, nodeX, etcdLease, 0, 0, null, AddressFences.NONE)));
             try (InProcessReplica behind = new InProcessReplica(new DeafStore(etcd), Duration.ofHours(1))) {
                 // Without it: node-x gives the subnet back, and node-a gets it through another replica.
                 written(etcd.deleteWithClaim(claimed, heldByX, "node-x", heldByX, List.of()));
@@ -100,7 +119,10 @@ class LostReplyIT {
                 String answer = behind.leases().acquireLease(NODE_A).getLease().getSubnet();
 
                 assertThat(answer).isEqualTo("10.30.7.0/24");
-                assertThat(leaseKeys(client, layout)).as("lease keys in etcd").singleElement().asString()
+                assertThat(leaseKeys(client, layout))
+                        .as("lease keys in etcd")
+                        .singleElement()
+                        .asString()
                         .endsWith("10.30.7.0-24");
             }
         }
@@ -114,9 +136,13 @@ class LostReplyIT {
 
     private static List<String> leaseKeys(Client client, KeyLayout layout) throws Exception {
         ByteSequence prefix = ByteSequence.from(layout.subnetsPrefix(), StandardCharsets.UTF_8);
-        List<KeyValue> kvs = client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build())
-                .get(10, TimeUnit.SECONDS).getKvs();
-        return kvs.stream().map(kv -> kv.getKey().toString(StandardCharsets.UTF_8)).toList();
+        List<KeyValue> kvs = client.getKVClient()
+                .get(prefix, GetOption.builder().isPrefix(true).build())
+                .get(10, TimeUnit.SECONDS)
+                .getKvs();
+        return kvs.stream()
+                .map(kv -> kv.getKey().toString(StandardCharsets.UTF_8))
+                .toList();
     }
 
     /** The first claimed write reaches etcd, but its answer never reaches the server. */
@@ -147,7 +173,7 @@ class LostReplyIT {
 
         @Override
         public AutoCloseable watch(long fromRevision, WatchListener listener) {
-            return () -> { };
+            return () -> {};
         }
     }
 }

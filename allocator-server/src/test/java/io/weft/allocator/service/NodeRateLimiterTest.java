@@ -23,17 +23,23 @@ class NodeRateLimiterTest {
             assertThat(limiter.tryAcquire("node-a")).as("call %d", i).isTrue();
         }
         assertThat(limiter.tryAcquire("node-a")).isFalse();
-        assertThat(limiter.tryAcquire("node-b")).as("another name has its own bucket").isTrue();
+        assertThat(limiter.tryAcquire("node-b"))
+                .as("another name has its own bucket")
+                .isTrue();
 
         now.set(now.get().plus(Duration.ofSeconds(9)));
-        assertThat(limiter.tryAcquire("node-a")).as("6 a minute: not yet a whole token").isFalse();
+        assertThat(limiter.tryAcquire("node-a"))
+                .as("6 a minute: not yet a whole token")
+                .isFalse();
         now.set(now.get().plus(Duration.ofSeconds(1)));
         assertThat(limiter.tryAcquire("node-a")).isTrue();
         assertThat(limiter.tryAcquire("node-a")).isFalse();
 
         now.set(now.get().plus(Duration.ofHours(1)));
         for (int i = 0; i < 6; i++) {
-            assertThat(limiter.tryAcquire("node-a")).as("refilled to the burst, no more: call %d", i).isTrue();
+            assertThat(limiter.tryAcquire("node-a"))
+                    .as("refilled to the burst, no more: call %d", i)
+                    .isTrue();
         }
         assertThat(limiter.tryAcquire("node-a")).isFalse();
     }

@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.weft.allocator.alloc.LeaseIndex;
-import io.weft.allocator.store.LeaseStore;
-import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.AddressFence;
 import io.weft.allocator.store.AddressFences;
+import io.weft.allocator.store.LeaseStore;
+import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.LeaseWrite;
 import io.weft.allocator.store.Snapshot;
 import io.weft.allocator.store.StoreEvent;
-import io.weft.allocator.store.WriteOutcome;
 import io.weft.allocator.store.StoreUnavailableException;
 import io.weft.allocator.store.StoredConfig;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
+import io.weft.allocator.store.WriteOutcome;
 import io.weft.config.IpPrefix;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +44,8 @@ class ReservationOperationsTest {
 
     private final LeaseIndex index = new LeaseIndex(Duration.ofMinutes(5));
     private final DownStore store = new DownStore();
-    private final ReservationOperations reservations = new ReservationOperations(store, index, new ExpiryTracker(),
-            CLOCK, new LeaseBuckets(store, CLOCK, Duration.ofHours(24)));
+    private final ReservationOperations reservations = new ReservationOperations(
+            store, index, new ExpiryTracker(), CLOCK, new LeaseBuckets(store, CLOCK, Duration.ofHours(24)));
 
     ReservationOperationsTest() {
         index.reset(new Snapshot(1, Optional.of(new StoredConfig(DUAL, 1)), List.of(), List.of()));
@@ -70,38 +70,52 @@ class ReservationOperationsTest {
 
     @Test
     void reservingASubnetHeldByAnotherNodeIsRefusedAndTakesNothing() {
-        StoredLease held = new StoredLease(new SubnetKey(p("10.0.1.0/26"), p("fd00:1:0:2::/64")),
-                new LeaseValue("192.168.0.1", "", "vxlan", null, null, "node-a"), 70, 5);
+        StoredLease held = new StoredLease(
+                new SubnetKey(p("10.0.1.0/26"), p("fd00:1:0:2::/64")),
+                new LeaseValue("192.168.0.1", "", "vxlan", null, null, "node-a"),
+                70,
+                5);
         index.apply(new StoreEvent.LeasePut(held, false), true, Instant.now());
 
-        CompletableFuture<StoredLease> reserved = reservations.reserve(
-                new SubnetKey(p("10.0.1.0/26"), p("fd00:1:0:3::/64")), "node-b", "192.168.0.2");
+        CompletableFuture<StoredLease> reserved =
+                reservations.reserve(new SubnetKey(p("10.0.1.0/26"), p("fd00:1:0:3::/64")), "node-b", "192.168.0.2");
 
         assertThat(failure(reserved)).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(index.takeIfAvailable(p("fd00:1:0:3::/64"))).as("the IPv6 half was not taken").isTrue();
+        assertThat(index.takeIfAvailable(p("fd00:1:0:3::/64")))
+                .as("the IPv6 half was not taken")
+                .isTrue();
     }
 
     @Test
     void aReservationRefusedForItsIpv6HalfLeavesTheIpv4HalfFree() {
-        StoredLease held = new StoredLease(new SubnetKey(p("10.0.1.0/26"), p("fd00:1:0:2::/64")),
-                new LeaseValue("192.168.0.1", "", "vxlan", null, null, "node-a"), 70, 5);
+        StoredLease held = new StoredLease(
+                new SubnetKey(p("10.0.1.0/26"), p("fd00:1:0:2::/64")),
+                new LeaseValue("192.168.0.1", "", "vxlan", null, null, "node-a"),
+                70,
+                5);
         index.apply(new StoreEvent.LeasePut(held, false), true, Instant.now());
 
-        CompletableFuture<StoredLease> reserved = reservations.reserve(
-                new SubnetKey(p("10.0.2.0/26"), p("fd00:1:0:2::/64")), "node-b", "192.168.0.2");
+        CompletableFuture<StoredLease> reserved =
+                reservations.reserve(new SubnetKey(p("10.0.2.0/26"), p("fd00:1:0:2::/64")), "node-b", "192.168.0.2");
 
         assertThat(failure(reserved)).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(index.takeIfAvailable(p("10.0.2.0/26"))).as("10.0.2.0/26 is free again").isTrue();
+        assertThat(index.takeIfAvailable(p("10.0.2.0/26")))
+                .as("10.0.2.0/26 is free again")
+                .isTrue();
     }
 
     @Test
     void aReservationThatEtcdFailedToWriteLeavesItsSubnetsFree() {
-        CompletableFuture<StoredLease> reserved = reservations.reserve(
-                new SubnetKey(p("10.0.2.0/26"), p("fd00:1:0:4::/64")), "node-b", "192.168.0.2");
+        CompletableFuture<StoredLease> reserved =
+                reservations.reserve(new SubnetKey(p("10.0.2.0/26"), p("fd00:1:0:4::/64")), "node-b", "192.168.0.2");
 
         assertThat(failure(reserved)).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(index.takeIfAvailable(p("10.0.2.0/26"))).as("10.0.2.0/26 is free again").isTrue();
-        assertThat(index.takeIfAvailable(p("fd00:1:0:4::/64"))).as("fd00:1:0:4::/64 is free again").isTrue();
+        assertThat(index.takeIfAvailable(p("10.0.2.0/26")))
+                .as("10.0.2.0/26 is free again")
+                .isTrue();
+        assertThat(index.takeIfAvailable(p("fd00:1:0:4::/64")))
+                .as("fd00:1:0:4::/64 is free again")
+                .isTrue();
     }
 
     /** etcd is unreachable: every call fails as the etcd store's calls then do. */
@@ -137,14 +151,18 @@ class ReservationOperationsTest {
         }
 
         @Override
-        public CompletableFuture<WriteOutcome> compareAndPut(SubnetKey subnet, LeaseValue value, long etcdLeaseId,
-                                                             long expectedModRevision, AddressFences addresses) {
+        public CompletableFuture<WriteOutcome> compareAndPut(
+                SubnetKey subnet,
+                LeaseValue value,
+                long etcdLeaseId,
+                long expectedModRevision,
+                AddressFences addresses) {
             return down();
         }
 
         @Override
-        public CompletableFuture<WriteOutcome> compareAndDelete(SubnetKey subnet, long expectedModRevision,
-                                                                List<AddressFence> addresses) {
+        public CompletableFuture<WriteOutcome> compareAndDelete(
+                SubnetKey subnet, long expectedModRevision, List<AddressFence> addresses) {
             return down();
         }
 
@@ -154,9 +172,12 @@ class ReservationOperationsTest {
         }
 
         @Override
-        public CompletableFuture<WriteOutcome> deleteWithClaim(SubnetKey subnet, long expectedModRevision,
-                                                               String nodeName, long expectedClaimRevision,
-                                                               List<AddressFence> addresses) {
+        public CompletableFuture<WriteOutcome> deleteWithClaim(
+                SubnetKey subnet,
+                long expectedModRevision,
+                String nodeName,
+                long expectedClaimRevision,
+                List<AddressFence> addresses) {
             return down();
         }
 
@@ -168,11 +189,10 @@ class ReservationOperationsTest {
         @Override
         public AutoCloseable watch(long fromRevision, WatchListener listener) {
             listener.onFailed(new StoreUnavailableException("etcd is down (test)", null));
-            return () -> { };
+            return () -> {};
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

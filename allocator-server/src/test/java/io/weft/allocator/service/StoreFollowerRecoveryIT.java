@@ -35,19 +35,28 @@ class StoreFollowerRecoveryIT {
     @Test
     void aThrowWhileLoadingTheSnapshotIsFollowedByAnotherList() throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try (Client client = Client.builder().endpoints(ETCD.endpoints().toArray(String[]::new)).build();
-             LeaseStore etcd = new EtcdLeaseStore(client, new KeyLayout("/follower-recovery/network"),
-                     EtcdRequestObserver.NONE)) {
+        try (Client client = Client.builder()
+                        .endpoints(ETCD.endpoints().toArray(String[]::new))
+                        .build();
+                LeaseStore etcd = new EtcdLeaseStore(
+                        client, new KeyLayout("/follower-recovery/network"), EtcdRequestObserver.NONE)) {
             AtomicInteger reads = new AtomicInteger();
             LeaseStore firstReadBroken = new ForwardingLeaseStore(etcd) {
                 @Override
                 public CompletableFuture<Snapshot> snapshot() {
-                    return super.snapshot().thenApply(snapshot -> reads.incrementAndGet() > 1 ? snapshot
-                            : new Snapshot(snapshot.revision(), snapshot.config(), snapshot.leases(), null));
+                    return super.snapshot()
+                            .thenApply(snapshot -> reads.incrementAndGet() > 1
+                                    ? snapshot
+                                    : new Snapshot(snapshot.revision(), snapshot.config(), snapshot.leases(), null));
                 }
             };
-            LeaseServices services = new LeaseServices(firstReadBroken, InstantSource.system(), Duration.ofHours(1),
-                    Duration.ZERO, new SimpleMeterRegistry(), scheduler);
+            LeaseServices services = new LeaseServices(
+                    firstReadBroken,
+                    InstantSource.system(),
+                    Duration.ofHours(1),
+                    Duration.ZERO,
+                    new SimpleMeterRegistry(),
+                    scheduler);
             try {
                 services.start().get(20, TimeUnit.SECONDS);
 

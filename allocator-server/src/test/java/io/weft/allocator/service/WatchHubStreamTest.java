@@ -39,7 +39,8 @@ class WatchHubStreamTest {
     private static final long BUFFER_BYTES = 64 * 1024;
 
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
-    private final WatchHub hub = new WatchHub(100_000, new LeaseMessages(new ExpiryTracker()), new SimpleMeterRegistry());
+    private final WatchHub hub =
+            new WatchHub(100_000, new LeaseMessages(new ExpiryTracker()), new SimpleMeterRegistry());
     private Server server;
     private ManagedChannel channel;
     private long revision = 10;
@@ -57,7 +58,8 @@ class WatchHubStreamTest {
             }
         };
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(service).build().start();
+        server =
+                InProcessServerBuilder.forName(name).addService(service).build().start();
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
@@ -70,8 +72,11 @@ class WatchHubStreamTest {
 
     private static StoredLease lease(int n) {
         IpPrefix subnet = IpPrefix.parse("10." + (n >> 8 & 255) + "." + (n & 255) + ".0/24");
-        return new StoredLease(SubnetKey.ipv4Only(subnet),
-                new LeaseValue("192.168.0.1", "", "host-gw", null, null, "node-" + n), 7, n);
+        return new StoredLease(
+                SubnetKey.ipv4Only(subnet),
+                new LeaseValue("192.168.0.1", "", "host-gw", null, null, "node-" + n),
+                7,
+                n);
     }
 
     private void publishAdded(int n) {
@@ -95,13 +100,17 @@ class WatchHubStreamTest {
 
         await().until(() -> reader.received.stream().anyMatch(m -> m.getType() == Type.SNAPSHOT && m.getReset()));
         WatchLeasesResponse reset = reader.received.stream()
-                .filter(m -> m.getType() == Type.SNAPSHOT && m.getReset()).findFirst().orElseThrow();
+                .filter(m -> m.getType() == Type.SNAPSHOT && m.getReset())
+                .findFirst()
+                .orElseThrow();
         List<WatchLeasesResponse> resetChunks = reader.received.stream()
-                .filter(m -> m.getType() == Type.SNAPSHOT && m.getReset()).toList();
+                .filter(m -> m.getType() == Type.SNAPSHOT && m.getReset())
+                .toList();
         assertThat(resetChunks).extracting(m -> m.getLeasesCount()).containsExactly(2000, 1001);
         assertThat(resetChunks.getLast().getMore()).isFalse();
         assertThat(reset.getRevision()).isEqualTo(last);
-        long eventsSent = reader.received.stream().filter(m -> m.getType() == Type.ADDED).count();
+        long eventsSent =
+                reader.received.stream().filter(m -> m.getType() == Type.ADDED).count();
         assertThat(eventsSent).isLessThan(BUFFER_BYTES / 50);
         assertThat(reader.received.stream().filter(m -> m.getType() == Type.ADDED))
                 .allMatch(m -> m.getRevision() < reset.getRevision());
@@ -110,8 +119,12 @@ class WatchHubStreamTest {
     @Test
     void anIdleStreamGetsProgressAndABusyOneDoesNot() {
         Reader reader = new Reader(Integer.MAX_VALUE);
-        LeaseServiceGrpc.newStub(channel).watchLeases(WatchLeasesRequest.newBuilder().setStartRevision(revision).build(),
-                reader);
+        LeaseServiceGrpc.newStub(channel)
+                .watchLeases(
+                        WatchLeasesRequest.newBuilder()
+                                .setStartRevision(revision)
+                                .build(),
+                        reader);
         await().until(() -> reader.received.size() == 1);
         assertThat(reader.received.getFirst().getType()).isEqualTo(Type.PROGRESS);
         assertThat(reader.received.getFirst().getRevision()).isEqualTo(10);
@@ -125,16 +138,19 @@ class WatchHubStreamTest {
         hub.advance(20);
         hub.tick();
         await().until(() -> reader.received.size() == 4);
-        assertThat(reader.received.subList(2, 4)).extracting(WatchLeasesResponse::getType, WatchLeasesResponse::getRevision)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(Type.ADDED, 11L),
+        assertThat(reader.received.subList(2, 4))
+                .extracting(WatchLeasesResponse::getType, WatchLeasesResponse::getRevision)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Type.ADDED, 11L),
                         org.assertj.core.groups.Tuple.tuple(Type.PROGRESS, 20L));
     }
 
     @Test
     void aStartAheadOfTheHubSkipsTheEventsUpToItAndReportsItAsProgress() {
         Reader reader = new Reader(Integer.MAX_VALUE);
-        LeaseServiceGrpc.newStub(channel).watchLeases(WatchLeasesRequest.newBuilder().setStartRevision(12).build(),
-                reader);
+        LeaseServiceGrpc.newStub(channel)
+                .watchLeases(
+                        WatchLeasesRequest.newBuilder().setStartRevision(12).build(), reader);
         await().until(() -> reader.received.size() == 1);
         assertThat(reader.received.getFirst().getType()).isEqualTo(Type.PROGRESS);
         assertThat(reader.received.getFirst().getRevision()).isEqualTo(12);
@@ -174,11 +190,9 @@ class WatchHubStreamTest {
         }
 
         @Override
-        public void onError(Throwable t) {
-        }
+        public void onError(Throwable t) {}
 
         @Override
-        public void onCompleted() {
-        }
+        public void onCompleted() {}
     }
 }

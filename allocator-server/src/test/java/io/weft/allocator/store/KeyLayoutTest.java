@@ -33,23 +33,31 @@ class KeyLayoutTest {
     @Test
     void weftsOwnKeysLiveOutsideFlannelsFolders() {
         assertThat(FLANNEL.weftPrefix()).isEqualTo("/coreos.com/network/weft/");
-        assertThat(FLANNEL.weftPrefix()).doesNotStartWith(FLANNEL.subnetsPrefix()).isNotEqualTo(FLANNEL.configKey());
+        assertThat(FLANNEL.weftPrefix())
+                .doesNotStartWith(FLANNEL.subnetsPrefix())
+                .isNotEqualTo(FLANNEL.configKey());
         assertThat(FLANNEL.parseLeaseKey(FLANNEL.weftPrefix() + "compaction")).isEmpty();
     }
 
     @Test
     void anAddressClaimKeyNamesItsKindAndRoundTrips() {
-        for (HostAddress address : new HostAddress[] {new HostAddress(HostAddress.Kind.PUBLIC_IP, "10.0.0.1"),
-                new HostAddress(HostAddress.Kind.PUBLIC_IPV6, "fd00::1"),
-                new HostAddress(HostAddress.Kind.VTEP_MAC, "0a:00:00:00:00:01")}) {
+        for (HostAddress address : new HostAddress[] {
+            new HostAddress(HostAddress.Kind.PUBLIC_IP, "10.0.0.1"),
+            new HostAddress(HostAddress.Kind.PUBLIC_IPV6, "fd00::1"),
+            new HostAddress(HostAddress.Kind.VTEP_MAC, "0a:00:00:00:00:01")
+        }) {
             String key = FLANNEL.addressKey(address);
-            assertThat(key).startsWith(FLANNEL.weftPrefix() + "addresses/" + address.kind().keySegment() + "/");
+            assertThat(key)
+                    .startsWith(
+                            FLANNEL.weftPrefix() + "addresses/" + address.kind().keySegment() + "/");
             assertThat(FLANNEL.parseAddressKey(key)).contains(address);
             assertThat(FLANNEL.parseClaimKey(key)).isEmpty();
             assertThat(FLANNEL.parseLeaseKey(key)).isEmpty();
         }
-        assertThat(FLANNEL.parseAddressKey(FLANNEL.weftPrefix() + "addresses/serial-no/42")).isEmpty();
-        assertThat(FLANNEL.parseAddressKey(FLANNEL.weftPrefix() + "addresses/public-ip/")).isEmpty();
+        assertThat(FLANNEL.parseAddressKey(FLANNEL.weftPrefix() + "addresses/serial-no/42"))
+                .isEmpty();
+        assertThat(FLANNEL.parseAddressKey(FLANNEL.weftPrefix() + "addresses/public-ip/"))
+                .isEmpty();
         assertThat(FLANNEL.parseAddressKey(FLANNEL.claimKey("node-a"))).isEmpty();
     }
 
@@ -98,15 +106,18 @@ class KeyLayoutTest {
             assertThat(layout.configKey()).isEqualTo("/weft/net/config");
             assertThat(layout.leaseKey(key)).isEqualTo("/weft/net/subnets/10.5.49.0-24");
             assertThat(layout.parseLeaseKey("/weft/net/subnets/10.5.49.0-24")).contains(key);
-            assertThat(layout.parseLeaseKey("/coreos.com/network/subnets/10.5.49.0-24")).isEmpty();
+            assertThat(layout.parseLeaseKey("/coreos.com/network/subnets/10.5.49.0-24"))
+                    .isEmpty();
         }
     }
 
     @Test
     void aPrefixMustBeAnAbsolutePath() {
         for (String bad : new String[] {"", "/", "coreos.com/network", "network/"}) {
-            assertThatThrownBy(() -> new KeyLayout(bad)).as("prefix \"%s\"", bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must start with '/'");
+            assertThatThrownBy(() -> new KeyLayout(bad))
+                    .as("prefix \"%s\"", bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("must start with '/'");
         }
     }
 
@@ -158,9 +169,13 @@ class KeyLayoutTest {
 
             String text = FLANNEL.leaseKey(key);
 
-            assertThat(FLANNEL.parseLeaseKey(text)).as("seed %d key %s", SEED, text).contains(key);
+            assertThat(FLANNEL.parseLeaseKey(text))
+                    .as("seed %d key %s", SEED, text)
+                    .contains(key);
             assertThat(text).as("seed %d", SEED).startsWith("/coreos.com/network/subnets/");
-            assertThat(text.substring(FLANNEL.subnetsPrefix().length())).as("seed %d", SEED).doesNotContain("/");
+            assertThat(text.substring(FLANNEL.subnetsPrefix().length()))
+                    .as("seed %d", SEED)
+                    .doesNotContain("/");
         }
     }
 
@@ -187,7 +202,9 @@ class KeyLayoutTest {
 
             if (parsed.isPresent()) {
                 String again = FLANNEL.leaseKey(parsed.get());
-                assertThat(FLANNEL.parseLeaseKey(again)).as("seed %d key \"%s\"", SEED, key).isEqualTo(parsed);
+                assertThat(FLANNEL.parseLeaseKey(again))
+                        .as("seed %d key \"%s\"", SEED, key)
+                        .isEqualTo(parsed);
             }
         }
     }

@@ -21,8 +21,9 @@ class LeaseValueTest {
     /** Observed from a running flanneld (vxlan backend). */
     private static final String FLANNEL_VXLAN = "{\"PublicIP\":\"192.168.64.3\",\"PublicIPv6\":null,"
             + "\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"c6:d2:32:6f:8f:44\"}}";
-    private static final String FLANNEL_HOST_GW = "{\"PublicIP\":\"10.0.0.5\",\"PublicIPv6\":null,"
-            + "\"BackendType\":\"host-gw\"}";
+
+    private static final String FLANNEL_HOST_GW =
+            "{\"PublicIP\":\"10.0.0.5\",\"PublicIPv6\":null," + "\"BackendType\":\"host-gw\"}";
     private static final String FLANNEL_DUAL_STACK = "{\"PublicIP\":\"10.0.0.5\",\"PublicIPv6\":\"fd00::5\","
             + "\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"c6:d2:32:6f:8f:44\"},"
             + "\"BackendV6Data\":{\"VNI\":1,\"VtepMAC\":\"d2:aa:01:02:03:04\"}}";
@@ -36,11 +37,14 @@ class LeaseValueTest {
     void aNodeNameThatIsNoNodeNameIsRefusedBeforeItReachesALogLine() {
         for (String name : new String[] {"a\nb", "-a", "a".repeat(254), "node a", "n\u001b[31m"}) {
             assertThatThrownBy(() -> LeaseValue.parse("{\"PublicIP\":\"10.0.0.1\",\"NodeName\":\""
-                    + name.replace("\n", "\\n").replace("\u001b", "\\u001b") + "\"}"))
-                    .as(name).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NodeName");
+                            + name.replace("\n", "\\n").replace("\u001b", "\\u001b") + "\"}"))
+                    .as(name)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("NodeName");
         }
         assertThat(LeaseValue.parse("{\"PublicIP\":\"10.0.0.1\",\"NodeName\":\"" + "a".repeat(253) + "\"}")
-                .nodeName()).hasSize(253);
+                        .nodeName())
+                .hasSize(253);
     }
 
     @Test
@@ -83,12 +87,13 @@ class LeaseValueTest {
 
     @Test
     void ourVxlanLeaseHasFlannelsFieldNamesAndOrder() {
-        LeaseValue value = new LeaseValue("192.168.64.3", "", "vxlan", new VtepData(1, "c6:d2:32:6f:8f:44"), null,
-                "node-1");
+        LeaseValue value =
+                new LeaseValue("192.168.64.3", "", "vxlan", new VtepData(1, "c6:d2:32:6f:8f:44"), null, "node-1");
 
-        assertThat(value.toJson()).isEqualTo("{\"PublicIP\":\"192.168.64.3\",\"PublicIPv6\":null,"
-                + "\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"c6:d2:32:6f:8f:44\"},"
-                + "\"NodeName\":\"node-1\"}");
+        assertThat(value.toJson())
+                .isEqualTo("{\"PublicIP\":\"192.168.64.3\",\"PublicIPv6\":null,"
+                        + "\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"c6:d2:32:6f:8f:44\"},"
+                        + "\"NodeName\":\"node-1\"}");
     }
 
     @Test
@@ -127,20 +132,35 @@ class LeaseValueTest {
         LeaseValue value = LeaseValue.parse(stored);
 
         // What a reservation does to a flanneld lease: same attributes, weft's node name added.
-        LeaseValue rewritten = new LeaseValue(value.publicIp(), value.publicIpv6(), value.backendType(),
-                value.backendData(), value.backendV6Data(), "node-1", value.extra());
+        LeaseValue rewritten = new LeaseValue(
+                value.publicIp(),
+                value.publicIpv6(),
+                value.backendType(),
+                value.backendData(),
+                value.backendV6Data(),
+                "node-1",
+                value.extra());
         Map<String, Object> json = fields(rewritten.toJson());
 
-        assertThat(json).containsEntry("FutureField", Map.of("list", List.of(1L, "two", false), "n", -7L))
-                .containsEntry("Note", "kept").containsEntry("NodeName", "node-1");
-        assertThat(json.get("BackendData")).isEqualTo(Map.of("VNI", 4096L, "VtepMAC", "c6:d2:32:6f:8f:44", "GBP", true));
+        assertThat(json)
+                .containsEntry("FutureField", Map.of("list", List.of(1L, "two", false), "n", -7L))
+                .containsEntry("Note", "kept")
+                .containsEntry("NodeName", "node-1");
+        assertThat(json.get("BackendData"))
+                .isEqualTo(Map.of("VNI", 4096L, "VtepMAC", "c6:d2:32:6f:8f:44", "GBP", true));
         assertThat(LeaseValue.parse(rewritten.toJson())).isEqualTo(rewritten);
     }
 
     @Test
     void valuesThatAreNotFlannelsShapeAreRejected() {
         String[] bad = {
-            "", "{", "[]", "\"x\"", "null", "5", "true",
+            "",
+            "{",
+            "[]",
+            "\"x\"",
+            "null",
+            "5",
+            "true",
             "{\"PublicIP\":\"10.0.0.5\"} trailing",
             "{\"PublicIP\":5}",
             "{\"PublicIP\":[\"10.0.0.5\"]}",
@@ -150,7 +170,8 @@ class LeaseValueTest {
             "{\"NodeName\":[]}",
         };
         for (String json : bad) {
-            assertThatThrownBy(() -> LeaseValue.parse(json)).as("value %s", json)
+            assertThatThrownBy(() -> LeaseValue.parse(json))
+                    .as("value %s", json)
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> LeaseValue.parse("{\"PublicIP\":5}")).hasMessageContaining("PublicIP");
@@ -159,21 +180,41 @@ class LeaseValueTest {
 
     @Test
     void sameAttributesIgnoresExtraFieldsButNothingElse() {
-        LeaseValue base = new LeaseValue("10.0.0.5", "fd00::5", "vxlan", new VtepData(1, "aa:bb:cc:dd:ee:ff"),
-                new VtepData(1, "aa:bb:cc:dd:ee:00"), "node-1");
-        LeaseValue withExtra = new LeaseValue("10.0.0.5", "fd00::5", "vxlan",
-                new VtepData(1, "aa:bb:cc:dd:ee:ff", Map.of("GBP", true)), new VtepData(1, "aa:bb:cc:dd:ee:00"),
-                "node-1", Map.of("Other", "x"));
+        LeaseValue base = new LeaseValue(
+                "10.0.0.5",
+                "fd00::5",
+                "vxlan",
+                new VtepData(1, "aa:bb:cc:dd:ee:ff"),
+                new VtepData(1, "aa:bb:cc:dd:ee:00"),
+                "node-1");
+        LeaseValue withExtra = new LeaseValue(
+                "10.0.0.5",
+                "fd00::5",
+                "vxlan",
+                new VtepData(1, "aa:bb:cc:dd:ee:ff", Map.of("GBP", true)),
+                new VtepData(1, "aa:bb:cc:dd:ee:00"),
+                "node-1",
+                Map.of("Other", "x"));
 
         assertThat(base.sameAttributes(withExtra)).isTrue();
         List<LeaseValue> different = List.of(
                 new LeaseValue("10.0.0.6", "fd00::5", "vxlan", base.backendData(), base.backendV6Data(), "node-1"),
                 new LeaseValue("10.0.0.5", "", "vxlan", base.backendData(), base.backendV6Data(), "node-1"),
                 new LeaseValue("10.0.0.5", "fd00::5", "host-gw", base.backendData(), base.backendV6Data(), "node-1"),
-                new LeaseValue("10.0.0.5", "fd00::5", "vxlan", new VtepData(2, "aa:bb:cc:dd:ee:ff"),
-                        base.backendV6Data(), "node-1"),
-                new LeaseValue("10.0.0.5", "fd00::5", "vxlan", new VtepData(1, "aa:bb:cc:dd:ee:fe"),
-                        base.backendV6Data(), "node-1"),
+                new LeaseValue(
+                        "10.0.0.5",
+                        "fd00::5",
+                        "vxlan",
+                        new VtepData(2, "aa:bb:cc:dd:ee:ff"),
+                        base.backendV6Data(),
+                        "node-1"),
+                new LeaseValue(
+                        "10.0.0.5",
+                        "fd00::5",
+                        "vxlan",
+                        new VtepData(1, "aa:bb:cc:dd:ee:fe"),
+                        base.backendV6Data(),
+                        "node-1"),
                 new LeaseValue("10.0.0.5", "fd00::5", "vxlan", null, base.backendV6Data(), "node-1"),
                 new LeaseValue("10.0.0.5", "fd00::5", "vxlan", base.backendData(), null, "node-1"),
                 new LeaseValue("10.0.0.5", "fd00::5", "vxlan", base.backendData(), base.backendV6Data(), "node-2"));
@@ -191,12 +232,23 @@ class LeaseValueTest {
             boolean vxlan = random.nextBoolean();
             String backendType = vxlan ? "vxlan" : random.nextBoolean() ? "" : "x" + text(random);
             // The unspecified addresses stand for "none" in flannel's JSON, so they read back as "".
-            LeaseValue value = new LeaseValue(specified(text(random)), random.nextBoolean() ? "" : specified(text(random)),
-                    backendType, vxlan && random.nextBoolean() ? vtep(random) : null,
+            LeaseValue value = new LeaseValue(
+                    specified(text(random)),
+                    random.nextBoolean() ? "" : specified(text(random)),
+                    backendType,
+                    vxlan && random.nextBoolean() ? vtep(random) : null,
                     vxlan && random.nextBoolean() ? vtep(random) : null,
                     random.nextBoolean() ? "" : "node-" + Integer.toHexString(random.nextInt()),
-                    extra(random, 0, List.of("PublicIP", "PublicIPv6", "BackendType", "BackendData", "BackendV6Data",
-                            "NodeName")));
+                    extra(
+                            random,
+                            0,
+                            List.of(
+                                    "PublicIP",
+                                    "PublicIPv6",
+                                    "BackendType",
+                                    "BackendData",
+                                    "BackendV6Data",
+                                    "NodeName")));
 
             String json = value.toJson();
 
@@ -210,8 +262,7 @@ class LeaseValueTest {
     }
 
     private static VtepData vtep(Random random) {
-        return new VtepData(random.nextInt(1 << 24), text(random),
-                extra(random, 0, List.of("VNI", "VtepMAC")));
+        return new VtepData(random.nextInt(1 << 24), text(random), extra(random, 0, List.of("VNI", "VtepMAC")));
     }
 
     private static String text(Random random) {
@@ -232,18 +283,20 @@ class LeaseValueTest {
             if (reserved.contains(key)) {
                 continue;
             }
-            extra.put(key, switch (random.nextInt(depth < 2 ? 5 : 3)) {
-                case 0 -> random.nextLong();
-                case 1 -> text(random);
-                case 2 -> random.nextBoolean();
-                case 3 -> extra(random, depth + 1, List.of());
-                default -> {
-                    List<Object> list = new ArrayList<>();
-                    list.add(random.nextLong());
-                    list.add(text(random));
-                    yield list;
-                }
-            });
+            extra.put(
+                    key,
+                    switch (random.nextInt(depth < 2 ? 5 : 3)) {
+                        case 0 -> random.nextLong();
+                        case 1 -> text(random);
+                        case 2 -> random.nextBoolean();
+                        case 3 -> extra(random, depth + 1, List.of());
+                        default -> {
+                            List<Object> list = new ArrayList<>();
+                            list.add(random.nextLong());
+                            list.add(text(random));
+                            yield list;
+                        }
+                    });
         }
         return extra;
     }

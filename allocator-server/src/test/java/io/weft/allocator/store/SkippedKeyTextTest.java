@@ -11,8 +11,8 @@ class SkippedKeyTextTest {
 
     @Test
     void controlCharactersAreEscapedAndLongTextIsCut() {
-        StoreEvent.Skipped skipped = new StoreEvent.Skipped("/p/subnets/x\nFAKE LOG LINE\u001b[31m",
-                "bad lease value: " + "v".repeat(1000), 7);
+        StoreEvent.Skipped skipped = new StoreEvent.Skipped(
+                "/p/subnets/x\nFAKE LOG LINE\u001b[31m", "bad lease value: " + "v".repeat(1000), 7);
 
         assertThat(skipped.key()).isEqualTo("/p/subnets/x\\u000aFAKE LOG LINE\\u001b[31m");
         assertThat(skipped.reason()).hasSize(StoreEvent.Skipped.MAX_TEXT + 3).endsWith("...");

@@ -34,8 +34,10 @@ class WrittenChangesIT {
     @Test
     void everyWritesReportedChangesAreWhatTheWatchDelivers() throws Exception {
         KeyLayout layout = new KeyLayout("/written-changes/network");
-        try (Client client = Client.builder().endpoints(ETCD.endpoints().toArray(String[]::new)).build();
-             LeaseStore etcd = new EtcdLeaseStore(client, layout, EtcdRequestObserver.NONE)) {
+        try (Client client = Client.builder()
+                        .endpoints(ETCD.endpoints().toArray(String[]::new))
+                        .build();
+                LeaseStore etcd = new EtcdLeaseStore(client, layout, EtcdRequestObserver.NONE)) {
             List<StoreEvent> watched = new CopyOnWriteArrayList<>();
             long start = etcd.currentRevision().get(10, TimeUnit.SECONDS);
             try (AutoCloseable watch = etcd.watch(start + 1, recorder(watched))) {
@@ -47,30 +49,57 @@ class WrittenChangesIT {
                 LeaseValue renumbered = value("192.168.30.9", "0a:00:00:00:30:01");
 
                 List<WriteOutcome.Written> writes = new ArrayList<>();
-                writes.add(written(etcd.putWithClaim(new LeaseWrite(FIRST, first, etcdLease, 0, 0, null,
+                writes.add(written(etcd.putWithClaim(new LeaseWrite(
+                        FIRST,
+                        first,
+                        etcdLease,
+                        0,
+                        0,
+                        null,
                         new AddressFences(List.of(new AddressFence(ip, 0), new AddressFence(mac, 0)), List.of())))));
                 long created = writes.getLast().revision();
-                writes.add(written(etcd.putWithClaim(new LeaseWrite(SECOND, renumbered, etcdLease, 0, created,
-                        new StoredLease(FIRST, first, etcdLease, created), new AddressFences(
+                writes.add(written(etcd.putWithClaim(new LeaseWrite(
+                        SECOND,
+                        renumbered,
+                        etcdLease,
+                        0,
+                        created,
+                        new StoredLease(FIRST, first, etcdLease, created),
+                        new AddressFences(
                                 List.of(new AddressFence(movedIp, 0), new AddressFence(mac, created)),
                                 List.of(new AddressFence(ip, created)))))));
                 long moved = writes.getLast().revision();
-                writes.add(written(etcd.deleteWithClaim(SECOND, moved, "node-a", moved,
+                writes.add(written(etcd.deleteWithClaim(
+                        SECOND,
+                        moved,
+                        "node-a",
+                        moved,
                         List.of(new AddressFence(movedIp, moved), new AddressFence(mac, moved)))));
-                writes.add(written(etcd.compareAndPut(FIRST, value("192.168.30.2", "0a:00:00:00:30:02"), 0, 0,
+                writes.add(written(etcd.compareAndPut(
+                        FIRST,
+                        value("192.168.30.2", "0a:00:00:00:30:02"),
+                        0,
+                        0,
                         new AddressFences(List.of(new AddressFence(ip, 0)), List.of()))));
-                writes.add(written(etcd.compareAndDelete(FIRST, writes.getLast().revision(),
+                writes.add(written(etcd.compareAndDelete(
+                        FIRST,
+                        writes.getLast().revision(),
                         List.of(new AddressFence(ip, writes.getLast().revision())))));
 
                 long last = writes.getLast().revision();
-                await().atMost(Duration.ofSeconds(10)).until(() -> !watched.isEmpty()
-                        && watched.getLast().revision() >= last);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> !watched.isEmpty() && watched.getLast().revision() >= last);
                 for (WriteOutcome.Written write : writes) {
-                    List<StoreEvent> delivered = watched.stream().filter(e -> e.revision() == write.revision())
-                            .map(WrittenChangesIT::comparable).toList();
-                    assertThat(write.changes().stream().map(WrittenChangesIT::comparable).toList())
+                    List<StoreEvent> delivered = watched.stream()
+                            .filter(e -> e.revision() == write.revision())
+                            .map(WrittenChangesIT::comparable)
+                            .toList();
+                    assertThat(write.changes().stream()
+                                    .map(WrittenChangesIT::comparable)
+                                    .toList())
                             .as("changes reported by the write at revision %d", write.revision())
-                            .containsExactlyInAnyOrderElementsOf(delivered).isNotEmpty();
+                            .containsExactlyInAnyOrderElementsOf(delivered)
+                            .isNotEmpty();
                 }
             }
         }
@@ -79,15 +108,15 @@ class WrittenChangesIT {
     /** The watch also carries a deleted lease's previous value, which a write does not report. */
     private static StoreEvent comparable(StoreEvent event) {
         return event instanceof StoreEvent.LeaseDeleted deleted
-                ? new StoreEvent.LeaseDeleted(deleted.subnet(), null, deleted.revision()) : event;
+                ? new StoreEvent.LeaseDeleted(deleted.subnet(), null, deleted.revision())
+                : event;
     }
 
     private static LeaseValue value(String publicIp, String mac) {
         return new LeaseValue(publicIp, "", "vxlan", new VtepData(1, mac), null, "node-a");
     }
 
-    private static WriteOutcome.Written written(CompletableFuture<WriteOutcome> write)
-            throws Exception {
+    private static WriteOutcome.Written written(CompletableFuture<WriteOutcome> write) throws Exception {
         WriteOutcome outcome = write.get(10, TimeUnit.SECONDS);
         assertThat(outcome).isInstanceOf(WriteOutcome.Written.class);
         return (WriteOutcome.Written) outcome;

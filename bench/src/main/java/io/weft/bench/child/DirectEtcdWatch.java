@@ -25,13 +25,18 @@ final class DirectEtcdWatch implements AutoCloseable {
     DirectEtcdWatch(String endpoint, String subnetsPrefix) throws Exception {
         client = Client.builder().endpoints(endpoint).build();
         ByteSequence prefix = ByteSequence.from(subnetsPrefix, StandardCharsets.UTF_8);
-        long revision = client.getKVClient().get(prefix, GetOption.builder().withCountOnly(true).build()).get()
-                .getHeader().getRevision();
-        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
+        long revision = client.getKVClient()
+                .get(prefix, GetOption.builder().withCountOnly(true).build())
+                .get()
+                .getHeader()
+                .getRevision();
+        WatchOption option =
+                WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
         watcher = client.getWatchClient().watch(prefix, option, response -> {
             long now = System.nanoTime();
             for (WatchEvent event : response.getEvents()) {
-                if (event.getEventType() == WatchEvent.EventType.PUT && event.getKeyValue().getVersion() == 1) {
+                if (event.getEventType() == WatchEvent.EventType.PUT
+                        && event.getKeyValue().getVersion() == 1) {
                     String key = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
                     String name = key.substring(subnetsPrefix.length());
                     int dash = name.lastIndexOf('-');

@@ -27,8 +27,7 @@ public final class NodeStartProbeMain {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
-    private NodeStartProbeMain() {
-    }
+    private NodeStartProbeMain() {}
 
     public static void main(String[] args) throws Exception {
         int serverPort = Integer.parseInt(args[0]);
@@ -49,30 +48,39 @@ public final class NodeStartProbeMain {
             }
             shell("ip link del flannel.1");
             say("progress acquiring " + peers + " peer leases");
-            LeaseLoad.acquire(clients, network, "peer", 0, peers, 64, done -> { });
+            LeaseLoad.acquire(clients, network, "peer", 0, peers, 64, done -> {});
 
             say("progress starting weft-node with " + peers + " peers");
             try (WeftNodeProcess node = WeftNodeProcess.start(launcher, serverPort, work, "node-peers", Map.of())) {
                 result.append(" start_peers_ms=").append(node.awaitReadyMillis(READY_TIMEOUT));
-                result.append(" routes=").append(lines("ip route show proto 0x77"))
-                        .append(" neighbours=").append(lines("ip neigh show dev flannel.1 nud permanent"))
-                        .append(" fdb=").append(lines("bridge fdb show dev flannel.1 | grep dst"));
+                result.append(" routes=")
+                        .append(lines("ip route show proto 0x77"))
+                        .append(" neighbours=")
+                        .append(lines("ip neigh show dev flannel.1 nud permanent"))
+                        .append(" fdb=")
+                        .append(lines("bridge fdb show dev flannel.1 | grep dst"));
                 Thread.sleep(2_000);
-                result.append(" rss_kib=").append(node.statusKib("VmRSS"))
-                        .append(" hwm_kib=").append(node.statusKib("VmHWM"));
+                result.append(" rss_kib=")
+                        .append(node.statusKib("VmRSS"))
+                        .append(" hwm_kib=")
+                        .append(node.statusKib("VmHWM"));
                 try (RemoteJvm jvm = RemoteJvm.attach(node.pid())) {
                     RemoteJvm.Memory memory = jvm.memory();
-                    result.append(" heap_committed_kib=").append(memory.heapCommitted() / 1024)
-                            .append(" heap_live_kib=").append(memory.heapUsedAfterGc() / 1024)
-                            .append(" nonheap_committed_kib=").append(memory.nonHeapCommitted() / 1024)
-                            .append(" threads=").append(memory.threads());
+                    result.append(" heap_committed_kib=")
+                            .append(memory.heapCommitted() / 1024)
+                            .append(" heap_live_kib=")
+                            .append(memory.heapUsedAfterGc() / 1024)
+                            .append(" nonheap_committed_kib=")
+                            .append(memory.nonHeapCommitted() / 1024)
+                            .append(" threads=")
+                            .append(memory.threads());
                 }
             }
             shell("ip link del flannel.1");
 
             say("progress starting weft-node with " + peers + " peers and JAVA_TOOL_OPTIONS=" + tunedFlags);
-            try (WeftNodeProcess node = WeftNodeProcess.start(launcher, serverPort, work, "node-tuned",
-                    Map.of("JAVA_TOOL_OPTIONS", tunedFlags))) {
+            try (WeftNodeProcess node = WeftNodeProcess.start(
+                    launcher, serverPort, work, "node-tuned", Map.of("JAVA_TOOL_OPTIONS", tunedFlags))) {
                 result.append(" start_tuned_ms=").append(node.awaitReadyMillis(READY_TIMEOUT));
                 result.append(" routes_tuned=").append(lines("ip route show proto 0x77"));
                 Thread.sleep(2_000);
@@ -85,7 +93,7 @@ public final class NodeStartProbeMain {
 
     private static void awaitServer(int httpPort) {
         try (Readyz readyz = Readyz.on(httpPort)) {
-            readyz.await(Duration.ofSeconds(120), () -> { });
+            readyz.await(Duration.ofSeconds(120), () -> {});
         }
     }
 
@@ -95,7 +103,9 @@ public final class NodeStartProbeMain {
     }
 
     private static String shell(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of("bash", "-c", command)).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(List.of("bash", "-c", command))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         process.waitFor();
         return output;

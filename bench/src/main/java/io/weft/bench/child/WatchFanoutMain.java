@@ -29,8 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WatchFanoutMain {
 
-    private WatchFanoutMain() {
-    }
+    private WatchFanoutMain() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
@@ -38,8 +37,9 @@ public final class WatchFanoutMain {
         int watchers = Integer.parseInt(options.get("--watchers"));
         say("progress opening " + watchers + " gRPC watch streams on " + server);
         try (WatcherFleet fleet = new WatcherFleet(server.host(), server.port(), watchers);
-             DirectEtcdWatch direct = options.containsKey("--etcd")
-                     ? new DirectEtcdWatch(options.get("--etcd"), options.get("--subnets-prefix")) : null) {
+                DirectEtcdWatch direct = options.containsKey("--etcd")
+                        ? new DirectEtcdWatch(options.get("--etcd"), options.get("--subnets-prefix"))
+                        : null) {
             if (!fleet.awaitSnapshots(120)) {
                 throw new IllegalStateException(fleet.snapshotsPending() + " watchers got no snapshot within 120 s;"
                         + " failures " + fleet.failures() + ", first: " + fleet.firstFailure());
@@ -54,8 +54,9 @@ public final class WatchFanoutMain {
         System.exit(0);
     }
 
-    private static void measure(Map<String, String> options, ServerAddress server, WatcherFleet fleet,
-                                DirectEtcdWatch direct) throws InterruptedException {
+    private static void measure(
+            Map<String, String> options, ServerAddress server, WatcherFleet fleet, DirectEtcdWatch direct)
+            throws InterruptedException {
         int watchers = fleet.size();
         int warmUp = Integer.parseInt(options.getOrDefault("--warm-up", "0"));
         int acquisitions = Integer.parseInt(options.get("--acquisitions"));
@@ -72,8 +73,7 @@ public final class WatchFanoutMain {
     }
 
     /** When each AcquireLease was sent and when it returned, by the subnet it answered. */
-    private record Acquired(Map<String, Long> sentAt, Map<String, Long> returnedAt) {
-    }
+    private record Acquired(Map<String, Long> sentAt, Map<String, Long> returnedAt) {}
 
     /** Acquires {@code count} leases one at a time, {@code paceNanos} apart. */
     private static Acquired acquire(ServerAddress server, String names, int firstNode, int count, long paceNanos) {
@@ -84,7 +84,8 @@ public final class WatchFanoutMain {
             for (int i = 0; i < count; i++) {
                 LockSupport.parkNanos(next - System.nanoTime());
                 long sent = System.nanoTime();
-                Lease lease = client.acquire(network.request(names + "-" + i, firstNode + i)).getLease();
+                Lease lease = client.acquire(network.request(names + "-" + i, firstNode + i))
+                        .getLease();
                 acquired.returnedAt().put(lease.getSubnet(), System.nanoTime());
                 acquired.sentAt().put(lease.getSubnet(), sent);
                 next += paceNanos;
@@ -93,8 +94,9 @@ public final class WatchFanoutMain {
         return acquired;
     }
 
-    private static void awaitDelivery(WatcherFleet fleet, DirectEtcdWatch direct, Map<String, Long> expected,
-                                      int seconds) throws InterruptedException {
+    private static void awaitDelivery(
+            WatcherFleet fleet, DirectEtcdWatch direct, Map<String, Long> expected, int seconds)
+            throws InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             boolean all = direct == null || direct.createdAt().keySet().containsAll(expected.keySet());
@@ -127,8 +129,10 @@ public final class WatchFanoutMain {
         if (direct == null) {
             return "";
         }
-        long[] delays = reference.entrySet().stream().filter(e -> direct.createdAt().containsKey(e.getKey()))
-                .mapToLong(e -> (direct.createdAt().get(e.getKey()) - e.getValue()) / 1_000).toArray();
+        long[] delays = reference.entrySet().stream()
+                .filter(e -> direct.createdAt().containsKey(e.getKey()))
+                .mapToLong(e -> (direct.createdAt().get(e.getKey()) - e.getValue()) / 1_000)
+                .toArray();
         return summary(name, delays, reference.size() - delays.length);
     }
 
@@ -138,8 +142,17 @@ public final class WatchFanoutMain {
         }
         Percentiles p = Percentiles.of(micros);
         long early = java.util.Arrays.stream(micros).filter(d -> d < 0).count();
-        return String.format(Locale.ROOT, "%1$s_p50_us=%2$d %1$s_p99_us=%3$d %1$s_max_us=%4$d %1$s_samples=%5$d"
-                + " %1$s_missing=%6$d %1$s_early=%7$d", name, p.p50(), p.p99(), p.max(), p.count(), missing, early);
+        return String.format(
+                Locale.ROOT,
+                "%1$s_p50_us=%2$d %1$s_p99_us=%3$d %1$s_max_us=%4$d %1$s_samples=%5$d"
+                        + " %1$s_missing=%6$d %1$s_early=%7$d",
+                name,
+                p.p50(),
+                p.p99(),
+                p.max(),
+                p.count(),
+                missing,
+                early);
     }
 
     private static void say(String line) {

@@ -33,11 +33,13 @@ final class WatcherFleet implements AutoCloseable {
         snapshots = new CountDownLatch(watchers);
         for (int w = 0; w < watchers; w++) {
             ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
-                    .directExecutor().build();
+                    .directExecutor()
+                    .build();
             channels.add(channel);
             Map<String, Long> received = new ConcurrentHashMap<>();
             addedAt.add(received);
-            LeaseServiceGrpc.newStub(channel).watchLeases(WatchLeasesRequest.getDefaultInstance(), new Recorder(received));
+            LeaseServiceGrpc.newStub(channel)
+                    .watchLeases(WatchLeasesRequest.getDefaultInstance(), new Recorder(received));
         }
     }
 
@@ -97,7 +99,7 @@ final class WatcherFleet implements AutoCloseable {
                         snapshots.countDown();
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
 

@@ -30,9 +30,18 @@ final class WeftNodeProcess implements AutoCloseable {
     /** Starts {@code launcher}, its output in {@code work/<name>.log}, with {@code environment} added. */
     static WeftNodeProcess start(Path launcher, int serverPort, Path work, String name, Map<String, String> environment)
             throws IOException {
-        List<String> command = List.of(launcher.toString(), "--server", "127.0.0.1:" + serverPort,
-                "--node-name", "bench-node", "--iface", "eth0", "--subnet-file", work.resolve("subnet.env").toString(),
-                "--http-listen", "127.0.0.1:" + HTTP_PORT);
+        List<String> command = List.of(
+                launcher.toString(),
+                "--server",
+                "127.0.0.1:" + serverPort,
+                "--node-name",
+                "bench-node",
+                "--iface",
+                "eth0",
+                "--subnet-file",
+                work.resolve("subnet.env").toString(),
+                "--http-listen",
+                "127.0.0.1:" + HTTP_PORT);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         long started = System.nanoTime();

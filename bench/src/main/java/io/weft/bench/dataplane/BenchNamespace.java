@@ -26,10 +26,11 @@ final class BenchNamespace {
             return noNamespaces;
         }
         try (NetworkNamespace probe = create()) {
-            CommandResult vxlan = probe.tryIp("link", "add", "probe0", "type", "vxlan", "id", "1",
-                    "dstport", "8472", "dev", PeerFleet.UNDERLAY);
+            CommandResult vxlan = probe.tryIp(
+                    "link", "add", "probe0", "type", "vxlan", "id", "1", "dstport", "8472", "dev", PeerFleet.UNDERLAY);
             if (vxlan.exitCode() != 0) {
-                return Optional.of("the kernel cannot create vxlan devices: " + vxlan.output().strip());
+                return Optional.of("the kernel cannot create vxlan devices: "
+                        + vxlan.output().strip());
             }
             return Optional.empty();
         } catch (RuntimeException e) {
@@ -41,7 +42,10 @@ final class BenchNamespace {
     static NetworkNamespace create() {
         NetworkNamespace namespace = NetworkNamespace.create("weft-bench");
         try {
-            namespace.addUnderlay(PeerFleet.UNDERLAY, PEER, PeerFleet.UNDERLAY_MTU,
+            namespace.addUnderlay(
+                    PeerFleet.UNDERLAY,
+                    PEER,
+                    PeerFleet.UNDERLAY_MTU,
                     List.of(PeerFleet.SELF_IP + "/" + PeerFleet.UNDERLAY_SUBNET.length()));
             return namespace;
         } catch (RuntimeException e) {

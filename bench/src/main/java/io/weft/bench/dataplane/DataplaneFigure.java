@@ -64,25 +64,42 @@ public final class DataplaneFigure implements Figure {
     }
 
     static void report(Timings timings, FigureReport report) {
-        report.row(APPLY, Quantity.perSecond(timings.objectsPerSecond(timings.weftApply())),
-                Quantity.perSecond(timings.objectsPerSecond(timings.baselineApply())), APPLY_GOAL);
-        report.row(UNCHANGED, Quantity.nanosAsMillis(Timings.median(timings.weftUnchanged()).toNanos()),
-                Quantity.nanosAsMillis(Timings.median(timings.weftApply()).toNanos()), UNCHANGED_GOAL);
-        report.row(REMOVAL, Quantity.perSecond(timings.objectsPerSecond(timings.weftRemoval())),
-                Quantity.perSecond(timings.objectsPerSecond(timings.baselineRemoval())), REMOVAL_GOAL);
-        report.note(String.format(Locale.ROOT, "Figure 5: medians of %d rounds after %d warm-up rounds, %,d objects"
+        report.row(
+                APPLY,
+                Quantity.perSecond(timings.objectsPerSecond(timings.weftApply())),
+                Quantity.perSecond(timings.objectsPerSecond(timings.baselineApply())),
+                APPLY_GOAL);
+        report.row(
+                UNCHANGED,
+                Quantity.nanosAsMillis(Timings.median(timings.weftUnchanged()).toNanos()),
+                Quantity.nanosAsMillis(Timings.median(timings.weftApply()).toNanos()),
+                UNCHANGED_GOAL);
+        report.row(
+                REMOVAL,
+                Quantity.perSecond(timings.objectsPerSecond(timings.weftRemoval())),
+                Quantity.perSecond(timings.objectsPerSecond(timings.baselineRemoval())),
+                REMOVAL_GOAL);
+        report.note(String.format(
+                Locale.ROOT,
+                "Figure 5: medians of %d rounds after %d warm-up rounds, %,d objects"
                         + " each. weft is timed from the leases to the kernel's last acknowledgement (desired state,"
                         + " list, diff, batched netlink apply); the baseline from the start of `ip -batch` to the"
                         + " exit of `bridge -batch` on pre-written files. Every apply is read back and must equal"
                         + " the desired objects. Samples (ms): weft apply %s, unchanged %s, removal %s;"
                         + " ip/bridge -batch apply %s, removal %s.",
-                timings.weftApply().size(), WARM_UP_ROUNDS, timings.objects(), samples(timings.weftApply()),
-                samples(timings.weftUnchanged()), samples(timings.weftRemoval()), samples(timings.baselineApply()),
+                timings.weftApply().size(),
+                WARM_UP_ROUNDS,
+                timings.objects(),
+                samples(timings.weftApply()),
+                samples(timings.weftUnchanged()),
+                samples(timings.weftRemoval()),
+                samples(timings.baselineApply()),
                 samples(timings.baselineRemoval())));
     }
 
     private static String samples(List<Duration> samples) {
-        return samples.stream().map(d -> String.format(Locale.ROOT, "%.1f", Timings.millis(d)))
+        return samples.stream()
+                .map(d -> String.format(Locale.ROOT, "%.1f", Timings.millis(d)))
                 .collect(Collectors.joining(" ", "[", "]"));
     }
 }

@@ -50,8 +50,8 @@ final class DataplaneRun {
         this.wanted = backend.desired(self, leases);
         this.log = log;
         if (!wanted.skipped().isEmpty() || objects(wanted) != peers * PeerFleet.OBJECTS_PER_PEER) {
-            throw new IllegalStateException("the fleet's desired state is not 3 objects per peer: skipped "
-                    + wanted.skipped());
+            throw new IllegalStateException(
+                    "the fleet's desired state is not 3 objects per peer: skipped " + wanted.skipped());
         }
     }
 
@@ -66,15 +66,20 @@ final class DataplaneRun {
     private Timings measure(int warmUps, int rounds) {
         Path directory = temporaryDirectory();
         try (NetworkNamespace weftSide = BenchNamespace.create();
-             NetworkNamespace baselineSide = BenchNamespace.create();
-             NetlinkDataplane weft = NetlinkDataplane.openIn(weftSide.file());
-             NetlinkDataplane baseline = NetlinkDataplane.openIn(baselineSide.file())) {
+                NetworkNamespace baselineSide = BenchNamespace.create();
+                NetlinkDataplane weft = NetlinkDataplane.openIn(weftSide.file());
+                NetlinkDataplane baseline = NetlinkDataplane.openIn(baselineSide.file())) {
             setUpDevice(weft);
             setUpDevice(baseline);
             IprouteBatch apply = IprouteBatch.apply(wanted, directory);
             IprouteBatch removal = IprouteBatch.removal(wanted, directory);
-            log.accept(String.format(Locale.ROOT, "%d peers, %d objects; namespaces %s (weft) and %s"
-                    + " (ip/bridge -batch)", leases.size(), objects(wanted), weftSide.name(), baselineSide.name()));
+            log.accept(String.format(
+                    Locale.ROOT,
+                    "%d peers, %d objects; namespaces %s (weft) and %s" + " (ip/bridge -batch)",
+                    leases.size(),
+                    objects(wanted),
+                    weftSide.name(),
+                    baselineSide.name()));
             Timings timings = new Timings(objects(wanted));
             Timings warmUp = new Timings(objects(wanted));
             for (int round = 1 - warmUps; round <= rounds; round++) {
@@ -87,11 +92,15 @@ final class DataplaneRun {
                     weftRound(weft, weftSide, first, sink);
                     baselineRound(baseline, apply, removal, baselineSide, sink);
                 }
-                log.accept(String.format(Locale.ROOT, "%s: weft apply %.0f ms, unchanged %.1f ms, removal %.0f ms;"
+                log.accept(String.format(
+                        Locale.ROOT,
+                        "%s: weft apply %.0f ms, unchanged %.1f ms, removal %.0f ms;"
                                 + " ip/bridge -batch apply %.0f ms, removal %.0f ms",
                         round <= 0 ? "warm-up" : "round " + round + "/" + rounds,
-                        Timings.millis(sink.weftApply().getLast()), Timings.millis(sink.weftUnchanged().getLast()),
-                        Timings.millis(sink.weftRemoval().getLast()), Timings.millis(sink.baselineApply().getLast()),
+                        Timings.millis(sink.weftApply().getLast()),
+                        Timings.millis(sink.weftUnchanged().getLast()),
+                        Timings.millis(sink.weftRemoval().getLast()),
+                        Timings.millis(sink.baselineApply().getLast()),
                         Timings.millis(sink.baselineRemoval().getLast())));
             }
             return timings;
@@ -120,8 +129,12 @@ final class DataplaneRun {
         expectKernelHolds(dataplane, DesiredState.none(), "weft's removal");
     }
 
-    private void baselineRound(NetlinkDataplane dataplane, IprouteBatch apply, IprouteBatch removal,
-                               NetworkNamespace namespace, Timings sink) {
+    private void baselineRound(
+            NetlinkDataplane dataplane,
+            IprouteBatch apply,
+            IprouteBatch removal,
+            NetworkNamespace namespace,
+            Timings sink) {
         sink.baselineApply().add(apply.runIn(namespace));
         expectKernelHolds(dataplane, wanted, "ip/bridge -batch apply");
         sink.baselineRemoval().add(removal.runIn(namespace));
@@ -134,7 +147,9 @@ final class DataplaneRun {
     }
 
     private static Reconciler.Summary expect(Reconciler.Summary summary, int added, int removed, String what) {
-        if (!summary.failures().isEmpty() || summary.added() != added || summary.removed() != removed
+        if (!summary.failures().isEmpty()
+                || summary.added() != added
+                || summary.removed() != removed
                 || summary.changed() != 0) {
             throw new IllegalStateException("weft's " + what + ": expected " + added + " added and " + removed
                     + " removed, got " + summary.added() + " added, " + summary.changed() + " changed, "
@@ -147,12 +162,16 @@ final class DataplaneRun {
     /** Reads weft's objects back through netlink: they must be exactly the expected ones. */
     private void expectKernelHolds(NetlinkDataplane dataplane, DesiredState expected, String after) {
         KernelState actual = KernelState.read(dataplane, wanted.devices());
-        if (!actual.routes().equals(expected.routes()) || !actual.neighbours().equals(expected.neighbours())
+        if (!actual.routes().equals(expected.routes())
+                || !actual.neighbours().equals(expected.neighbours())
                 || !actual.fdb().equals(expected.fdb())) {
-            throw new IllegalStateException("after " + after + " the kernel holds " + actual.routes().size()
-                    + " routes, " + actual.neighbours().size() + " neighbours and " + actual.fdb().size()
-                    + " FDB entries, expected " + expected.routes().size() + ", " + expected.neighbours().size()
-                    + " and " + expected.fdb().size() + " (or some differ)");
+            throw new IllegalStateException(
+                    "after " + after + " the kernel holds " + actual.routes().size()
+                            + " routes, " + actual.neighbours().size() + " neighbours and "
+                            + actual.fdb().size()
+                            + " FDB entries, expected " + expected.routes().size() + ", "
+                            + expected.neighbours().size()
+                            + " and " + expected.fdb().size() + " (or some differ)");
         }
     }
 
@@ -160,9 +179,11 @@ final class DataplaneRun {
     private void crossCheckWithIproute(NetworkNamespace namespace) {
         String device = self.host().vxlanDevice(IpFamily.IPV4);
         long routes = lines(namespace.ip("route", "show", "proto", "0x77")).count();
-        long neighbours = lines(namespace.ip("neigh", "show", "dev", device, "nud", "permanent")).count();
+        long neighbours = lines(namespace.ip("neigh", "show", "dev", device, "nud", "permanent"))
+                .count();
         long fdb = lines(namespace.bridge("fdb", "show", "dev", device))
-                .filter(line -> line.contains(" dst ")).count();
+                .filter(line -> line.contains(" dst "))
+                .count();
         int peers = leases.size();
         if (routes != peers || neighbours != peers || fdb != peers) {
             throw new IllegalStateException("ip and bridge list " + routes + " routes, " + neighbours

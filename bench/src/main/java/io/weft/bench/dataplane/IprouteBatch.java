@@ -34,23 +34,29 @@ record IprouteBatch(Path ipFile, Path bridgeFile, int objects) {
     /** Files that create or replace every object of {@code state}. */
     static IprouteBatch apply(DesiredState state, Path directory) {
         List<String> ip = new ArrayList<>();
-        sortedNeighbours(state).forEach(n -> ip.add("neigh replace " + n.address() + " lladdr " + n.mac() + " dev "
-                + n.device() + " nud permanent"));
-        sortedRoutes(state).forEach(r -> ip.add("route replace " + r.destination() + " via " + r.gateway() + " dev "
-                + r.device() + (r.onLink() ? " onlink" : "") + " proto 0x77"));
-        List<String> bridge = sortedFdb(state).stream().map(f -> "fdb replace " + f.mac() + " dev " + f.device()
-                + " dst " + f.destination() + " self permanent").toList();
+        sortedNeighbours(state)
+                .forEach(n -> ip.add("neigh replace " + n.address() + " lladdr " + n.mac() + " dev " + n.device()
+                        + " nud permanent"));
+        sortedRoutes(state)
+                .forEach(r -> ip.add("route replace " + r.destination() + " via " + r.gateway() + " dev " + r.device()
+                        + (r.onLink() ? " onlink" : "") + " proto 0x77"));
+        List<String> bridge = sortedFdb(state).stream()
+                .map(f ->
+                        "fdb replace " + f.mac() + " dev " + f.device() + " dst " + f.destination() + " self permanent")
+                .toList();
         return write(directory, "apply", ip, bridge);
     }
 
     /** Files that delete every object of {@code state}. */
     static IprouteBatch removal(DesiredState state, Path directory) {
         List<String> ip = new ArrayList<>();
-        sortedRoutes(state).forEach(r -> ip.add("route del " + r.destination() + " via " + r.gateway() + " dev "
-                + r.device() + " proto 0x77"));
+        sortedRoutes(state)
+                .forEach(r -> ip.add(
+                        "route del " + r.destination() + " via " + r.gateway() + " dev " + r.device() + " proto 0x77"));
         sortedNeighbours(state).forEach(n -> ip.add("neigh del " + n.address() + " dev " + n.device()));
-        List<String> bridge = sortedFdb(state).stream().map(f -> "fdb del " + f.mac() + " dev " + f.device()
-                + " self").toList();
+        List<String> bridge = sortedFdb(state).stream()
+                .map(f -> "fdb del " + f.mac() + " dev " + f.device() + " self")
+                .toList();
         return write(directory, "remove", ip, bridge);
     }
 
@@ -82,14 +88,20 @@ record IprouteBatch(Path ipFile, Path bridgeFile, int objects) {
     }
 
     private static List<KernelRoute> sortedRoutes(DesiredState state) {
-        return state.routes().stream().sorted(Comparator.comparing(KernelRoute::destination)).toList();
+        return state.routes().stream()
+                .sorted(Comparator.comparing(KernelRoute::destination))
+                .toList();
     }
 
     private static List<KernelNeighbour> sortedNeighbours(DesiredState state) {
-        return state.neighbours().stream().sorted(Comparator.comparing(KernelNeighbour::address)).toList();
+        return state.neighbours().stream()
+                .sorted(Comparator.comparing(KernelNeighbour::address))
+                .toList();
     }
 
     private static List<KernelFdbEntry> sortedFdb(DesiredState state) {
-        return state.fdb().stream().sorted(Comparator.comparing(KernelFdbEntry::mac)).toList();
+        return state.fdb().stream()
+                .sorted(Comparator.comparing(KernelFdbEntry::mac))
+                .toList();
     }
 }

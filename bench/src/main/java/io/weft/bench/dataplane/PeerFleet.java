@@ -32,11 +32,10 @@ public final class PeerFleet {
     /** A route, a neighbour and an FDB entry per peer. */
     public static final int OBJECTS_PER_PEER = 3;
 
-    public static final NetworkConfig NETWORK = parse(
-            "{\"Network\": \"10.0.0.0/8\", \"SubnetLen\": 24, \"Backend\": {\"Type\": \"vxlan\", \"VNI\": 1}}");
+    public static final NetworkConfig NETWORK =
+            parse("{\"Network\": \"10.0.0.0/8\", \"SubnetLen\": 24, \"Backend\": {\"Type\": \"vxlan\", \"VNI\": 1}}");
 
-    private PeerFleet() {
-    }
+    private PeerFleet() {}
 
     /** This node before it holds its lease (what {@code VxlanBackend.prepare} takes). */
     public static NodeHost host() {
@@ -46,8 +45,12 @@ public final class PeerFleet {
 
     /** This node holding 10.0.0.0/24. */
     public static NodeContext self() {
-        Lease own = Lease.newBuilder().setNodeName(SELF).setSubnet("10.0.0.0/24").setPublicIp(SELF_IP.toString())
-                .setBackendType("vxlan").build();
+        Lease own = Lease.newBuilder()
+                .setNodeName(SELF)
+                .setSubnet("10.0.0.0/24")
+                .setPublicIp(SELF_IP.toString())
+                .setBackendType("vxlan")
+                .build();
         return new NodeContext(host(), own);
     }
 
@@ -63,13 +66,15 @@ public final class PeerFleet {
     /** Peer n's lease in a generation (0..200). */
     public static Lease peer(int n, int generation) {
         if (n < 1 || n > MAX_PEERS || generation < 0 || generation > 200) {
-            throw new IllegalArgumentException("peer " + n + " generation " + generation
-                    + ": peers are 1.." + MAX_PEERS + ", generations 0..200");
+            throw new IllegalArgumentException(
+                    "peer " + n + " generation " + generation + ": peers are 1.." + MAX_PEERS + ", generations 0..200");
         }
         int hi = n >> 8;
         int lo = n & 0xff;
         String mac = String.format("0a:00:%02x:00:%02x:%02x", generation, hi, lo);
-        return Lease.newBuilder().setNodeName("bench-peer-" + n).setBackendType("vxlan")
+        return Lease.newBuilder()
+                .setNodeName("bench-peer-" + n)
+                .setBackendType("vxlan")
                 .setSubnet("10." + hi + "." + lo + ".0/24")
                 .setPublicIp("172." + (21 + generation) + "." + hi + "." + lo)
                 .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(mac))

@@ -14,8 +14,13 @@ import java.util.List;
  * @param baselineApply   {@code ip -batch} + {@code bridge -batch} creating the same objects
  * @param baselineRemoval the same tools deleting them
  */
-record Timings(int objects, List<Duration> weftApply, List<Duration> weftUnchanged, List<Duration> weftRemoval,
-               List<Duration> baselineApply, List<Duration> baselineRemoval) {
+record Timings(
+        int objects,
+        List<Duration> weftApply,
+        List<Duration> weftUnchanged,
+        List<Duration> weftRemoval,
+        List<Duration> baselineApply,
+        List<Duration> baselineRemoval) {
 
     Timings(int objects) {
         this(objects, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -28,7 +33,8 @@ record Timings(int objects, List<Duration> weftApply, List<Duration> weftUnchang
         }
         List<Duration> sorted = samples.stream().sorted().toList();
         int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle)
+        return sorted.size() % 2 == 1
+                ? sorted.get(middle)
                 : sorted.get(middle - 1).plus(sorted.get(middle)).dividedBy(2);
     }
 

@@ -48,9 +48,9 @@ public final class AcquisitionThroughputFigure implements Figure {
         AtomicInteger nextBaselineKey = new AtomicInteger();
         context.progress(id(), "starting etcd and allocator-server");
         try (BenchEtcd etcd = BenchEtcd.start(context.newDirectory("etcd-fig1"));
-             AllocatorProcess server = AllocatorProcess.start(context, "fig1", etcd.endpoint(), "/bench/fig1-weft");
-             WeftClientPool clients = new WeftClientPool(server.grpcAddress(), maxClients);
-             PlainEtcdAcquirer baseline = new PlainEtcdAcquirer(etcd.endpoint(), "/bench/fig1-baseline", TTL)) {
+                AllocatorProcess server = AllocatorProcess.start(context, "fig1", etcd.endpoint(), "/bench/fig1-weft");
+                WeftClientPool clients = new WeftClientPool(server.grpcAddress(), maxClients);
+                PlainEtcdAcquirer baseline = new PlainEtcdAcquirer(etcd.endpoint(), "/bench/fig1-baseline", TTL)) {
             clients.get(0).setConfig(NETWORK.json(), false);
             ClosedLoop.Operation weft = (client, sequence) -> {
                 int node = nextNode.getAndIncrement();
@@ -58,8 +58,10 @@ public final class AcquisitionThroughputFigure implements Figure {
             };
             ClosedLoop.Operation plain = (client, sequence) -> baseline.acquire(nextBaselineKey.getAndIncrement());
 
-            context.progress(id(), "warm-up: baseline then weft, " + maxClients + " clients, " + warmUp.toMillis()
-                    + " ms each (not counted)");
+            context.progress(
+                    id(),
+                    "warm-up: baseline then weft, " + maxClients + " clients, " + warmUp.toMillis()
+                            + " ms each (not counted)");
             ClosedLoop.run(maxClients, warmUp, plain);
             ClosedLoop.run(maxClients, warmUp, weft);
 
@@ -74,13 +76,25 @@ public final class AcquisitionThroughputFigure implements Figure {
                     context.progress(id(), step + "weft for " + window.toMillis() + " ms");
                     ours = ours.plus(ClosedLoop.run(clientsAtOnce, window, weft));
                 }
-                Goal goal = clientsAtOnce == maxClients ? Goal.ratioAtLeast(1.0) : Goal.report(">= 1.0x at " + maxClients);
-                report.row("new leases/s, " + clientsAtOnce + " client" + (clientsAtOnce == 1 ? "" : "s"),
-                        Quantity.perSecond(ours.perSecond()), Quantity.perSecond(base.perSecond()), goal);
-                report.note(String.format(java.util.Locale.ROOT,
+                Goal goal =
+                        clientsAtOnce == maxClients ? Goal.ratioAtLeast(1.0) : Goal.report(">= 1.0x at " + maxClients);
+                report.row(
+                        "new leases/s, " + clientsAtOnce + " client" + (clientsAtOnce == 1 ? "" : "s"),
+                        Quantity.perSecond(ours.perSecond()),
+                        Quantity.perSecond(base.perSecond()),
+                        goal);
+                report.note(String.format(
+                        java.util.Locale.ROOT,
                         "%d client%s: weft %,d acquisitions in %d ms (%d failed%s); baseline %,d (%d failed%s).",
-                        clientsAtOnce, clientsAtOnce == 1 ? "" : "s", ours.completed(), ours.window().toMillis(),
-                        ours.failed(), errorText(ours), base.completed(), base.failed(), errorText(base)));
+                        clientsAtOnce,
+                        clientsAtOnce == 1 ? "" : "s",
+                        ours.completed(),
+                        ours.window().toMillis(),
+                        ours.failed(),
+                        errorText(ours),
+                        base.completed(),
+                        base.failed(),
+                        errorText(base)));
             }
             report.note("Network " + NETWORK.json() + "; weft prefix /bench/fig1-weft, baseline keys in flannel's"
                     + " format under /bench/fig1-baseline on the same etcd (one etcd lease per key, TTL 24 h);"

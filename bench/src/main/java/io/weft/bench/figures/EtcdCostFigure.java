@@ -49,22 +49,25 @@ public final class EtcdCostFigure implements Figure {
     public void run(BenchContext context, FigureReport report) throws Exception {
         context.progress(id(), "starting etcd and allocator-server");
         try (BenchEtcd etcd = BenchEtcd.start(context.newDirectory("etcd-fig3"));
-             AllocatorProcess server = AllocatorProcess.start(context, "fig3", etcd.endpoint(), "/bench/fig3");
-             WeftClientPool clients = new WeftClientPool(server.grpcAddress(), CONNECTIONS);
-             PlainEtcdAcquirer baseline = new PlainEtcdAcquirer(etcd.endpoint(), "/bench/fig3-baseline", BASELINE_TTL)) {
+                AllocatorProcess server = AllocatorProcess.start(context, "fig3", etcd.endpoint(), "/bench/fig3");
+                WeftClientPool clients = new WeftClientPool(server.grpcAddress(), CONNECTIONS);
+                PlainEtcdAcquirer baseline =
+                        new PlainEtcdAcquirer(etcd.endpoint(), "/bench/fig3-baseline", BASELINE_TTL)) {
             clients.get(0).setConfig(NETWORK.json(), false);
             context.progress(id(), "warm-up: " + WARM_UP + " acquisitions and renewals on each side (not counted)");
-            renew(clients, LeaseLoad.acquire(clients, NETWORK, "warm", 0, WARM_UP, 16, done -> { }), 16);
+            renew(clients, LeaseLoad.acquire(clients, NETWORK, "warm", 0, WARM_UP, 16, done -> {}), 16);
             BoundedParallel.run(WARM_UP, 16, i -> baseline.renew(baseline.acquire(i)));
 
             int node = WARM_UP;
             int key = WARM_UP;
             for (int inFlight : List.of(1, 16)) {
-                int count = inFlight == 1 ? context.scale().costOperations() / 4 : context.scale().costOperations();
+                int count = inFlight == 1
+                        ? context.scale().costOperations() / 4
+                        : context.scale().costOperations();
                 String how = inFlight + " in flight";
                 context.progress(id(), "acquisitions, " + how + ": " + count + " through weft, " + count + " baseline");
                 EtcdMetrics before = etcd.metrics();
-                List<Lease> leases = LeaseLoad.acquire(clients, NETWORK, "n", node, count, inFlight, done -> { });
+                List<Lease> leases = LeaseLoad.acquire(clients, NETWORK, "n", node, count, inFlight, done -> {});
                 EtcdCost weftAcquire = EtcdCost.of(etcd.metrics().minus(before), count);
                 node += count;
                 long[] etcdLeases = new long[count];
@@ -73,8 +76,11 @@ public final class EtcdCostFigure implements Figure {
                 BoundedParallel.run(count, inFlight, i -> etcdLeases[i] = baseline.acquire(firstKey + i));
                 EtcdCost baselineAcquire = EtcdCost.of(etcd.metrics().minus(before), count);
                 key += count;
-                report.row("etcd requests per acquisition, " + how, Quantity.count(weftAcquire.requests()),
-                        Quantity.count(baselineAcquire.requests()), Goal.atMost(2, "<= 2"));
+                report.row(
+                        "etcd requests per acquisition, " + how,
+                        Quantity.count(weftAcquire.requests()),
+                        Quantity.count(baselineAcquire.requests()),
+                        Goal.atMost(2, "<= 2"));
 
                 context.progress(id(), "renewals, " + how + ": " + count + " through weft, " + count + " baseline");
                 before = etcd.metrics();
@@ -83,8 +89,11 @@ public final class EtcdCostFigure implements Figure {
                 before = etcd.metrics();
                 BoundedParallel.run(count, inFlight, i -> baseline.renew(etcdLeases[i]));
                 EtcdCost baselineRenew = EtcdCost.of(etcd.metrics().minus(before), count);
-                report.row("etcd requests per renewal, " + how, Quantity.count(weftRenew.requests()),
-                        Quantity.count(baselineRenew.requests()), Goal.atMost(1, "<= 1"));
+                report.row(
+                        "etcd requests per renewal, " + how,
+                        Quantity.count(weftRenew.requests()),
+                        Quantity.count(baselineRenew.requests()),
+                        Goal.atMost(1, "<= 1"));
                 report.note("Per acquisition, " + how + ": weft " + weftAcquire.describe() + "; baseline "
                         + baselineAcquire.describe() + ".");
                 report.note("Per renewal, " + how + ": weft " + weftRenew.describe() + "; baseline (jetcd"
@@ -101,19 +110,27 @@ public final class EtcdCostFigure implements Figure {
         EtcdMetrics alone = etcd.metrics();
         EtcdMetrics attached;
         context.progress(id(), "attaching " + watchers + " gRPC watchers from another process");
-        try (ChildProcess client = WatchClientProcess.start(context, id(), server.grpcAddress(), watchers,
-                List.of("--hold"))) {
+        try (ChildProcess client =
+                WatchClientProcess.start(context, id(), server.grpcAddress(), watchers, List.of("--hold"))) {
             client.awaitReady(180);
             attached = etcd.metrics();
             client.tell("stop");
         }
         double held = attached.sum("etcd_debugging_mvcc_watcher_total");
-        report.row("etcd watches held by one server with " + watchers + " gRPC watchers", Quantity.count(held),
-                null, Goal.atMost(1, "1"));
-        report.note(String.format(Locale.ROOT, "etcd watchers (etcd_debugging_mvcc_watcher_total): %.0f with the"
+        report.row(
+                "etcd watches held by one server with " + watchers + " gRPC watchers",
+                Quantity.count(held),
+                null,
+                Goal.atMost(1, "1"));
+        report.note(String.format(
+                Locale.ROOT,
+                "etcd watchers (etcd_debugging_mvcc_watcher_total): %.0f with the"
                         + " server alone, %.0f with %d gRPC watchers attached; watch streams"
                         + " (etcd_debugging_mvcc_watch_stream_total): %.0f and %.0f. Only this server talks to"
-                        + " this etcd.", alone.sum("etcd_debugging_mvcc_watcher_total"), held, watchers,
+                        + " this etcd.",
+                alone.sum("etcd_debugging_mvcc_watcher_total"),
+                held,
+                watchers,
                 alone.sum("etcd_debugging_mvcc_watch_stream_total"),
                 attached.sum("etcd_debugging_mvcc_watch_stream_total")));
     }
@@ -124,16 +141,25 @@ public final class EtcdCostFigure implements Figure {
         context.progress(id(), "etcd leases held for " + nodes + " node leases: growing the shared population");
         population.growTo(nodes, line -> context.progress(id(), line));
         int etcdLeases = population.etcd().leaseCount();
-        report.row(String.format(Locale.ROOT, "etcd leases held for %,d node leases (LeaseLeases)", nodes),
-                Quantity.count(etcdLeases), Quantity.count(nodes), Goal.report("report; fewer is better"));
-        report.note(String.format(Locale.ROOT, "etcd leases are counted with etcd's LeaseLeases RPC (POST"
-                + " /v3/lease/leases) on an etcd that holds only the %,d leases, acquired through the server 64 at a"
-                + " time on %s. The baseline column is flannel's way, one etcd lease per node.", nodes,
+        report.row(
+                String.format(Locale.ROOT, "etcd leases held for %,d node leases (LeaseLeases)", nodes),
+                Quantity.count(etcdLeases),
+                Quantity.count(nodes),
+                Goal.report("report; fewer is better"));
+        report.note(String.format(
+                Locale.ROOT,
+                "etcd leases are counted with etcd's LeaseLeases RPC (POST"
+                        + " /v3/lease/leases) on an etcd that holds only the %,d leases, acquired through the server 64 at a"
+                        + " time on %s. The baseline column is flannel's way, one etcd lease per node.",
+                nodes,
                 LeasePopulation.NETWORK.json()));
     }
 
     private static void renew(WeftClientPool clients, List<Lease> leases, int inFlight) throws Exception {
-        BoundedParallel.run(leases.size(), inFlight,
-                i -> clients.get(i).renew(leases.get(i).getSubnet(), leases.get(i).getNodeName()));
+        BoundedParallel.run(
+                leases.size(),
+                inFlight,
+                i -> clients.get(i)
+                        .renew(leases.get(i).getSubnet(), leases.get(i).getNodeName()));
     }
 }

@@ -19,8 +19,7 @@ import javax.imageio.ImageIO;
 final class LatencyChart {
 
     /** One measured point: leases held, and p50 / p99 in milliseconds. */
-    record Point(int leases, double p50Millis, double p99Millis) {
-    }
+    record Point(int leases, double p50Millis, double p99Millis) {}
 
     private static final int WIDTH = 960;
     private static final int HEIGHT = 560;
@@ -31,8 +30,7 @@ final class LatencyChart {
     private static final Color P50 = new Color(0x1f77b4);
     private static final Color P99 = new Color(0xd62728);
 
-    private LatencyChart() {
-    }
+    private LatencyChart() {}
 
     static void draw(Path file, String subtitle, List<Point> points) throws IOException {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -42,9 +40,12 @@ final class LatencyChart {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, WIDTH, HEIGHT);
-            double minX = Math.log10(points.stream().mapToInt(Point::leases).min().orElse(100)) - 0.15;
-            double maxX = Math.log10(points.stream().mapToInt(Point::leases).max().orElse(100_000)) + 0.15;
-            double maxY = niceCeiling(points.stream().mapToDouble(Point::p99Millis).max().orElse(1) * 1.15);
+            double minX =
+                    Math.log10(points.stream().mapToInt(Point::leases).min().orElse(100)) - 0.15;
+            double maxX =
+                    Math.log10(points.stream().mapToInt(Point::leases).max().orElse(100_000)) + 0.15;
+            double maxY = niceCeiling(
+                    points.stream().mapToDouble(Point::p99Millis).max().orElse(1) * 1.15);
             Axes axes = new Axes(minX, maxX, maxY);
 
             g.setColor(Color.BLACK);
@@ -65,7 +66,8 @@ final class LatencyChart {
 
     private record Axes(double minLogX, double maxLogX, double maxY) {
         int x(double leases) {
-            return LEFT + (int) Math.round((Math.log10(leases) - minLogX) / (maxLogX - minLogX) * (WIDTH - LEFT - RIGHT));
+            return LEFT
+                    + (int) Math.round((Math.log10(leases) - minLogX) / (maxLogX - minLogX) * (WIDTH - LEFT - RIGHT));
         }
 
         int y(double millis) {

@@ -54,18 +54,31 @@ public final class NodeAgentFigure implements Figure {
         context.progress(id(), "creating a network namespace; allocator-server and its etcd inside it");
         Map<String, String> result;
         try (BenchNamespace namespace = BenchNamespace.create()) {
-            List<String> serverCommand = context.javaCommand("io.weft.allocator.AllocatorMain", List.of(), List.of(
-                    "--data-dir", work.resolve("allocator").toString(),
-                    "--listen", "127.0.0.1:" + SERVER_PORT, "--http-listen", "127.0.0.1:" + SERVER_HTTP_PORT));
-            ChildProcess server = ChildProcess.start(namespace.exec(serverCommand),
-                    context.work().resolve("allocator-fig6-node.log"), line -> { });
+            List<String> serverCommand = context.javaCommand(
+                    "io.weft.allocator.AllocatorMain",
+                    List.of(),
+                    List.of(
+                            "--data-dir",
+                            work.resolve("allocator").toString(),
+                            "--listen",
+                            "127.0.0.1:" + SERVER_PORT,
+                            "--http-listen",
+                            "127.0.0.1:" + SERVER_HTTP_PORT));
+            ChildProcess server = ChildProcess.start(
+                    namespace.exec(serverCommand), context.work().resolve("allocator-fig6-node.log"), line -> {});
             try {
-                List<String> probe = new ArrayList<>(context.javaCommand(NodeStartProbeMain.class.getName(), List.of(),
-                        List.of(Integer.toString(SERVER_PORT), Integer.toString(SERVER_HTTP_PORT),
-                                Integer.toString(peers), context.repo().resolve("bin/weft-node").toString(),
+                List<String> probe = new ArrayList<>(context.javaCommand(
+                        NodeStartProbeMain.class.getName(),
+                        List.of(),
+                        List.of(
+                                Integer.toString(SERVER_PORT), Integer.toString(SERVER_HTTP_PORT),
+                                Integer.toString(peers),
+                                        context.repo().resolve("bin/weft-node").toString(),
                                 work.toString(), TUNED_FLAGS)));
-                try (ChildProcess prober = ChildProcess.start(namespace.exec(probe),
-                        context.work().resolve("node-probe-fig6.log"), line -> context.progress(id(), line))) {
+                try (ChildProcess prober = ChildProcess.start(
+                        namespace.exec(probe),
+                        context.work().resolve("node-probe-fig6.log"),
+                        line -> context.progress(id(), line))) {
                     result = prober.awaitResult(600);
                 }
             } finally {
@@ -74,24 +87,46 @@ public final class NodeAgentFigure implements Figure {
         }
         long rssKib = Long.parseLong(result.get("rss_kib"));
         report.row(rssMeasure, Quantity.bytes(rssKib * 1024.0), null, Goal.atMost(128 * 1024 * 1024, "<= 128 MiB"));
-        report.row(startMeasure, Quantity.millis(Long.parseLong(result.get("start_empty_ms"))), null,
+        report.row(
+                startMeasure,
+                Quantity.millis(Long.parseLong(result.get("start_empty_ms"))),
+                null,
                 Goal.report("report"));
-        report.row(startPeersMeasure, Quantity.millis(Long.parseLong(result.get("start_peers_ms"))), null,
+        report.row(
+                startPeersMeasure,
+                Quantity.millis(Long.parseLong(result.get("start_peers_ms"))),
+                null,
                 Goal.report("report"));
-        report.note(String.format(Locale.ROOT, "weft-node (vxlan) in namespace %s with eth0 %s; at ready with %s"
+        report.note(String.format(
+                Locale.ROOT,
+                "weft-node (vxlan) in namespace %s with eth0 %s; at ready with %s"
                         + " peers the kernel held %s weft routes, %s permanent neighbours and %s FDB entries on"
-                        + " flannel.1. VmRSS read 2 s after ready: %,d KiB; peak (VmHWM) %,d KiB.", "wbench-*",
-                BenchNamespace.NODE_ADDRESS, result.get("peers"), result.get("routes"), result.get("neighbours"),
-                result.get("fdb"), rssKib, Long.parseLong(result.get("hwm_kib"))));
-        report.note(String.format(Locale.ROOT, "Where the resident memory goes, as the agent's JVM reports it (JMX):"
+                        + " flannel.1. VmRSS read 2 s after ready: %,d KiB; peak (VmHWM) %,d KiB.",
+                "wbench-*",
+                BenchNamespace.NODE_ADDRESS,
+                result.get("peers"),
+                result.get("routes"),
+                result.get("neighbours"),
+                result.get("fdb"),
+                rssKib,
+                Long.parseLong(result.get("hwm_kib"))));
+        report.note(String.format(
+                Locale.ROOT,
+                "Where the resident memory goes, as the agent's JVM reports it (JMX):"
                         + " heap committed %,d KiB (live after GC %,d KiB), non-heap committed %,d KiB, %s threads;"
                         + " bin/weft-node runs the JVM with SerialGC, a 64 MiB heap cap, C1 only and a 32 MiB code"
                         + " cache (WEFT_NODE_JAVA_OPTS overrides them).",
-                Long.parseLong(result.get("heap_committed_kib")), Long.parseLong(result.get("heap_live_kib")),
-                Long.parseLong(result.get("nonheap_committed_kib")), result.get("threads")));
-        report.note(String.format(Locale.ROOT, "The same agent started a third time with JAVA_TOOL_OPTIONS=\"%s\":"
-                        + " ready in %,d ms with %s routes; VmRSS 2 s after ready %,d KiB.", TUNED_FLAGS,
-                Long.parseLong(result.get("start_tuned_ms")), result.get("routes_tuned"),
+                Long.parseLong(result.get("heap_committed_kib")),
+                Long.parseLong(result.get("heap_live_kib")),
+                Long.parseLong(result.get("nonheap_committed_kib")),
+                result.get("threads")));
+        report.note(String.format(
+                Locale.ROOT,
+                "The same agent started a third time with JAVA_TOOL_OPTIONS=\"%s\":"
+                        + " ready in %,d ms with %s routes; VmRSS 2 s after ready %,d KiB.",
+                TUNED_FLAGS,
+                Long.parseLong(result.get("start_tuned_ms")),
+                result.get("routes_tuned"),
                 Long.parseLong(result.get("rss_tuned_kib"))));
         report.note("Start times are from launching bin/weft-node (the script finds the JDK, then execs the JVM) to"
                 + " the first /readyz 200, polled every 10 ms: lease held, subnet.env written, first full sync"

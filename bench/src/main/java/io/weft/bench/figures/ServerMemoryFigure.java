@@ -53,20 +53,31 @@ public final class ServerMemoryFigure implements Figure {
         int leases = context.scale().heapLeases();
         context.progress(id(), "starting etcd and allocator-server; " + BASE_LEASES + " leases as the base");
         try (BenchEtcd etcd = BenchEtcd.start(context.newDirectory("etcd-fig6"));
-             AllocatorProcess server = AllocatorProcess.start(context, "fig6", etcd.endpoint(), "/bench/fig6")) {
+                AllocatorProcess server = AllocatorProcess.start(context, "fig6", etcd.endpoint(), "/bench/fig6")) {
             try (WeftClientPool clients = new WeftClientPool(server.grpcAddress(), 16)) {
                 clients.get(0).setConfig(NETWORK.json(), false);
-                LeaseLoad.acquire(clients, NETWORK, "base", 0, BASE_LEASES, 64, done -> { });
+                LeaseLoad.acquire(clients, NETWORK, "base", 0, BASE_LEASES, 64, done -> {});
             }
             Heap baseLive = Heap.of(server);
             server.restart();
             Heap baseLoaded = Heap.of(server);
-            context.progress(id(), String.format(Locale.ROOT, "base heap %s (live), %s (restarted); acquiring %,d"
-                    + " leases, 64 in flight", Quantity.bytes(baseLive.used()), Quantity.bytes(baseLoaded.used()),
-                    leases));
+            context.progress(
+                    id(),
+                    String.format(
+                            Locale.ROOT,
+                            "base heap %s (live), %s (restarted); acquiring %,d" + " leases, 64 in flight",
+                            Quantity.bytes(baseLive.used()),
+                            Quantity.bytes(baseLoaded.used()),
+                            leases));
             long started = System.nanoTime();
             try (WeftClientPool clients = new WeftClientPool(server.grpcAddress(), 16)) {
-                LeaseLoad.acquire(clients, NETWORK, "node", 0, leases, 64,
+                LeaseLoad.acquire(
+                        clients,
+                        NETWORK,
+                        "node",
+                        0,
+                        leases,
+                        64,
                         done -> context.progress(id(), "  " + done + " of " + leases + " acquired"));
             }
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -74,17 +85,31 @@ public final class ServerMemoryFigure implements Figure {
             server.restart();
             Heap loaded = Heap.of(server);
             String held = String.format(Locale.ROOT, "%,d leases", leases);
-            report.row("allocator-server heap per lease, " + held + " (acquired live)",
-                    Quantity.bytes((live.used() - baseLive.used()) / (double) leases), null,
+            report.row(
+                    "allocator-server heap per lease, " + held + " (acquired live)",
+                    Quantity.bytes((live.used() - baseLive.used()) / (double) leases),
+                    null,
                     Goal.atMost(1024, "<= 1 KiB"));
-            report.row("allocator-server heap per lease, " + held + " (restarted, loaded from etcd)",
-                    Quantity.bytes((loaded.used() - baseLoaded.used()) / (double) leases), null,
+            report.row(
+                    "allocator-server heap per lease, " + held + " (restarted, loaded from etcd)",
+                    Quantity.bytes((loaded.used() - baseLoaded.used()) / (double) leases),
+                    null,
                     Goal.atMost(1024, "<= 1 KiB"));
-            report.note(String.format(Locale.ROOT, "Used heap after GC: %s with %d leases and %s with %,d more"
+            report.note(String.format(
+                    Locale.ROOT,
+                    "Used heap after GC: %s with %d leases and %s with %,d more"
                             + " acquired live (in %.1f s, %,.0f/s); after restarts %s and %s (start to ready with"
-                            + " all of them: %d ms). Network %s.", Quantity.bytes(baseLive.used()), BASE_LEASES,
-                    Quantity.bytes(live.used()), leases, seconds, leases / seconds, Quantity.bytes(baseLoaded.used()),
-                    Quantity.bytes(loaded.used()), server.startToReady().toMillis(), NETWORK.json()));
+                            + " all of them: %d ms). Network %s.",
+                    Quantity.bytes(baseLive.used()),
+                    BASE_LEASES,
+                    Quantity.bytes(live.used()),
+                    leases,
+                    seconds,
+                    leases / seconds,
+                    Quantity.bytes(baseLoaded.used()),
+                    Quantity.bytes(loaded.used()),
+                    server.startToReady().toMillis(),
+                    NETWORK.json()));
             report.note("Per lease by class, acquired live (GC.class_histogram after minus before): "
                     + perLeaseByClass(baseLive, live, leases) + ".");
             report.note("Per lease by class, restarted and loaded from etcd: "

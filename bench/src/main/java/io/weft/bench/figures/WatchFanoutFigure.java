@@ -45,40 +45,74 @@ public final class WatchFanoutFigure implements Figure {
         long pace = context.scale().fanoutPace().toMillis();
         context.progress(id(), "starting etcd and allocator-server; " + EXISTING_LEASES + " leases held");
         try (BenchEtcd etcd = BenchEtcd.start(context.newDirectory("etcd-fig4"));
-             AllocatorProcess server = AllocatorProcess.start(context, "fig4", etcd.endpoint(), PREFIX)) {
+                AllocatorProcess server = AllocatorProcess.start(context, "fig4", etcd.endpoint(), PREFIX)) {
             try (WeftClientPool clients = new WeftClientPool(server.grpcAddress(), 4)) {
                 clients.get(0).setConfig(NETWORK.json(), false);
-                LeaseLoad.acquire(clients, NETWORK, "held", 0, EXISTING_LEASES, 16, done -> { });
+                LeaseLoad.acquire(clients, NETWORK, "held", 0, EXISTING_LEASES, 16, done -> {});
             }
             Map<String, String> result;
-            try (ChildProcess client = WatchClientProcess.start(context, id(), server.grpcAddress(), watchers,
-                    List.of("--etcd", etcd.endpoint(), "--subnets-prefix", PREFIX + "/subnets/",
-                            "--warm-up", Integer.toString(Math.max(10, acquisitions / 4)),
-                            "--acquisitions", Integer.toString(acquisitions), "--pace-ms", Long.toString(pace)))) {
+            try (ChildProcess client = WatchClientProcess.start(
+                    context,
+                    id(),
+                    server.grpcAddress(),
+                    watchers,
+                    List.of(
+                            "--etcd",
+                            etcd.endpoint(),
+                            "--subnets-prefix",
+                            PREFIX + "/subnets/",
+                            "--warm-up",
+                            Integer.toString(Math.max(10, acquisitions / 4)),
+                            "--acquisitions",
+                            Integer.toString(acquisitions),
+                            "--pace-ms",
+                            Long.toString(pace)))) {
                 client.awaitReady(180);
                 result = client.awaitResult(120 + acquisitions * 2L * pace / 1000);
             }
-            report.row("p50 delay AcquireLease -> ADDED, " + watchers + " gRPC watchers vs 1 etcd watch",
-                    micros(result, "weft_p50_us"), micros(result, "direct_p50_us"), Goal.report("-"));
-            report.row("p99 delay AcquireLease -> ADDED, " + watchers + " gRPC watchers vs 1 etcd watch",
-                    micros(result, "weft_p99_us"), micros(result, "direct_p99_us"), Goal.ratioAtMost(2.0));
-            report.row("p99 delay from AcquireLease sent -> ADDED, " + watchers + " gRPC watchers vs 1 etcd watch",
-                    micros(result, "weft_sent_p99_us"), micros(result, "direct_sent_p99_us"),
+            report.row(
+                    "p50 delay AcquireLease -> ADDED, " + watchers + " gRPC watchers vs 1 etcd watch",
+                    micros(result, "weft_p50_us"),
+                    micros(result, "direct_p50_us"),
+                    Goal.report("-"));
+            report.row(
+                    "p99 delay AcquireLease -> ADDED, " + watchers + " gRPC watchers vs 1 etcd watch",
+                    micros(result, "weft_p99_us"),
+                    micros(result, "direct_p99_us"),
+                    Goal.ratioAtMost(2.0));
+            report.row(
+                    "p99 delay from AcquireLease sent -> ADDED, " + watchers + " gRPC watchers vs 1 etcd watch",
+                    micros(result, "weft_sent_p99_us"),
+                    micros(result, "direct_sent_p99_us"),
                     Goal.report("(context)"));
-            report.note(String.format(Locale.ROOT, "%d timed acquisitions, one every %d ms, after a warm-up; weft:"
+            report.note(String.format(
+                    Locale.ROOT,
+                    "%d timed acquisitions, one every %d ms, after a warm-up; weft:"
                             + " %s delays (%s missing, %s negative: the event overtook the response), max %.2f ms,"
                             + " %s watch streams failed; direct etcd watch: %s delays (%s missing, %s negative), max"
-                            + " %.2f ms.", acquisitions, pace, result.get("weft_samples"), result.get("weft_missing"),
-                    result.get("weft_early"), micros(result, "weft_max_us").value(), result.get("watch_failures"),
-                    result.get("direct_samples"), result.get("direct_missing"), result.get("direct_early"),
+                            + " %.2f ms.",
+                    acquisitions,
+                    pace,
+                    result.get("weft_samples"),
+                    result.get("weft_missing"),
+                    result.get("weft_early"),
+                    micros(result, "weft_max_us").value(),
+                    result.get("watch_failures"),
+                    result.get("direct_samples"),
+                    result.get("direct_missing"),
+                    result.get("direct_early"),
                     micros(result, "direct_max_us").value()));
-            report.note(String.format(Locale.ROOT, "Counted from AcquireLease sent instead: weft p50 %.2f ms, p99"
+            report.note(String.format(
+                    Locale.ROOT,
+                    "Counted from AcquireLease sent instead: weft p50 %.2f ms, p99"
                             + " %.2f ms; direct etcd watch p50 %.2f ms, p99 %.2f ms. etcd notifies its watchers when the"
                             + " transaction is applied, before allocator-server's response reaches the client, so the"
                             + " direct watch's delay from the response is near or below zero; the 2x goal then asks"
                             + " that the fan-out to every watcher finish about when the response arrives.",
-                    micros(result, "weft_sent_p50_us").value(), micros(result, "weft_sent_p99_us").value(),
-                    micros(result, "direct_sent_p50_us").value(), micros(result, "direct_sent_p99_us").value()));
+                    micros(result, "weft_sent_p50_us").value(),
+                    micros(result, "weft_sent_p99_us").value(),
+                    micros(result, "direct_sent_p50_us").value(),
+                    micros(result, "direct_sent_p99_us").value()));
             report.note("Watchers, the etcd watch and the acquiring client share one JVM apart from the server's,"
                     + " so both ends of each delay are read from the same monotonic clock; on 2 cores the client"
                     + " process, allocator-server and etcd compete for the CPU.");

@@ -81,30 +81,38 @@ public class AllocatorSelectionBenchmark {
     public void loadIndex() throws ConfigException {
         boolean v6 = space.equals("ipv6");
         String json = v6 ? IPV6_NETWORK : IPV4_NETWORK;
-        SubnetSpace subnets = (v6 ? NetworkConfig.parse(json).ipv6() : NetworkConfig.parse(json).ipv4()).orElseThrow();
+        SubnetSpace subnets = (v6
+                        ? NetworkConfig.parse(json).ipv6()
+                        : NetworkConfig.parse(json).ipv4())
+                .orElseThrow();
         SplittableRandom random = new SplittableRandom(42);
         long[] taken = distinctIndexes(leases, Math.min(subnets.size(), 1 << 16), random);
         List<StoredLease> stored = new ArrayList<>(leases);
         for (int i = 0; i < leases; i++) {
             IpPrefix subnet = subnets.subnetAt(taken[i]);
             SubnetKey key = v6 ? new SubnetKey(null, subnet) : SubnetKey.ipv4Only(subnet);
-            VtepData vtep = new VtepData(1,
-                    String.format("0a:00:00:%02x:%02x:%02x", i >> 16, (i >> 8) & 0xff, i & 0xff));
-            LeaseValue value = new LeaseValue(v6 ? "" : publicIpv4(i), v6 ? publicIpv6(i) : "", "vxlan",
-                    v6 ? null : vtep, v6 ? vtep : null, "node-" + i);
+            VtepData vtep =
+                    new VtepData(1, String.format("0a:00:00:%02x:%02x:%02x", i >> 16, (i >> 8) & 0xff, i & 0xff));
+            LeaseValue value = new LeaseValue(
+                    v6 ? "" : publicIpv4(i),
+                    v6 ? publicIpv6(i) : "",
+                    "vxlan",
+                    v6 ? null : vtep,
+                    v6 ? vtep : null,
+                    "node-" + i);
             stored.add(new StoredLease(key, value, 1_000 + i, 2 + i));
         }
         index = new LeaseIndex(Duration.ofMinutes(5));
-        Optional<String> problem = index.reset(new Snapshot(2L + leases, Optional.of(new StoredConfig(json, 1)),
-                stored, List.of()));
+        Optional<String> problem =
+                index.reset(new Snapshot(2L + leases, Optional.of(new StoredConfig(json, 1)), stored, List.of()));
         if (problem.isPresent() || index.size() != leases) {
             throw new IllegalStateException("the index did not load: " + problem.orElse(index.size() + " leases"));
         }
         allocator = new SubnetAllocator(new SplittableRandom(7));
         for (int i = 0; i < INTENTS; i++) {
             int newcomer = leases + i;
-            newcomers[i] = new AcquireIntent("node-" + newcomer, v6 ? publicIpv6(newcomer) : publicIpv4(newcomer),
-                    null, null);
+            newcomers[i] =
+                    new AcquireIntent("node-" + newcomer, v6 ? publicIpv6(newcomer) : publicIpv4(newcomer), null, null);
             int holder = random.nextInt(leases);
             holders[i] = new AcquireIntent("node-" + holder, v6 ? publicIpv6(holder) : publicIpv4(holder), null, null);
         }

@@ -58,7 +58,8 @@ public final class MicroBenchmarksFigure implements Figure {
 
         for (String method : new String[] {"newNode", "existingNode"}) {
             for (String space : new String[] {"ipv4", "ipv6"}) {
-                report.row("allocator selection, " + method + ", " + spaceName(space)
+                report.row(
+                        "allocator selection, " + method + ", " + spaceName(space)
                                 + ": ns per choice, 60,000 leases (baseline: 100)",
                         Quantity.count(scores.nanos(SELECTION, method, "space", space, "leases", "60000")),
                         Quantity.count(scores.nanos(SELECTION, method, "space", space, "leases", "100")),
@@ -67,23 +68,30 @@ public final class MicroBenchmarksFigure implements Figure {
                         Goal.report("report; goal: fig 2"));
             }
         }
-        report.row("allocator selection, newNode, 60,000 leases: ns per choice, IPv6 /32 of /64s (baseline: IPv4)",
+        report.row(
+                "allocator selection, newNode, 60,000 leases: ns per choice, IPv6 /32 of /64s (baseline: IPv4)",
                 Quantity.count(scores.nanos(SELECTION, "newNode", "space", "ipv6", "leases", "60000")),
                 Quantity.count(scores.nanos(SELECTION, "newNode", "space", "ipv4", "leases", "60000")),
                 Goal.report("same cost"));
         for (String method : new String[] {"subnetAt", "indexOf"}) {
-            report.row("prefix math, SubnetSpace." + method
+            report.row(
+                    "prefix math, SubnetSpace." + method
                             + ": ns per call, IPv6 /32 of /64s (baseline: IPv4 /8 of /24s)",
                     Quantity.count(scores.nanos(PREFIX, method, "space", "ipv6")),
-                    Quantity.count(scores.nanos(PREFIX, method, "space", "ipv4")), Goal.report("report"));
+                    Quantity.count(scores.nanos(PREFIX, method, "space", "ipv4")),
+                    Goal.report("report"));
         }
         double floor = scores.nanos(DIFF, "lookUpEveryObject");
-        report.row("peer diff, 5,000 peers with 1% changed: Reconciler.diff (baseline: a hash look-up per object)",
+        report.row(
+                "peer diff, 5,000 peers with 1% changed: Reconciler.diff (baseline: a hash look-up per object)",
                 Quantity.nanosAsMillis(Math.round(scores.nanos(DIFF, "diff"))),
-                Quantity.nanosAsMillis(Math.round(floor)), Goal.report("report"));
-        report.row("peer diff, 5,000 peers with 1% changed: desired state + diff (baseline: a hash look-up per object)",
+                Quantity.nanosAsMillis(Math.round(floor)),
+                Goal.report("report"));
+        report.row(
+                "peer diff, 5,000 peers with 1% changed: desired state + diff (baseline: a hash look-up per object)",
                 Quantity.nanosAsMillis(Math.round(scores.nanos(DIFF, "desiredThenDiff"))),
-                Quantity.nanosAsMillis(Math.round(floor)), Goal.report("report"));
+                Quantity.nanosAsMillis(Math.round(floor)),
+                Goal.report("report"));
         report.note("Micro-benchmarks (JMH, average time per operation, score ± 99.9% error): " + scores.summary());
     }
 
@@ -154,9 +162,14 @@ public final class MicroBenchmarksFigure implements Figure {
                                 .map(key -> key + "=" + r.getParams().getParam(key))
                                 .collect(Collectors.joining(", "));
                         String name = r.getParams().getBenchmark();
-                        return String.format(Locale.ROOT, "%s(%s) %.1f ± %.1f %s",
-                                name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1), params,
-                                primary.getScore(), primary.getScoreError(), primary.getScoreUnit());
+                        return String.format(
+                                Locale.ROOT,
+                                "%s(%s) %.1f ± %.1f %s",
+                                name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1),
+                                params,
+                                primary.getScore(),
+                                primary.getScoreError(),
+                                primary.getScoreUnit());
                     })
                     .collect(Collectors.joining("; "));
         }

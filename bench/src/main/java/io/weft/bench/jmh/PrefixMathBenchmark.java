@@ -50,8 +50,10 @@ public class PrefixMathBenchmark {
 
     @Setup
     public void drawSamples() throws ConfigException {
-        NetworkConfig config = NetworkConfig.parse(space.equals("ipv6")
-                ? AllocatorSelectionBenchmark.IPV6_NETWORK : AllocatorSelectionBenchmark.IPV4_NETWORK);
+        NetworkConfig config = NetworkConfig.parse(
+                space.equals("ipv6")
+                        ? AllocatorSelectionBenchmark.IPV6_NETWORK
+                        : AllocatorSelectionBenchmark.IPV4_NETWORK);
         subnets = (space.equals("ipv6") ? config.ipv6() : config.ipv4()).orElseThrow();
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < SAMPLES; i++) {

@@ -14,12 +14,11 @@ import java.util.List;
  */
 public final class AcquisitionLatency {
 
-    private AcquisitionLatency() {
-    }
+    private AcquisitionLatency() {}
 
     /** Nanoseconds per acquisition, {@code samples} of them, on a fresh connection. */
-    public static Percentiles measure(ServerAddress server, BenchNetwork network, String namePrefix, int warmUp,
-                                      int samples) {
+    public static Percentiles measure(
+            ServerAddress server, BenchNetwork network, String namePrefix, int warmUp, int samples) {
         try (WeftClient client = WeftClient.connect(List.of(server))) {
             int node = 0;
             for (int i = 0; i < warmUp; i++, node++) {

@@ -38,8 +38,8 @@ public final class AllocatorProcess implements AutoCloseable {
     /** Starts a server and waits for {@code /readyz} 200 (its etcd state is loaded). */
     public static AllocatorProcess start(BenchContext context, String name, String etcdEndpoint, String prefix)
             throws IOException, InterruptedException {
-        AllocatorProcess server = new AllocatorProcess(context, etcdEndpoint, prefix,
-                context.work().resolve("allocator-" + name + ".log"));
+        AllocatorProcess server = new AllocatorProcess(
+                context, etcdEndpoint, prefix, context.work().resolve("allocator-" + name + ".log"));
         server.launch();
         return server;
     }
@@ -53,9 +53,18 @@ public final class AllocatorProcess implements AutoCloseable {
     private void launch() throws IOException {
         grpcPort = LoopbackPorts.free();
         int httpPort = LoopbackPorts.free();
-        List<String> command = context.javaCommand("io.weft.allocator.AllocatorMain", List.of(), List.of(
-                "--etcd-endpoints", etcdEndpoint, "--etcd-prefix", prefix,
-                "--listen", "127.0.0.1:" + grpcPort, "--http-listen", "127.0.0.1:" + httpPort));
+        List<String> command = context.javaCommand(
+                "io.weft.allocator.AllocatorMain",
+                List.of(),
+                List.of(
+                        "--etcd-endpoints",
+                        etcdEndpoint,
+                        "--etcd-prefix",
+                        prefix,
+                        "--listen",
+                        "127.0.0.1:" + grpcPort,
+                        "--http-listen",
+                        "127.0.0.1:" + httpPort));
         long started = System.nanoTime();
         process = LaunchedProcess.start(command, log);
         process.awaitReady(httpPort, READY_TIMEOUT);

@@ -22,7 +22,8 @@ import java.util.Map;
 public final class BenchEtcd implements AutoCloseable {
 
     private final EtcdProcess process;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private BenchEtcd(EtcdProcess process) {
         this.process = process;
@@ -41,14 +42,19 @@ public final class BenchEtcd implements AutoCloseable {
     /** A scrape of etcd's {@code /metrics} on the client URL. */
     public EtcdMetrics metrics() throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
-        return EtcdMetrics.parse(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
+        return EtcdMetrics.parse(
+                http.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 
     /** How many etcd leases exist now: etcd's LeaseLeases RPC ({@code POST /v3/lease/leases}). */
     public int leaseCount() throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/v3/lease/leases"))
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
         String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
         if (!(Json.parse(body) instanceof Map<?, ?> answer)) {
             throw new IOException("LeaseLeases answered " + body);

@@ -1,11 +1,11 @@
 package io.weft.bench.lab;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Runs tasks 0..count-1, at most {@code inFlight} at a time, on virtual threads; fails on the first error. */
 public final class BoundedParallel {
@@ -15,8 +15,7 @@ public final class BoundedParallel {
         void run(int i) throws Exception;
     }
 
-    private BoundedParallel() {
-    }
+    private BoundedParallel() {}
 
     public static void run(int count, int inFlight, Task task) throws Exception {
         Semaphore permits = new Semaphore(inFlight);

@@ -37,14 +37,16 @@ public final class ChildProcess implements AutoCloseable {
 
     public static ChildProcess start(List<String> command, Path log, Consumer<String> progress) throws IOException {
         Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         return new ChildProcess(process, log, progress);
     }
 
     private void readLines(Consumer<String> progress) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)); var logOut = Files.newBufferedWriter(log,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+        try (BufferedReader lines =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                var logOut = Files.newBufferedWriter(
+                        log, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
             for (String line; (line = lines.readLine()) != null; ) {
                 logOut.write(line);
                 logOut.newLine();

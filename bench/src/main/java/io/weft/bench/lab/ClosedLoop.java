@@ -28,13 +28,15 @@ public final class ClosedLoop {
 
         /** Both windows as one. */
         public Throughput plus(Throughput other) {
-            return new Throughput(completed + other.completed, failed + other.failed, window.plus(other.window),
+            return new Throughput(
+                    completed + other.completed,
+                    failed + other.failed,
+                    window.plus(other.window),
                     firstError != null ? firstError : other.firstError);
         }
     }
 
-    private ClosedLoop() {
-    }
+    private ClosedLoop() {}
 
     public static Throughput run(int clients, Duration window, Operation operation) throws InterruptedException {
         AtomicLong completed = new AtomicLong();

@@ -13,10 +13,16 @@ import java.util.stream.Collectors;
 public record EtcdCost(double requests, Map<String, Double> requestsByMethod, double proposals, double fsyncs) {
 
     public static EtcdCost of(EtcdMetrics delta, int operations) {
-        Map<String, Double> byMethod = delta.byLabel("grpc_server_msg_received_total", "grpc_method").entrySet()
-                .stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() / operations,
-                        (a, b) -> a + b, java.util.TreeMap::new));
-        return new EtcdCost(delta.sum("grpc_server_msg_received_total") / operations, byMethod,
+        Map<String, Double> byMethod =
+                delta.byLabel("grpc_server_msg_received_total", "grpc_method").entrySet().stream()
+                        .collect(Collectors.toMap(
+                                Map.Entry::getKey,
+                                e -> e.getValue() / operations,
+                                (a, b) -> a + b,
+                                java.util.TreeMap::new));
+        return new EtcdCost(
+                delta.sum("grpc_server_msg_received_total") / operations,
+                byMethod,
                 delta.sum("etcd_server_proposals_committed_total") / operations,
                 delta.sum("etcd_disk_wal_fsync_duration_seconds_count") / operations);
     }
@@ -26,7 +32,12 @@ public record EtcdCost(double requests, Map<String, Double> requestsByMethod, do
         String methods = requestsByMethod.entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
                 .collect(Collectors.joining(", "));
-        return String.format(Locale.ROOT, "%.3f etcd requests (%s), %.3f raft proposals, %.3f WAL fsyncs",
-                requests, methods, proposals, fsyncs);
+        return String.format(
+                Locale.ROOT,
+                "%.3f etcd requests (%s), %.3f raft proposals, %.3f WAL fsyncs",
+                requests,
+                methods,
+                proposals,
+                fsyncs);
     }
 }

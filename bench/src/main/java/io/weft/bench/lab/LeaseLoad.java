@@ -14,8 +14,7 @@ import java.util.function.IntConsumer;
  */
 public final class LeaseLoad {
 
-    private LeaseLoad() {
-    }
+    private LeaseLoad() {}
 
     /**
      * Acquires leases for nodes {@code namePrefix-first} .. {@code namePrefix-(first+count-1)}
@@ -23,8 +22,14 @@ public final class LeaseLoad {
      *
      * @throws IllegalStateException naming the first failure, after every request has ended
      */
-    public static List<Lease> acquire(WeftClientPool clients, BenchNetwork network, String namePrefix,
-                                      int first, int count, int inFlight, IntConsumer done)
+    public static List<Lease> acquire(
+            WeftClientPool clients,
+            BenchNetwork network,
+            String namePrefix,
+            int first,
+            int count,
+            int inFlight,
+            IntConsumer done)
             throws InterruptedException {
         Semaphore permits = new Semaphore(inFlight);
         Lease[] leases = new Lease[count];
@@ -34,7 +39,8 @@ public final class LeaseLoad {
             int node = first + k;
             int slot = k;
             permits.acquire();
-            calls.add(clients.get(k).acquireAsync(network.request(namePrefix + "-" + node, node))
+            calls.add(clients.get(k)
+                    .acquireAsync(network.request(namePrefix + "-" + node, node))
                     .whenComplete((response, error) -> {
                         permits.release();
                         if (error != null) {
@@ -51,9 +57,12 @@ public final class LeaseLoad {
                 done.accept(k + 1);
             }
         }
-        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .join();
         if (firstError[0] != null) {
-            throw new IllegalStateException("acquiring leases for " + namePrefix + "-*: " + firstError[0], firstError[0]);
+            throw new IllegalStateException(
+                    "acquiring leases for " + namePrefix + "-*: " + firstError[0], firstError[0]);
         }
         return List.of(leases);
     }

@@ -48,7 +48,13 @@ public final class LeasePopulation implements AutoCloseable {
         long started = System.nanoTime();
         try (WeftClientPool clients = new WeftClientPool(server.grpcAddress(), CONNECTIONS)) {
             int from = held;
-            LeaseLoad.acquire(clients, NETWORK, "held", from, target - from, IN_FLIGHT,
+            LeaseLoad.acquire(
+                    clients,
+                    NETWORK,
+                    "held",
+                    from,
+                    target - from,
+                    IN_FLIGHT,
                     done -> progress.accept("  " + (from + done) + " of " + target + " leases held"));
         }
         held = target;

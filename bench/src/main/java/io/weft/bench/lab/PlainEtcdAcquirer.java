@@ -37,10 +37,15 @@ public final class PlainEtcdAcquirer implements AutoCloseable {
         String value = "{\"PublicIP\":\"" + BenchNetwork.publicIpv4(n) + "\",\"PublicIPv6\":null,"
                 + "\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"0a:58:00:00:00:01\"},"
                 + "\"NodeName\":\"baseline-" + n + "\"}";
-        TxnResponse response = client.getKVClient().txn()
+        TxnResponse response = client.getKVClient()
+                .txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                .Then(Op.put(key, bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
-                .commit().get();
+                .Then(Op.put(
+                        key,
+                        bytes(value),
+                        PutOption.builder().withLeaseId(leaseId).build()))
+                .commit()
+                .get();
         if (!response.isSucceeded()) {
             throw new IllegalStateException("baseline key " + key + " already exists");
         }

@@ -31,8 +31,7 @@ public final class RemoteJvm implements AutoCloseable {
      * @param nonHeapCommitted metaspace, code cache and the like
      * @param threads          live threads (each has a stack outside the heap)
      */
-    public record Memory(long heapCommitted, long heapUsedAfterGc, long nonHeapCommitted, int threads) {
-    }
+    public record Memory(long heapCommitted, long heapUsedAfterGc, long nonHeapCommitted, int threads) {}
 
     private final VirtualMachine vm;
     private final JMXConnector connector;
@@ -74,8 +73,11 @@ public final class RemoteJvm implements AutoCloseable {
 
     /** Live bytes per class ({@code jcmd PID GC.class_histogram}, which collects first). */
     public Map<String, Long> liveBytesByClass() throws Exception {
-        String histogram = (String) connection.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        String histogram = (String) connection.invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                "gcClassHistogram",
+                new Object[] {new String[0]},
+                new String[] {String[].class.getName()});
         Map<String, Long> bytes = new HashMap<>();
         for (String line : histogram.split("\n")) {
             Matcher row = HISTOGRAM_LINE.matcher(line);
@@ -101,8 +103,10 @@ public final class RemoteJvm implements AutoCloseable {
             case "Z" -> "boolean";
             case "F" -> "float";
             case "D" -> "double";
-            default -> element.startsWith("L") && element.endsWith(";")
-                    ? element.substring(1, element.length() - 1) : readable(element);
+            default ->
+                element.startsWith("L") && element.endsWith(";")
+                        ? element.substring(1, element.length() - 1)
+                        : readable(element);
         };
         return name + "[]";
     }

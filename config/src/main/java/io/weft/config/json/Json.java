@@ -23,35 +23,35 @@ package io.weft.config.json;
  */
 public final class Json {
 
-  /** Objects and arrays may nest at most this deep, so hostile input cannot exhaust the stack. */
-  public static final int MAX_DEPTH = 64;
+    /** Objects and arrays may nest at most this deep, so hostile input cannot exhaust the stack. */
+    public static final int MAX_DEPTH = 64;
 
-  private Json() {}
+    private Json() {}
 
-  /**
-   * Parses one JSON value that makes up the whole of {@code text} (surrounding whitespace allowed).
-   *
-   * <p>Strict: no comments, no trailing commas, no single quotes, no byte-order mark, no raw
-   * control characters inside strings, no leading zeros in numbers. A key repeated within an
-   * object keeps its last value, and sits at the position of its last occurrence (what Go's
-   * decoder, and so flanneld, effectively sees).
-   *
-   * @throws JsonException naming the offset and what was expected there
-   */
-  public static Object parse(String text) {
-    return new JsonReader(text).readDocument();
-  }
+    /**
+     * Parses one JSON value that makes up the whole of {@code text} (surrounding whitespace allowed).
+     *
+     * <p>Strict: no comments, no trailing commas, no single quotes, no byte-order mark, no raw
+     * control characters inside strings, no leading zeros in numbers. A key repeated within an
+     * object keeps its last value, and sits at the position of its last occurrence (what Go's
+     * decoder, and so flanneld, effectively sees).
+     *
+     * @throws JsonException naming the offset and what was expected there
+     */
+    public static Object parse(String text) {
+        return new JsonReader(text).readDocument();
+    }
 
-  /**
-   * Writes {@code value} as compact JSON (no whitespace). Maps must have String keys and are
-   * written in iteration order. Accepted leaf types: String, Boolean, null, Long, Integer, Short,
-   * Byte, BigInteger, BigDecimal and finite Double/Float.
-   *
-   * @throws JsonException for any other type, a non-String key, NaN or infinity
-   */
-  public static String write(Object value) {
-    StringBuilder out = new StringBuilder();
-    new JsonWriter(out).writeValue(value, 0);
-    return out.toString();
-  }
+    /**
+     * Writes {@code value} as compact JSON (no whitespace). Maps must have String keys and are
+     * written in iteration order. Accepted leaf types: String, Boolean, null, Long, Integer, Short,
+     * Byte, BigInteger, BigDecimal and finite Double/Float.
+     *
+     * @throws JsonException for any other type, a non-String key, NaN or infinity
+     */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        new JsonWriter(out).writeValue(value, 0);
+        return out.toString();
+    }
 }

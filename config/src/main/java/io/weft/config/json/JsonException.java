@@ -9,22 +9,22 @@ package io.weft.config.json;
  */
 public final class JsonException extends IllegalArgumentException {
 
-  private final int offset;
+    private final int offset;
 
-  /** A parse error at {@code offset} (zero-based index into the input string). */
-  public JsonException(int offset, String detail) {
-    super("at offset " + offset + ": " + detail);
-    this.offset = offset;
-  }
+    /** A parse error at {@code offset} (zero-based index into the input string). */
+    public JsonException(int offset, String detail) {
+        super("at offset " + offset + ": " + detail);
+        this.offset = offset;
+    }
 
-  /** An error that is not tied to a position in some input, such as an unwritable value. */
-  public JsonException(String message) {
-    super(message);
-    this.offset = -1;
-  }
+    /** An error that is not tied to a position in some input, such as an unwritable value. */
+    public JsonException(String message) {
+        super(message);
+        this.offset = -1;
+    }
 
-  /** The zero-based character offset of a parse error, or -1 when there is none. */
-  public int offset() {
-    return offset;
-  }
+    /** The zero-based character offset of a parse error, or -1 when there is none. */
+    public int offset() {
+        return offset;
+    }
 }

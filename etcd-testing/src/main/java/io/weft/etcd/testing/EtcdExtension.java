@@ -124,10 +124,12 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
             dataRoot = directory;
             // If the test JVM is ended early (a fork timeout, Ctrl-C), etcd must not outlive it.
             EtcdCluster started = cluster;
-            killOnJvmExit = new Thread(() -> {
-                started.members().forEach(EtcdProcess::kill);
-                directory.close();
-            }, "etcd-extension-cleanup");
+            killOnJvmExit = new Thread(
+                    () -> {
+                        started.members().forEach(EtcdProcess::kill);
+                        directory.close();
+                    },
+                    "etcd-extension-cleanup");
             Runtime.getRuntime().addShutdownHook(killOnJvmExit);
         } catch (RuntimeException e) {
             if (cluster != null) {

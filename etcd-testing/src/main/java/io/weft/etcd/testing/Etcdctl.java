@@ -83,8 +83,8 @@ public final class Etcdctl {
                 throw new IllegalStateException("timed out after " + COMMAND_TIMEOUT + ": " + commandLine);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(
-                        "exit code " + process.exitValue() + " from " + commandLine + ": " + stderr.join().strip());
+                throw new IllegalStateException("exit code " + process.exitValue() + " from " + commandLine + ": "
+                        + stderr.join().strip());
             }
             return stdout.join();
         } catch (IOException e) {

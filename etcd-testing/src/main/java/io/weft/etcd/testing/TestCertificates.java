@@ -111,13 +111,13 @@ public final class TestCertificates {
         try {
             KeyPair keys = newKeys();
             X500Name subject = new X500Name(commonName == null ? "O=weft-test" : "CN=" + commonName);
-            JcaX509v3CertificateBuilder builder = certificateBuilder(
-                    new X500Name("CN=" + name), subject, keys);
+            JcaX509v3CertificateBuilder builder = certificateBuilder(new X500Name("CN=" + name), subject, keys);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            builder.addExtension(
+                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+            }));
             List<GeneralName> names = new ArrayList<>();
             for (String dns : dnsNames) {
                 names.add(new GeneralName(GeneralName.dNSName, dns));
@@ -126,8 +126,8 @@ public final class TestCertificates {
                 names.add(new GeneralName(GeneralName.iPAddress, ip));
             }
             if (!names.isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(names.toArray(GeneralName[]::new)));
+                builder.addExtension(
+                        Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             }
             X509Certificate certificate = sign(builder, caKeys);
             String base = name + "-" + (commonName == null ? "nocn-" + SERIALS.incrementAndGet() : commonName);
@@ -145,8 +145,12 @@ public final class TestCertificates {
 
     private static JcaX509v3CertificateBuilder certificateBuilder(X500Name issuer, X500Name subject, KeyPair keys) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIALS.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIALS.incrementAndGet()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
                 keys.getPublic());
     }
 

@@ -18,7 +18,9 @@ class PerTestEtcdIT {
     void everyTestStartsFromAnEmptyEtcd() {
         Etcdctl etcdctl = new Etcdctl(etcd.endpoints());
 
-        assertThat(etcdctl.get("/weft/per-test/marker")).as("left behind by an earlier test").isEmpty();
+        assertThat(etcdctl.get("/weft/per-test/marker"))
+                .as("left behind by an earlier test")
+                .isEmpty();
         etcdctl.put("/weft/per-test/marker", "set");
         assertThat(etcdctl.get("/weft/per-test/marker")).contains("set");
     }

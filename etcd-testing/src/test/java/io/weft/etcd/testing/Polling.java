@@ -10,8 +10,7 @@ final class Polling {
 
     private static final Duration INTERVAL = Duration.ofMillis(20);
 
-    private Polling() {
-    }
+    private Polling() {}
 
     /** Returns once {@code condition} holds; fails the test naming {@code what} after {@code timeout}. */
     static void until(Duration timeout, String what, BooleanSupplier condition) {

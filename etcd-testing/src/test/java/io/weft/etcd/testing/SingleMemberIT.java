@@ -23,7 +23,9 @@ class SingleMemberIT {
     @Test
     void runsOneHealthyMemberOnLoopback() throws Exception {
         assertThat(ETCD.endpoints()).containsExactly(ETCD.endpoint());
-        assertThat(ETCD.endpoint()).matches("http://127\\.0\\.0\\.1:\\d+").isEqualTo(ETCD.member(0).clientEndpoint());
+        assertThat(ETCD.endpoint())
+                .matches("http://127\\.0\\.0\\.1:\\d+")
+                .isEqualTo(ETCD.member(0).clientEndpoint());
         assertThat(ETCD.cluster().size()).isEqualTo(1);
 
         HttpResponse<String> health = get(ETCD.endpoint() + "/health");
@@ -61,13 +63,19 @@ class SingleMemberIT {
             member.resume();
         }
 
-        Polling.until(Duration.ofSeconds(10), "the resumed member is healthy",
+        Polling.until(
+                Duration.ofSeconds(10),
+                "the resumed member is healthy",
                 () -> member.health(Duration.ofSeconds(1)) == MemberHealth.HEALTHY);
     }
 
     private static HttpResponse<String> get(String url) throws Exception {
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build();
+        try (HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(5))
+                    .GET()
+                    .build();
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         }
     }

@@ -27,7 +27,9 @@ class ThreeMemberClusterIT {
     void allMembersAreHealthyAndAgreeOnOneLeader() {
         EtcdCluster cluster = ETCD.cluster();
         assertThat(cluster.size()).isEqualTo(3);
-        assertThat(ETCD.endpoints()).hasSize(3).doesNotHaveDuplicates()
+        assertThat(ETCD.endpoints())
+                .hasSize(3)
+                .doesNotHaveDuplicates()
                 .allMatch(url -> url.startsWith("http://127.0.0.1:"));
 
         int leader = cluster.leaderIndex();
@@ -36,7 +38,9 @@ class ThreeMemberClusterIT {
         long leaderId = status(cluster.member(leader)).memberId();
         for (EtcdProcess member : cluster.members()) {
             assertThat(member.health(Duration.ofSeconds(2))).isEqualTo(MemberHealth.HEALTHY);
-            assertThat(status(member).leaderId()).as("leader seen by %s", member.name()).isEqualTo(leaderId);
+            assertThat(status(member).leaderId())
+                    .as("leader seen by %s", member.name())
+                    .isEqualTo(leaderId);
         }
     }
 
@@ -51,7 +55,9 @@ class ThreeMemberClusterIT {
         killed.kill();
 
         assertThat(killed.isAlive()).isFalse();
-        int newLeader = Polling.untilPresent(ELECTION_DEADLINE, "a leader other than member " + oldLeader,
+        int newLeader = Polling.untilPresent(
+                ELECTION_DEADLINE,
+                "a leader other than member " + oldLeader,
                 () -> toOptional(cluster.findLeaderIndex()).filter(index -> index != oldLeader));
         assertThat(newLeader).isNotEqualTo(oldLeader).isBetween(0, 2);
         new Etcdctl(List.of(cluster.member(newLeader).clientEndpoint()))
@@ -64,8 +70,13 @@ class ThreeMemberClusterIT {
         assertThat(restartedOnly.get("/weft/cluster/before")).contains("written with three members");
         assertThat(restartedOnly.get("/weft/cluster/during")).contains("written with two members");
         long leaderId = status(cluster.member(cluster.leaderIndex())).memberId();
-        Polling.until(ELECTION_DEADLINE, "the restarted member follows the current leader",
-                () -> killed.status(Duration.ofSeconds(1)).map(MemberStatus::leaderId).orElse(0L) == leaderId);
+        Polling.until(
+                ELECTION_DEADLINE,
+                "the restarted member follows the current leader",
+                () -> killed.status(Duration.ofSeconds(1))
+                                .map(MemberStatus::leaderId)
+                                .orElse(0L)
+                        == leaderId);
     }
 
     @Test
@@ -83,7 +94,9 @@ class ThreeMemberClusterIT {
             follower.resume();
         }
 
-        Polling.until(ELECTION_DEADLINE, "the resumed follower is healthy",
+        Polling.until(
+                ELECTION_DEADLINE,
+                "the resumed follower is healthy",
                 () -> follower.health(Duration.ofSeconds(1)) == MemberHealth.HEALTHY);
         assertThat(new Etcdctl(List.of(follower.clientEndpoint())).get("/weft/cluster/paused"))
                 .contains("quorum of two");

@@ -20,6 +20,5 @@ public interface HostInterfaces extends AutoCloseable {
 
     /** Lets go of whatever the implementation holds open (a socket); nothing by default. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

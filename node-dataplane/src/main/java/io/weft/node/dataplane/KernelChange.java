@@ -6,21 +6,15 @@ package io.weft.node.dataplane;
  */
 public sealed interface KernelChange {
 
-    record RouteReplace(KernelRoute route) implements KernelChange {
-    }
+    record RouteReplace(KernelRoute route) implements KernelChange {}
 
-    record RouteDelete(KernelRoute route) implements KernelChange {
-    }
+    record RouteDelete(KernelRoute route) implements KernelChange {}
 
-    record NeighbourReplace(KernelNeighbour neighbour) implements KernelChange {
-    }
+    record NeighbourReplace(KernelNeighbour neighbour) implements KernelChange {}
 
-    record NeighbourDelete(KernelNeighbour neighbour) implements KernelChange {
-    }
+    record NeighbourDelete(KernelNeighbour neighbour) implements KernelChange {}
 
-    record FdbReplace(KernelFdbEntry entry) implements KernelChange {
-    }
+    record FdbReplace(KernelFdbEntry entry) implements KernelChange {}
 
-    record FdbDelete(KernelFdbEntry entry) implements KernelChange {
-    }
+    record FdbDelete(KernelFdbEntry entry) implements KernelChange {}
 }

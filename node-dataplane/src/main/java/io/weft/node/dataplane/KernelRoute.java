@@ -21,7 +21,8 @@ public record KernelRoute(IpPrefix destination, IpAddress gateway, String device
         Objects.requireNonNull(gateway);
         Objects.requireNonNull(device);
         if (destination.family() != gateway.family()) {
-            throw new IllegalArgumentException("route to " + destination + " via " + gateway + " mixes address families");
+            throw new IllegalArgumentException(
+                    "route to " + destination + " via " + gateway + " mixes address families");
         }
     }
 }

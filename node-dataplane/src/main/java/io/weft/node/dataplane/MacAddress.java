@@ -10,8 +10,7 @@ public final class MacAddress {
     private static final Pattern FORM = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
     private static final HexFormat COLONS = HexFormat.ofDelimiter(":");
 
-    private MacAddress() {
-    }
+    private MacAddress() {}
 
     /** The lower-case form; IllegalArgumentException when it is not a MAC address. */
     public static String canonical(String mac) {

@@ -17,8 +17,16 @@ import java.util.Objects;
  * @param mtu      the device MTU (underlay MTU - 50 for IPv4, - 70 for IPv6)
  * @param mac      the VTEP MAC, stable across restarts
  */
-public record VxlanSpec(String name, int vni, IpAddress local, String underlay, int port, boolean learning,
-                        boolean gbp, int mtu, String mac) {
+public record VxlanSpec(
+        String name,
+        int vni,
+        IpAddress local,
+        String underlay,
+        int port,
+        boolean learning,
+        boolean gbp,
+        int mtu,
+        String mac) {
 
     public VxlanSpec {
         Objects.requireNonNull(name);

@@ -24,8 +24,12 @@ import java.util.function.Function;
  *                   scheduler for all. Schedulers that are {@link AutoCloseable} are closed.
  * @param allocators the allocators' addresses: no peer may cover them
  */
-public record AgentParts(WeftClient client, Dataplane dataplane, HostInterfaces host,
-                         Function<String, Scheduler> timers, Set<IpAddress> allocators) {
+public record AgentParts(
+        WeftClient client,
+        Dataplane dataplane,
+        HostInterfaces host,
+        Function<String, Scheduler> timers,
+        Set<IpAddress> allocators) {
 
     public AgentParts {
         allocators = Set.copyOf(allocators);
@@ -37,7 +41,11 @@ public record AgentParts(WeftClient client, Dataplane dataplane, HostInterfaces 
         if (settings.tls() != null) {
             client.tls(settings.tls());
         }
-        return new AgentParts(client.build(), NetlinkDataplane.open(), NetlinkHostInterfaces.open(),
-                job -> ExecutorScheduler.singleThread("weft-" + job), HostFactsReader.resolve(settings.servers()));
+        return new AgentParts(
+                client.build(),
+                NetlinkDataplane.open(),
+                NetlinkHostInterfaces.open(),
+                job -> ExecutorScheduler.singleThread("weft-" + job),
+                HostFactsReader.resolve(settings.servers()));
     }
 }

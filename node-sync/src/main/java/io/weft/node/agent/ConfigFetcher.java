@@ -50,14 +50,18 @@ final class ConfigFetcher {
                 }
                 return;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (!(cause instanceof StatusRuntimeException refused)) {
                 answer.completeExceptionally(cause);
                 return;
             }
             Status.Code code = refused.getStatus().getCode();
             if (code != lastLogged) {
-                LOG.warn("waiting for the network config ({}: {})", code, refused.getStatus().getDescription());
+                LOG.warn(
+                        "waiting for the network config ({}: {})",
+                        code,
+                        refused.getStatus().getDescription());
             }
             scheduler.schedule(backoff.delay(attempt), () -> attempt(attempt + 1, code, answer));
         });

@@ -37,16 +37,17 @@ public record ExternalInterface(String name, int mtu, List<HostInterface.Address
     }
 
     /** How the operator chose it: by name, by regular expression, by public IP (each may be null). */
-    public record Choice(String name, Pattern regex, IpAddress publicIp) {
-    }
+    public record Choice(String name, Pattern regex, IpAddress publicIp) {}
 
     /** The address of a family to use as the node's public IP: the one given, else the first global one. */
     public Optional<IpAddress> publicAddress(IpFamily family, IpAddress given) {
         if (given != null) {
             return Optional.of(given);
         }
-        return addresses.stream().map(HostInterface.Address::address)
-                .filter(a -> a.family() == family && !isLinkLocal(a)).findFirst();
+        return addresses.stream()
+                .map(HostInterface.Address::address)
+                .filter(a -> a.family() == family && !isLinkLocal(a))
+                .findFirst();
     }
 
     /**
@@ -57,22 +58,31 @@ public record ExternalInterface(String name, int mtu, List<HostInterface.Address
         List<HostInterface> all = host.interfaces();
         HostInterface found;
         if (choice.name() != null) {
-            found = first(all, nic -> nic.name().equals(choice.name())).orElseThrow(() -> new IllegalArgumentException(
-                    "--iface " + choice.name() + ": no such interface; have "
+            found = first(all, nic -> nic.name().equals(choice.name()))
+                    .orElseThrow(() -> new IllegalArgumentException("--iface " + choice.name()
+                            + ": no such interface; have "
                             + all.stream().map(HostInterface::name).sorted().toList()));
         } else if (choice.regex() != null) {
-            found = first(all, nic -> choice.regex().matcher(nic.name()).matches()).orElseThrow(() ->
-                    new IllegalArgumentException("--iface-regex " + choice.regex() + " matches no interface"));
+            found = first(all, nic -> choice.regex().matcher(nic.name()).matches())
+                    .orElseThrow(() ->
+                            new IllegalArgumentException("--iface-regex " + choice.regex() + " matches no interface"));
         } else if (choice.publicIp() != null) {
-            found = first(all, nic -> nic.addresses().stream().anyMatch(a -> a.address().equals(choice.publicIp())))
+            found = first(
+                            all,
+                            nic -> nic.addresses().stream()
+                                    .anyMatch(a -> a.address().equals(choice.publicIp())))
                     .orElseThrow(() -> new IllegalArgumentException("--public-ip " + choice.publicIp()
                             + " is not an address of any interface; name the interface with --iface"));
         } else {
-            String device = host.routes(IpFamily.IPV4).stream().filter(HostRoute::isDefault).map(HostRoute::device)
-                    .findFirst().orElseThrow(() -> new IllegalArgumentException(
+            String device = host.routes(IpFamily.IPV4).stream()
+                    .filter(HostRoute::isDefault)
+                    .map(HostRoute::device)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
                             "no default route to pick the external interface from; use --iface"));
-            found = first(all, nic -> nic.name().equals(device)).orElseThrow(() -> new IllegalArgumentException(
-                    "the default route's device " + device + " is gone; use --iface"));
+            found = first(all, nic -> nic.name().equals(device))
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "the default route's device " + device + " is gone; use --iface"));
         }
         return new ExternalInterface(found.name(), found.mtu(), found.addresses());
     }
@@ -83,7 +93,8 @@ public record ExternalInterface(String name, int mtu, List<HostInterface.Address
 
     private static boolean isLinkLocal(IpAddress address) {
         byte[] bytes = address.toBytes();
-        return bytes.length == 16 ? (bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xc0) == 0x80
+        return bytes.length == 16
+                ? (bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xc0) == 0x80
                 : (bytes[0] & 0xff) == 169 && (bytes[1] & 0xff) == 254;
     }
 }

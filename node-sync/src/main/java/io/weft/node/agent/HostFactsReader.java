@@ -72,8 +72,10 @@ final class HostFactsReader implements Supplier<HostFacts> {
                     resolved.add(IpAddress.fromBytes(address.getAddress()));
                 }
             } catch (UnknownHostException e) {
-                LOG.warn("allocator {} does not resolve ({}); peers are not checked against its address",
-                        server, e.getMessage());
+                LOG.warn(
+                        "allocator {} does not resolve ({}); peers are not checked against its address",
+                        server,
+                        e.getMessage());
             }
         }
         return resolved;

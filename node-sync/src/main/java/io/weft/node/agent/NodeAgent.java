@@ -57,6 +57,7 @@ public final class NodeAgent implements AutoCloseable {
     private final ExecutorService kernelThread;
     /** Link watch and timers: stopped before anything else, so no event arrives while closing. */
     private final List<AutoCloseable> stopFirst = new CopyOnWriteArrayList<>();
+
     private NodeReadiness readiness;
     private LeaseKeeper keeper;
     private LeaseWatch watch;
@@ -66,7 +67,8 @@ public final class NodeAgent implements AutoCloseable {
     private NodeAgent(NodeSettings settings, AgentParts parts) {
         this.settings = settings;
         this.parts = parts;
-        this.kernelThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("weft-kernel").factory());
+        this.kernelThread = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("weft-kernel").factory());
     }
 
     /**
@@ -76,15 +78,18 @@ public final class NodeAgent implements AutoCloseable {
      */
     public static CompletableFuture<NodeAgent> start(NodeSettings settings, AgentParts parts) {
         NodeAgent agent = new NodeAgent(settings, parts);
-        return new ConfigFetcher(parts.client(), agent.timer("config"), CONFIG_BACKOFF).fetch()
-                .thenApplyAsync(config -> {
-                    try {
-                        agent.assemble(config);
-                        return agent;
-                    } catch (Exception e) {
-                        throw new CompletionException(e);
-                    }
-                }, agent.kernelThread)
+        return new ConfigFetcher(parts.client(), agent.timer("config"), CONFIG_BACKOFF)
+                .fetch()
+                .thenApplyAsync(
+                        config -> {
+                            try {
+                                agent.assemble(config);
+                                return agent;
+                            } catch (Exception e) {
+                                throw new CompletionException(e);
+                            }
+                        },
+                        agent.kernelThread)
                 .whenComplete((started, error) -> {
                     if (error != null) {
                         agent.abandon();
@@ -105,27 +110,46 @@ public final class NodeAgent implements AutoCloseable {
     /** Runs on the kernel thread. */
     private void assemble(NetworkConfig config) throws Exception {
         ExternalInterface external = ExternalInterface.find(settings.iface(), parts.host());
-        IpAddress publicIp = config.enableIPv4() ? external.publicAddress(IpFamily.IPV4, settings.iface().publicIp())
-                .orElseThrow(() -> new IllegalArgumentException(external.name() + " has no IPv4 address; use --public-ip"))
+        IpAddress publicIp = config.enableIPv4()
+                ? external.publicAddress(IpFamily.IPV4, settings.iface().publicIp())
+                        .orElseThrow(() ->
+                                new IllegalArgumentException(external.name() + " has no IPv4 address; use --public-ip"))
                 : null;
-        IpAddress publicIpv6 = config.enableIPv6() ? external.publicAddress(IpFamily.IPV6, settings.publicIpv6())
-                .orElseThrow(() -> new IllegalArgumentException(external.name() + " has no global IPv6 address; "
-                        + "use --public-ipv6")) : null;
+        IpAddress publicIpv6 = config.enableIPv6()
+                ? external.publicAddress(IpFamily.IPV6, settings.publicIpv6())
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                external.name() + " has no global IPv6 address; " + "use --public-ipv6"))
+                : null;
         NodeHost host = NodeHost.of(settings.nodeName(), config, external.toLink(), publicIp, publicIpv6);
-        Backend backend = Backends.of(new VxlanBackend(), new HostGwBackend()).forType(config.backend().type());
-        LOG.info("node {}: interface {} (mtu {}), public ip {}{}, backend {}", settings.nodeName(), external.name(),
-                external.mtu(), publicIp, publicIpv6 == null ? "" : " / " + publicIpv6, backend.type());
+        Backend backend = Backends.of(new VxlanBackend(), new HostGwBackend())
+                .forType(config.backend().type());
+        LOG.info(
+                "node {}: interface {} (mtu {}), public ip {}{}, backend {}",
+                settings.nodeName(),
+                external.name(),
+                external.mtu(),
+                publicIp,
+                publicIpv6 == null ? "" : " / " + publicIpv6,
+                backend.type());
 
         Advertisement advertisement = backend.prepare(host, parts.dataplane());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         readiness = new NodeReadiness();
         SubnetFile subnetFile = new SubnetFile(settings.subnetFile());
-        PeerProgrammer programmer = new PeerProgrammer(host, backend, parts.dataplane(), subnetFile,
-                new HostFactsReader(parts.allocators(), parts.host(),
+        PeerProgrammer programmer = new PeerProgrammer(
+                host,
+                backend,
+                parts.dataplane(),
+                subnetFile,
+                new HostFactsReader(
+                        parts.allocators(),
+                        parts.host(),
                         backend.devices(host).stream().map(VxlanSpec::name).collect(Collectors.toSet())),
-                readiness, new NodeMetrics(registry, readiness::ready));
+                readiness,
+                new NodeMetrics(registry, readiness::ready));
 
-        AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder().setNodeName(settings.nodeName())
+        AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder()
+                .setNodeName(settings.nodeName())
                 .setTakeover(settings.takeover());
         Optional.ofNullable(publicIp).ifPresent(ip -> request.setPublicIp(ip.toString()));
         Optional.ofNullable(publicIpv6).ifPresent(ip -> request.setPublicIpv6(ip.toString()));
@@ -134,20 +158,33 @@ public final class NodeAgent implements AutoCloseable {
         previous.ipv6Subnet().ifPresent(subnet -> request.setPreviousIpv6Subnet(subnet.toString()));
         advertisement.applyTo(request);
 
-        keeper = LeaseKeeper.builder(parts.client(), request.build()).renewMargin(settings.renewMargin())
-                .backoff(LEASE_BACKOFF).scheduler(timer("lease-keeper"))
-                .listener(new LeaseEvents(programmer, kernelThread)).build();
-        watch = LeaseWatch.builder(parts.client(), PeerEvents.toKernel(programmer, kernelThread,
-                keeper.watchListener(), new StoreLossGrace(settings.nodeName(), settings.lostStoreGrace()),
-                timer("lost-store-grace"))).scheduler(timer("lease-watch")).build();
-        stopFirst.add(parts.dataplane().watchLinks(event -> {
-            if (event.change() == LinkEvent.Change.REMOVED) {
-                kernelThread.execute(() -> programmer.deviceRemoved(event.name()));
-            }
-        }, () -> kernelThread.execute(programmer::reconcile)));
+        keeper = LeaseKeeper.builder(parts.client(), request.build())
+                .renewMargin(settings.renewMargin())
+                .backoff(LEASE_BACKOFF)
+                .scheduler(timer("lease-keeper"))
+                .listener(new LeaseEvents(programmer, kernelThread))
+                .build();
+        watch = LeaseWatch.builder(
+                        parts.client(),
+                        PeerEvents.toKernel(
+                                programmer,
+                                kernelThread,
+                                keeper.watchListener(),
+                                new StoreLossGrace(settings.nodeName(), settings.lostStoreGrace()),
+                                timer("lost-store-grace")))
+                .scheduler(timer("lease-watch"))
+                .build();
+        stopFirst.add(parts.dataplane()
+                .watchLinks(
+                        event -> {
+                            if (event.change() == LinkEvent.Change.REMOVED) {
+                                kernelThread.execute(() -> programmer.deviceRemoved(event.name()));
+                            }
+                        },
+                        () -> kernelThread.execute(programmer::reconcile)));
         if (settings.httpListen() != null) {
-            http = OperatorHttp.start(settings.httpListen(),
-                    () -> Optional.ofNullable(readiness.notReadyReason()), registry);
+            http = OperatorHttp.start(
+                    settings.httpListen(), () -> Optional.ofNullable(readiness.notReadyReason()), registry);
         }
         keeper.start();
         watch.start();
@@ -185,7 +222,8 @@ public final class NodeAgent implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        LOG.info("stopping{}", settings.releaseOnExit() ? " and releasing the lease" : "; keeping the lease and routes");
+        LOG.info(
+                "stopping{}", settings.releaseOnExit() ? " and releasing the lease" : "; keeping the lease and routes");
         stopFirst.forEach(NodeAgent::closeQuietly);
         if (watch != null) {
             watch.close();

@@ -15,16 +15,21 @@ final class NodeMetrics {
     private volatile int skippedPeers;
 
     NodeMetrics(MeterRegistry registry, BooleanSupplier ready) {
-        this.reconciles = Counter.builder("weft_node_reconciles").description("Reconcile passes").register(registry);
+        this.reconciles = Counter.builder("weft_node_reconciles")
+                .description("Reconcile passes")
+                .register(registry);
         this.failures = Counter.builder("weft_node_kernel_failures")
-                .description("Kernel changes that failed (retried next pass)").register(registry);
-        Gauge.builder("weft_node_peers", this, m -> m.programmedPeers).description("Peers in the last desired state")
+                .description("Kernel changes that failed (retried next pass)")
+                .register(registry);
+        Gauge.builder("weft_node_peers", this, m -> m.programmedPeers)
+                .description("Peers in the last desired state")
                 .register(registry);
         this.peerSkips = Counter.builder("weft_node_peer_skips")
                 .description("Peers (or one family of a peer) newly left out because their lease is unusable")
                 .register(registry);
         Gauge.builder("weft_node_skipped_peers", this, m -> m.skippedPeers)
-                .description("Peers left out of the last desired state").register(registry);
+                .description("Peers left out of the last desired state")
+                .register(registry);
         Gauge.builder("weft_node_ready", ready, r -> r.getAsBoolean() ? 1 : 0).register(registry);
     }
 

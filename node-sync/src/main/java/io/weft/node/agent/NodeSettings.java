@@ -26,8 +26,16 @@ import java.util.List;
  * @param tls               TLS to the servers (with this node's certificate, whose CN must be
  *                          {@code nodeName}); null for plaintext
  */
-public record NodeSettings(List<ServerAddress> servers, String nodeName, ExternalInterface.Choice iface,
-                           io.weft.config.IpAddress publicIpv6, Path subnetFile, Duration renewMargin,
-                           Duration reconcileInterval, Duration lostStoreGrace, InetSocketAddress httpListen,
-                           boolean releaseOnExit, boolean takeover, ClientTls tls) {
-}
+public record NodeSettings(
+        List<ServerAddress> servers,
+        String nodeName,
+        ExternalInterface.Choice iface,
+        io.weft.config.IpAddress publicIpv6,
+        Path subnetFile,
+        Duration renewMargin,
+        Duration reconcileInterval,
+        Duration lostStoreGrace,
+        InetSocketAddress httpListen,
+        boolean releaseOnExit,
+        boolean takeover,
+        ClientTls tls) {}

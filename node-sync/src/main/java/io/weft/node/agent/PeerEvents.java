@@ -41,8 +41,11 @@ final class PeerEvents implements LeaseWatchListener {
      * @param grace     keeps peers through a lost store
      * @param scheduler the clock and the timer that ends a grace period
      */
-    PeerEvents(Consumer<Map<String, Lease>> publish, LeaseWatchListener ownLease, StoreLossGrace grace,
-               Scheduler scheduler) {
+    PeerEvents(
+            Consumer<Map<String, Lease>> publish,
+            LeaseWatchListener ownLease,
+            StoreLossGrace grace,
+            Scheduler scheduler) {
         this.publish = publish;
         this.ownLease = ownLease;
         this.grace = grace;
@@ -50,10 +53,14 @@ final class PeerEvents implements LeaseWatchListener {
     }
 
     /** The usual wiring: views go to the programmer on the kernel thread. */
-    static PeerEvents toKernel(PeerProgrammer programmer, Executor kernelThread, LeaseWatchListener ownLease,
-                               StoreLossGrace grace, Scheduler scheduler) {
-        return new PeerEvents(view -> kernelThread.execute(() -> programmer.peersChanged(view)), ownLease, grace,
-                scheduler);
+    static PeerEvents toKernel(
+            PeerProgrammer programmer,
+            Executor kernelThread,
+            LeaseWatchListener ownLease,
+            StoreLossGrace grace,
+            Scheduler scheduler) {
+        return new PeerEvents(
+                view -> kernelThread.execute(() -> programmer.peersChanged(view)), ownLease, grace, scheduler);
     }
 
     @Override
@@ -62,9 +69,12 @@ final class PeerEvents implements LeaseWatchListener {
             LOG.info("{} {} leases at revision {}", reset ? "watch reset: now" : "watching", snapshot.size(), revision);
             if (reset) {
                 grace.reset(published, snapshot, scheduler.now()).ifPresent(started -> {
-                    LOG.warn("the reset dropped this node's lease and {} of {} peers: etcd lost its data, not the "
-                            + "peers; keeping their routes until {} while they re-acquire", started.kept(),
-                            started.peersBefore(), started.until());
+                    LOG.warn(
+                            "the reset dropped this node's lease and {} of {} peers: etcd lost its data, not the "
+                                    + "peers; keeping their routes until {} while they re-acquire",
+                            started.kept(),
+                            started.peersBefore(),
+                            started.until());
                     scheduler.schedule(Duration.between(scheduler.now(), started.until()), this::graceOver);
                 });
             }
@@ -76,8 +86,11 @@ final class PeerEvents implements LeaseWatchListener {
     @Override
     public void onEvent(WatchLeasesResponse event, Map<String, Lease> view) {
         synchronized (this) {
-            LOG.info("lease {}: {} {} ({})", event.getType().name().toLowerCase(Locale.ROOT),
-                    event.getLease().getSubnet(), event.getLease().getNodeName(),
+            LOG.info(
+                    "lease {}: {} {} ({})",
+                    event.getType().name().toLowerCase(Locale.ROOT),
+                    event.getLease().getSubnet(),
+                    event.getLease().getNodeName(),
                     event.getReason().isEmpty() ? "revision " + event.getRevision() : event.getReason());
             publish(view);
         }
@@ -86,8 +99,10 @@ final class PeerEvents implements LeaseWatchListener {
 
     @Override
     public void onDisconnected(Status cause, Duration retryIn) {
-        LOG.warn("lease watch disconnected ({}); keeping every programmed peer, retrying in {} ms",
-                cause.getCode(), retryIn.toMillis());
+        LOG.warn(
+                "lease watch disconnected ({}); keeping every programmed peer, retrying in {} ms",
+                cause.getCode(),
+                retryIn.toMillis());
     }
 
     @Override
@@ -103,8 +118,12 @@ final class PeerEvents implements LeaseWatchListener {
             return;
         }
         if (!gone.isEmpty()) {
-            LOG.warn("lost-store grace period over: {} peers did not come back, removing their routes (e.g. {})",
-                    gone.size(), gone.stream().limit(3).map(lease -> lease.getNodeName() + " " + lease.getSubnet())
+            LOG.warn(
+                    "lost-store grace period over: {} peers did not come back, removing their routes (e.g. {})",
+                    gone.size(),
+                    gone.stream()
+                            .limit(3)
+                            .map(lease -> lease.getNodeName() + " " + lease.getSubnet())
                             .toList());
         } else {
             LOG.info("lost-store grace period over: every kept peer came back");

@@ -42,8 +42,14 @@ final class PeerProgrammer {
     private boolean subnetFileWritten;
 
     /** hostFacts is read at every reconcile: what peers must never cover ({@link HostFacts}). */
-    PeerProgrammer(NodeHost host, Backend backend, Dataplane dataplane, SubnetFile subnetFile,
-                   Supplier<HostFacts> hostFacts, NodeReadiness readiness, NodeMetrics metrics) {
+    PeerProgrammer(
+            NodeHost host,
+            Backend backend,
+            Dataplane dataplane,
+            SubnetFile subnetFile,
+            Supplier<HostFacts> hostFacts,
+            NodeReadiness readiness,
+            NodeMetrics metrics) {
         this.host = host;
         this.backend = backend;
         this.dataplane = dataplane;
@@ -66,8 +72,10 @@ final class PeerProgrammer {
             return;
         }
         if (before != null && !sameSubnets(before, lease)) {
-            LOG.warn("LEASE CHANGED: {} -> {}; the old lease was lost, pods on this host must be restarted",
-                    describe(before), describe(lease));
+            LOG.warn(
+                    "LEASE CHANGED: {} -> {}; the old lease was lost, pods on this host must be restarted",
+                    describe(before),
+                    describe(lease));
         } else if (before == null) {
             LOG.info("lease held: {}", describe(lease));
         }
@@ -107,8 +115,12 @@ final class PeerProgrammer {
             Reconciler.Summary summary = Reconciler.reconcile(dataplane, desired);
             metrics.reconciled(current.size() - 1, summary.failures().size());
             if (summary.changes() > 0 || !summary.failures().isEmpty()) {
-                LOG.info("kernel updated: {} added, {} changed, {} removed, {} failed", summary.added(),
-                        summary.changed(), summary.removed(), summary.failures().size());
+                LOG.info(
+                        "kernel updated: {} added, {} changed, {} removed, {} failed",
+                        summary.added(),
+                        summary.changed(),
+                        summary.removed(),
+                        summary.failures().size());
             }
             for (ChangeFailure failure : summary.failures()) {
                 LOG.warn("kernel refused {}: {}", failure.change(), failure.reason());
@@ -139,7 +151,10 @@ final class PeerProgrammer {
 
     /** The MTU pods must use: the overlay device's, else the external interface's. */
     private int podMtu() throws BackendException {
-        return backend.devices(host).stream().findFirst().map(VxlanSpec::mtu).orElse(host.external().mtu());
+        return backend.devices(host).stream()
+                .findFirst()
+                .map(VxlanSpec::mtu)
+                .orElse(host.external().mtu());
     }
 
     private static boolean sameSubnets(Lease a, Lease b) {

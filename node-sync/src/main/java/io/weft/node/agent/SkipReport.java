@@ -42,11 +42,25 @@ final class SkipReport {
     static String summary(Set<SkippedPeer> now, long fresh) {
         Map<String, Long> byKind = new TreeMap<>();
         now.forEach(skip -> byKind.merge(skip.kind(), 1L, Long::sum));
-        StringBuilder line = new StringBuilder("skipping ").append(now.size()).append(now.size() == 1 ? " peer" : " peers")
-                .append(" (").append(fresh).append(" new): ");
-        line.append(String.join(", ", byKind.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()));
-        line.append("; e.g. ").append(String.join("; ", now.stream().map(SkippedPeer::toString).sorted().limit(3)
-                .toList()));
+        StringBuilder line = new StringBuilder("skipping ")
+                .append(now.size())
+                .append(now.size() == 1 ? " peer" : " peers")
+                .append(" (")
+                .append(fresh)
+                .append(" new): ");
+        line.append(String.join(
+                ", ",
+                byKind.entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey())
+                        .toList()));
+        line.append("; e.g. ")
+                .append(String.join(
+                        "; ",
+                        now.stream()
+                                .map(SkippedPeer::toString)
+                                .sorted()
+                                .limit(3)
+                                .toList()));
         return line.toString();
     }
 }

@@ -23,8 +23,7 @@ import java.util.Set;
 final class StoreLossGrace {
 
     /** What a reset started: how many peers are kept, out of how many, and until when. */
-    record Started(int kept, int peersBefore, Instant until) {
-    }
+    record Started(int kept, int peersBefore, Instant until) {}
 
     private final String nodeName;
     private final Duration grace;
@@ -73,8 +72,10 @@ final class StoreLossGrace {
         }
         Set<String> liveNames = new HashSet<>();
         live.values().forEach(lease -> liveNames.add(lease.getNodeName()));
-        kept.entrySet().removeIf(entry -> live.containsKey(entry.getKey())
-                || !entry.getValue().getNodeName().isEmpty() && liveNames.contains(entry.getValue().getNodeName()));
+        kept.entrySet()
+                .removeIf(entry -> live.containsKey(entry.getKey())
+                        || !entry.getValue().getNodeName().isEmpty()
+                                && liveNames.contains(entry.getValue().getNodeName()));
         Map<String, Lease> view = new HashMap<>(kept);
         view.putAll(live);
         return Map.copyOf(view);

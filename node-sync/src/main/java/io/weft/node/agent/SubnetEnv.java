@@ -32,19 +32,26 @@ import java.util.Optional;
  * @param mtu         the MTU pods should use (the overlay device's)
  * @param ipMasq      whether flannel-style masquerading is on (weft never sets it up)
  */
-public record SubnetEnv(IpPrefix network, IpPrefix subnet, IpPrefix ipv6Network, IpPrefix ipv6Subnet, int mtu,
-                        boolean ipMasq) {
+public record SubnetEnv(
+        IpPrefix network, IpPrefix subnet, IpPrefix ipv6Network, IpPrefix ipv6Subnet, int mtu, boolean ipMasq) {
 
     /** The file's text, in flannel's order. */
     public String render() {
         StringBuilder text = new StringBuilder();
         if (network != null) {
             text.append("FLANNEL_NETWORK=").append(network).append('\n');
-            text.append("FLANNEL_SUBNET=").append(subnet.firstHost()).append('/').append(subnet.length()).append('\n');
+            text.append("FLANNEL_SUBNET=")
+                    .append(subnet.firstHost())
+                    .append('/')
+                    .append(subnet.length())
+                    .append('\n');
         }
         if (ipv6Network != null) {
             text.append("FLANNEL_IPV6_NETWORK=").append(ipv6Network).append('\n');
-            text.append("FLANNEL_IPV6_SUBNET=").append(ipv6Subnet.firstHost()).append('/').append(ipv6Subnet.length())
+            text.append("FLANNEL_IPV6_SUBNET=")
+                    .append(ipv6Subnet.firstHost())
+                    .append('/')
+                    .append(ipv6Subnet.length())
                     .append('\n');
         }
         text.append("FLANNEL_MTU=").append(mtu).append('\n');
@@ -81,7 +88,8 @@ public record SubnetEnv(IpPrefix network, IpPrefix subnet, IpPrefix ipv6Network,
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 int eq = line.indexOf('=');
                 if (eq > 0) {
-                    values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                    values.put(
+                            line.substring(0, eq).trim(), line.substring(eq + 1).trim());
                 }
             }
         } catch (IOException e) {
@@ -91,8 +99,7 @@ public record SubnetEnv(IpPrefix network, IpPrefix subnet, IpPrefix ipv6Network,
     }
 
     /** The subnets found in an earlier subnet.env. */
-    public record Previous(Optional<IpPrefix> subnet, Optional<IpPrefix> ipv6Subnet) {
-    }
+    public record Previous(Optional<IpPrefix> subnet, Optional<IpPrefix> ipv6Subnet) {}
 
     private static Optional<IpPrefix> networkOf(String hostWithLength) {
         if (hostWithLength == null) {

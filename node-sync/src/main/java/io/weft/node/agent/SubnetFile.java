@@ -30,9 +30,14 @@ final class SubnetFile {
 
     /** Writes the file for {@code lease}, with the MTU pods must use. */
     void write(NodeHost host, Lease lease, int mtu) throws IOException {
-        new SubnetEnv(host.network().ipv4().map(SubnetSpace::network).orElse(null), parse(lease.getSubnet()),
-                host.network().ipv6().map(SubnetSpace::network).orElse(null), parse(lease.getIpv6Subnet()), mtu,
-                false).write(path);
+        new SubnetEnv(
+                        host.network().ipv4().map(SubnetSpace::network).orElse(null),
+                        parse(lease.getSubnet()),
+                        host.network().ipv6().map(SubnetSpace::network).orElse(null),
+                        parse(lease.getIpv6Subnet()),
+                        mtu,
+                        false)
+                .write(path);
     }
 
     private static IpPrefix parse(String subnet) {

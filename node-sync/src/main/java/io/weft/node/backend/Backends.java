@@ -27,7 +27,8 @@ public final class Backends {
             Backend previous = byType.putIfAbsent(backend.type(), backend);
             if (previous != null) {
                 throw new IllegalArgumentException("two backends for type \"" + backend.type() + "\": "
-                        + previous.getClass().getSimpleName() + " and " + backend.getClass().getSimpleName());
+                        + previous.getClass().getSimpleName() + " and "
+                        + backend.getClass().getSimpleName());
             }
         }
         return new Backends(byType);
@@ -45,8 +46,9 @@ public final class Backends {
     public Backend forType(String type) throws BackendException {
         Backend backend = byType.get(type);
         if (backend == null) {
-            String hint = "udp".equals(type) ? " (flannel's default when the config has no Backend;"
-                    + " set Backend.Type)" : "";
+            String hint = "udp".equals(type)
+                    ? " (flannel's default when the config has no Backend;" + " set Backend.Type)"
+                    : "";
             throw new BackendException("backend type \"" + type + "\" is not supported" + hint + "; weft supports "
                     + String.join(", ", byType.keySet()));
         }

@@ -28,8 +28,12 @@ import java.util.function.Function;
  * @param devices    the devices whose neighbours and FDB entries are weft's to manage
  * @param skipped    the peers (or peer families) left out, with the reason
  */
-public record DesiredState(Set<KernelRoute> routes, Set<KernelNeighbour> neighbours, Set<KernelFdbEntry> fdb,
-                           Set<String> devices, List<SkippedPeer> skipped) {
+public record DesiredState(
+        Set<KernelRoute> routes,
+        Set<KernelNeighbour> neighbours,
+        Set<KernelFdbEntry> fdb,
+        Set<String> devices,
+        List<SkippedPeer> skipped) {
 
     /** @throws IllegalArgumentException on two objects with one identity, or an object on a device not listed */
     public DesiredState {
@@ -69,8 +73,8 @@ public record DesiredState(Set<KernelRoute> routes, Set<KernelNeighbour> neighbo
 
     private static void requireDevice(Set<String> devices, String device, Object object) {
         if (!devices.contains(device)) {
-            throw new IllegalArgumentException(object + " is on " + device + ", which is not one of weft's devices "
-                    + devices);
+            throw new IllegalArgumentException(
+                    object + " is on " + device + ", which is not one of weft's devices " + devices);
         }
     }
 
@@ -86,8 +90,7 @@ public record DesiredState(Set<KernelRoute> routes, Set<KernelNeighbour> neighbo
         private final Set<KernelFdbEntry> fdb = new LinkedHashSet<>();
         private final List<SkippedPeer> skipped = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Marks a device as weft's: its neighbours and FDB entries are managed. */
         public Builder device(String name) {

@@ -79,8 +79,12 @@ public final class HostGwBackend implements Backend {
                         throw new Peer.Invalid("public IP " + endpoint.publicIp() + " is not on a subnet of "
                                 + external.name() + "; host-gw needs every node on one L2 network");
                     }
-                    state.claim(peer.name, new KernelRoute(endpoint.subnet(), endpoint.publicIp(), external.name(),
-                            false), null, null).ifPresent(reason -> state.skip(peer.name, family + ": " + reason));
+                    state.claim(
+                                    peer.name,
+                                    new KernelRoute(endpoint.subnet(), endpoint.publicIp(), external.name(), false),
+                                    null,
+                                    null)
+                            .ifPresent(reason -> state.skip(peer.name, family + ": " + reason));
                 } catch (Peer.Invalid e) {
                     state.skip(peer.name, e.kind, family + ": " + e.getMessage());
                 }

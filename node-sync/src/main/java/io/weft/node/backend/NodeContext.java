@@ -32,7 +32,8 @@ public record NodeContext(NodeHost host, Lease lease, HostFacts facts) {
             try {
                 subnet = IpPrefix.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("this node's lease has no valid " + family + " subnet: " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "this node's lease has no valid " + family + " subnet: " + e.getMessage(), e);
             }
             if (subnet.family() != family) {
                 throw new IllegalArgumentException("this node's lease has " + subnet + " as its " + family + " subnet");

@@ -19,8 +19,14 @@ import java.util.Optional;
  * @param vxlanDevice   the IPv4 vxlan device's name (flannel: {@code flannel.<VNI>})
  * @param vxlanV6Device the IPv6 one (flannel: {@code flannel-v6.<VNI>})
  */
-public record NodeHost(String nodeName, NetworkConfig network, ExternalLink external, Optional<IpAddress> publicIp,
-                       Optional<IpAddress> publicIpv6, String vxlanDevice, String vxlanV6Device) {
+public record NodeHost(
+        String nodeName,
+        NetworkConfig network,
+        ExternalLink external,
+        Optional<IpAddress> publicIp,
+        Optional<IpAddress> publicIpv6,
+        String vxlanDevice,
+        String vxlanV6Device) {
 
     public NodeHost {
         Objects.requireNonNull(nodeName);
@@ -35,11 +41,17 @@ public record NodeHost(String nodeName, NetworkConfig network, ExternalLink exte
     }
 
     /** With flannel's device names; either public IP may be null. */
-    public static NodeHost of(String nodeName, NetworkConfig network, ExternalLink external, IpAddress publicIp,
-                              IpAddress publicIpv6) {
+    public static NodeHost of(
+            String nodeName, NetworkConfig network, ExternalLink external, IpAddress publicIp, IpAddress publicIpv6) {
         int vni = network.backend().vni();
-        return new NodeHost(nodeName, network, external, Optional.ofNullable(publicIp),
-                Optional.ofNullable(publicIpv6), flannelDevice(IpFamily.IPV4, vni), flannelDevice(IpFamily.IPV6, vni));
+        return new NodeHost(
+                nodeName,
+                network,
+                external,
+                Optional.ofNullable(publicIp),
+                Optional.ofNullable(publicIpv6),
+                flannelDevice(IpFamily.IPV4, vni),
+                flannelDevice(IpFamily.IPV6, vni));
     }
 
     /** flannel's vxlan device name: {@code flannel.1}, {@code flannel-v6.1}. */

@@ -18,8 +18,7 @@ import java.util.Optional;
 final class Peer {
 
     /** A family's part of a peer lease, checked: its subnet and its public (underlay) address. */
-    record Endpoint(IpPrefix subnet, IpAddress publicIp) {
-    }
+    record Endpoint(IpPrefix subnet, IpAddress publicIp) {}
 
     /** Why a peer (or one family of it) cannot be used; the message is shown to the operator. */
     static final class Invalid extends Exception {
@@ -37,16 +36,18 @@ final class Peer {
     }
 
     private static final Comparator<Lease> ORDER = Comparator.comparing(Lease::getNodeName)
-            .thenComparing(Lease::getSubnet).thenComparing(Lease::getIpv6Subnet).thenComparing(Lease::getPublicIp);
+            .thenComparing(Lease::getSubnet)
+            .thenComparing(Lease::getIpv6Subnet)
+            .thenComparing(Lease::getPublicIp);
 
     final Lease lease;
     final String name;
 
     private Peer(Lease lease) {
         this.lease = lease;
-        this.name = !lease.getNodeName().isEmpty() ? lease.getNodeName()
-                : !LeaseKey.of(lease).isEmpty() ? LeaseKey.of(lease)
-                : "a lease without a subnet";
+        this.name = !lease.getNodeName().isEmpty()
+                ? lease.getNodeName()
+                : !LeaseKey.of(lease).isEmpty() ? LeaseKey.of(lease) : "a lease without a subnet";
     }
 
     /**
@@ -55,11 +56,12 @@ final class Peer {
      * of its subnets, is never a peer.
      */
     static List<Peer> remote(NodeContext self, Collection<Lease> leases) {
-        return new LinkedHashSet<>(leases).stream()
-                .filter(lease -> !isSelf(self, lease))
-                .sorted(ORDER)
-                .map(Peer::new)
-                .toList();
+        return new LinkedHashSet<>(leases)
+                .stream()
+                        .filter(lease -> !isSelf(self, lease))
+                        .sorted(ORDER)
+                        .map(Peer::new)
+                        .toList();
     }
 
     private static boolean isSelf(NodeContext self, Lease lease) {

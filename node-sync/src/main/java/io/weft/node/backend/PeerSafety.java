@@ -15,8 +15,7 @@ import java.util.Optional;
 final class PeerSafety {
 
     /** Why a peer is unsafe: {@code kind} groups peers in the summary log, {@code message} is one peer's story. */
-    record Unsafe(String kind, String message) {
-    }
+    record Unsafe(String kind, String message) {}
 
     static final String DEFAULT_ROUTE = "covers the default route";
     static final String OUT_OF_RANGE = "outside SubnetMin..SubnetMax";
@@ -25,8 +24,7 @@ final class PeerSafety {
     static final String ALLOCATOR_ROUTE = "covers the route to the allocator";
     static final String BAD_PUBLIC_IP = "unusable public IP";
 
-    private PeerSafety() {
-    }
+    private PeerSafety() {}
 
     /** The first rule the peer's subnet or public IP breaks, or empty when it is safe to program. */
     static Optional<Unsafe> check(HostFacts host, NetworkConfig network, IpPrefix subnet, IpAddress publicIp) {
@@ -45,14 +43,16 @@ final class PeerSafety {
         }
         for (IpAddress hop : host.allocatorPath()) {
             if (subnet.contains(hop)) {
-                return unsafe(ALLOCATOR_ROUTE, "subnet " + subnet + " holds " + hop
-                        + ", on this host's way to the allocator");
+                return unsafe(
+                        ALLOCATOR_ROUTE,
+                        "subnet " + subnet + " holds " + hop + ", on this host's way to the allocator");
             }
         }
         boolean v4 = subnet.family() == IpFamily.IPV4;
         IpAddress min = v4 ? network.subnetMin() : network.ipv6SubnetMin();
         IpAddress max = v4 ? network.subnetMax() : network.ipv6SubnetMax();
-        if (min != null && max != null
+        if (min != null
+                && max != null
                 && (subnet.address().compareTo(min) < 0 || subnet.address().compareTo(max) > 0)) {
             String fields = v4 ? "SubnetMin..SubnetMax " : "IPv6SubnetMin..IPv6SubnetMax ";
             return unsafe(OUT_OF_RANGE, "subnet " + subnet + " is outside " + fields + min + ".." + max);

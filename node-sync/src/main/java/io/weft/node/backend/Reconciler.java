@@ -29,12 +29,10 @@ import java.util.function.Function;
 public final class Reconciler {
 
     /** The kernel's identity of a neighbour: what a replace overwrites. */
-    record NeighbourKey(String device, IpAddress address) {
-    }
+    record NeighbourKey(String device, IpAddress address) {}
 
     /** The kernel's identity of an FDB entry. */
-    record FdbKey(String device, String mac) {
-    }
+    record FdbKey(String device, String mac) {}
 
     static NeighbourKey key(KernelNeighbour neighbour) {
         return new NeighbourKey(neighbour.device(), neighbour.address());
@@ -83,8 +81,7 @@ public final class Reconciler {
         }
     }
 
-    private Reconciler() {
-    }
+    private Reconciler() {}
 
     /** Lists, diffs and applies; answers what changed. */
     public static Summary reconcile(Dataplane dataplane, DesiredState desired) {
@@ -96,9 +93,10 @@ public final class Reconciler {
     /** Pure: the minimal changes from {@code actual} to {@code desired}. */
     public static Plan diff(DesiredState desired, KernelState actual) {
         Tally tally = new Tally();
-        Side<KernelRoute> routes = side(desired.routes(), actual.routes(), KernelRoute::destination, ROUTE_ORDER, tally);
-        Side<KernelNeighbour> neighbours = side(desired.neighbours(), actual.neighbours(), Reconciler::key,
-                NEIGHBOUR_ORDER, tally);
+        Side<KernelRoute> routes =
+                side(desired.routes(), actual.routes(), KernelRoute::destination, ROUTE_ORDER, tally);
+        Side<KernelNeighbour> neighbours =
+                side(desired.neighbours(), actual.neighbours(), Reconciler::key, NEIGHBOUR_ORDER, tally);
         Side<KernelFdbEntry> fdb = side(desired.fdb(), actual.fdb(), Reconciler::key, FDB_ORDER, tally);
 
         List<KernelChange> changes = new ArrayList<>();
@@ -118,11 +116,10 @@ public final class Reconciler {
     }
 
     /** For one kind of object: what to replace and what to delete, each in a stable order. */
-    private record Side<T>(List<T> wanted, List<T> stale) {
-    }
+    private record Side<T>(List<T> wanted, List<T> stale) {}
 
-    private static <T> Side<T> side(Set<T> desired, Set<T> actual, Function<T, ?> key, Comparator<T> order,
-                                    Tally tally) {
+    private static <T> Side<T> side(
+            Set<T> desired, Set<T> actual, Function<T, ?> key, Comparator<T> order, Tally tally) {
         Map<Object, T> present = new HashMap<>();
         for (T object : actual) {
             present.put(key.apply(object), object);

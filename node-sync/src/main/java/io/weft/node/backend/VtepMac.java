@@ -20,8 +20,7 @@ import java.util.Arrays;
  */
 public final class VtepMac {
 
-    private VtepMac() {
-    }
+    private VtepMac() {}
 
     public static String derive(String nodeName, int vni, IpFamily family) {
         String prefix = family == IpFamily.IPV4 ? "weft-vtep:" : "weft-vtep-v6:";

@@ -49,13 +49,16 @@ public final class VxlanBackend implements Backend {
         ExternalLink external = host.external();
         List<VxlanSpec> specs = new ArrayList<>();
         for (IpFamily family : host.families()) {
-            IpAddress local = host.publicIp(family).orElseThrow(() -> new BackendException("vxlan over " + family
-                    + " needs this node's public " + family + " address; the external interface " + external.name()
-                    + " has none (set it explicitly)"));
+            IpAddress local = host.publicIp(family)
+                    .orElseThrow(() -> new BackendException("vxlan over " + family
+                            + " needs this node's public " + family + " address; the external interface "
+                            + external.name()
+                            + " has none (set it explicitly)"));
             int headroom = family == IpFamily.IPV4 ? 50 : 70;
             int maxMtu = external.mtu() - headroom;
             if (config.mtu() > maxMtu || maxMtu < 68 && config.mtu() == 0) {
-                throw new BackendException("vxlan MTU " + (config.mtu() == 0 ? maxMtu : config.mtu()) + " does not fit: "
+                throw new BackendException("vxlan MTU " + (config.mtu() == 0 ? maxMtu : config.mtu())
+                        + " does not fit: "
                         + external.name() + " has MTU " + external.mtu() + " and " + family + " encapsulation takes "
                         + headroom + " bytes; set Backend.MTU to at most " + maxMtu + " (and at least 68)");
             }
@@ -64,8 +67,15 @@ public final class VxlanBackend implements Backend {
                 throw new BackendException("vxlan device name " + name + " is longer than Linux's 15 characters;"
                         + " use a smaller VNI or another device name");
             }
-            specs.add(new VxlanSpec(name, config.vni(), local, external.name(), config.effectivePort(),
-                    config.learning(), config.gbp(), config.mtu() == 0 ? maxMtu : config.mtu(),
+            specs.add(new VxlanSpec(
+                    name,
+                    config.vni(),
+                    local,
+                    external.name(),
+                    config.effectivePort(),
+                    config.learning(),
+                    config.gbp(),
+                    config.mtu() == 0 ? maxMtu : config.mtu(),
                     VtepMac.derive(host.nodeName(), config.vni(), family)));
         }
         return List.copyOf(specs);
@@ -77,7 +87,10 @@ public final class VxlanBackend implements Backend {
         Optional<VxlanBackendData> v6 = Optional.empty();
         for (VxlanSpec spec : devices(host)) {
             LinkInfo device = VxlanDevice.ensure(dataplane, spec);
-            VxlanBackendData data = VxlanBackendData.newBuilder().setVni(spec.vni()).setVtepMac(device.mac()).build();
+            VxlanBackendData data = VxlanBackendData.newBuilder()
+                    .setVni(spec.vni())
+                    .setVtepMac(device.mac())
+                    .build();
             if (spec.local().family() == IpFamily.IPV4) {
                 v4 = Optional.of(data);
             } else {
@@ -125,13 +138,22 @@ public final class VxlanBackend implements Backend {
                     Peer.Endpoint endpoint = peer.endpoint(self, family);
                     Optional<String> conflict;
                     if (config.directRouting() && self.external().onLink(endpoint.publicIp())) {
-                        conflict = state.claim(peer.name, new KernelRoute(endpoint.subnet(), endpoint.publicIp(),
-                                self.external().name(), false), null, null);
+                        conflict = state.claim(
+                                peer.name,
+                                new KernelRoute(
+                                        endpoint.subnet(),
+                                        endpoint.publicIp(),
+                                        self.external().name(),
+                                        false),
+                                null,
+                                null);
                     } else {
                         String device = self.host().vxlanDevice(family);
                         String mac = vtepMac(peer.lease, family, config.vni());
                         IpAddress vtep = endpoint.subnet().address();
-                        conflict = state.claim(peer.name, new KernelRoute(endpoint.subnet(), vtep, device, true),
+                        conflict = state.claim(
+                                peer.name,
+                                new KernelRoute(endpoint.subnet(), vtep, device, true),
                                 new KernelNeighbour(vtep, mac, device),
                                 new KernelFdbEntry(mac, endpoint.publicIp(), device));
                     }

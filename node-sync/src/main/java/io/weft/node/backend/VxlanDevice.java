@@ -20,17 +20,19 @@ import java.util.Optional;
  */
 public final class VxlanDevice {
 
-    public enum Action { KEEP, CREATE, RECREATE }
+    public enum Action {
+        KEEP,
+        CREATE,
+        RECREATE
+    }
 
     /**
      * @param spec   the device to create (for KEEP, the spec with the existing MAC)
      * @param reason why, for the log: "absent", "VNI 2, want 1", ...
      */
-    public record Plan(Action action, VxlanSpec spec, String reason) {
-    }
+    public record Plan(Action action, VxlanSpec spec, String reason) {}
 
-    private VxlanDevice() {
-    }
+    private VxlanDevice() {}
 
     /** Pure: what to do about {@code wanted} given the device of that name (if any). */
     public static Plan plan(VxlanSpec wanted, Optional<LinkInfo> existing, int underlayIndex) {
@@ -42,8 +44,16 @@ public final class VxlanDevice {
         if (!differences.isEmpty()) {
             return new Plan(Action.RECREATE, wanted, String.join(", ", differences));
         }
-        VxlanSpec keepingMac = new VxlanSpec(wanted.name(), wanted.vni(), wanted.local(), wanted.underlay(),
-                wanted.port(), wanted.learning(), wanted.gbp(), wanted.mtu(), link.mac());
+        VxlanSpec keepingMac = new VxlanSpec(
+                wanted.name(),
+                wanted.vni(),
+                wanted.local(),
+                wanted.underlay(),
+                wanted.port(),
+                wanted.learning(),
+                wanted.gbp(),
+                wanted.mtu(),
+                link.mac());
         if (wanted.mtu() != 0 && link.mtu() != wanted.mtu()) {
             return new Plan(Action.RECREATE, keepingMac, "MTU " + link.mtu() + ", want " + wanted.mtu());
         }
@@ -78,8 +88,12 @@ public final class VxlanDevice {
      * @throws DataplaneException when the underlay is missing or the kernel refuses
      */
     public static LinkInfo ensure(Dataplane dataplane, VxlanSpec wanted) {
-        LinkInfo underlay = dataplane.linkByName(wanted.underlay()).orElseThrow(() -> new DataplaneException(
-                "vxlan device " + wanted.name() + ": external interface " + wanted.underlay() + " does not exist", 0));
+        LinkInfo underlay = dataplane
+                .linkByName(wanted.underlay())
+                .orElseThrow(() -> new DataplaneException(
+                        "vxlan device " + wanted.name() + ": external interface " + wanted.underlay()
+                                + " does not exist",
+                        0));
         Optional<LinkInfo> existing = dataplane.linkByName(wanted.name());
         Plan plan = plan(wanted, existing, underlay.index());
         return switch (plan.action()) {

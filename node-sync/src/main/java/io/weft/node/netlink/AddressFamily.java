@@ -12,8 +12,7 @@ final class AddressFamily {
     static final int AF_BRIDGE = 7;
     static final int AF_INET6 = 10;
 
-    private AddressFamily() {
-    }
+    private AddressFamily() {}
 
     static int of(IpFamily family) {
         return family == IpFamily.IPV4 ? AF_INET : AF_INET6;

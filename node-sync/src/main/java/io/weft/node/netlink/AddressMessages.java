@@ -19,13 +19,17 @@ final class AddressMessages {
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;
 
-    private AddressMessages() {
-    }
+    private AddressMessages() {}
 
     /** {@code ip addr replace ADDRESS dev DEVICE}. */
     static void replace(NetlinkMessageWriter writer, int sequence, int deviceIndex, IpPrefix address) {
-        writer.begin(RTM_NEWADDR, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK
-                | NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, sequence);
+        writer.begin(
+                RTM_NEWADDR,
+                NetlinkMessage.NLM_F_REQUEST
+                        | NetlinkMessage.NLM_F_ACK
+                        | NetlinkMessage.NLM_F_CREATE
+                        | NetlinkMessage.NLM_F_REPLACE,
+                sequence);
         body(writer, deviceIndex, address);
     }
 

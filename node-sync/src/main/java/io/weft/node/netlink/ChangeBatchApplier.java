@@ -37,6 +37,7 @@ final class ChangeBatchApplier {
      * buffers, measured at 832 bytes for a success on Linux 6.18 (more with error text).
      */
     private static final int ACK_BUFFER_COST = 2048;
+
     private static final List<Errno> GONE = List.of(Errno.ENOENT, Errno.ESRCH, Errno.ENODEV);
 
     private final NetlinkSocket socket;
@@ -60,8 +61,8 @@ final class ChangeBatchApplier {
             Optional<Integer> index = indexes.computeIfAbsent(device, deviceIndex);
             if (index.isEmpty()) {
                 if (!isDelete(change)) {
-                    failures.add(new ChangeFailure(change, describe(change) + ": Cannot find device \"" + device
-                            + "\" (ENODEV)"));
+                    failures.add(new ChangeFailure(
+                            change, describe(change) + ": Cannot find device \"" + device + "\" (ENODEV)"));
                 }
                 continue; // a delete on a missing device: the object went with the device
             }
@@ -80,14 +81,15 @@ final class ChangeBatchApplier {
         return failures;
     }
 
-    private void sendAndCollect(NetlinkMessageWriter writer, Map<Integer, KernelChange> pending,
-                                List<ChangeFailure> failures) {
+    private void sendAndCollect(
+            NetlinkMessageWriter writer, Map<Integer, KernelChange> pending, List<ChangeFailure> failures) {
         try {
             socket.send(writer.toByteArray());
         } catch (DataplaneException e) {
             // Nothing of this batch reached the kernel; the next batch still gets its chance.
-            pending.values().forEach(change -> failures.add(new ChangeFailure(change, describe(change) + ": "
-                    + e.getMessage())));
+            pending.values()
+                    .forEach(change ->
+                            failures.add(new ChangeFailure(change, describe(change) + ": " + e.getMessage())));
             pending.clear();
             return;
         }
@@ -105,9 +107,11 @@ final class ChangeBatchApplier {
                 continue;
             }
             if (acks.isEmpty()) {
-                String why = lost ? "the kernel dropped its acknowledgement, state unknown (ENOBUFS)"
+                String why = lost
+                        ? "the kernel dropped its acknowledgement, state unknown (ENOBUFS)"
                         : "the kernel did not answer in time (ETIMEDOUT)";
-                pending.values().forEach(change -> failures.add(new ChangeFailure(change, describe(change) + ": " + why)));
+                pending.values()
+                        .forEach(change -> failures.add(new ChangeFailure(change, describe(change) + ": " + why)));
                 pending.clear();
                 return;
             }
@@ -129,7 +133,8 @@ final class ChangeBatchApplier {
             case RouteReplace(var route) -> RouteMessages.replace(writer, sequence, route, index);
             case RouteDelete(var route) -> RouteMessages.delete(writer, sequence, route, index);
             case NeighbourReplace(var neighbour) -> NeighbourMessages.replace(writer, sequence, neighbour, index);
-            case NeighbourDelete(var neighbour) -> NeighbourMessages.delete(writer, sequence, neighbour.address(), index);
+            case NeighbourDelete(var neighbour) ->
+                NeighbourMessages.delete(writer, sequence, neighbour.address(), index);
             case FdbReplace(var entry) -> FdbMessages.replace(writer, sequence, entry, index);
             case FdbDelete(var entry) -> FdbMessages.delete(writer, sequence, entry.mac(), index);
         }

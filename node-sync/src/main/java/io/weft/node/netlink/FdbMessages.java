@@ -16,17 +16,21 @@ final class FdbMessages {
     static final int NTF_SELF = 0x2;
 
     /** An FDB entry of one device as the kernel reports it. */
-    record FdbEntry(String mac, IpAddress destination) {
-    }
+    record FdbEntry(String mac, IpAddress destination) {}
 
-    private FdbMessages() {
-    }
+    private FdbMessages() {}
 
     /** {@code bridge fdb replace MAC dev DEVICE dst DESTINATION self permanent}. */
     static void replace(NetlinkMessageWriter writer, int sequence, KernelFdbEntry entry, int deviceIndex) {
-        writer.begin(NeighbourMessages.RTM_NEWNEIGH, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK
-                | NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, sequence);
-        NeighbourMessages.ndmsg(writer, AddressFamily.AF_BRIDGE, deviceIndex, NeighbourMessages.NUD_PERMANENT, NTF_SELF);
+        writer.begin(
+                NeighbourMessages.RTM_NEWNEIGH,
+                NetlinkMessage.NLM_F_REQUEST
+                        | NetlinkMessage.NLM_F_ACK
+                        | NetlinkMessage.NLM_F_CREATE
+                        | NetlinkMessage.NLM_F_REPLACE,
+                sequence);
+        NeighbourMessages.ndmsg(
+                writer, AddressFamily.AF_BRIDGE, deviceIndex, NeighbourMessages.NUD_PERMANENT, NTF_SELF);
         writer.attribute(NeighbourMessages.NDA_LLADDR, MacAddress.toBytes(entry.mac()))
                 .attribute(NeighbourMessages.NDA_DST, entry.destination().toBytes())
                 .end();
@@ -47,8 +51,15 @@ final class FdbMessages {
      * the kernel uses as the port filter (what iproute2 sends; a bare ndmsg is not filtered).
      */
     static void dump(NetlinkMessageWriter writer, int sequence, int deviceIndex) {
-        writer.begin(NeighbourMessages.RTM_GETNEIGH, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_DUMP, sequence);
-        writer.u8(AddressFamily.AF_BRIDGE).u8(0).u16(0).u32(deviceIndex).u32(0).u32(0).end();
+        writer.begin(
+                NeighbourMessages.RTM_GETNEIGH, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_DUMP, sequence);
+        writer.u8(AddressFamily.AF_BRIDGE)
+                .u8(0)
+                .u16(0)
+                .u32(deviceIndex)
+                .u32(0)
+                .u32(0)
+                .end();
     }
 
     /** An entry of device {@code deviceIndex} that has a destination, else empty. */
@@ -62,8 +73,10 @@ final class FdbMessages {
             return Optional.empty();
         }
         NetlinkAttributes attributes = NetlinkAttributes.after(message, NeighbourMessages.NDMSG_LENGTH);
-        Optional<String> mac = attributes.bytes(NeighbourMessages.NDA_LLADDR)
-                .filter(b -> b.length == 6).map(MacAddress::fromBytes);
+        Optional<String> mac = attributes
+                .bytes(NeighbourMessages.NDA_LLADDR)
+                .filter(b -> b.length == 6)
+                .map(MacAddress::fromBytes);
         Optional<IpAddress> destination = AddressFamily.address(attributes.bytes(NeighbourMessages.NDA_DST));
         if (mac.isEmpty() || destination.isEmpty()) {
             return Optional.empty();

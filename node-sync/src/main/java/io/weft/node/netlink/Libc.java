@@ -47,7 +47,8 @@ final class Libc {
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET =
+            bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETSOCKOPT =
             bind("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -55,22 +56,22 @@ final class Libc {
             bind("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SENDTO =
             bind("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVFROM =
-            bind("recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECVFROM = bind(
+            "recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle RECVMMSG =
             bind("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     // open(2) is variadic: the mode is passed as the first variadic argument.
-    private static final MethodHandle OPEN = bind("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle OPEN = bind(
+            "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETNS = bind("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
-    private Libc() {
-    }
+    private Libc() {}
 
     @SuppressWarnings("restricted") // the point of this class; the launcher enables native access
     private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
+        MemorySegment symbol = LINKER.defaultLookup()
+                .find(name)
                 .orElseThrow(() -> new IllegalStateException("libc has no symbol " + name));
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = CAPTURE_ERRNO;
@@ -111,8 +112,8 @@ final class Libc {
         }
     }
 
-    static int getsockopt(MemorySegment errno, int fd, int level, int option, MemorySegment value,
-                          MemorySegment length) {
+    static int getsockopt(
+            MemorySegment errno, int fd, int level, int option, MemorySegment value, MemorySegment length) {
         try {
             return (int) GETSOCKOPT.invokeExact(errno, fd, level, option, value, length);
         } catch (Throwable t) {
@@ -120,8 +121,8 @@ final class Libc {
         }
     }
 
-    static long sendto(MemorySegment errno, int fd, MemorySegment buffer, long length, int flags,
-                       MemorySegment address) {
+    static long sendto(
+            MemorySegment errno, int fd, MemorySegment buffer, long length, int flags, MemorySegment address) {
         try {
             return (long) SENDTO.invokeExact(errno, fd, buffer, length, flags, address, (int) address.byteSize());
         } catch (Throwable t) {
@@ -131,8 +132,8 @@ final class Libc {
 
     static long recvfrom(MemorySegment errno, int fd, MemorySegment buffer, int flags) {
         try {
-            return (long) RECVFROM.invokeExact(errno, fd, buffer, buffer.byteSize(), flags,
-                    MemorySegment.NULL, MemorySegment.NULL);
+            return (long) RECVFROM.invokeExact(
+                    errno, fd, buffer, buffer.byteSize(), flags, MemorySegment.NULL, MemorySegment.NULL);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -38,8 +38,7 @@ final class LinkMessages {
     static final int IFLA_VXLAN_LOCAL6 = 17;
     static final int IFLA_VXLAN_GBP = 23;
 
-    private LinkMessages() {
-    }
+    private LinkMessages() {}
 
     /** {@code ip link show NAME}: RTM_GETLINK by name; the kernel answers ENODEV when it is missing. */
     static void getByName(NetlinkMessageWriter writer, int sequence, String name) {
@@ -57,11 +56,15 @@ final class LinkMessages {
 
     /** {@code ip link add NAME address MAC mtu MTU type vxlan id VNI local IP dev UNDERLAY dstport PORT [no]learning [gbp]}. */
     static void addVxlan(NetlinkMessageWriter writer, int sequence, VxlanSpec spec, int underlayIndex) {
-        writer.begin(RTM_NEWLINK, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK
-                | NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL, sequence);
+        writer.begin(
+                RTM_NEWLINK,
+                NetlinkMessage.NLM_F_REQUEST
+                        | NetlinkMessage.NLM_F_ACK
+                        | NetlinkMessage.NLM_F_CREATE
+                        | NetlinkMessage.NLM_F_EXCL,
+                sequence);
         ifinfomsg(writer, 0, 0, 0);
-        writer.attributeString(IFLA_IFNAME, spec.name())
-                .attribute(IFLA_ADDRESS, MacAddress.toBytes(spec.mac()));
+        writer.attributeString(IFLA_IFNAME, spec.name()).attribute(IFLA_ADDRESS, MacAddress.toBytes(spec.mac()));
         if (spec.mtu() > 0) {
             writer.attributeU32(IFLA_MTU, spec.mtu());
         }
@@ -69,7 +72,8 @@ final class LinkMessages {
                 .attributeString(IFLA_INFO_KIND, "vxlan")
                 .beginNested(IFLA_INFO_DATA)
                 .attributeU32(IFLA_VXLAN_ID, spec.vni())
-                .attribute(spec.local().family() == IpFamily.IPV4 ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6,
+                .attribute(
+                        spec.local().family() == IpFamily.IPV4 ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6,
                         spec.local().toBytes())
                 .attributeU32(IFLA_VXLAN_LINK, underlayIndex)
                 .attributeU8(IFLA_VXLAN_LEARNING, spec.learning() ? 1 : 0);
@@ -118,9 +122,19 @@ final class LinkMessages {
         Optional<LinkInfo.VxlanAttributes> vxlan = "vxlan".equals(kind)
                 ? Optional.of(vxlan(linkInfo.flatMap(info -> info.nested(IFLA_INFO_DATA))))
                 : Optional.empty();
-        String mac = attributes.bytes(IFLA_ADDRESS).filter(b -> b.length == 6).map(MacAddress::fromBytes).orElse("");
-        return Optional.of(new LinkInfo(attributes.string(IFLA_IFNAME).orElse(""), index, kind,
-                (flags & IFF_UP) != 0, attributes.u32(IFLA_MTU).orElse(0), mac, vxlan));
+        String mac = attributes
+                .bytes(IFLA_ADDRESS)
+                .filter(b -> b.length == 6)
+                .map(MacAddress::fromBytes)
+                .orElse("");
+        return Optional.of(new LinkInfo(
+                attributes.string(IFLA_IFNAME).orElse(""),
+                index,
+                kind,
+                (flags & IFF_UP) != 0,
+                attributes.u32(IFLA_MTU).orElse(0),
+                mac,
+                vxlan));
     }
 
     private static LinkInfo.VxlanAttributes vxlan(Optional<NetlinkAttributes> data) {
@@ -128,8 +142,12 @@ final class LinkMessages {
         IpAddress local = AddressFamily.address(d.bytes(IFLA_VXLAN_LOCAL))
                 .or(() -> AddressFamily.address(d.bytes(IFLA_VXLAN_LOCAL6)))
                 .orElse(IpAddress.parse("0.0.0.0"));
-        return new LinkInfo.VxlanAttributes(d.u32(IFLA_VXLAN_ID).orElse(0), d.u16BigEndian(IFLA_VXLAN_PORT).orElse(0),
-                local, d.u32(IFLA_VXLAN_LINK).orElse(0), d.u8(IFLA_VXLAN_LEARNING).orElse(0) != 0,
+        return new LinkInfo.VxlanAttributes(
+                d.u32(IFLA_VXLAN_ID).orElse(0),
+                d.u16BigEndian(IFLA_VXLAN_PORT).orElse(0),
+                local,
+                d.u32(IFLA_VXLAN_LINK).orElse(0),
+                d.u8(IFLA_VXLAN_LEARNING).orElse(0) != 0,
                 d.has(IFLA_VXLAN_GBP));
     }
 
@@ -142,10 +160,12 @@ final class LinkMessages {
         ByteBuffer header = message.payloadFrom(0);
         int index = header.getInt(4);
         boolean up = (header.getInt(8) & IFF_UP) != 0;
-        LinkEvent.Change change = message.type() == RTM_DELLINK ? LinkEvent.Change.REMOVED
-                : header.getInt(12) == CHANGE_ALL ? LinkEvent.Change.ADDED
-                : LinkEvent.Change.CHANGED;
-        String name = NetlinkAttributes.after(message, IFINFOMSG_LENGTH).string(IFLA_IFNAME).orElse("");
+        LinkEvent.Change change = message.type() == RTM_DELLINK
+                ? LinkEvent.Change.REMOVED
+                : header.getInt(12) == CHANGE_ALL ? LinkEvent.Change.ADDED : LinkEvent.Change.CHANGED;
+        String name = NetlinkAttributes.after(message, IFINFOMSG_LENGTH)
+                .string(IFLA_IFNAME)
+                .orElse("");
         return Optional.of(new LinkEvent(change, name, index, up));
     }
 

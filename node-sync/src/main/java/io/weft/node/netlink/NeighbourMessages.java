@@ -24,16 +24,19 @@ final class NeighbourMessages {
     static final int NDA_IFINDEX = 8;
 
     /** A neighbour of one device as the kernel reports it. */
-    record NeighbourEntry(IpAddress address, String mac) {
-    }
+    record NeighbourEntry(IpAddress address, String mac) {}
 
-    private NeighbourMessages() {
-    }
+    private NeighbourMessages() {}
 
     /** {@code ip neigh replace ADDRESS lladdr MAC dev DEVICE nud permanent}. */
     static void replace(NetlinkMessageWriter writer, int sequence, KernelNeighbour neighbour, int deviceIndex) {
-        writer.begin(RTM_NEWNEIGH, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK
-                | NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, sequence);
+        writer.begin(
+                RTM_NEWNEIGH,
+                NetlinkMessage.NLM_F_REQUEST
+                        | NetlinkMessage.NLM_F_ACK
+                        | NetlinkMessage.NLM_F_CREATE
+                        | NetlinkMessage.NLM_F_REPLACE,
+                sequence);
         ndmsg(writer, AddressFamily.of(neighbour.address().family()), deviceIndex, NUD_PERMANENT, 0);
         writer.attribute(NDA_DST, neighbour.address().toBytes())
                 .attribute(NDA_LLADDR, MacAddress.toBytes(neighbour.mac()))
@@ -65,13 +68,15 @@ final class NeighbourMessages {
         }
         ByteBuffer header = message.payloadFrom(0);
         int state = Short.toUnsignedInt(header.getShort(8));
-        if (Byte.toUnsignedInt(header.get(0)) != AddressFamily.of(family) || header.getInt(4) != deviceIndex
+        if (Byte.toUnsignedInt(header.get(0)) != AddressFamily.of(family)
+                || header.getInt(4) != deviceIndex
                 || (state & NUD_PERMANENT) == 0) {
             return Optional.empty();
         }
         NetlinkAttributes attributes = NetlinkAttributes.after(message, NDMSG_LENGTH);
         Optional<IpAddress> address = AddressFamily.address(attributes.bytes(NDA_DST));
-        Optional<String> mac = attributes.bytes(NDA_LLADDR).filter(b -> b.length == 6).map(MacAddress::fromBytes);
+        Optional<String> mac =
+                attributes.bytes(NDA_LLADDR).filter(b -> b.length == 6).map(MacAddress::fromBytes);
         if (address.isEmpty() || mac.isEmpty()) {
             return Optional.empty();
         }

@@ -39,10 +39,12 @@ final class NetlinkAttributes {
             int length = Short.toUnsignedInt(data.getShort(offset));
             int type = Short.toUnsignedInt(data.getShort(offset + 2)) & TYPE_MASK;
             if (length < HEADER_LENGTH || length > data.limit() - offset) {
-                throw new IllegalArgumentException("attribute type " + type + " at offset " + offset
-                        + " claims " + length + " bytes but " + (data.limit() - offset) + " remain");
+                throw new IllegalArgumentException("attribute type " + type + " at offset " + offset + " claims "
+                        + length + " bytes but " + (data.limit() - offset) + " remain");
             }
-            values.put(type, data.slice(offset + HEADER_LENGTH, length - HEADER_LENGTH).order(ByteOrder.nativeOrder()));
+            values.put(
+                    type,
+                    data.slice(offset + HEADER_LENGTH, length - HEADER_LENGTH).order(ByteOrder.nativeOrder()));
             offset += NetlinkMessage.align(length);
         }
         return new NetlinkAttributes(values);
@@ -73,7 +75,8 @@ final class NetlinkAttributes {
 
     /** A 16-bit value in network byte order, such as IFLA_VXLAN_PORT. */
     Optional<Integer> u16BigEndian(int type) {
-        return value(type, 2).map(v -> Short.toUnsignedInt(v.order(ByteOrder.BIG_ENDIAN).getShort(0)));
+        return value(type, 2)
+                .map(v -> Short.toUnsignedInt(v.order(ByteOrder.BIG_ENDIAN).getShort(0)));
     }
 
     Optional<Integer> u32(int type) {

@@ -19,8 +19,7 @@ final class NetlinkChannel implements AutoCloseable {
     }
 
     /** What the kernel sent back for one request: any replies, then the acknowledgement. */
-    record Answer(List<NetlinkMessage> replies, NetlinkAck ack) {
-    }
+    record Answer(List<NetlinkMessage> replies, NetlinkAck ack) {}
 
     private static final int DUMP_ATTEMPTS = 5;
 
@@ -93,7 +92,9 @@ final class NetlinkChannel implements AutoCloseable {
                     throw new DataplaneException(description + ": " + ack.reason(), ack.errno());
                 }
                 if (message.isDone()) {
-                    int error = message.payloadFrom(0).remaining() >= 4 ? -message.payloadFrom(0).getInt(0) : 0;
+                    int error = message.payloadFrom(0).remaining() >= 4
+                            ? -message.payloadFrom(0).getInt(0)
+                            : 0;
                     if (error > 0) {
                         throw new DataplaneException(description + ": " + Errno.describe(error), error);
                     }
@@ -115,8 +116,8 @@ final class NetlinkChannel implements AutoCloseable {
     private List<NetlinkMessage> receiveOrTimeout(String description) {
         List<NetlinkMessage> messages = socket.receive();
         if (messages.isEmpty()) {
-            throw new DataplaneException(description + ": the kernel did not answer in time (ETIMEDOUT)",
-                    Errno.ETIMEDOUT.value());
+            throw new DataplaneException(
+                    description + ": the kernel did not answer in time (ETIMEDOUT)", Errno.ETIMEDOUT.value());
         }
         return messages;
     }

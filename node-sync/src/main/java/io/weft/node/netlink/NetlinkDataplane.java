@@ -43,7 +43,8 @@ public final class NetlinkDataplane implements Dataplane {
         this.namespace = namespace;
         this.channel = new NetlinkChannel(NetlinkSocket.open(namespace, 0, ANSWER_TIMEOUT));
         try {
-            this.batches = new ChangeBatchApplier(channel.socket(), name -> linkByName(name).map(LinkInfo::index));
+            this.batches = new ChangeBatchApplier(
+                    channel.socket(), name -> linkByName(name).map(LinkInfo::index));
         } catch (RuntimeException e) {
             channel.close();
             throw e;
@@ -72,9 +73,12 @@ public final class NetlinkDataplane implements Dataplane {
             return Optional.empty();
         }
         if (!answer.ack().succeeded()) {
-            throw new DataplaneException(what + ": " + answer.ack().reason(), answer.ack().errno());
+            throw new DataplaneException(
+                    what + ": " + answer.ack().reason(), answer.ack().errno());
         }
-        return answer.replies().stream().flatMap(m -> LinkMessages.parse(m).stream()).findFirst();
+        return answer.replies().stream()
+                .flatMap(m -> LinkMessages.parse(m).stream())
+                .findFirst();
     }
 
     /**
@@ -87,8 +91,9 @@ public final class NetlinkDataplane implements Dataplane {
         String what = LinkMessages.describeVxlanAdd(spec);
         int underlay = existingIndex(spec.underlay(), what);
         channel().request(what, (w, seq) -> LinkMessages.addVxlan(w, seq, spec, underlay));
-        return linkByName(spec.name()).orElseThrow(() -> new DataplaneException(
-                what + ": the device vanished right after it was created (ENODEV)", Errno.ENODEV.value()));
+        return linkByName(spec.name())
+                .orElseThrow(() -> new DataplaneException(
+                        what + ": the device vanished right after it was created (ENODEV)", Errno.ENODEV.value()));
     }
 
     /** {@code ip link del NAME}; a missing device is not an error. */
@@ -133,8 +138,12 @@ public final class NetlinkDataplane implements Dataplane {
         Optional<LinkInfo> link = linkByName(device);
         if (link.isPresent()) {
             int index = link.get().index();
-            channel().request(AddressMessages.describe("del", device, address),
-                    (w, seq) -> AddressMessages.delete(w, seq, index, address), Errno.EADDRNOTAVAIL, Errno.ENODEV);
+            channel()
+                    .request(
+                            AddressMessages.describe("del", device, address),
+                            (w, seq) -> AddressMessages.delete(w, seq, index, address),
+                            Errno.EADDRNOTAVAIL,
+                            Errno.ENODEV);
         }
     }
 
@@ -142,7 +151,8 @@ public final class NetlinkDataplane implements Dataplane {
     @Override
     public List<KernelRoute> routeList(IpFamily family) {
         List<RouteMessages.RouteEntry> entries = channel()
-                .dump("route show proto 0x77", (w, seq) -> RouteMessages.dump(w, seq, AddressFamily.of(family))).stream()
+                .dump("route show proto 0x77", (w, seq) -> RouteMessages.dump(w, seq, AddressFamily.of(family)))
+                .stream()
                 .flatMap(m -> RouteMessages.parseWeftRoute(m).stream())
                 .filter(entry -> entry.destination().family() == family)
                 .toList();
@@ -192,7 +202,7 @@ public final class NetlinkDataplane implements Dataplane {
 
     /** {@code ip monitor link}: see {@link #watchLinks(Consumer, Runnable)}. */
     public NetlinkSubscription watchLinks(Consumer<LinkEvent> events) {
-        return watchLinks(events, () -> { });
+        return watchLinks(events, () -> {});
     }
 
     /**
@@ -202,13 +212,17 @@ public final class NetlinkDataplane implements Dataplane {
      */
     @Override
     public NetlinkSubscription watchLinks(Consumer<LinkEvent> events, Runnable eventsLost) {
-        return NetlinkSubscription.start(namespace, NetlinkSubscription.RTMGRP_LINK, "weft-netlink-links",
-                message -> LinkMessages.event(message).ifPresent(events), eventsLost);
+        return NetlinkSubscription.start(
+                namespace,
+                NetlinkSubscription.RTMGRP_LINK,
+                "weft-netlink-links",
+                message -> LinkMessages.event(message).ifPresent(events),
+                eventsLost);
     }
 
     /** {@code ip monitor route}: see {@link #watchRoutes(Consumer, Runnable)}. */
     public NetlinkSubscription watchRoutes(Consumer<RouteEvent> events) {
-        return watchRoutes(events, () -> { });
+        return watchRoutes(events, () -> {});
     }
 
     /**
@@ -217,11 +231,19 @@ public final class NetlinkDataplane implements Dataplane {
      * when the kernel dropped notifications.
      */
     public NetlinkSubscription watchRoutes(Consumer<RouteEvent> events, Runnable eventsLost) {
-        return NetlinkSubscription.start(namespace,
-                NetlinkSubscription.RTMGRP_IPV4_ROUTE | NetlinkSubscription.RTMGRP_IPV6_ROUTE, "weft-netlink-routes",
-                message -> RouteMessages.parseWeftRoute(message).ifPresent(entry -> events.accept(new RouteEvent(
-                        message.type() == RouteMessages.RTM_DELROUTE ? RouteEvent.Change.REMOVED : RouteEvent.Change.ADDED,
-                        entry.destination(), entry.gateway(), entry.deviceIndex(), entry.onLink()))),
+        return NetlinkSubscription.start(
+                namespace,
+                NetlinkSubscription.RTMGRP_IPV4_ROUTE | NetlinkSubscription.RTMGRP_IPV6_ROUTE,
+                "weft-netlink-routes",
+                message -> RouteMessages.parseWeftRoute(message)
+                        .ifPresent(entry -> events.accept(new RouteEvent(
+                                message.type() == RouteMessages.RTM_DELROUTE
+                                        ? RouteEvent.Change.REMOVED
+                                        : RouteEvent.Change.ADDED,
+                                entry.destination(),
+                                entry.gateway(),
+                                entry.deviceIndex(),
+                                entry.onLink()))),
                 eventsLost);
     }
 
@@ -247,8 +269,10 @@ public final class NetlinkDataplane implements Dataplane {
     }
 
     private int existingIndex(String device, String what) {
-        return linkByName(device).map(LinkInfo::index).orElseThrow(() -> new DataplaneException(
-                what + ": Cannot find device \"" + device + "\" (ENODEV)", Errno.ENODEV.value()));
+        return linkByName(device)
+                .map(LinkInfo::index)
+                .orElseThrow(() -> new DataplaneException(
+                        what + ": Cannot find device \"" + device + "\" (ENODEV)", Errno.ENODEV.value()));
     }
 
     private NetlinkChannel channel() {

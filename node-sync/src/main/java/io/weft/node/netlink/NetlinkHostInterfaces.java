@@ -44,13 +44,14 @@ public final class NetlinkHostInterfaces implements HostInterfaces {
         Map<Integer, List<HostInterface.Address>> addresses = new HashMap<>();
         for (IpFamily family : IpFamily.values()) {
             channel.dump("addr show", (w, seq) -> AddressMessages.dump(w, seq, AddressFamily.of(family)))
-                    .forEach(message -> AddressMessages.parseHostAddress(message).ifPresent(address ->
-                            addresses.computeIfAbsent(AddressMessages.deviceIndex(message), i -> new ArrayList<>())
+                    .forEach(message -> AddressMessages.parseHostAddress(message)
+                            .ifPresent(address -> addresses
+                                    .computeIfAbsent(AddressMessages.deviceIndex(message), i -> new ArrayList<>())
                                     .add(address)));
         }
         return links().stream()
-                .map(link -> new HostInterface(link.name(), link.index(), link.mtu(),
-                        addresses.getOrDefault(link.index(), List.of())))
+                .map(link -> new HostInterface(
+                        link.name(), link.index(), link.mtu(), addresses.getOrDefault(link.index(), List.of())))
                 .sorted(Comparator.comparingInt(HostInterface::index))
                 .toList();
     }
@@ -59,7 +60,8 @@ public final class NetlinkHostInterfaces implements HostInterfaces {
     public synchronized List<HostRoute> routes(IpFamily family) {
         List<RouteMessages.MainRoute> entries = channel
                 .dump("route show table main", (w, seq) -> RouteMessages.dump(w, seq, AddressFamily.of(family)))
-                .stream().flatMap(m -> RouteMessages.parseMainRoute(m).stream())
+                .stream()
+                .flatMap(m -> RouteMessages.parseMainRoute(m).stream())
                 .filter(entry -> entry.destination().family() == family)
                 .toList();
         if (entries.isEmpty()) {
@@ -68,14 +70,17 @@ public final class NetlinkHostInterfaces implements HostInterfaces {
         Map<Integer, String> names = new HashMap<>();
         links().forEach(link -> names.put(link.index(), link.name()));
         return entries.stream()
-                .map(entry -> new HostRoute(entry.destination(), entry.gateway(),
+                .map(entry -> new HostRoute(
+                        entry.destination(),
+                        entry.gateway(),
                         names.getOrDefault(entry.deviceIndex(), "if" + entry.deviceIndex())))
                 .toList();
     }
 
     private List<LinkInfo> links() {
         return channel.dump("link show", LinkMessages::dump).stream()
-                .flatMap(m -> LinkMessages.parse(m).stream()).toList();
+                .flatMap(m -> LinkMessages.parse(m).stream())
+                .toList();
     }
 
     @Override

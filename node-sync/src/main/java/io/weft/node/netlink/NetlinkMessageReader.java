@@ -11,8 +11,7 @@ import java.util.List;
  */
 final class NetlinkMessageReader {
 
-    private NetlinkMessageReader() {
-    }
+    private NetlinkMessageReader() {}
 
     /**
      * The messages in {@code data[0, length)}; the data is copied, so the caller may reuse its buffer.
@@ -26,15 +25,15 @@ final class NetlinkMessageReader {
         while (length - offset >= NetlinkMessage.HEADER_LENGTH) {
             int messageLength = buffer.getInt(offset);
             if (messageLength < NetlinkMessage.HEADER_LENGTH || messageLength > length - offset) {
-                throw new IllegalArgumentException("netlink message at offset " + offset + " claims "
-                        + messageLength + " bytes but " + (length - offset) + " remain");
+                throw new IllegalArgumentException("netlink message at offset " + offset + " claims " + messageLength
+                        + " bytes but " + (length - offset) + " remain");
             }
             int type = Short.toUnsignedInt(buffer.getShort(offset + 4));
             int flags = Short.toUnsignedInt(buffer.getShort(offset + 6));
             int sequence = buffer.getInt(offset + 8);
             int portId = buffer.getInt(offset + 12);
-            ByteBuffer payload = buffer.slice(offset + NetlinkMessage.HEADER_LENGTH,
-                    messageLength - NetlinkMessage.HEADER_LENGTH);
+            ByteBuffer payload =
+                    buffer.slice(offset + NetlinkMessage.HEADER_LENGTH, messageLength - NetlinkMessage.HEADER_LENGTH);
             messages.add(new NetlinkMessage(type, flags, sequence, portId, payload));
             offset += NetlinkMessage.align(messageLength);
         }

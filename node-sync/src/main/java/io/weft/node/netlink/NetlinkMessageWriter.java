@@ -98,7 +98,12 @@ final class NetlinkMessageWriter {
     }
 
     NetlinkMessageWriter attributeU32(int type, int value) {
-        return attribute(type, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array());
+        return attribute(
+                type,
+                ByteBuffer.allocate(4)
+                        .order(ByteOrder.nativeOrder())
+                        .putInt(value)
+                        .array());
     }
 
     /** A 16-bit value in network byte order (big-endian), as IFLA_VXLAN_PORT wants. */

@@ -26,6 +26,7 @@ final class NetlinkSocket implements AutoCloseable {
 
     /** Asked for with SO_*BUFFORCE (root) and else SO_*BUF; the kernel doubles what it grants. */
     private static final int BUFFER_BYTES = 4 << 20;
+
     private static final int DATAGRAM_BYTES = 64 << 10;
     private static final int MMSG_SLOTS = 256;
     private static final int MMSG_SLOT_BYTES = 4096;
@@ -151,8 +152,9 @@ final class NetlinkSocket implements AutoCloseable {
         }
         check(received, "recvfrom");
         if (received > DATAGRAM_BYTES) {
-            throw new DataplaneException("netlink datagram of " + received + " bytes exceeds the "
-                    + DATAGRAM_BYTES + "-byte receive buffer", Errno.EMSGSIZE.value());
+            throw new DataplaneException(
+                    "netlink datagram of " + received + " bytes exceeds the " + DATAGRAM_BYTES + "-byte receive buffer",
+                    Errno.EMSGSIZE.value());
         }
         MemorySegment.copy(datagram, ValueLayout.JAVA_BYTE, 0, datagramCopy, 0, (int) received);
         return parse(datagramCopy, (int) received);
@@ -180,8 +182,8 @@ final class NetlinkSocket implements AutoCloseable {
             MemorySegment header = mmsgHeaders.asSlice((long) i * MMSGHDR_BYTES, MMSGHDR_BYTES);
             int length = header.get(JAVA_INT, MMSGHDR_LEN);
             if ((header.get(JAVA_INT, MSGHDR_FLAGS) & Libc.MSG_TRUNC) != 0) {
-                throw new DataplaneException("netlink acknowledgement exceeds " + MMSG_SLOT_BYTES + " bytes",
-                        Errno.EMSGSIZE.value());
+                throw new DataplaneException(
+                        "netlink acknowledgement exceeds " + MMSG_SLOT_BYTES + " bytes", Errno.EMSGSIZE.value());
             }
             MemorySegment.copy(mmsgSlots, ValueLayout.JAVA_BYTE, (long) i * MMSG_SLOT_BYTES, copy, 0, length);
             messages.addAll(parse(copy, length));
@@ -193,8 +195,8 @@ final class NetlinkSocket implements AutoCloseable {
         try {
             return NetlinkMessageReader.read(data, length);
         } catch (IllegalArgumentException e) {
-            throw new DataplaneException("netlink: malformed message from the kernel: " + e.getMessage(),
-                    Errno.EPROTO.value());
+            throw new DataplaneException(
+                    "netlink: malformed message from the kernel: " + e.getMessage(), Errno.EPROTO.value());
         }
     }
 

@@ -30,15 +30,15 @@ public final class NetlinkSubscription implements Dataplane.Subscription {
     private final Thread reader;
     private volatile boolean closed;
 
-    private NetlinkSubscription(NetlinkSocket socket, String name, Consumer<NetlinkMessage> onMessage,
-                                Runnable eventsLost) {
+    private NetlinkSubscription(
+            NetlinkSocket socket, String name, Consumer<NetlinkMessage> onMessage, Runnable eventsLost) {
         this.socket = socket;
         this.reader = Thread.ofPlatform().name(name).daemon().unstarted(() -> read(onMessage, eventsLost));
     }
 
     /** Subscribes to {@code groups} in {@code namespace} (null: the current one) and starts reading. */
-    static NetlinkSubscription start(Path namespace, int groups, String name, Consumer<NetlinkMessage> onMessage,
-                                     Runnable eventsLost) {
+    static NetlinkSubscription start(
+            Path namespace, int groups, String name, Consumer<NetlinkMessage> onMessage, Runnable eventsLost) {
         NetlinkSubscription subscription =
                 new NetlinkSubscription(NetlinkSocket.open(namespace, groups, POLL), name, onMessage, eventsLost);
         subscription.reader.start();

@@ -17,26 +17,28 @@ final class NetworkNamespace {
 
     private static final String OWN_NAMESPACE = "/proc/thread-self/ns/net";
 
-    private NetworkNamespace() {
-    }
+    private NetworkNamespace() {}
 
     /** Runs {@code action} with the calling thread's view replaced by {@code namespaceFile}'s. */
     static int callIn(Path namespaceFile, IntSupplier action) {
         AtomicReference<Integer> result = new AtomicReference<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Thread thread = Thread.ofPlatform().name("weft-netns-" + namespaceFile.getFileName()).unstarted(() -> {
-            try {
-                result.set(enterAndCall(namespaceFile, action));
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        });
+        Thread thread = Thread.ofPlatform()
+                .name("weft-netns-" + namespaceFile.getFileName())
+                .unstarted(() -> {
+                    try {
+                        result.set(enterAndCall(namespaceFile, action));
+                    } catch (RuntimeException e) {
+                        failure.set(e);
+                    }
+                });
         thread.start();
         try {
             thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DataplaneException("interrupted while entering network namespace " + namespaceFile, Errno.EINTR.value());
+            throw new DataplaneException(
+                    "interrupted while entering network namespace " + namespaceFile, Errno.EINTR.value());
         }
         if (failure.get() != null) {
             throw failure.get();

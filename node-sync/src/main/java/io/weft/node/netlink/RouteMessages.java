@@ -21,6 +21,7 @@ final class RouteMessages {
     static final int RT_SCOPE_UNIVERSE = 0;
     /** In a delete: match a route of any scope. */
     static final int RT_SCOPE_NOWHERE = 255;
+
     static final int RTN_UNICAST = 1;
     static final int RTNH_F_ONLINK = 0x4;
 
@@ -38,16 +39,19 @@ final class RouteMessages {
     }
 
     /** A route of the main table of any protocol, with the output device still an index. */
-    record MainRoute(IpPrefix destination, Optional<IpAddress> gateway, int deviceIndex) {
-    }
+    record MainRoute(IpPrefix destination, Optional<IpAddress> gateway, int deviceIndex) {}
 
-    private RouteMessages() {
-    }
+    private RouteMessages() {}
 
     /** {@code ip route replace DEST via GATEWAY dev DEVICE [onlink] proto 0x77}. */
     static void replace(NetlinkMessageWriter writer, int sequence, KernelRoute route, int deviceIndex) {
-        writer.begin(RTM_NEWROUTE, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK
-                | NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_REPLACE, sequence);
+        writer.begin(
+                RTM_NEWROUTE,
+                NetlinkMessage.NLM_F_REQUEST
+                        | NetlinkMessage.NLM_F_ACK
+                        | NetlinkMessage.NLM_F_CREATE
+                        | NetlinkMessage.NLM_F_REPLACE,
+                sequence);
         rtmsg(writer, route.destination(), RT_SCOPE_UNIVERSE, RTN_UNICAST, route.onLink() ? RTNH_F_ONLINK : 0);
         destination(writer, route.destination());
         writer.attribute(RTA_GATEWAY, route.gateway().toBytes())
@@ -72,12 +76,28 @@ final class RouteMessages {
     /** {@code ip route show table all}: every route of one family (AF_INET or AF_INET6). */
     static void dump(NetlinkMessageWriter writer, int sequence, int addressFamily) {
         writer.begin(RTM_GETROUTE, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_DUMP, sequence);
-        writer.u8(addressFamily).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0).end();
+        writer.u8(addressFamily)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u32(0)
+                .end();
     }
 
     private static void rtmsg(NetlinkMessageWriter writer, IpPrefix destination, int scope, int type, int flags) {
-        writer.u8(AddressFamily.of(destination.family())).u8(destination.length()).u8(0).u8(0)
-                .u8(RT_TABLE_MAIN).u8(RouteProtocol.WEFT).u8(scope).u8(type).u32(flags);
+        writer.u8(AddressFamily.of(destination.family()))
+                .u8(destination.length())
+                .u8(0)
+                .u8(0)
+                .u8(RT_TABLE_MAIN)
+                .u8(RouteProtocol.WEFT)
+                .u8(scope)
+                .u8(type)
+                .u32(flags);
     }
 
     private static void destination(NetlinkMessageWriter writer, IpPrefix destination) {
@@ -109,11 +129,16 @@ final class RouteMessages {
         Optional<IpAddress> gateway = AddressFamily.address(attributes.bytes(RTA_GATEWAY));
         Optional<IpAddress> destination = AddressFamily.address(attributes.bytes(RTA_DST))
                 .or(() -> AddressFamily.toIpFamily(family).map(f -> IpAddress.fromBytes(new byte[f.bits() / 8])));
-        if (gateway.isEmpty() || destination.isEmpty() || gateway.get().family() != destination.get().family()) {
+        if (gateway.isEmpty()
+                || destination.isEmpty()
+                || gateway.get().family() != destination.get().family()) {
             return Optional.empty();
         }
-        return Optional.of(new RouteEntry(IpPrefix.of(destination.get(), destinationLength), gateway.get(),
-                attributes.u32(RTA_OIF).orElse(0), (flags & RTNH_F_ONLINK) != 0));
+        return Optional.of(new RouteEntry(
+                IpPrefix.of(destination.get(), destinationLength),
+                gateway.get(),
+                attributes.u32(RTA_OIF).orElse(0),
+                (flags & RTNH_F_ONLINK) != 0));
     }
 
     /**
@@ -134,8 +159,10 @@ final class RouteMessages {
         }
         Optional<IpAddress> destination = AddressFamily.address(attributes.bytes(RTA_DST))
                 .or(() -> AddressFamily.toIpFamily(family).map(f -> IpAddress.fromBytes(new byte[f.bits() / 8])));
-        return destination.map(address -> new MainRoute(IpPrefix.containing(address, destinationLength),
-                AddressFamily.address(attributes.bytes(RTA_GATEWAY)), attributes.u32(RTA_OIF).orElse(0)));
+        return destination.map(address -> new MainRoute(
+                IpPrefix.containing(address, destinationLength),
+                AddressFamily.address(attributes.bytes(RTA_GATEWAY)),
+                attributes.u32(RTA_OIF).orElse(0)));
     }
 
     static String describe(String verb, KernelRoute route) {

@@ -15,6 +15,5 @@ public final class RouteProtocol {
     /** weft's routing protocol number: {@code ip route show proto 0x77}. */
     public static final int WEFT = 0x77;
 
-    private RouteProtocol() {
-    }
+    private RouteProtocol() {}
 }

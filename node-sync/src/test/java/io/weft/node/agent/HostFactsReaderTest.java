@@ -21,10 +21,11 @@ class HostFactsReaderTest {
     void gatewaysOfTheHostsRoutesCountButNotThoseOutOfWeftsDevices() {
         MemoryHostInterfaces host = new MemoryHostInterfaces()
                 .add("eth0", 1500, new HostInterface.Address(IpAddress.parse("10.99.0.2"), 24))
-                .addRoute(new HostRoute(IpPrefix.parse("0.0.0.0/0"), Optional.of(IpAddress.parse("10.99.0.254")), "eth0"))
+                .addRoute(
+                        new HostRoute(IpPrefix.parse("0.0.0.0/0"), Optional.of(IpAddress.parse("10.99.0.254")), "eth0"))
                 .addRoute(new HostRoute(IpPrefix.parse("10.99.0.0/24"), Optional.empty(), "eth0"))
-                .addRoute(new HostRoute(IpPrefix.parse("10.252.5.0/24"), Optional.of(IpAddress.parse("10.252.5.0")),
-                        "flannel.1"));
+                .addRoute(new HostRoute(
+                        IpPrefix.parse("10.252.5.0/24"), Optional.of(IpAddress.parse("10.252.5.0")), "flannel.1"));
 
         HostFacts facts = new HostFactsReader(Set.of(IpAddress.parse("10.98.0.1")), host, Set.of("flannel.1")).get();
 

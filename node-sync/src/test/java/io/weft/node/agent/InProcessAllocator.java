@@ -51,8 +51,12 @@ final class InProcessAllocator implements AutoCloseable {
 
     /** A client of this server that does not retry on its own (the agent's back-off does). */
     WeftClient client() {
-        return WeftClient.builder().addresses(List.of(address())).channelFactory(InProcessServer.channelFactory())
-                .retryPolicy(RetryPolicy.none()).deadline(Duration.ofSeconds(10)).build();
+        return WeftClient.builder()
+                .addresses(List.of(address()))
+                .channelFactory(InProcessServer.channelFactory())
+                .retryPolicy(RetryPolicy.none())
+                .deadline(Duration.ofSeconds(10))
+                .build();
     }
 
     /** Stops serving, as a crashed or partitioned allocator. */
@@ -70,7 +74,8 @@ final class InProcessAllocator implements AutoCloseable {
         server = AllocatorServer.builder()
                 .etcdEndpoints(etcdEndpoints)
                 .etcdPrefix("/weft-agent-test-" + ProcessHandle.current().pid() + "-" + instance + "/network")
-                .grpcServerBuilder(new CapturingBuilder(InProcessServerBuilder.forName(address().toString())))
+                .grpcServerBuilder(new CapturingBuilder(
+                        InProcessServerBuilder.forName(address().toString())))
                 .leaseTtl(LEASE_TTL)
                 .clock(clock)
                 .start();

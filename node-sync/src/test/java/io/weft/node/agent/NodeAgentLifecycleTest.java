@@ -76,10 +76,14 @@ class NodeAgentLifecycleTest {
 
         Lease leaseA = agentA.lease().orElseThrow();
         Lease leaseB = agentB.lease().orElseThrow();
-        assertThat(Files.readString(a.subnetFile)).contains("FLANNEL_NETWORK=10.244.0.0/16\n")
+        assertThat(Files.readString(a.subnetFile))
+                .contains("FLANNEL_NETWORK=10.244.0.0/16\n")
                 .contains("FLANNEL_SUBNET=" + IpPrefix.parse(leaseA.getSubnet()).firstHost() + "/24\n")
                 .contains("FLANNEL_MTU=1450\n");
-        assertThat(a.dataplane.linkByName("flannel.1")).get().extracting(link -> link.up()).isEqualTo(true);
+        assertThat(a.dataplane.linkByName("flannel.1"))
+                .get()
+                .extracting(link -> link.up())
+                .isEqualTo(true);
         assertThat(a.routedSubnets()).containsExactly(IpPrefix.parse(leaseB.getSubnet()));
         assertThat(b.routedSubnets()).containsExactly(IpPrefix.parse(leaseA.getSubnet()));
         assertThat(agentA.notReadyReason()).isNull();
@@ -95,8 +99,7 @@ class NodeAgentLifecycleTest {
         settle(() -> agentA.lease().filter(lease -> !lease.equals(lost)).isPresent()
                 && admin.getLeaseByNode("node-a") != null);
         Lease again = admin.getLeaseByNode("node-a");
-        settle(() -> b.routedSubnets().equals(List.of(IpPrefix.parse(again.getSubnet())))
-                && subnetEnvNames(a, again));
+        settle(() -> b.routedSubnets().equals(List.of(IpPrefix.parse(again.getSubnet()))) && subnetEnvNames(a, again));
     }
 
     @Test
@@ -107,7 +110,8 @@ class NodeAgentLifecycleTest {
 
         allocator.stop();
         timers.advance(Duration.ofMinutes(3));
-        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(200))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> a.routedSubnets().equals(routes) && agentA.lease().isPresent());
         allocator.restart();
 
@@ -125,7 +129,9 @@ class NodeAgentLifecycleTest {
         assertThat(starting).isNotDone();
 
         admin.setConfig(VXLAN, false);
-        assertThat(starting).as("no retry before the scheduler's clock reaches it").isNotDone();
+        assertThat(starting)
+                .as("no retry before the scheduler's clock reaches it")
+                .isNotDone();
         agentA = started(starting);
 
         settle(() -> agentA.notReadyReason() == null);
@@ -155,9 +161,12 @@ class NodeAgentLifecycleTest {
         agentA.close();
         agentB.close();
 
-        assertThatThrownBy(() -> admin.getLeaseByNode("node-a")).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        assertThat(admin.getLeaseByNode("node-b").getNodeName()).as("kept without --release-on-exit")
+        assertThatThrownBy(() -> admin.getLeaseByNode("node-a"))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThat(admin.getLeaseByNode("node-b").getNodeName())
+                .as("kept without --release-on-exit")
                 .isEqualTo("node-b");
         agentA = null;
         agentB = null;
@@ -167,8 +176,10 @@ class NodeAgentLifecycleTest {
         admin.setConfig(VXLAN, false);
         agentA = started(a.start(allocator, timers, false));
         agentB = started(b.start(allocator, timers, false));
-        settle(() -> agentA.notReadyReason() == null && agentB.notReadyReason() == null
-                && a.routedSubnets().size() == 1 && b.routedSubnets().size() == 1);
+        settle(() -> agentA.notReadyReason() == null
+                && agentB.notReadyReason() == null
+                && a.routedSubnets().size() == 1
+                && b.routedSubnets().size() == 1);
     }
 
     /** Waits for a start, running the timers due meanwhile (a config retry, a first acquisition). */
@@ -191,6 +202,7 @@ class NodeAgentLifecycleTest {
     }
 
     private static Instant expiryOf(Lease lease) {
-        return Instant.ofEpochSecond(lease.getExpireTime().getSeconds(), lease.getExpireTime().getNanos());
+        return Instant.ofEpochSecond(
+                lease.getExpireTime().getSeconds(), lease.getExpireTime().getNanos());
     }
 }

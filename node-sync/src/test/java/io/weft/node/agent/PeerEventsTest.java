@@ -48,7 +48,10 @@ class PeerEventsTest {
     }
 
     private static Lease lease(String node, int n) {
-        return Lease.newBuilder().setNodeName(node).setSubnet("10.244." + n + ".0/24").build();
+        return Lease.newBuilder()
+                .setNodeName(node)
+                .setSubnet("10.244." + n + ".0/24")
+                .build();
     }
 
     private static Map<String, Lease> leases(Lease... leases) {
@@ -60,7 +63,10 @@ class PeerEventsTest {
     }
 
     private static WatchLeasesResponse added(Lease lease) {
-        return WatchLeasesResponse.newBuilder().setType(WatchLeasesResponse.Type.ADDED).setLease(lease).build();
+        return WatchLeasesResponse.newBuilder()
+                .setType(WatchLeasesResponse.Type.ADDED)
+                .setLease(lease)
+                .build();
     }
 
     /** The LeaseWatch's one view: updated before the listener hears of a change, handed to it read-only. */
@@ -100,7 +106,8 @@ class PeerEventsTest {
         assertThat(lastView().keySet()).containsExactlyInAnyOrder(B.getSubnet(), C.getSubnet(), D.getSubnet());
 
         event(events, added(B.toBuilder().setPublicIp("192.0.2.2").build()));
-        assertThat(lastView().get(B.getSubnet()).getPublicIp()).as("the returned lease replaces the kept one")
+        assertThat(lastView().get(B.getSubnet()).getPublicIp())
+                .as("the returned lease replaces the kept one")
                 .isEqualTo("192.0.2.2");
 
         timer.advance(GRACE.minusSeconds(1));
@@ -116,7 +123,12 @@ class PeerEventsTest {
         snapshot(events, 1, true, Map.of());
         event(events, added(C));
 
-        event(events, WatchLeasesResponse.newBuilder().setType(WatchLeasesResponse.Type.REMOVED).setLease(C).build());
+        event(
+                events,
+                WatchLeasesResponse.newBuilder()
+                        .setType(WatchLeasesResponse.Type.REMOVED)
+                        .setLease(C)
+                        .build());
 
         assertThat(lastView().keySet()).containsExactlyInAnyOrder(B.getSubnet(), D.getSubnet());
     }
@@ -158,7 +170,7 @@ class PeerEventsTest {
         snapshot(events, 1, true, Map.of());
         event(events, added(OWN));
 
-        assertThat(toKeeper).containsExactly("snapshot [10.244.1.0/24, 10.244.2.0/24]", "snapshot []",
-                "ADDED 10.244.1.0/24");
+        assertThat(toKeeper)
+                .containsExactly("snapshot [10.244.1.0/24, 10.244.2.0/24]", "snapshot []", "ADDED 10.244.1.0/24");
     }
 }

@@ -28,8 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerProgrammerTest {
 
     private static final IpAddress SELF_IP = IpAddress.parse("192.168.77.2");
-    private static final Lease OWN = Lease.newBuilder().setNodeName("node-a").setSubnet("10.244.1.0/24")
-            .setPublicIp(SELF_IP.toString()).setBackendType("host-gw").build();
+    private static final Lease OWN = Lease.newBuilder()
+            .setNodeName("node-a")
+            .setSubnet("10.244.1.0/24")
+            .setPublicIp(SELF_IP.toString())
+            .setBackendType("host-gw")
+            .build();
 
     @TempDir
     Path temp;
@@ -41,21 +45,32 @@ class PeerProgrammerTest {
         ExternalLink eth0 = new ExternalLink("eth0", 1500, Set.of(SELF_IP), Set.of(IpPrefix.parse("192.168.77.0/24")));
         NodeHost host = NodeHost.of("node-a", network, eth0, SELF_IP, null);
         NodeReadiness readiness = new NodeReadiness();
-        return new PeerProgrammer(host, new HostGwBackend(), new MemoryDataplane(),
-                new SubnetFile(temp.resolve("subnet.env")), () -> facts, readiness,
+        return new PeerProgrammer(
+                host,
+                new HostGwBackend(),
+                new MemoryDataplane(),
+                new SubnetFile(temp.resolve("subnet.env")),
+                () -> facts,
+                readiness,
                 new NodeMetrics(registry, readiness::ready));
     }
 
     @Test
     void peersThatWouldHijackTheHostAreSkippedAndCounted() throws Exception {
-        HostFacts facts = new HostFacts(Set.of(SELF_IP, IpAddress.parse("10.99.0.1")),
-                Set.of(IpPrefix.parse("192.168.77.0/24"), IpPrefix.parse("10.99.0.0/24")), Set.of());
+        HostFacts facts = new HostFacts(
+                Set.of(SELF_IP, IpAddress.parse("10.99.0.1")),
+                Set.of(IpPrefix.parse("192.168.77.0/24"), IpPrefix.parse("10.99.0.0/24")),
+                Set.of());
         PeerProgrammer programmer = programmer(facts);
         programmer.leaseAcquired(OWN);
         Map<String, Lease> view = new HashMap<>(Map.of(OWN.getSubnet(), OWN));
         for (int n = 0; n < 3; n++) {
-            Lease lan = Lease.newBuilder().setNodeName("intruder-" + n).setSubnet("10.99." + n + ".0/24")
-                    .setPublicIp("192.168.77." + (50 + n)).setBackendType("host-gw").build();
+            Lease lan = Lease.newBuilder()
+                    .setNodeName("intruder-" + n)
+                    .setSubnet("10.99." + n + ".0/24")
+                    .setPublicIp("192.168.77." + (50 + n))
+                    .setBackendType("host-gw")
+                    .build();
             view.put(lan.getSubnet(), lan);
         }
 
@@ -63,7 +78,8 @@ class PeerProgrammerTest {
         programmer.peersChanged(view);
 
         assertThat(registry.get("weft_node_skipped_peers").gauge().value()).isEqualTo(1.0);
-        assertThat(registry.get("weft_node_peer_skips").counter().count()).as("counted once, not per pass")
+        assertThat(registry.get("weft_node_peer_skips").counter().count())
+                .as("counted once, not per pass")
                 .isEqualTo(1.0);
     }
 
@@ -71,14 +87,18 @@ class PeerProgrammerTest {
     void thirtyThousandSkippedPeersMakeOneLineWithCountsByKindAndThreeExamples() {
         Set<SkippedPeer> skipped = new HashSet<>();
         for (int n = 0; n < 30_000; n++) {
-            skipped.add(new SkippedPeer("node-" + n, n % 3 == 0 ? "overlaps this host's addresses" : "unusable lease",
+            skipped.add(new SkippedPeer(
+                    "node-" + n,
+                    n % 3 == 0 ? "overlaps this host's addresses" : "unusable lease",
                     "IPv4: reason " + n));
         }
 
         String line = SkipReport.summary(skipped, 30_000);
 
-        assertThat(line).doesNotContain("\n").startsWith("skipping 30000 peers (30000 new): "
-                + "10000 overlaps this host's addresses, 20000 unusable lease; e.g. node-0: IPv4: reason 0; ");
+        assertThat(line)
+                .doesNotContain("\n")
+                .startsWith("skipping 30000 peers (30000 new): "
+                        + "10000 overlaps this host's addresses, 20000 unusable lease; e.g. node-0: IPv4: reason 0; ");
         assertThat(line.split("node-")).hasSize(4);
     }
 

@@ -38,25 +38,39 @@ final class TestHost {
         this.ip = IpAddress.parse("192.168.77." + hostNumber);
         this.subnetFile = folder.resolve(name).resolve("subnet.env");
         dataplane.addUnderlay("eth0", 1500, LAN);
-        interfaces.add("lo", 65536, new HostInterface.Address(IpAddress.parse("127.0.0.1"), 8))
+        interfaces
+                .add("lo", 65536, new HostInterface.Address(IpAddress.parse("127.0.0.1"), 8))
                 .add("eth0", 1500, new HostInterface.Address(ip, 24))
-                .addRoute(new HostRoute(IpPrefix.parse("0.0.0.0/0"), Optional.of(IpAddress.parse("192.168.77.1")),
-                        "eth0"));
+                .addRoute(new HostRoute(
+                        IpPrefix.parse("0.0.0.0/0"), Optional.of(IpAddress.parse("192.168.77.1")), "eth0"));
     }
 
     NodeSettings settings(InProcessAllocator allocator, boolean releaseOnExit) {
-        return new NodeSettings(List.of(allocator.address()), name, new ExternalInterface.Choice(null, null, null),
-                null, subnetFile, RENEW_MARGIN, Duration.ofMinutes(1), Duration.ofMinutes(2), null,
-                releaseOnExit, false, null);
+        return new NodeSettings(
+                List.of(allocator.address()),
+                name,
+                new ExternalInterface.Choice(null, null, null),
+                null,
+                subnetFile,
+                RENEW_MARGIN,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(2),
+                null,
+                releaseOnExit,
+                false,
+                null);
     }
 
     CompletableFuture<NodeAgent> start(InProcessAllocator allocator, ManualScheduler timers, boolean releaseOnExit) {
-        return NodeAgent.start(settings(allocator, releaseOnExit),
+        return NodeAgent.start(
+                settings(allocator, releaseOnExit),
                 new AgentParts(allocator.client(), dataplane, interfaces, job -> timers, Set.of()));
     }
 
     /** The destinations of the IPv4 routes programmed here. */
     List<IpPrefix> routedSubnets() {
-        return dataplane.routeList(IpFamily.IPV4).stream().map(KernelRoute::destination).toList();
+        return dataplane.routeList(IpFamily.IPV4).stream()
+                .map(KernelRoute::destination)
+                .toList();
     }
 }

@@ -31,11 +31,13 @@ class HostGwBackendTest {
     void eachPeerGetsARouteViaItsPublicIpOnTheExternalInterface() {
         NetworkConfig network = TestCluster.hostGw(false);
 
-        DesiredState desired = backend.desired(TestCluster.self(network),
+        DesiredState desired = backend.desired(
+                TestCluster.self(network),
                 List.of(hostGwPeer(2).build(), hostGwPeer(3).build()));
 
-        assertThat(desired.routes()).containsExactlyInAnyOrder(
-                via("10.244.2.0/24", "192.168.77.102"), via("10.244.3.0/24", "192.168.77.103"));
+        assertThat(desired.routes())
+                .containsExactlyInAnyOrder(
+                        via("10.244.2.0/24", "192.168.77.102"), via("10.244.3.0/24", "192.168.77.103"));
         assertThat(desired.neighbours()).isEmpty();
         assertThat(desired.fdb()).isEmpty();
         assertThat(desired.devices()).isEmpty();
@@ -46,10 +48,12 @@ class HostGwBackendTest {
     void dualStackAddsTheIpv6Route() {
         NetworkConfig network = TestCluster.hostGw(true);
 
-        DesiredState desired = backend.desired(TestCluster.self(network), List.of(hostGwPeer(2).build()));
+        DesiredState desired =
+                backend.desired(TestCluster.self(network), List.of(hostGwPeer(2).build()));
 
-        assertThat(desired.routes()).containsExactlyInAnyOrder(
-                via("10.244.2.0/24", "192.168.77.102"), via("fd00:10:244:2::/64", "fd00:77::66"));
+        assertThat(desired.routes())
+                .containsExactlyInAnyOrder(
+                        via("10.244.2.0/24", "192.168.77.102"), via("fd00:10:244:2::/64", "fd00:77::66"));
     }
 
     @Test
@@ -66,11 +70,13 @@ class HostGwBackendTest {
         DesiredState desired = backend.desired(TestCluster.self(network), peers);
 
         assertThat(desired.routes()).containsExactly(via("10.244.2.0/24", "192.168.77.102"));
-        assertThat(desired.skipped()).extracting(SkippedPeer::toString).containsExactly(
-                "node-3: backend type \"vxlan\", not host-gw",
-                "node-4: IPv4: public IP 10.20.0.4 is not on a subnet of eth0; host-gw needs every node on one L2 network",
-                "node-5: IPv4: no public IP",
-                "node-6: IPv4: \"bogus\" is not a CIDR prefix; expected address/length such as 10.244.0.0/16 or fd00::/8");
+        assertThat(desired.skipped())
+                .extracting(SkippedPeer::toString)
+                .containsExactly(
+                        "node-3: backend type \"vxlan\", not host-gw",
+                        "node-4: IPv4: public IP 10.20.0.4 is not on a subnet of eth0; host-gw needs every node on one L2 network",
+                        "node-5: IPv4: no public IP",
+                        "node-6: IPv4: \"bogus\" is not a CIDR prefix; expected address/length such as 10.244.0.0/16 or fd00::/8");
     }
 
     @Test
@@ -90,7 +96,8 @@ class HostGwBackendTest {
 
         assertThatThrownBy(() -> backend.prepare(natted, new MemoryDataplane()))
                 .isInstanceOf(BackendException.class)
-                .hasMessageStartingWith("host-gw: the public IP 203.0.113.5 is not an address of eth0 (it has [192.168.77.2])")
+                .hasMessageStartingWith(
+                        "host-gw: the public IP 203.0.113.5 is not an address of eth0 (it has [192.168.77.2])")
                 .hasMessageContaining("NAT");
     }
 
@@ -100,9 +107,11 @@ class HostGwBackendTest {
         NodeHost foreignIpv6 = NodeHost.of("node-a", TestCluster.hostGw(true), ETH0, SELF_IP, ip("2001:db8::5"));
 
         assertThatThrownBy(() -> HostGwBackend.requirePublicIpOnInterface(noIpv6))
-                .isInstanceOf(BackendException.class).hasMessageContaining("public IPv6 address");
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("public IPv6 address");
         assertThatThrownBy(() -> HostGwBackend.requirePublicIpOnInterface(foreignIpv6))
-                .isInstanceOf(BackendException.class).hasMessageContaining("2001:db8::5");
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("2001:db8::5");
     }
 
     @Test

@@ -63,9 +63,11 @@ class ReconcilerPropertyTest {
                 Reconciler.Summary first = Reconciler.reconcile(dp, desired);
 
                 assertThat(first.failures()).as(where).isEmpty();
-                assertThat(KernelState.read(dp, desired.devices())).as(where)
+                assertThat(KernelState.read(dp, desired.devices()))
+                        .as(where)
                         .isEqualTo(new KernelState(desired.routes(), desired.neighbours(), desired.fdb()));
-                assertThat(first.changes()).as("%s: only necessary changes", where)
+                assertThat(first.changes())
+                        .as("%s: only necessary changes", where)
                         .isEqualTo(necessaryChanges(desired, before));
                 foreign.assertIntact(dp, where);
 
@@ -82,14 +84,16 @@ class ReconcilerPropertyTest {
     private record ForeignObjects(KernelNeighbour neighbour, KernelFdbEntry fdb, KernelNeighbour otherDevice) {
 
         static ForeignObjects install(MemoryDataplane dp) {
-            dp.vxlanAdd(new VxlanSpec("vx-other", 99, TestCluster.SELF_IP, "eth0", 8472, false, false, 1450,
-                    "02:00:00:00:99:99"));
+            dp.vxlanAdd(new VxlanSpec(
+                    "vx-other", 99, TestCluster.SELF_IP, "eth0", 8472, false, false, 1450, "02:00:00:00:99:99"));
             ForeignObjects foreign = new ForeignObjects(
                     new KernelNeighbour(ip("192.168.77.50"), "0a:00:00:00:00:50", "eth0"),
                     new KernelFdbEntry("0a:00:00:00:00:51", ip("10.20.0.51"), "vx-other"),
                     new KernelNeighbour(ip("10.244.9.0"), "0a:00:00:00:00:52", "vx-other"));
-            dp.apply(List.of(new KernelChange.NeighbourReplace(foreign.neighbour),
-                    new KernelChange.FdbReplace(foreign.fdb), new KernelChange.NeighbourReplace(foreign.otherDevice)));
+            dp.apply(List.of(
+                    new KernelChange.NeighbourReplace(foreign.neighbour),
+                    new KernelChange.FdbReplace(foreign.fdb),
+                    new KernelChange.NeighbourReplace(foreign.otherDevice)));
             return foreign;
         }
 
@@ -105,7 +109,8 @@ class ReconcilerPropertyTest {
      * it is, plus every present object whose identity nobody wants.
      */
     private static int necessaryChanges(DesiredState desired, KernelState before) {
-        return missing(desired.routes(), before.routes()) + missing(desired.neighbours(), before.neighbours())
+        return missing(desired.routes(), before.routes())
+                + missing(desired.neighbours(), before.neighbours())
                 + missing(desired.fdb(), before.fdb())
                 + unwanted(before.routes(), desired.routes(), KernelRoute::destination)
                 + unwanted(before.neighbours(), desired.neighbours(), n -> List.of(n.device(), n.address()))
@@ -120,7 +125,9 @@ class ReconcilerPropertyTest {
 
     private static <T> int unwanted(Set<T> present, Set<T> desired, Function<T, Object> key) {
         Set<Object> wanted = desired.stream().map(key).collect(Collectors.toSet());
-        return (int) present.stream().filter(object -> !wanted.contains(key.apply(object))).count();
+        return (int) present.stream()
+                .filter(object -> !wanted.contains(key.apply(object)))
+                .count();
     }
 
     private List<Lease> randomPeers(NetworkConfig network) {
@@ -138,8 +145,7 @@ class ReconcilerPropertyTest {
                 case 2 -> peer.clearVxlanV6();
                 case 3 -> peer.clearPublicIp();
                 case 4 -> peer.setNodeName(""); // written by flanneld
-                default -> {
-                }
+                default -> {}
             }
             peers.add(peer.build());
         }
@@ -170,14 +176,15 @@ class ReconcilerPropertyTest {
         for (int i = random.nextInt(4); i >= 0; i--) {
             int n = 2 + random.nextInt(60);
             String mac = randomMac();
-            stale.add(new KernelChange.RouteReplace(new KernelRoute(p("10.244." + n + ".0/24"),
-                    ip("10.244." + n + ".0"), "flannel.1", true)));
-            stale.add(new KernelChange.NeighbourReplace(new KernelNeighbour(ip("10.244." + n + ".0"), mac, "flannel.1")));
+            stale.add(new KernelChange.RouteReplace(
+                    new KernelRoute(p("10.244." + n + ".0/24"), ip("10.244." + n + ".0"), "flannel.1", true)));
+            stale.add(
+                    new KernelChange.NeighbourReplace(new KernelNeighbour(ip("10.244." + n + ".0"), mac, "flannel.1")));
             stale.add(new KernelChange.FdbReplace(new KernelFdbEntry(mac, ip("10.20.1." + n), "flannel.1")));
             if (ipv6) {
                 String hex = Integer.toHexString(n);
-                stale.add(new KernelChange.RouteReplace(new KernelRoute(p("fd00:10:244:" + hex + "::/64"),
-                        ip("fd00:77::" + hex), "eth0", false)));
+                stale.add(new KernelChange.RouteReplace(
+                        new KernelRoute(p("fd00:10:244:" + hex + "::/64"), ip("fd00:77::" + hex), "eth0", false)));
             }
         }
         assertThat(dp.apply(stale)).as("seed %d: stale objects", SEED).isEmpty();

@@ -65,20 +65,23 @@ class ReconcilerTest {
         return new KernelFdbEntry(mac, ip(destination), DEV);
     }
 
-    private static DesiredState onFlannel(Set<KernelRoute> routes, Set<KernelNeighbour> neighbours,
-                                          Set<KernelFdbEntry> fdb) {
+    private static DesiredState onFlannel(
+            Set<KernelRoute> routes, Set<KernelNeighbour> neighbours, Set<KernelFdbEntry> fdb) {
         return new DesiredState(routes, neighbours, fdb, Set.of(DEV), List.of());
     }
 
     @Test
     void fromNothingEverythingIsAddedNeighbourAndFdbBeforeTheRoute() {
-        DesiredState desired = onFlannel(Set.of(route(2)), Set.of(neighbour(2, mac(2, false))),
-                Set.of(fdb(mac(2, false), "10.20.0.2")));
+        DesiredState desired = onFlannel(
+                Set.of(route(2)), Set.of(neighbour(2, mac(2, false))), Set.of(fdb(mac(2, false), "10.20.0.2")));
 
         Reconciler.Plan plan = Reconciler.diff(desired, new KernelState(Set.of(), Set.of(), Set.of()));
 
-        assertThat(plan.changes()).containsExactly(new NeighbourReplace(neighbour(2, mac(2, false))),
-                new FdbReplace(fdb(mac(2, false), "10.20.0.2")), new RouteReplace(route(2)));
+        assertThat(plan.changes())
+                .containsExactly(
+                        new NeighbourReplace(neighbour(2, mac(2, false))),
+                        new FdbReplace(fdb(mac(2, false), "10.20.0.2")),
+                        new RouteReplace(route(2)));
         assertThat(plan.added()).isEqualTo(3);
         assertThat(plan.changed()).isZero();
         assertThat(plan.removed()).isZero();
@@ -88,15 +91,17 @@ class ReconcilerTest {
     void equalStatesNeedNoChange() {
         DesiredState desired = onFlannel(Set.of(route(2)), Set.of(neighbour(2, mac(2, false))), Set.of());
 
-        Reconciler.Plan plan = Reconciler.diff(desired,
-                new KernelState(Set.of(route(2)), Set.of(neighbour(2, mac(2, false))), Set.of()));
+        Reconciler.Plan plan = Reconciler.diff(
+                desired, new KernelState(Set.of(route(2)), Set.of(neighbour(2, mac(2, false))), Set.of()));
 
         assertThat(plan.isEmpty()).isTrue();
     }
 
     @Test
     void aMovedMacIsAChangeAStalePeerIsRemovedAndDeletesComeFirst() {
-        DesiredState desired = onFlannel(Set.of(route(2)), Set.of(neighbour(2, "0a:00:00:00:aa:02")),
+        DesiredState desired = onFlannel(
+                Set.of(route(2)),
+                Set.of(neighbour(2, "0a:00:00:00:aa:02")),
                 Set.of(fdb("0a:00:00:00:aa:02", "10.20.0.2")));
         KernelState actual = new KernelState(
                 Set.of(route(2), route(5)),
@@ -105,13 +110,14 @@ class ReconcilerTest {
 
         Reconciler.Plan plan = Reconciler.diff(desired, actual);
 
-        assertThat(plan.changes()).containsExactly(
-                new RouteDelete(route(5)),
-                new NeighbourDelete(neighbour(5, mac(5, false))),
-                new FdbDelete(fdb(mac(2, false), "10.20.0.2")),
-                new FdbDelete(fdb(mac(5, false), "10.20.0.5")),
-                new NeighbourReplace(neighbour(2, "0a:00:00:00:aa:02")),
-                new FdbReplace(fdb("0a:00:00:00:aa:02", "10.20.0.2")));
+        assertThat(plan.changes())
+                .containsExactly(
+                        new RouteDelete(route(5)),
+                        new NeighbourDelete(neighbour(5, mac(5, false))),
+                        new FdbDelete(fdb(mac(2, false), "10.20.0.2")),
+                        new FdbDelete(fdb(mac(5, false), "10.20.0.5")),
+                        new NeighbourReplace(neighbour(2, "0a:00:00:00:aa:02")),
+                        new FdbReplace(fdb("0a:00:00:00:aa:02", "10.20.0.2")));
         assertThat(plan.added()).isEqualTo(1);
         assertThat(plan.changed()).isEqualTo(1);
         assertThat(plan.removed()).isEqualTo(4);
@@ -119,7 +125,8 @@ class ReconcilerTest {
 
     @Test
     void reconcileConvergesAndASecondPassChangesNothing() {
-        DesiredState desired = desired(vxlanPeer(2, "10.20.0.2").build(), vxlanPeer(3, "10.20.0.3").build());
+        DesiredState desired = desired(
+                vxlanPeer(2, "10.20.0.2").build(), vxlanPeer(3, "10.20.0.3").build());
 
         Reconciler.Summary first = Reconciler.reconcile(dp, desired);
         dp.clearRecording();
@@ -135,15 +142,19 @@ class ReconcilerTest {
 
     @Test
     void staleEntriesFromAPreviousRunAreRemovedAndNothingOfOthersIsTouched() {
-        dp.vxlanAdd(new VxlanSpec("vx-other", 99, TestCluster.SELF_IP, "eth0", 8472, false, false, 1450,
-                "02:00:00:00:99:99"));
+        dp.vxlanAdd(new VxlanSpec(
+                "vx-other", 99, TestCluster.SELF_IP, "eth0", 8472, false, false, 1450, "02:00:00:00:99:99"));
         KernelNeighbour foreignNeighbour = new KernelNeighbour(ip("192.168.77.50"), "0a:00:00:00:00:50", "eth0");
         KernelFdbEntry foreignFdb = new KernelFdbEntry("0a:00:00:00:00:51", ip("10.20.0.51"), "vx-other");
         KernelRoute staleDirect = new KernelRoute(p("10.244.7.0/24"), ip("192.168.77.107"), "eth0", false);
         KernelRoute staleV6 = new KernelRoute(p("fd00:10:244:7::/64"), ip("fd00:10:244:7::"), "flannel-v6.1", true);
-        dp.apply(List.of(new NeighbourReplace(foreignNeighbour), new FdbReplace(foreignFdb),
-                new RouteReplace(route(6)), new NeighbourReplace(neighbour(6, mac(6, false))),
-                new FdbReplace(fdb(mac(6, false), "10.20.0.6")), new RouteReplace(staleDirect),
+        dp.apply(List.of(
+                new NeighbourReplace(foreignNeighbour),
+                new FdbReplace(foreignFdb),
+                new RouteReplace(route(6)),
+                new NeighbourReplace(neighbour(6, mac(6, false))),
+                new FdbReplace(fdb(mac(6, false), "10.20.0.6")),
+                new RouteReplace(staleDirect),
                 new RouteReplace(staleV6)));
         DesiredState desired = desired(vxlanPeer(2, "10.20.0.2").build());
         dp.clearRecording();
@@ -153,18 +164,21 @@ class ReconcilerTest {
         assertThat(summary.removed()).isEqualTo(5);
         assertThat(summary.failures()).isEmpty();
         assertThat(dp.routeList(IpFamily.IPV4)).containsExactly(route(2));
-        assertThat(dp.routeList(IpFamily.IPV6)).containsExactly(
-                new KernelRoute(p("fd00:10:244:2::/64"), ip("fd00:10:244:2::"), "flannel-v6.1", true));
+        assertThat(dp.routeList(IpFamily.IPV6))
+                .containsExactly(new KernelRoute(p("fd00:10:244:2::/64"), ip("fd00:10:244:2::"), "flannel-v6.1", true));
         assertThat(dp.neighbourList(DEV, IpFamily.IPV4)).containsExactly(neighbour(2, mac(2, false)));
         assertThat(dp.neighbourList("eth0", IpFamily.IPV4)).containsExactly(foreignNeighbour);
         assertThat(dp.fdbList("vx-other")).containsExactly(foreignFdb);
-        assertThat(dp.appliedChanges()).noneMatch(change -> change.toString().contains("vx-other")
-                || change.toString().contains("192.168.77.50"));
+        assertThat(dp.appliedChanges())
+                .noneMatch(change -> change.toString().contains("vx-other")
+                        || change.toString().contains("192.168.77.50"));
     }
 
     @Test
     void oneFailingChangeDoesNotBlockTheOthersAndIsRetriedAlone() {
-        DesiredState desired = desired(vxlanPeer(2, "10.20.0.2").build(), vxlanPeer(3, "10.20.0.3").build(),
+        DesiredState desired = desired(
+                vxlanPeer(2, "10.20.0.2").build(),
+                vxlanPeer(3, "10.20.0.3").build(),
                 vxlanPeer(4, "10.20.0.4").build());
         KernelChange doomed = new RouteReplace(route(3));
         dp.failChange(doomed, "Operation not permitted (EPERM)");
@@ -198,8 +212,10 @@ class ReconcilerTest {
 
         Reconciler.Summary summary = Reconciler.reconcile(dp, desired);
 
-        assertThat(summary.failures()).hasSize(3).allSatisfy(failure ->
-                assertThat(failure.reason()).contains("flannel-v6.1").endsWith("(ENODEV)"));
+        assertThat(summary.failures())
+                .hasSize(3)
+                .allSatisfy(failure ->
+                        assertThat(failure.reason()).contains("flannel-v6.1").endsWith("(ENODEV)"));
         assertThat(dp.routeList(IpFamily.IPV4)).containsExactly(route(2));
     }
 
@@ -207,14 +223,15 @@ class ReconcilerTest {
     void leavingVxlanForHostGwRemovesTheVxlanRoutesButLeavesTheDevicesItNoLongerOwns() {
         Reconciler.reconcile(dp, desired(vxlanPeer(2, "10.20.0.2").build()));
         NodeContext hostGwSelf = TestCluster.self(TestCluster.hostGw(true));
-        DesiredState hostGw = new HostGwBackend().desired(hostGwSelf, List.of(TestCluster.hostGwPeer(3).build()));
+        DesiredState hostGw = new HostGwBackend()
+                .desired(hostGwSelf, List.of(TestCluster.hostGwPeer(3).build()));
 
         Reconciler.Summary summary = Reconciler.reconcile(dp, hostGw);
 
         assertThat(summary.removed()).isEqualTo(2);
         assertThat(summary.added()).isEqualTo(2);
-        assertThat(dp.routeList(IpFamily.IPV4)).containsExactly(
-                new KernelRoute(p("10.244.3.0/24"), ip("192.168.77.103"), "eth0", false));
+        assertThat(dp.routeList(IpFamily.IPV4))
+                .containsExactly(new KernelRoute(p("10.244.3.0/24"), ip("192.168.77.103"), "eth0", false));
         assertThat(dp.neighbourList(DEV, IpFamily.IPV4)).hasSize(1);
     }
 
@@ -233,12 +250,15 @@ class ReconcilerTest {
         KernelRoute other = new KernelRoute(p("10.244.2.0/24"), ip("192.168.77.102"), "eth0", false);
 
         assertThatThrownBy(() -> onFlannel(Set.of(route(2), other), Set.of(), Set.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two routes");
-        assertThatThrownBy(() -> onFlannel(Set.of(),
-                Set.of(neighbour(2, mac(2, false)), neighbour(2, mac(3, false))), Set.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two neighbours");
-        assertThatThrownBy(() -> new DesiredState(Set.of(), Set.of(neighbour(2, mac(2, false))), Set.of(),
-                Set.of("flannel.2"), List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one of weft's devices");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two routes");
+        assertThatThrownBy(() ->
+                        onFlannel(Set.of(), Set.of(neighbour(2, mac(2, false)), neighbour(2, mac(3, false))), Set.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two neighbours");
+        assertThatThrownBy(() -> new DesiredState(
+                        Set.of(), Set.of(neighbour(2, mac(2, false))), Set.of(), Set.of("flannel.2"), List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not one of weft's devices");
     }
 }

@@ -18,11 +18,10 @@ final class TestCluster {
     static final String SELF = "node-a";
     static final IpAddress SELF_IP = ip("192.168.77.2");
     static final IpAddress SELF_IP6 = ip("fd00:77::2");
-    static final ExternalLink ETH0 = new ExternalLink("eth0", 1500, Set.of(SELF_IP, SELF_IP6),
-            Set.of(p("192.168.77.0/24"), p("fd00:77::/64")));
+    static final ExternalLink ETH0 =
+            new ExternalLink("eth0", 1500, Set.of(SELF_IP, SELF_IP6), Set.of(p("192.168.77.0/24"), p("fd00:77::/64")));
 
-    private TestCluster() {
-    }
+    private TestCluster() {}
 
     static IpAddress ip(String text) {
         return IpAddress.parse(text);
@@ -56,8 +55,11 @@ final class TestCluster {
     }
 
     static Lease ownLease(NetworkConfig network) {
-        Lease.Builder lease = Lease.newBuilder().setNodeName(SELF).setSubnet("10.244.1.0/24")
-                .setPublicIp(SELF_IP.toString()).setBackendType(network.backend().type());
+        Lease.Builder lease = Lease.newBuilder()
+                .setNodeName(SELF)
+                .setSubnet("10.244.1.0/24")
+                .setPublicIp(SELF_IP.toString())
+                .setBackendType(network.backend().type());
         if (network.enableIPv6()) {
             lease.setIpv6Subnet("fd00:10:244:1::/64").setPublicIpv6(SELF_IP6.toString());
         }
@@ -75,8 +77,11 @@ final class TestCluster {
 
     /** A vxlan peer with IPv4 and IPv6 data, public IPs 192.168.77.(100+n) / fd00:77::(100+n) unless given. */
     static Lease.Builder vxlanPeer(int n, String publicIp) {
-        return Lease.newBuilder().setNodeName("node-" + n).setBackendType("vxlan")
-                .setSubnet("10.244." + n + ".0/24").setPublicIp(publicIp)
+        return Lease.newBuilder()
+                .setNodeName("node-" + n)
+                .setBackendType("vxlan")
+                .setSubnet("10.244." + n + ".0/24")
+                .setPublicIp(publicIp)
                 .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(mac(n, false)))
                 .setIpv6Subnet("fd00:10:244:" + Integer.toHexString(n) + "::/64")
                 .setPublicIpv6("fd00:78::" + Integer.toHexString(n))
@@ -84,8 +89,11 @@ final class TestCluster {
     }
 
     static Lease.Builder hostGwPeer(int n) {
-        return Lease.newBuilder().setNodeName("node-" + n).setBackendType("host-gw")
-                .setSubnet("10.244." + n + ".0/24").setPublicIp("192.168.77." + (100 + n))
+        return Lease.newBuilder()
+                .setNodeName("node-" + n)
+                .setBackendType("host-gw")
+                .setSubnet("10.244." + n + ".0/24")
+                .setPublicIp("192.168.77." + (100 + n))
                 .setIpv6Subnet("fd00:10:244:" + Integer.toHexString(n) + "::/64")
                 .setPublicIpv6("fd00:77::" + Integer.toHexString(100 + n));
     }

@@ -39,7 +39,8 @@ class VxlanBackendSetUpTest {
         assertThat(advertisement.vxlan().orElseThrow().getVtepMac()).isEqualTo(v4.mac());
         assertThat(advertisement.vxlan().orElseThrow().getVni()).isEqualTo(1);
         assertThat(advertisement.vxlanV6().orElseThrow().getVtepMac()).isEqualTo(v6.mac());
-        AcquireLeaseRequest request = advertisement.applyTo(AcquireLeaseRequest.newBuilder()).build();
+        AcquireLeaseRequest request =
+                advertisement.applyTo(AcquireLeaseRequest.newBuilder()).build();
         assertThat(request.getBackendType()).isEqualTo("vxlan");
         assertThat(request.getVxlan().getVtepMac()).isEqualTo(v4.mac());
         assertThat(request.getVxlanV6().getVtepMac()).isEqualTo(v6.mac());

@@ -27,8 +27,14 @@ class VxlanDeviceTest {
     }
 
     private static LinkInfo existing(int vni, int mtu, String mac) {
-        return new LinkInfo("flannel.1", 9, "vxlan", true, mtu, mac, Optional.of(
-                new LinkInfo.VxlanAttributes(vni, 8472, SELF_IP, UNDERLAY_INDEX, false, false)));
+        return new LinkInfo(
+                "flannel.1",
+                9,
+                "vxlan",
+                true,
+                mtu,
+                mac,
+                Optional.of(new LinkInfo.VxlanAttributes(vni, 8472, SELF_IP, UNDERLAY_INDEX, false, false)));
     }
 
     @Test
@@ -41,8 +47,8 @@ class VxlanDeviceTest {
 
     @Test
     void aCompatibleDeviceIsKeptWithItsOwnMac() {
-        VxlanDevice.Plan plan = VxlanDevice.plan(wanted(1450), Optional.of(existing(1, 1450, FLANNELDS)),
-                UNDERLAY_INDEX);
+        VxlanDevice.Plan plan =
+                VxlanDevice.plan(wanted(1450), Optional.of(existing(1, 1450, FLANNELDS)), UNDERLAY_INDEX);
 
         assertThat(plan.action()).isEqualTo(VxlanDevice.Action.KEEP);
         assertThat(plan.spec().mac()).isEqualTo(FLANNELDS);
@@ -50,8 +56,8 @@ class VxlanDeviceTest {
 
     @Test
     void aCompatibleDeviceWithAnotherMtuIsRecreatedKeepingItsMac() {
-        VxlanDevice.Plan plan = VxlanDevice.plan(wanted(1400), Optional.of(existing(1, 1450, FLANNELDS)),
-                UNDERLAY_INDEX);
+        VxlanDevice.Plan plan =
+                VxlanDevice.plan(wanted(1400), Optional.of(existing(1, 1450, FLANNELDS)), UNDERLAY_INDEX);
 
         assertThat(plan.action()).isEqualTo(VxlanDevice.Action.RECREATE);
         assertThat(plan.spec().mac()).isEqualTo(FLANNELDS);
@@ -62,8 +68,14 @@ class VxlanDeviceTest {
     @Test
     void anIncompatibleDeviceIsRecreatedWithTheDerivedMacAndTheReasonNamesEveryDifference() {
         LinkInfo otherVni = existing(2, 1450, FLANNELDS);
-        LinkInfo otherUnderlay = new LinkInfo("flannel.1", 9, "vxlan", true, 1450, FLANNELDS, Optional.of(
-                new LinkInfo.VxlanAttributes(1, 4789, ip("10.0.0.1"), 7, true, false)));
+        LinkInfo otherUnderlay = new LinkInfo(
+                "flannel.1",
+                9,
+                "vxlan",
+                true,
+                1450,
+                FLANNELDS,
+                Optional.of(new LinkInfo.VxlanAttributes(1, 4789, ip("10.0.0.1"), 7, true, false)));
         LinkInfo notVxlan = new LinkInfo("flannel.1", 9, "dummy", true, 1500, FLANNELDS, Optional.empty());
 
         VxlanDevice.Plan byVni = VxlanDevice.plan(wanted(1450), Optional.of(otherVni), UNDERLAY_INDEX);
@@ -73,8 +85,9 @@ class VxlanDeviceTest {
         assertThat(byVni.action()).isEqualTo(VxlanDevice.Action.RECREATE);
         assertThat(byVni.spec().mac()).isEqualTo(DERIVED);
         assertThat(byVni.reason()).isEqualTo("VNI 2, want 1");
-        assertThat(byMany.reason()).isEqualTo(
-                "port 4789, want 8472, local 10.0.0.1, want 192.168.77.2, underlay index 7, want 3, learning true, want false");
+        assertThat(byMany.reason())
+                .isEqualTo(
+                        "port 4789, want 8472, local 10.0.0.1, want 192.168.77.2, underlay index 7, want 3, learning true, want false");
         assertThat(byKind.reason()).isEqualTo("a dummy device, not vxlan");
     }
 
@@ -95,7 +108,8 @@ class VxlanDeviceTest {
         LinkInfo replaced = VxlanDevice.ensure(dp, otherVni);
 
         assertThat(replaced.vxlan().orElseThrow().vni()).isEqualTo(5);
-        assertThat(dp.linkOperations()).extracting(MemoryDataplane.LinkOperation::verb)
+        assertThat(dp.linkOperations())
+                .extracting(MemoryDataplane.LinkOperation::verb)
                 .containsExactly("linkDelete", "vxlanAdd");
     }
 

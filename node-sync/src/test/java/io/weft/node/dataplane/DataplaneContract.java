@@ -79,12 +79,13 @@ public abstract class DataplaneContract {
     @Test
     void linkEventsAnnounceADeviceAddedAndDeletedByAnyone() {
         List<LinkEvent> events = new CopyOnWriteArrayList<>();
-        try (Dataplane.Subscription watch = dp.watchLinks(events::add, () -> { })) {
+        try (Dataplane.Subscription watch = dp.watchLinks(events::add, () -> {})) {
             LinkInfo created = dp.vxlanAdd(vxlan4("weft-ev0", 41));
             dp.linkDelete("weft-ev0");
-            await().untilAsserted(() -> assertThat(events).contains(
-                    new LinkEvent(LinkEvent.Change.ADDED, "weft-ev0", created.index(), false),
-                    new LinkEvent(LinkEvent.Change.REMOVED, "weft-ev0", created.index(), false)));
+            await().untilAsserted(() -> assertThat(events)
+                    .contains(
+                            new LinkEvent(LinkEvent.Change.ADDED, "weft-ev0", created.index(), false),
+                            new LinkEvent(LinkEvent.Change.REMOVED, "weft-ev0", created.index(), false)));
             int seen = events.size();
             watch.close();
             dp.vxlanAdd(vxlan4("weft-ev1", 42));
@@ -124,8 +125,8 @@ public abstract class DataplaneContract {
         assertThat(found.mtu()).isEqualTo(underlayMtu() - 50);
         assertThat(found.up()).isFalse();
         assertThat(found.index()).isPositive().isNotEqualTo(underlayIndex);
-        assertThat(found.vxlan()).contains(
-                new LinkInfo.VxlanAttributes(4201, 8472, f.ipv4(), underlayIndex, false, false));
+        assertThat(found.vxlan())
+                .contains(new LinkInfo.VxlanAttributes(4201, 8472, f.ipv4(), underlayIndex, false, false));
 
         dp.linkDelete("wct.4201");
 
@@ -141,7 +142,8 @@ public abstract class DataplaneContract {
                     assertThat(e.errno()).isEqualTo(17);
                     assertThat(e.getMessage()).contains("wct.4202");
                 });
-        assertThat(dp.linkByName("wct.4202").orElseThrow().vxlan().orElseThrow().vni()).isEqualTo(4202);
+        assertThat(dp.linkByName("wct.4202").orElseThrow().vxlan().orElseThrow().vni())
+                .isEqualTo(4202);
         dp.linkDelete("wct.4202");
     }
 
@@ -150,7 +152,8 @@ public abstract class DataplaneContract {
         dp.vxlanAdd(vxlan4("wct.4204", 4204));
 
         assertThatThrownBy(() -> dp.vxlanAdd(vxlan4("wct.4204b", 4204)))
-                .isInstanceOfSatisfying(DataplaneException.class, e -> assertThat(e.errno()).isEqualTo(17));
+                .isInstanceOfSatisfying(
+                        DataplaneException.class, e -> assertThat(e.errno()).isEqualTo(17));
         LinkInfo v6 = dp.vxlanAdd(vxlan6("wct6.4204", 4204));
 
         assertThat(v6.vxlan().orElseThrow().local()).isEqualTo(f.ipv6());
@@ -185,8 +188,8 @@ public abstract class DataplaneContract {
 
         LinkInfo found = dp.linkByName("wct6.4206").orElseThrow();
         assertThat(found.mtu()).isEqualTo(underlayMtu() - 70);
-        assertThat(found.vxlan()).contains(
-                new LinkInfo.VxlanAttributes(4206, 8472, f.ipv6(), underlayIndex, false, false));
+        assertThat(found.vxlan())
+                .contains(new LinkInfo.VxlanAttributes(4206, 8472, f.ipv6(), underlayIndex, false, false));
         dp.linkDelete("wct6.4206");
         assertThat(dp.linkByName("wct6.4206")).isEmpty();
     }
@@ -249,7 +252,9 @@ public abstract class DataplaneContract {
         assertThat(dp.apply(List.of(new RouteDelete(route)))).isEmpty();
 
         assertThat(dp.routeList(IpFamily.IPV4)).isEmpty();
-        assertThat(dp.apply(List.of(new RouteDelete(route)))).as("deleting it again").isEmpty();
+        assertThat(dp.apply(List.of(new RouteDelete(route))))
+                .as("deleting it again")
+                .isEmpty();
         dp.linkDelete(dev);
     }
 
@@ -298,7 +303,8 @@ public abstract class DataplaneContract {
     void aRouteThroughAMissingDeviceFails() {
         KernelRoute route = new KernelRoute(p("10.99.6.0/24"), ip("10.99.6.0"), "wct.none", true);
 
-        assertThat(dp.apply(List.of(new RouteReplace(route)))).extracting(ChangeFailure::change)
+        assertThat(dp.apply(List.of(new RouteReplace(route))))
+                .extracting(ChangeFailure::change)
                 .containsExactly(new RouteReplace(route));
         assertThat(dp.routeList(IpFamily.IPV4)).isEmpty();
     }
@@ -320,12 +326,14 @@ public abstract class DataplaneContract {
         KernelRoute onlink = new KernelRoute(p("fd00:99:2::/64"), ip("fd00:99:2::"), dev, true);
         KernelRoute viaGateway = new KernelRoute(p("fd00:99:3::/64"), gateway6(), f.underlay(), false);
 
-        assertThat(dp.apply(List.of(new RouteReplace(onlink), new RouteReplace(viaGateway)))).isEmpty();
+        assertThat(dp.apply(List.of(new RouteReplace(onlink), new RouteReplace(viaGateway))))
+                .isEmpty();
 
         assertThat(dp.routeList(IpFamily.IPV6)).containsExactlyInAnyOrder(onlink, viaGateway);
         assertThat(dp.routeList(IpFamily.IPV4)).isEmpty();
 
-        assertThat(dp.apply(List.of(new RouteDelete(onlink), new RouteDelete(viaGateway)))).isEmpty();
+        assertThat(dp.apply(List.of(new RouteDelete(onlink), new RouteDelete(viaGateway))))
+                .isEmpty();
 
         assertThat(dp.routeList(IpFamily.IPV6)).isEmpty();
         dp.linkDelete(dev);
@@ -358,7 +366,9 @@ public abstract class DataplaneContract {
         assertThat(dp.apply(List.of(new NeighbourDelete(moved)))).isEmpty();
 
         assertThat(dp.neighbourList(dev, IpFamily.IPV4)).isEmpty();
-        assertThat(dp.apply(List.of(new NeighbourDelete(moved)))).as("deleting it again").isEmpty();
+        assertThat(dp.apply(List.of(new NeighbourDelete(moved))))
+                .as("deleting it again")
+                .isEmpty();
         dp.linkDelete(dev);
     }
 
@@ -377,7 +387,9 @@ public abstract class DataplaneContract {
         assertThat(dp.apply(List.of(new FdbDelete(moved)))).isEmpty();
 
         assertThat(dp.fdbList(dev)).isEmpty();
-        assertThat(dp.apply(List.of(new FdbDelete(moved)))).as("deleting it again").isEmpty();
+        assertThat(dp.apply(List.of(new FdbDelete(moved))))
+                .as("deleting it again")
+                .isEmpty();
         dp.linkDelete(dev);
     }
 
@@ -387,13 +399,15 @@ public abstract class DataplaneContract {
         KernelNeighbour neighbour = new KernelNeighbour(ip("fd00:99:5::"), MAC_A, dev);
         KernelFdbEntry entry = new KernelFdbEntry(MAC_A, gateway6(), dev);
 
-        assertThat(dp.apply(List.of(new NeighbourReplace(neighbour), new FdbReplace(entry)))).isEmpty();
+        assertThat(dp.apply(List.of(new NeighbourReplace(neighbour), new FdbReplace(entry))))
+                .isEmpty();
 
         assertThat(dp.neighbourList(dev, IpFamily.IPV6)).containsExactly(neighbour);
         assertThat(dp.neighbourList(dev, IpFamily.IPV4)).isEmpty();
         assertThat(dp.fdbList(dev)).containsExactly(entry);
 
-        assertThat(dp.apply(List.of(new NeighbourDelete(neighbour), new FdbDelete(entry)))).isEmpty();
+        assertThat(dp.apply(List.of(new NeighbourDelete(neighbour), new FdbDelete(entry))))
+                .isEmpty();
 
         assertThat(dp.neighbourList(dev, IpFamily.IPV6)).isEmpty();
         assertThat(dp.fdbList(dev)).isEmpty();
@@ -410,8 +424,8 @@ public abstract class DataplaneContract {
         KernelRoute bad = new KernelRoute(p("10.99.10.0/24"), ip("10.99.10.0"), "wct.none", true);
         KernelRoute good = new KernelRoute(p("10.99.9.0/24"), ip("10.99.9.0"), dev, true);
 
-        List<ChangeFailure> failures = dp.apply(List.of(new NeighbourReplace(neighbour), new RouteReplace(bad),
-                new FdbReplace(entry), new RouteReplace(good)));
+        List<ChangeFailure> failures = dp.apply(List.of(
+                new NeighbourReplace(neighbour), new RouteReplace(bad), new FdbReplace(entry), new RouteReplace(good)));
 
         assertThat(failures).extracting(ChangeFailure::change).containsExactly(new RouteReplace(bad));
         assertThat(dp.routeList(IpFamily.IPV4)).containsExactly(good);
@@ -437,9 +451,13 @@ public abstract class DataplaneContract {
         KernelRoute route6 = new KernelRoute(p("fd00:99:11::/64"), ip("fd00:99:11::"), dev6, true);
         KernelRoute elsewhere = new KernelRoute(p("10.99.12.0/24"), gateway4(), f.underlay(), false);
         dp.addressReplace(dev, p("10.99.1.0/32"));
-        assertThat(dp.apply(List.of(new RouteReplace(route), new RouteReplace(route6), new RouteReplace(elsewhere),
-                new NeighbourReplace(new KernelNeighbour(ip("10.99.11.0"), MAC_A, dev)),
-                new FdbReplace(new KernelFdbEntry(MAC_A, gateway4(), dev))))).isEmpty();
+        assertThat(dp.apply(List.of(
+                        new RouteReplace(route),
+                        new RouteReplace(route6),
+                        new RouteReplace(elsewhere),
+                        new NeighbourReplace(new KernelNeighbour(ip("10.99.11.0"), MAC_A, dev)),
+                        new FdbReplace(new KernelFdbEntry(MAC_A, gateway4(), dev)))))
+                .isEmpty();
 
         dp.linkDelete(dev);
         dp.linkDelete(dev6);

@@ -11,8 +11,13 @@ import java.util.Objects;
  * it with {@code nodad} so it is usable at once). The subnets need room for another host: the
  * contract uses a neighbour address on them as a gateway.
  */
-public record DataplaneFixture(Dataplane dataplane, String underlay, IpAddress ipv4, IpPrefix ipv4Subnet,
-                               IpAddress ipv6, IpPrefix ipv6Subnet) {
+public record DataplaneFixture(
+        Dataplane dataplane,
+        String underlay,
+        IpAddress ipv4,
+        IpPrefix ipv4Subnet,
+        IpAddress ipv6,
+        IpPrefix ipv6Subnet) {
 
     public DataplaneFixture {
         Objects.requireNonNull(dataplane);

@@ -26,8 +26,13 @@ class MemoryDataplaneTest extends DataplaneContract {
     protected DataplaneFixture fixture() {
         memory = new MemoryDataplane();
         memory.addUnderlay(UNDERLAY, 1500, IpPrefix.parse("192.168.77.0/24"), IpPrefix.parse("fd00:77::/64"));
-        return new DataplaneFixture(memory, UNDERLAY, IpAddress.parse("192.168.77.2"),
-                IpPrefix.parse("192.168.77.0/24"), IpAddress.parse("fd00:77::2"), IpPrefix.parse("fd00:77::/64"));
+        return new DataplaneFixture(
+                memory,
+                UNDERLAY,
+                IpAddress.parse("192.168.77.2"),
+                IpPrefix.parse("192.168.77.0/24"),
+                IpAddress.parse("fd00:77::2"),
+                IpPrefix.parse("fd00:77::/64"));
     }
 
     private VxlanSpec spec(String name, int vni, String local, int mtu) {
@@ -50,7 +55,8 @@ class MemoryDataplaneTest extends DataplaneContract {
 
         assertThat(memory.applyCalls()).isEqualTo(2);
         assertThat(memory.appliedChanges()).containsExactly(change, change);
-        assertThat(memory.linkOperations()).extracting(MemoryDataplane.LinkOperation::verb)
+        assertThat(memory.linkOperations())
+                .extracting(MemoryDataplane.LinkOperation::verb)
                 .containsExactly("vxlanAdd", "linkSetUp");
         assertThat(memory.untouched()).isFalse();
 
@@ -74,8 +80,9 @@ class MemoryDataplaneTest extends DataplaneContract {
 
         assertThat(failures).singleElement().satisfies(failure -> {
             assertThat(failure.change()).isEqualTo(doomed);
-            assertThat(failure.reason()).isEqualTo(
-                    "route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink: Operation not permitted (EPERM)");
+            assertThat(failure.reason())
+                    .isEqualTo(
+                            "route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink: Operation not permitted (EPERM)");
         });
         assertThat(memory.routeList(IpFamily.IPV4)).containsExactly(fine.route());
 
@@ -87,13 +94,16 @@ class MemoryDataplaneTest extends DataplaneContract {
 
     @Test
     void aGatewayOffTheDevicesSubnetsGetsTheKernelsReason() {
-        KernelRoute route = new KernelRoute(IpPrefix.parse("10.244.2.0/24"), IpAddress.parse("10.1.1.1"), UNDERLAY,
-                false);
+        KernelRoute route =
+                new KernelRoute(IpPrefix.parse("10.244.2.0/24"), IpAddress.parse("10.1.1.1"), UNDERLAY, false);
 
         List<ChangeFailure> failures = memory.apply(List.of(new RouteReplace(route)));
 
-        assertThat(failures).singleElement().extracting(ChangeFailure::reason).isEqualTo(
-                "route replace 10.244.2.0/24 via 10.1.1.1 dev eth-test: Nexthop has invalid gateway (ENETUNREACH)");
+        assertThat(failures)
+                .singleElement()
+                .extracting(ChangeFailure::reason)
+                .isEqualTo(
+                        "route replace 10.244.2.0/24 via 10.1.1.1 dev eth-test: Nexthop has invalid gateway (ENETUNREACH)");
     }
 
     @Test
@@ -102,7 +112,10 @@ class MemoryDataplaneTest extends DataplaneContract {
 
         List<ChangeFailure> failures = memory.apply(List.of(new RouteReplace(onlink("10.244.2.0/24", "flannel.1"))));
 
-        assertThat(failures).singleElement().extracting(ChangeFailure::reason).asString()
+        assertThat(failures)
+                .singleElement()
+                .extracting(ChangeFailure::reason)
+                .asString()
                 .endsWith("Nexthop device is not up (ENETDOWN)");
     }
 
@@ -115,7 +128,10 @@ class MemoryDataplaneTest extends DataplaneContract {
         List<ChangeFailure> failures = memory.apply(List.of(new FdbReplace(v6OnV4), new FdbReplace(onUnderlay)));
 
         // As the kernel: EAFNOSUPPORT on the vxlan device; a veth takes the MAC but keeps no dst.
-        assertThat(failures).singleElement().extracting(ChangeFailure::reason).asString()
+        assertThat(failures)
+                .singleElement()
+                .extracting(ChangeFailure::reason)
+                .asString()
                 .endsWith("Address family not supported by protocol (EAFNOSUPPORT)");
         assertThat(memory.fdbList("flannel.1")).isEmpty();
         assertThat(memory.fdbList(UNDERLAY)).isEmpty();
@@ -123,10 +139,14 @@ class MemoryDataplaneTest extends DataplaneContract {
 
     @Test
     void aNeighbourOnAMissingDeviceFails() {
-        KernelNeighbour neighbour = new KernelNeighbour(IpAddress.parse("10.244.2.0"), "02:00:00:00:00:01", "flannel.9");
+        KernelNeighbour neighbour =
+                new KernelNeighbour(IpAddress.parse("10.244.2.0"), "02:00:00:00:00:01", "flannel.9");
 
-        assertThat(memory.apply(List.of(new NeighbourReplace(neighbour)))).singleElement()
-                .extracting(ChangeFailure::reason).asString().endsWith("(ENODEV)");
+        assertThat(memory.apply(List.of(new NeighbourReplace(neighbour))))
+                .singleElement()
+                .extracting(ChangeFailure::reason)
+                .asString()
+                .endsWith("(ENODEV)");
     }
 
     @Test
@@ -136,18 +156,30 @@ class MemoryDataplaneTest extends DataplaneContract {
 
         assertThat(derived.mtu()).isEqualTo(1450);
         assertThat(capped.mtu()).isEqualTo(1430);
-        assertThat(derived.vxlan().orElseThrow().port()).as("port 0 means the kernel default").isEqualTo(8472);
+        assertThat(derived.vxlan().orElseThrow().port())
+                .as("port 0 means the kernel default")
+                .isEqualTo(8472);
         assertThatThrownBy(() -> memory.vxlanAdd(spec("flannel.2", 2, "192.168.77.2", 60)))
-                .isInstanceOfSatisfying(DataplaneException.class, e -> assertThat(e.errno()).isEqualTo(22));
+                .isInstanceOfSatisfying(
+                        DataplaneException.class, e -> assertThat(e.errno()).isEqualTo(22));
     }
 
     @Test
     void vxlanAddOverAMissingUnderlayFailsWithEnodev() {
-        VxlanSpec orphan = new VxlanSpec("flannel.1", 1, IpAddress.parse("192.168.77.2"), "eth-none", 8472, false,
-                false, 1450, "02:00:00:00:00:aa");
+        VxlanSpec orphan = new VxlanSpec(
+                "flannel.1",
+                1,
+                IpAddress.parse("192.168.77.2"),
+                "eth-none",
+                8472,
+                false,
+                false,
+                1450,
+                "02:00:00:00:00:aa");
 
         assertThatThrownBy(() -> memory.vxlanAdd(orphan))
-                .isInstanceOfSatisfying(DataplaneException.class, e -> assertThat(e.errno()).isEqualTo(19));
+                .isInstanceOfSatisfying(
+                        DataplaneException.class, e -> assertThat(e.errno()).isEqualTo(19));
         assertThat(memory.linkByName("flannel.1")).isEmpty();
     }
 
@@ -155,8 +187,8 @@ class MemoryDataplaneTest extends DataplaneContract {
     void deletingTheUnderlayTakesItsVxlanDevicesAndRoutesWithIt() {
         memory.vxlanAdd(spec("flannel.1", 1, "192.168.77.2", 1450));
         memory.addUnderlay("eth-other", IpPrefix.parse("10.9.0.0/16"));
-        KernelRoute direct = new KernelRoute(IpPrefix.parse("10.244.5.0/24"), IpAddress.parse("192.168.77.9"),
-                UNDERLAY, false);
+        KernelRoute direct =
+                new KernelRoute(IpPrefix.parse("10.244.5.0/24"), IpAddress.parse("192.168.77.9"), UNDERLAY, false);
         memory.apply(List.of(new RouteReplace(direct)));
 
         memory.linkDelete(UNDERLAY);
@@ -168,10 +200,10 @@ class MemoryDataplaneTest extends DataplaneContract {
 
     @Test
     void aRouteDeleteWhoseNextHopDiffersLeavesTheRouteAsTheKernelDoes() {
-        KernelRoute present = new KernelRoute(IpPrefix.parse("10.244.5.0/24"), IpAddress.parse("192.168.77.9"),
-                UNDERLAY, false);
-        KernelRoute other = new KernelRoute(IpPrefix.parse("10.244.5.0/24"), IpAddress.parse("192.168.77.10"),
-                UNDERLAY, false);
+        KernelRoute present =
+                new KernelRoute(IpPrefix.parse("10.244.5.0/24"), IpAddress.parse("192.168.77.9"), UNDERLAY, false);
+        KernelRoute other =
+                new KernelRoute(IpPrefix.parse("10.244.5.0/24"), IpAddress.parse("192.168.77.10"), UNDERLAY, false);
         memory.apply(List.of(new RouteReplace(present)));
 
         assertThat(memory.apply(List.of(new KernelChange.RouteDelete(other)))).isEmpty();

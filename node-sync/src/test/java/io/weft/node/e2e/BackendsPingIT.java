@@ -21,14 +21,18 @@ class BackendsPingIT {
 
     @Test
     void hostGwRoutesViaThePeersPublicIps() throws Exception {
-        try (WeftCluster cluster = new WeftCluster("{\"Network\":\"10.245.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}")) {
+        try (WeftCluster cluster =
+                new WeftCluster("{\"Network\":\"10.245.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}")) {
             Map<Integer, String> pods = startThreeHostsWithPods(cluster);
             awaitFullMesh(cluster, pods);
             String routes = Shell.inNetns(cluster.topology.host(1), "ip", "route", "show", "proto", "0x77");
-            assertThat(routes).contains("via " + Topology.hostIp(2) + " dev eth0")
+            assertThat(routes)
+                    .contains("via " + Topology.hostIp(2) + " dev eth0")
                     .contains("via " + Topology.hostIp(3) + " dev eth0");
-            assertThat(Shell.tryInNetns(cluster.topology.host(1), "ip", "link", "show", "flannel.1").exitCode())
-                    .as("host-gw creates no vxlan device").isNotZero();
+            assertThat(Shell.tryInNetns(cluster.topology.host(1), "ip", "link", "show", "flannel.1")
+                            .exitCode())
+                    .as("host-gw creates no vxlan device")
+                    .isNotZero();
         }
     }
 
@@ -39,8 +43,10 @@ class BackendsPingIT {
             Map<Integer, String> pods = startThreeHostsWithPods(cluster);
             awaitFullMesh(cluster, pods);
             String routes = Shell.inNetns(cluster.topology.host(1), "ip", "route", "show", "proto", "0x77");
-            assertThat(routes).contains("via " + Topology.hostIp(2) + " dev eth0")
-                    .contains("via " + Topology.hostIp(3) + " dev eth0").doesNotContain("flannel.1");
+            assertThat(routes)
+                    .contains("via " + Topology.hostIp(2) + " dev eth0")
+                    .contains("via " + Topology.hostIp(3) + " dev eth0")
+                    .doesNotContain("flannel.1");
         }
     }
 
@@ -74,7 +80,8 @@ class BackendsPingIT {
     }
 
     static void awaitFullMesh(WeftCluster cluster, Map<Integer, String> pods) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> VxlanPingIT.allPing(cluster, pods));
     }
 }

@@ -24,8 +24,15 @@ final class ClusterCertificates {
     }
 
     List<String> serverArgs() {
-        return List.of("--tls-cert", server.certificate().toString(), "--tls-key", server.key().toString(),
-                "--client-ca", authority.caFile().toString(), "--admin", ADMIN);
+        return List.of(
+                "--tls-cert",
+                server.certificate().toString(),
+                "--tls-key",
+                server.key().toString(),
+                "--client-ca",
+                authority.caFile().toString(),
+                "--admin",
+                ADMIN);
     }
 
     List<String> adminArgs() {
@@ -38,7 +45,12 @@ final class ClusterCertificates {
     }
 
     private static List<String> clientArgs(TestCertificates.Issued issued) {
-        return List.of("--tls-ca", issued.ca().toString(), "--tls-cert", issued.certificate().toString(),
-                "--tls-key", issued.key().toString());
+        return List.of(
+                "--tls-ca",
+                issued.ca().toString(),
+                "--tls-cert",
+                issued.certificate().toString(),
+                "--tls-key",
+                issued.key().toString());
     }
 }

@@ -29,8 +29,8 @@ class LostEtcdIT {
 
     @Test
     void wipingEtcdLosesNoSubnetAndNoRoute() throws Exception {
-        try (WeftCluster cluster = WeftCluster.withWipeableEtcd(
-                "{\"Network\":\"10.252.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")) {
+        try (WeftCluster cluster =
+                WeftCluster.withWipeableEtcd("{\"Network\":\"10.252.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")) {
             Map<Integer, String> pods = BackendsPingIT.startThreeHostsWithPods(cluster);
             BackendsPingIT.awaitFullMesh(cluster, pods);
             Before before = Before.of(cluster);
@@ -56,36 +56,56 @@ class LostEtcdIT {
     private static void wipeAndCheck(WeftCluster cluster, Map<Integer, String> pods, Before before) throws Exception {
         cluster.wipeEtcd();
         assertThat(cluster.etcdctl("get", "--prefix", "/coreos.com")).isBlank();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-                allLogsContain(cluster, "watch reset: now 0 leases"));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> allLogsContain(cluster, "watch reset: now 0 leases"));
         // One more reconcile pass on every host after the reset, then the routes are compared.
         Map<Integer, Double> reconciles = new HashMap<>();
         for (int n = 1; n <= 3; n++) {
             reconciles.put(n, cluster.nodeMetric(n, "weft_node_reconciles_total"));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> reconciles.entrySet().stream().allMatch(e ->
-                cluster.nodeMetric(e.getKey(), "weft_node_reconciles_total") > e.getValue()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> reconciles.entrySet().stream()
+                        .allMatch(e -> cluster.nodeMetric(e.getKey(), "weft_node_reconciles_total") > e.getValue()));
         assertThat(routes(cluster)).as("routes while etcd is empty").isEqualTo(before.routes());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-            cluster.weftctl("config", "set", cluster.work.resolve("net-conf.json").toString());
-            return true;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
+                    cluster.weftctl(
+                            "config",
+                            "set",
+                            cluster.work.resolve("net-conf.json").toString());
+                    return true;
+                });
 
         // Read straight from etcd: each host's old subnet key, holding that host's name.
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (int n = 1; n <= 3; n++) {
-                assertThat(cluster.etcdctl("get", "--print-value-only",
-                        SUBNETS + before.subnets().get(n).replace('/', '-')))
-                        .as("host%d's subnet %s in etcd", n, before.subnets().get(n)).contains("host" + n);
-            }
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    for (int n = 1; n <= 3; n++) {
+                        assertThat(cluster.etcdctl(
+                                        "get",
+                                        "--print-value-only",
+                                        SUBNETS + before.subnets().get(n).replace('/', '-')))
+                                .as(
+                                        "host%d's subnet %s in etcd",
+                                        n, before.subnets().get(n))
+                                .contains("host" + n);
+                    }
+                });
         assertThat(routes(cluster)).as("no host removed its peers' routes").isEqualTo(before.routes());
-        assertThat(VxlanPingIT.allPing(cluster, pods)).as("pods ping after the wipe").isTrue();
+        assertThat(VxlanPingIT.allPing(cluster, pods))
+                .as("pods ping after the wipe")
+                .isTrue();
         for (int n = 1; n <= 3; n++) {
-            assertThat(Files.readString(cluster.subnetFile(n))).as("host%d subnet.env", n)
+            assertThat(Files.readString(cluster.subnetFile(n)))
+                    .as("host%d subnet.env", n)
                     .isEqualTo(before.subnetEnvs().get(n));
-            assertThat(Files.readString(cluster.work.resolve("node" + n + ".log"))).as("host%d log", n)
-                    .contains("etcd lost its data, not the peers").contains("lease held again, unchanged");
+            assertThat(Files.readString(cluster.work.resolve("node" + n + ".log")))
+                    .as("host%d log", n)
+                    .contains("etcd lost its data, not the peers")
+                    .contains("lease held again, unchanged");
         }
     }
 

@@ -32,15 +32,22 @@ class MutualTlsClusterIT {
             cluster.addHost(2);
             String pod1 = cluster.addPod(1);
             String pod2 = cluster.addPod(2);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> VxlanPingIT.allPing(cluster, Map.of(1, pod1, 2, pod2)));
-            assertThat(cluster.weftctl("leases")).as(cluster.logs()).contains("host1").contains("host2");
+            assertThat(cluster.weftctl("leases"))
+                    .as(cluster.logs())
+                    .contains("host1")
+                    .contains("host2");
 
             cluster.topology.addHost(3);
             cluster.startNode(3, "host1");
-            assertThat(cluster.node(3).awaitExit(Duration.ofSeconds(60))).as(cluster.logs()).isNotIn(0, -1);
+            assertThat(cluster.node(3).awaitExit(Duration.ofSeconds(60)))
+                    .as(cluster.logs())
+                    .isNotIn(0, -1);
             assertThat(Files.readString(cluster.node(3).log))
-                    .contains("names \"host1\" but the node name is \"host3\"").doesNotContain("\tat ");
+                    .contains("names \"host1\" but the node name is \"host3\"")
+                    .doesNotContain("\tat ");
             assertThat(cluster.weftctl("leases")).doesNotContain("host3");
         }
     }

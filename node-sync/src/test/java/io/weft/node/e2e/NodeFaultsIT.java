@@ -1,9 +1,9 @@
 package io.weft.node.e2e;
 
-import io.weft.etcd.Signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.weft.etcd.Signal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -33,7 +33,8 @@ class NodeFaultsIT {
 
     @Test
     void garbageInEtcdRemovesNoProgrammedPeer() throws Exception {
-        try (WeftCluster cluster = new WeftCluster("{\"Network\":\"10.249.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")) {
+        try (WeftCluster cluster =
+                new WeftCluster("{\"Network\":\"10.249.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")) {
             Map<Integer, String> pods = BackendsPingIT.startThreeHostsWithPods(cluster);
             BackendsPingIT.awaitFullMesh(cluster, pods);
             Map<Integer, KernelState> before = kernelStates(cluster);
@@ -55,8 +56,12 @@ class NodeFaultsIT {
                 assertThat(cluster.serverMetric("weft_skipped_keys_total") - serverSkipsBefore)
                         .isEqualTo(unreadable.size());
                 for (int n = 1; n <= 3; n++) {
-                    assertThat(cluster.nodeMetric(n, "weft_node_skipped_peers")).as("host%d", n).isEqualTo(2);
-                    assertThat(cluster.nodeMetric(n, "weft_node_peer_skips_total")).as("host%d", n).isEqualTo(2);
+                    assertThat(cluster.nodeMetric(n, "weft_node_skipped_peers"))
+                            .as("host%d", n)
+                            .isEqualTo(2);
+                    assertThat(cluster.nodeMetric(n, "weft_node_peer_skips_total"))
+                            .as("host%d", n)
+                            .isEqualTo(2);
                 }
             });
             // Two more reconcile passes on every host, then nothing may have changed.
@@ -64,8 +69,10 @@ class NodeFaultsIT {
             for (int n = 1; n <= 3; n++) {
                 reconciles.put(n, cluster.nodeMetric(n, "weft_node_reconciles_total"));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> reconciles.entrySet().stream().allMatch(e ->
-                    cluster.nodeMetric(e.getKey(), "weft_node_reconciles_total") >= e.getValue() + 2));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> reconciles.entrySet().stream()
+                            .allMatch(e ->
+                                    cluster.nodeMetric(e.getKey(), "weft_node_reconciles_total") >= e.getValue() + 2));
             assertThat(kernelStates(cluster)).isEqualTo(before);
             BackendsPingIT.awaitFullMesh(cluster, pods);
             assertThat(Files.readString(cluster.work.resolve("node1.log")))
@@ -79,8 +86,8 @@ class NodeFaultsIT {
         // earliest (here always: the margin is larger), so at most 33 s after a write, and a
         // renewal to a frozen server fails after the client's 10 s deadline: every node has
         // failed once by 43 s after its last write, well before its key could expire.
-        try (WeftCluster cluster = WeftCluster.withLeaseTtl("{\"Network\":\"10.250.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}",
-                "60s", "50s")) {
+        try (WeftCluster cluster = WeftCluster.withLeaseTtl(
+                "{\"Network\":\"10.250.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}", "60s", "50s")) {
             Map<Integer, String> pods = BackendsPingIT.startThreeHostsWithPods(cluster);
             BackendsPingIT.awaitFullMesh(cluster, pods);
             Map<Integer, KernelState> before = kernelStates(cluster);
@@ -91,17 +98,22 @@ class NodeFaultsIT {
             cluster.server().signal(Signal.STOP);
             try {
                 // Frozen until every node has tried to renew and failed: a renewal interval plus a deadline.
-                await().atMost(Duration.ofSeconds(50)).pollInterval(Duration.ofMillis(250)).until(() ->
-                        renewalFailures(cluster).entrySet().stream()
+                await().atMost(Duration.ofSeconds(50))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> renewalFailures(cluster).entrySet().stream()
                                 .allMatch(e -> e.getValue() > failuresBefore.get(e.getKey())));
-                assertThat(kernelStates(cluster)).as("while the allocator is frozen").isEqualTo(before);
-                assertThat(VxlanPingIT.allPing(cluster, pods)).as("pods ping while the allocator is frozen").isTrue();
+                assertThat(kernelStates(cluster))
+                        .as("while the allocator is frozen")
+                        .isEqualTo(before);
+                assertThat(VxlanPingIT.allPing(cluster, pods))
+                        .as("pods ping while the allocator is frozen")
+                        .isTrue();
             } finally {
                 cluster.server().signal(Signal.CONT);
             }
 
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    cluster.serverMetric("weft_renewals_total") >= renewalsBefore + 3);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> cluster.serverMetric("weft_renewals_total") >= renewalsBefore + 3);
             assertThat(subnets(cluster)).isEqualTo(subnets);
             assertThat(kernelStates(cluster)).isEqualTo(before);
             BackendsPingIT.awaitFullMesh(cluster, pods);
@@ -111,8 +123,8 @@ class NodeFaultsIT {
     @Test
     void aNodeWhoseLeaseExpiredReacquiresAndReprogramsByItself() throws Exception {
         // TTL 10 s: keys live 11 s without renewal.
-        try (WeftCluster cluster = WeftCluster.withLeaseTtl("{\"Network\":\"10.251.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}",
-                "10s", "6s")) {
+        try (WeftCluster cluster = WeftCluster.withLeaseTtl(
+                "{\"Network\":\"10.251.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}", "10s", "6s")) {
             Map<Integer, String> pods = BackendsPingIT.startThreeHostsWithPods(cluster);
             BackendsPingIT.awaitFullMesh(cluster, pods);
             String subnet3 = subnets(cluster).get(3);
@@ -121,8 +133,10 @@ class NodeFaultsIT {
             cluster.node(3).signal(Signal.STOP);
             try {
                 // Its key expires in etcd; the peers drop its route.
-                await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).until(() ->
-                        cluster.etcdctl("get", PREFIX + "/subnets/" + subnet3.replace('/', '-')).isBlank()
+                await().atMost(Duration.ofSeconds(40))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> cluster.etcdctl("get", PREFIX + "/subnets/" + subnet3.replace('/', '-'))
+                                        .isBlank()
                                 && !weftRoutes(host1).contains(subnet3));
             } finally {
                 cluster.node(3).signal(Signal.CONT);
@@ -136,16 +150,18 @@ class NodeFaultsIT {
     }
 
     /** What weft programmed on one host: its routes, and the neighbours and FDB entries of flannel.1. */
-    record KernelState(String routes, String neighbours, String fdb) {
-    }
+    record KernelState(String routes, String neighbours, String fdb) {}
 
     private static Map<Integer, KernelState> kernelStates(WeftCluster cluster) {
         Map<Integer, KernelState> states = new HashMap<>();
         for (int n = 1; n <= 3; n++) {
             String host = cluster.topology.host(n);
-            states.put(n, new KernelState(weftRoutes(host),
-                    sorted(Shell.inNetns(host, "ip", "neigh", "show", "dev", "flannel.1", "nud", "permanent")),
-                    sorted(Shell.inNetns(host, "bridge", "fdb", "show", "dev", "flannel.1"))));
+            states.put(
+                    n,
+                    new KernelState(
+                            weftRoutes(host),
+                            sorted(Shell.inNetns(host, "ip", "neigh", "show", "dev", "flannel.1", "nud", "permanent")),
+                            sorted(Shell.inNetns(host, "bridge", "fdb", "show", "dev", "flannel.1"))));
             assertThat(states.get(n).routes()).as("host%d routes", n).contains(" dev flannel.1 ");
             assertThat(states.get(n).neighbours()).as("host%d neighbours", n).contains(" lladdr ");
             assertThat(states.get(n).fdb()).as("host%d fdb", n).contains(" dst " + Topology.hostIp(n % 3 + 1) + " ");
@@ -173,8 +189,11 @@ class NodeFaultsIT {
     private static Map<Integer, Long> renewalFailures(WeftCluster cluster) throws IOException {
         Map<Integer, Long> failures = new HashMap<>();
         for (int n = 1; n <= 3; n++) {
-            failures.put(n, Files.readAllLines(cluster.work.resolve("node" + n + ".log")).stream()
-                    .filter(line -> line.contains("lease request failed")).count());
+            failures.put(
+                    n,
+                    Files.readAllLines(cluster.work.resolve("node" + n + ".log")).stream()
+                            .filter(line -> line.contains("lease request failed"))
+                            .count());
         }
         return failures;
     }

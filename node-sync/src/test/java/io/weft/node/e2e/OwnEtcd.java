@@ -37,14 +37,36 @@ final class OwnEtcd implements AutoCloseable {
 
     private void launch() throws IOException {
         String peer = "http://127.0.0.1:23800";
-        List<String> command = List.of("ip", "netns", "exec", netns, EtcdBinary.locate().toString(),
-                "--name", "wiped", "--data-dir", dataDir.toString(), "--listen-client-urls", ENDPOINT,
-                "--advertise-client-urls", ENDPOINT, "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "wiped=" + peer);
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("etcd.log").toFile())).start();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
-                Shell.tryInNetns(netns, etcdctlCommand("endpoint", "health")).exitCode() == 0);
+        List<String> command = List.of(
+                "ip",
+                "netns",
+                "exec",
+                netns,
+                EtcdBinary.locate().toString(),
+                "--name",
+                "wiped",
+                "--data-dir",
+                dataDir.toString(),
+                "--listen-client-urls",
+                ENDPOINT,
+                "--advertise-client-urls",
+                ENDPOINT,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "wiped=" + peer);
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dataDir.resolveSibling("etcd.log").toFile()))
+                .start();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> Shell.tryInNetns(netns, etcdctlCommand("endpoint", "health"))
+                                .exitCode()
+                        == 0);
     }
 
     /** Kills etcd, deletes every byte it stored, and starts it again empty. */
@@ -63,8 +85,10 @@ final class OwnEtcd implements AutoCloseable {
     }
 
     private static String[] etcdctlCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of(EtcdBinary.locate().resolveSibling("etcdctl").toString(),
-                "--endpoints=" + ENDPOINT, "--command-timeout=5s"));
+        List<String> command = new ArrayList<>(List.of(
+                EtcdBinary.locate().resolveSibling("etcdctl").toString(),
+                "--endpoints=" + ENDPOINT,
+                "--command-timeout=5s"));
         command.addAll(List.of(args));
         return command.toArray(String[]::new);
     }

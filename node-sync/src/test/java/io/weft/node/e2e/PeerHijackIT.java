@@ -40,15 +40,22 @@ class PeerHijackIT {
             try {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     for (int n = 1; n <= 3; n++) {
-                        assertThat(cluster.nodeMetric(n, "weft_node_skipped_peers")).as("host%d", n).isEqualTo(1);
+                        assertThat(cluster.nodeMetric(n, "weft_node_skipped_peers"))
+                                .as("host%d", n)
+                                .isEqualTo(1);
                     }
                 });
                 for (int n = 1; n <= 3; n++) {
                     String host = cluster.topology.host(n);
-                    assertThat(NodeFaultsIT.weftRoutes(host)).as("host%d weft routes", n).doesNotContain("10.99.0.0/24");
-                    assertThat(Shell.tryInNetns(host, "ping", "-c", "1", "-W", "2", Topology.CONTROL_IP).exitCode())
-                            .as("host%d reaches the allocator", n).isZero();
-                    assertThat(Files.readString(cluster.work.resolve("node" + n + ".log"))).as("host%d log", n)
+                    assertThat(NodeFaultsIT.weftRoutes(host))
+                            .as("host%d weft routes", n)
+                            .doesNotContain("10.99.0.0/24");
+                    assertThat(Shell.tryInNetns(host, "ping", "-c", "1", "-W", "2", Topology.CONTROL_IP)
+                                    .exitCode())
+                            .as("host%d reaches the allocator", n)
+                            .isZero();
+                    assertThat(Files.readString(cluster.work.resolve("node" + n + ".log")))
+                            .as("host%d log", n)
                             .contains("skipping 1 peer (1 new): 1 overlaps this host's addresses; e.g. 10.99.0.0/24: "
                                     + "IPv4: subnet 10.99.0.0/24 holds this host's address " + Topology.hostIp(n));
                 }

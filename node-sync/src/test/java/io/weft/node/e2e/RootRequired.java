@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** The namespace tests need root and iproute2; elsewhere they skip with the reason. */
 final class RootRequired {
 
-    private RootRequired() {
-    }
+    private RootRequired() {}
 
     static void check() {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to build network namespaces");

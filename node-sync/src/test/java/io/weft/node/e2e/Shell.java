@@ -10,8 +10,7 @@ final class Shell {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private Shell() {
-    }
+    private Shell() {}
 
     /** Runs the command and answers its output; fails with the output when it exits non-zero. */
     static String run(String... command) {

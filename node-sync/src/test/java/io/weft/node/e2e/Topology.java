@@ -81,8 +81,15 @@ final class Topology implements AutoCloseable {
             Shell.inNetns(pod, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0");
             Shell.inNetns(host, "ip", "addr", "add", gateway6Cidr, "dev", "cni0", "nodad");
             Shell.inNetns(pod, "ip", "addr", "add", pod6Cidr, "dev", "eth0", "nodad");
-            Shell.inNetns(pod, "ip", "-6", "route", "add", "default",
-                    "via", gateway6Cidr.substring(0, gateway6Cidr.indexOf('/')));
+            Shell.inNetns(
+                    pod,
+                    "ip",
+                    "-6",
+                    "route",
+                    "add",
+                    "default",
+                    "via",
+                    gateway6Cidr.substring(0, gateway6Cidr.indexOf('/')));
         }
     }
 
@@ -112,7 +119,10 @@ final class Topology implements AutoCloseable {
     @Override
     public void close() {
         for (String ns : namespaces.reversed()) {
-            Shell.tryRun("ip", "netns", "pids", ns).output().lines().filter(pid -> !pid.isBlank())
+            Shell.tryRun("ip", "netns", "pids", ns)
+                    .output()
+                    .lines()
+                    .filter(pid -> !pid.isBlank())
                     .forEach(pid -> killQuietly(Long.parseLong(pid.strip())));
             Shell.tryRun("ip", "netns", "del", ns);
         }

@@ -54,24 +54,36 @@ final class WeftCluster implements AutoCloseable {
         return new WeftCluster(netConf, "30s", "10s", true, false, List.of());
     }
 
-    private WeftCluster(String netConf, String leaseTtl, String renewMargin, boolean mutualTls, boolean wipeableEtcd,
-                        List<String> nodeArgs) throws IOException {
+    private WeftCluster(
+            String netConf,
+            String leaseTtl,
+            String renewMargin,
+            boolean mutualTls,
+            boolean wipeableEtcd,
+            List<String> nodeArgs)
+            throws IOException {
         work = Files.createTempDirectory("weft-e2e-" + topology.tag);
         ownEtcd = wipeableEtcd ? OwnEtcd.start(topology.controlNs, work.resolve("etcd")) : null;
         certificates = mutualTls ? new ClusterCertificates(work.resolve("pki")) : null;
         extraNodeArgs.addAll(nodeArgs);
         this.renewMargin = renewMargin;
         List<String> serverArgs = new ArrayList<>(List.of(
-                "--listen", Topology.CONTROL_IP + ":7070", "--http-listen", "127.0.0.1:7071",
-                "--data-dir", work.resolve("allocator").toString(), "--lease-ttl", leaseTtl));
+                "--listen",
+                Topology.CONTROL_IP + ":7070",
+                "--http-listen",
+                "127.0.0.1:7071",
+                "--data-dir",
+                work.resolve("allocator").toString(),
+                "--lease-ttl",
+                leaseTtl));
         if (ownEtcd != null) {
             serverArgs.addAll(List.of("--etcd-endpoints", OwnEtcd.ENDPOINT));
         }
         if (certificates != null) {
             serverArgs.addAll(certificates.serverArgs());
         }
-        server = WeftProcess.start(topology.controlNs, work.resolve("allocator.log"), "weft-allocator",
-                serverArgs.toArray(String[]::new));
+        server = WeftProcess.start(
+                topology.controlNs, work.resolve("allocator.log"), "weft-allocator", serverArgs.toArray(String[]::new));
         server.awaitReady(Duration.ofSeconds(60), () -> readyz(topology.controlNs, 7071));
         Path conf = work.resolve("net-conf.json");
         Files.writeString(conf, netConf);
@@ -79,8 +91,8 @@ final class WeftCluster implements AutoCloseable {
     }
 
     String weftctl(String... args) {
-        List<String> command = new ArrayList<>(List.of(WeftProcess.REPO.resolve("bin/weftctl").toString(),
-                "--server", Topology.CONTROL_IP + ":7070"));
+        List<String> command = new ArrayList<>(
+                List.of(WeftProcess.REPO.resolve("bin/weftctl").toString(), "--server", Topology.CONTROL_IP + ":7070"));
         if (certificates != null) {
             command.addAll(certificates.adminArgs());
         }
@@ -104,15 +116,29 @@ final class WeftCluster implements AutoCloseable {
 
     /** Starts weft-node in host n; with mutual TLS its certificate names certificateName. */
     void startNode(int n, String certificateName) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--server", Topology.CONTROL_IP + ":7070", "--node-name", "host" + n,
-                "--iface", "eth0", "--subnet-file", subnetFile(n).toString(), "--http-listen", "127.0.0.1:7072",
-                "--reconcile-interval", "2s", "--renew-margin", renewMargin));
+        List<String> args = new ArrayList<>(List.of(
+                "--server",
+                Topology.CONTROL_IP + ":7070",
+                "--node-name",
+                "host" + n,
+                "--iface",
+                "eth0",
+                "--subnet-file",
+                subnetFile(n).toString(),
+                "--http-listen",
+                "127.0.0.1:7072",
+                "--reconcile-interval",
+                "2s",
+                "--renew-margin",
+                renewMargin));
         args.addAll(extraNodeArgs);
         if (certificates != null) {
             args.addAll(certificates.nodeArgs(certificateName));
         }
-        nodes.put(n, WeftProcess.start(topology.host(n), work.resolve("node" + n + ".log"), "weft-node",
-                args.toArray(String[]::new)));
+        nodes.put(
+                n,
+                WeftProcess.start(
+                        topology.host(n), work.resolve("node" + n + ".log"), "weft-node", args.toArray(String[]::new)));
     }
 
     WeftProcess server() {
@@ -135,11 +161,14 @@ final class WeftCluster implements AutoCloseable {
             return ownEtcd.etcdctl(args);
         }
         String line = Files.readAllLines(work.resolve("allocator.log")).stream()
-                .filter(l -> l.contains("started a local etcd at ")).findFirst()
+                .filter(l -> l.contains("started a local etcd at "))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("the allocator log names no local etcd"));
         String endpoint = line.substring(line.indexOf(" at ") + 4).split(" ")[0];
-        List<String> command = new ArrayList<>(List.of(EtcdBinary.locate().resolveSibling("etcdctl").toString(),
-                "--endpoints=" + endpoint, "--command-timeout=5s"));
+        List<String> command = new ArrayList<>(List.of(
+                EtcdBinary.locate().resolveSibling("etcdctl").toString(),
+                "--endpoints=" + endpoint,
+                "--command-timeout=5s"));
         command.addAll(List.of(args));
         return Shell.inNetns(topology.controlNs, command.toArray(String[]::new));
     }
@@ -155,10 +184,15 @@ final class WeftCluster implements AutoCloseable {
     }
 
     private static double metric(String netns, int port, String name) {
-        String body = Shell.inNetns(netns, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port
-                + " && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3");
-        return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String body = Shell.inNetns(
+                netns,
+                "bash",
+                "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3");
+        return body.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     void stopNode(int n) {
@@ -167,7 +201,8 @@ final class WeftCluster implements AutoCloseable {
 
     /** Waits for host n's subnet.env and answers its values. */
     Map<String, String> awaitSubnetEnv(int n) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.exists(subnetFile(n)));
         Map<String, String> values = new HashMap<>();
         try {
@@ -203,8 +238,14 @@ final class WeftCluster implements AutoCloseable {
 
     /** Whether GET /readyz on the namespace's loopback answers 200: asked from inside, where the port is. */
     private static boolean readyz(String netns, int port) {
-        return Shell.tryInNetns(netns, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port + " && "
-                + "printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3").exitCode() == 0;
+        return Shell.tryInNetns(
+                                netns,
+                                "bash",
+                                "-c",
+                                "exec 3<>/dev/tcp/127.0.0.1/" + port + " && "
+                                        + "printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3")
+                        .exitCode()
+                == 0;
     }
 
     /** The address after the first host address: 10.244.5.1/24 -> 10.244.5.2/24 (also IPv6). */
@@ -222,10 +263,12 @@ final class WeftCluster implements AutoCloseable {
     String logs() {
         StringBuilder all = new StringBuilder();
         try (var files = Files.list(work)) {
-            for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+            for (Path log :
+                    files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
                 List<String> lines = Files.readAllLines(log);
                 all.append("==> ").append(log.getFileName()).append('\n');
-                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> all.append(l).append('\n'));
+                lines.subList(Math.max(0, lines.size() - 40), lines.size())
+                        .forEach(l -> all.append(l).append('\n'));
             }
         } catch (IOException e) {
             all.append(e);

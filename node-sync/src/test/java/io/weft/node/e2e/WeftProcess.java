@@ -32,7 +32,8 @@ final class WeftProcess implements AutoCloseable {
     }
 
     static WeftProcess start(String netns, Path log, String launcher, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(REPO.resolve("bin").resolve(launcher).toString()));
+        List<String> command =
+                new ArrayList<>(List.of(REPO.resolve("bin").resolve(launcher).toString()));
         command.addAll(List.of(args));
         return new WeftProcess(LaunchedProcess.start(NetworkNamespace.inside(netns, command), log), log);
     }

@@ -37,8 +37,13 @@ class NetlinkDataplaneContractIT extends DataplaneContract {
     protected DataplaneFixture fixture() {
         NetlinkDataplane dataplane = NetlinkDataplane.openIn(namespace.file());
         removeLeftovers();
-        return new DataplaneFixture(dataplane, TestNamespace.UNDERLAY, TestNamespace.UNDERLAY_IPV4,
-                TestNamespace.UNDERLAY_IPV4_SUBNET, TestNamespace.UNDERLAY_IPV6, TestNamespace.UNDERLAY_IPV6_SUBNET);
+        return new DataplaneFixture(
+                dataplane,
+                TestNamespace.UNDERLAY,
+                TestNamespace.UNDERLAY_IPV4,
+                TestNamespace.UNDERLAY_IPV4_SUBNET,
+                TestNamespace.UNDERLAY_IPV6,
+                TestNamespace.UNDERLAY_IPV6_SUBNET);
     }
 
     private static void removeLeftovers() {

@@ -74,7 +74,9 @@ class NetlinkDataplaneIT {
 
         try (NetlinkDataplane host = NetlinkDataplane.open()) {
             assertThat(dataplane.linkByName(TestNamespace.UNDERLAY)).isPresent();
-            assertThat(host.linkByName(TestNamespace.UNDERLAY)).as("weft0 exists in the test namespace only").isEmpty();
+            assertThat(host.linkByName(TestNamespace.UNDERLAY))
+                    .as("weft0 exists in the test namespace only")
+                    .isEmpty();
         }
         assertThat(Files.readSymbolicLink(ownNamespace).toString()).isEqualTo(before);
     }
@@ -84,15 +86,16 @@ class NetlinkDataplaneIT {
         assertThatThrownBy(() -> NetlinkDataplane.openIn(Path.of("/var/run/netns/weft-test-missing")))
                 .isInstanceOfSatisfying(DataplaneException.class, e -> {
                     assertThat(e.errno()).isEqualTo(2);
-                    assertThat(e.getMessage()).isEqualTo("open network namespace /var/run/netns/weft-test-missing: "
-                            + "No such file or directory (ENOENT)");
+                    assertThat(e.getMessage())
+                            .isEqualTo("open network namespace /var/run/netns/weft-test-missing: "
+                                    + "No such file or directory (ENOENT)");
                 });
     }
 
     @Test
     void anIpv4VxlanDeviceIsCreatedWithEveryAttributeAndParsedBack() {
-        VxlanSpec spec = new VxlanSpec("flannel.1", 1, TestNamespace.UNDERLAY_IPV4, TestNamespace.UNDERLAY, 4789,
-                false, true, 1400, MAC);
+        VxlanSpec spec = new VxlanSpec(
+                "flannel.1", 1, TestNamespace.UNDERLAY_IPV4, TestNamespace.UNDERLAY, 4789, false, true, 1400, MAC);
 
         LinkInfo created = dataplane.vxlanAdd(spec);
 
@@ -102,11 +105,18 @@ class NetlinkDataplaneIT {
         assertThat(found.mac()).isEqualTo(MAC);
         assertThat(found.mtu()).isEqualTo(1400);
         assertThat(found.up()).isFalse();
-        assertThat(found.vxlan()).contains(new LinkInfo.VxlanAttributes(1, 4789, TestNamespace.UNDERLAY_IPV4,
-                underlayIndex(), false, true));
+        assertThat(found.vxlan())
+                .contains(new LinkInfo.VxlanAttributes(
+                        1, 4789, TestNamespace.UNDERLAY_IPV4, underlayIndex(), false, true));
         String shown = namespace.ip("-d", "link", "show", "flannel.1");
-        assertThat(shown).contains("mtu 1400", "link/ether " + MAC, "vxlan id 1 local 192.168.77.1 dev weft0",
-                "dstport 4789", "nolearning", "gbp");
+        assertThat(shown)
+                .contains(
+                        "mtu 1400",
+                        "link/ether " + MAC,
+                        "vxlan id 1 local 192.168.77.1 dev weft0",
+                        "dstport 4789",
+                        "nolearning",
+                        "gbp");
 
         dataplane.linkDelete("flannel.1");
 
@@ -116,17 +126,20 @@ class NetlinkDataplaneIT {
 
     @Test
     void anIpv6VxlanDeviceWithLearningAndTheDefaultPortIsParsedBack() {
-        VxlanSpec spec = new VxlanSpec("flannel-v6.1", 1, TestNamespace.UNDERLAY_IPV6, TestNamespace.UNDERLAY, 0,
-                true, false, 0, MAC6);
+        VxlanSpec spec = new VxlanSpec(
+                "flannel-v6.1", 1, TestNamespace.UNDERLAY_IPV6, TestNamespace.UNDERLAY, 0, true, false, 0, MAC6);
 
         dataplane.vxlanAdd(spec);
 
         LinkInfo found = dataplane.linkByName("flannel-v6.1").orElseThrow();
         assertThat(found.mtu()).as("the kernel's default: underlay MTU - 70").isEqualTo(1500 - 70);
-        assertThat(found.vxlan()).contains(new LinkInfo.VxlanAttributes(1, 8472, TestNamespace.UNDERLAY_IPV6,
-                underlayIndex(), true, false));
+        assertThat(found.vxlan())
+                .contains(new LinkInfo.VxlanAttributes(
+                        1, 8472, TestNamespace.UNDERLAY_IPV6, underlayIndex(), true, false));
         String shown = namespace.ip("-d", "link", "show", "flannel-v6.1");
-        assertThat(shown).contains("vxlan id 1 local fd77::1 dev weft0", "dstport 8472").doesNotContain("nolearning");
+        assertThat(shown)
+                .contains("vxlan id 1 local fd77::1 dev weft0", "dstport 8472")
+                .doesNotContain("nolearning");
 
         dataplane.linkDelete("flannel-v6.1");
 
@@ -135,18 +148,18 @@ class NetlinkDataplaneIT {
 
     @Test
     void kernelRefusalsNameTheOperationTheObjectAndTheErrno() {
-        VxlanSpec spec = new VxlanSpec("flannel.2", 2, TestNamespace.UNDERLAY_IPV4, TestNamespace.UNDERLAY, 8472,
-                false, false, 1450, MAC);
+        VxlanSpec spec = new VxlanSpec(
+                "flannel.2", 2, TestNamespace.UNDERLAY_IPV4, TestNamespace.UNDERLAY, 8472, false, false, 1450, MAC);
         dataplane.vxlanAdd(spec);
 
-        assertThatThrownBy(() -> dataplane.vxlanAdd(spec))
-                .isInstanceOfSatisfying(DataplaneException.class, e -> {
-                    assertThat(e.errno()).isEqualTo(17);
-                    assertThat(e.getMessage()).startsWith("link add flannel.2 address " + MAC + " mtu 1450 type vxlan id 2")
-                            .endsWith("(EEXIST)");
-                });
-        assertThatThrownBy(() -> dataplane.vxlanAdd(new VxlanSpec("flannel.3", 3, TestNamespace.UNDERLAY_IPV4,
-                "eth-none", 8472, false, false, 1450, MAC)))
+        assertThatThrownBy(() -> dataplane.vxlanAdd(spec)).isInstanceOfSatisfying(DataplaneException.class, e -> {
+            assertThat(e.errno()).isEqualTo(17);
+            assertThat(e.getMessage())
+                    .startsWith("link add flannel.2 address " + MAC + " mtu 1450 type vxlan id 2")
+                    .endsWith("(EEXIST)");
+        });
+        assertThatThrownBy(() -> dataplane.vxlanAdd(new VxlanSpec(
+                        "flannel.3", 3, TestNamespace.UNDERLAY_IPV4, "eth-none", 8472, false, false, 1450, MAC)))
                 .isInstanceOfSatisfying(DataplaneException.class, e -> {
                     assertThat(e.errno()).isEqualTo(19);
                     assertThat(e.getMessage()).endsWith(": Cannot find device \"eth-none\" (ENODEV)");
@@ -156,8 +169,8 @@ class NetlinkDataplaneIT {
 
     @Test
     void setUpBringsTheDeviceUp() {
-        dataplane.vxlanAdd(new VxlanSpec("flannel.4", 4, TestNamespace.UNDERLAY_IPV4, TestNamespace.UNDERLAY, 8472,
-                false, false, 1450, MAC));
+        dataplane.vxlanAdd(new VxlanSpec(
+                "flannel.4", 4, TestNamespace.UNDERLAY_IPV4, TestNamespace.UNDERLAY, 8472, false, false, 1450, MAC));
 
         dataplane.linkSetUp("flannel.4");
 
@@ -168,8 +181,8 @@ class NetlinkDataplaneIT {
 
     @Test
     void addressesAreReplacedListedAndDeleted() {
-        dataplane.vxlanAdd(new VxlanSpec("flannel.5", 5, TestNamespace.UNDERLAY_IPV4, TestNamespace.UNDERLAY, 8472,
-                false, false, 1450, MAC));
+        dataplane.vxlanAdd(new VxlanSpec(
+                "flannel.5", 5, TestNamespace.UNDERLAY_IPV4, TestNamespace.UNDERLAY, 8472, false, false, 1450, MAC));
         IpPrefix v4 = IpPrefix.parse("10.244.1.0/32");
         IpPrefix v6 = IpPrefix.parse("fd00:12:13:1::/128");
 
@@ -182,7 +195,8 @@ class NetlinkDataplaneIT {
         assertThat(namespace.ip("addr", "show", "dev", "flannel.5"))
                 .contains("inet 10.244.1.0/32", "inet6 fd00:12:13:1::/128");
         assertThat(dataplane.addressList(TestNamespace.UNDERLAY, IpFamily.IPV4))
-                .as("192.168.77.1/24 has host bits set and cannot be an IpPrefix").isEmpty();
+                .as("192.168.77.1/24 has host bits set and cannot be an IpPrefix")
+                .isEmpty();
 
         dataplane.addressDelete("flannel.5", v4);
         dataplane.addressDelete("flannel.5", v4);
@@ -199,8 +213,16 @@ class NetlinkDataplaneIT {
     void theLinkWatcherSeesADeviceAddedAndDeleted() throws Exception {
         BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
         try (AutoCloseable watch = dataplane.watchLinks(events::add)) {
-            LinkInfo created = dataplane.vxlanAdd(new VxlanSpec("flannel.6", 6, TestNamespace.UNDERLAY_IPV4,
-                    TestNamespace.UNDERLAY, 8472, false, false, 1450, MAC));
+            LinkInfo created = dataplane.vxlanAdd(new VxlanSpec(
+                    "flannel.6",
+                    6,
+                    TestNamespace.UNDERLAY_IPV4,
+                    TestNamespace.UNDERLAY,
+                    8472,
+                    false,
+                    false,
+                    1450,
+                    MAC));
             dataplane.linkSetUp("flannel.6");
             namespace.ip("link", "del", "flannel.6");
 
@@ -219,7 +241,7 @@ class NetlinkDataplaneIT {
         BlockingQueue<RouteEvent> events = new LinkedBlockingQueue<>();
         IpAddress gateway = IpAddress.parse("192.168.77.2");
         KernelRoute route = new KernelRoute(IpPrefix.parse("10.244.9.0/24"), gateway, TestNamespace.UNDERLAY, false);
-        try (AutoCloseable watch = dataplane.watchRoutes(events::add, () -> { })) {
+        try (AutoCloseable watch = dataplane.watchRoutes(events::add, () -> {})) {
             namespace.ip("route", "add", "10.244.8.0/24", "via", "192.168.77.2", "proto", "static");
             assertThat(dataplane.apply(List.of(new RouteReplace(route)))).isEmpty();
             namespace.ip("route", "del", "10.244.9.0/24", "proto", "0x77");
@@ -227,8 +249,9 @@ class NetlinkDataplaneIT {
             RouteEvent added = events.poll(10, TimeUnit.SECONDS);
             RouteEvent removed = events.poll(10, TimeUnit.SECONDS);
 
-            assertThat(added).isEqualTo(new RouteEvent(RouteEvent.Change.ADDED, route.destination(), gateway,
-                    underlayIndex(), false));
+            assertThat(added)
+                    .isEqualTo(new RouteEvent(
+                            RouteEvent.Change.ADDED, route.destination(), gateway, underlayIndex(), false));
             assertThat(removed.change()).isEqualTo(RouteEvent.Change.REMOVED);
             assertThat(removed.destination()).isEqualTo(route.destination());
             assertThat(events).isEmpty();

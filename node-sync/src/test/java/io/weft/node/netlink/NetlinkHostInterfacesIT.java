@@ -44,11 +44,15 @@ class NetlinkHostInterfacesIT {
     void listsEachInterfaceWithItsHostAddressesAndPrefixLengths() {
         try (NetlinkHostInterfaces host = NetlinkHostInterfaces.openIn(namespace.file())) {
             HostInterface underlay = host.interfaces().stream()
-                    .filter(nic -> nic.name().equals(TestNamespace.UNDERLAY)).findFirst().orElseThrow();
+                    .filter(nic -> nic.name().equals(TestNamespace.UNDERLAY))
+                    .findFirst()
+                    .orElseThrow();
 
             assertThat(underlay.mtu()).isEqualTo(1500);
-            assertThat(underlay.addresses()).contains(new HostInterface.Address(TestNamespace.UNDERLAY_IPV4, 24),
-                    new HostInterface.Address(TestNamespace.UNDERLAY_IPV6, 64));
+            assertThat(underlay.addresses())
+                    .contains(
+                            new HostInterface.Address(TestNamespace.UNDERLAY_IPV4, 24),
+                            new HostInterface.Address(TestNamespace.UNDERLAY_IPV6, 64));
             assertThat(host.interfaces()).extracting(HostInterface::name).contains("lo", TestNamespace.PEER);
         }
     }
@@ -56,12 +60,18 @@ class NetlinkHostInterfacesIT {
     @Test
     void listsTheMainTablesRoutesWithGatewaysAndTheDefaultRoute() {
         try (NetlinkHostInterfaces host = NetlinkHostInterfaces.openIn(namespace.file())) {
-            assertThat(host.routes(IpFamily.IPV4)).contains(
-                    new HostRoute(IpPrefix.parse("0.0.0.0/0"), Optional.of(IpAddress.parse("192.168.77.254")),
-                            TestNamespace.UNDERLAY),
-                    new HostRoute(IpPrefix.parse("10.99.0.0/16"), Optional.of(IpAddress.parse("192.168.77.253")),
-                            TestNamespace.UNDERLAY),
-                    new HostRoute(TestNamespace.UNDERLAY_IPV4_SUBNET, Optional.empty(), TestNamespace.UNDERLAY));
+            assertThat(host.routes(IpFamily.IPV4))
+                    .contains(
+                            new HostRoute(
+                                    IpPrefix.parse("0.0.0.0/0"),
+                                    Optional.of(IpAddress.parse("192.168.77.254")),
+                                    TestNamespace.UNDERLAY),
+                            new HostRoute(
+                                    IpPrefix.parse("10.99.0.0/16"),
+                                    Optional.of(IpAddress.parse("192.168.77.253")),
+                                    TestNamespace.UNDERLAY),
+                            new HostRoute(
+                                    TestNamespace.UNDERLAY_IPV4_SUBNET, Optional.empty(), TestNamespace.UNDERLAY));
         }
     }
 

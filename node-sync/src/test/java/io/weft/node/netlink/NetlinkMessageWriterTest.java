@@ -30,7 +30,12 @@ class NetlinkMessageWriterTest {
     void theHeaderCarriesLengthTypeFlagsAndSequence() {
         NetlinkMessageWriter writer = new NetlinkMessageWriter()
                 .begin(LinkMessages.RTM_GETLINK, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK, 42)
-                .u8(0).u8(0).u16(0).u32(7).u32(0).u32(0)
+                .u8(0)
+                .u8(0)
+                .u16(0)
+                .u32(7)
+                .u32(0)
+                .u32(0)
                 .end();
 
         byte[] bytes = writer.toByteArray();
@@ -47,11 +52,12 @@ class NetlinkMessageWriterTest {
 
     @Test
     void attributesArePaddedToFourBytesButTheirLengthExcludesThePadding() {
-        NetlinkMessageWriter writer = new NetlinkMessageWriter().begin(1, NetlinkMessage.NLM_F_REQUEST, 1)
-                .attributeString(3, "abc")       // 4 + 4 bytes: no padding
-                .attributeString(3, "abcd")      // 4 + 5 bytes, padded to 12
-                .attributeU8(7, 1)               // 4 + 1 bytes, padded to 8
-                .attributeFlag(23)               // 4 bytes
+        NetlinkMessageWriter writer = new NetlinkMessageWriter()
+                .begin(1, NetlinkMessage.NLM_F_REQUEST, 1)
+                .attributeString(3, "abc") // 4 + 4 bytes: no padding
+                .attributeString(3, "abcd") // 4 + 5 bytes, padded to 12
+                .attributeU8(7, 1) // 4 + 1 bytes, padded to 8
+                .attributeFlag(23) // 4 bytes
                 .end();
 
         ByteBuffer buffer = nativeOrder(writer.toByteArray());
@@ -60,7 +66,9 @@ class NetlinkMessageWriterTest {
         assertThat(buffer.getShort(base)).isEqualTo((short) 8);
         assertThat(buffer.getShort(base + 8)).isEqualTo((short) 9);
         assertThat(buffer.get(base + 8 + 8)).as("the NUL terminator").isZero();
-        assertThat(buffer.getShort(base + 20)).as("the next attribute starts aligned").isEqualTo((short) 5);
+        assertThat(buffer.getShort(base + 20))
+                .as("the next attribute starts aligned")
+                .isEqualTo((short) 5);
         assertThat(buffer.getShort(base + 28)).isEqualTo((short) 4);
         assertThat(buffer.getShort(base + 30)).isEqualTo((short) 23);
         assertThat(buffer.getInt(0)).isEqualTo(base + 32).isEqualTo(buffer.capacity());
@@ -68,20 +76,25 @@ class NetlinkMessageWriterTest {
 
     @Test
     void anOddSizedFamilyHeaderIsPaddedBeforeTheFirstAttribute() {
-        NetlinkMessageWriter writer = new NetlinkMessageWriter().begin(1, NetlinkMessage.NLM_F_REQUEST, 1)
-                .u8(2).u8(24).u8(0)
+        NetlinkMessageWriter writer = new NetlinkMessageWriter()
+                .begin(1, NetlinkMessage.NLM_F_REQUEST, 1)
+                .u8(2)
+                .u8(24)
+                .u8(0)
                 .attributeU32(4, 0x01020304)
                 .end();
 
         NetlinkMessage message = only(writer);
 
         assertThat(NetlinkAttributes.after(message, 3).u32(4)).contains(0x01020304);
-        assertThat(nativeOrder(writer.toByteArray()).getShort(NetlinkMessage.HEADER_LENGTH + 4)).isEqualTo((short) 8);
+        assertThat(nativeOrder(writer.toByteArray()).getShort(NetlinkMessage.HEADER_LENGTH + 4))
+                .isEqualTo((short) 8);
     }
 
     @Test
     void aNestedAttributeCoversItsChildrenAndIsFlaggedNested() {
-        NetlinkMessageWriter writer = new NetlinkMessageWriter().begin(1, NetlinkMessage.NLM_F_REQUEST, 1)
+        NetlinkMessageWriter writer = new NetlinkMessageWriter()
+                .begin(1, NetlinkMessage.NLM_F_REQUEST, 1)
                 .beginNested(LinkMessages.IFLA_LINKINFO)
                 .attributeString(LinkMessages.IFLA_INFO_KIND, "vxlan")
                 .beginNested(LinkMessages.IFLA_INFO_DATA)
@@ -99,37 +112,52 @@ class NetlinkMessageWriterTest {
         assertThat(buffer.getShort(outer + 2) & 0xffff)
                 .isEqualTo(LinkMessages.IFLA_LINKINFO | NetlinkAttributes.NLA_F_NESTED);
         assertThat(buffer.getShort(outer + 16)).isEqualTo((short) 12);
-        NetlinkAttributes info = NetlinkAttributes.parse(message.payloadFrom(0)).nested(LinkMessages.IFLA_LINKINFO)
+        NetlinkAttributes info = NetlinkAttributes.parse(message.payloadFrom(0))
+                .nested(LinkMessages.IFLA_LINKINFO)
                 .orElseThrow();
         assertThat(info.string(LinkMessages.IFLA_INFO_KIND)).contains("vxlan");
-        assertThat(info.nested(LinkMessages.IFLA_INFO_DATA).orElseThrow().u32(LinkMessages.IFLA_VXLAN_ID)).contains(1);
+        assertThat(info.nested(LinkMessages.IFLA_INFO_DATA).orElseThrow().u32(LinkMessages.IFLA_VXLAN_ID))
+                .contains(1);
     }
 
     @Test
     void theVxlanPortTravelsInNetworkByteOrderAndTheVniInHostOrder() {
-        VxlanSpec spec = new VxlanSpec("flannel.1", 0x010203, IpAddress.parse("192.168.77.1"), "eth0", 8472, false,
-                true, 1450, "0a:58:0a:f4:01:01");
+        VxlanSpec spec = new VxlanSpec(
+                "flannel.1",
+                0x010203,
+                IpAddress.parse("192.168.77.1"),
+                "eth0",
+                8472,
+                false,
+                true,
+                1450,
+                "0a:58:0a:f4:01:01");
         NetlinkMessageWriter writer = new NetlinkMessageWriter();
         LinkMessages.addVxlan(writer, 9, spec, 2);
 
         NetlinkMessage message = only(writer);
 
         NetlinkAttributes attributes = NetlinkAttributes.after(message, LinkMessages.IFINFOMSG_LENGTH);
-        NetlinkAttributes data = attributes.nested(LinkMessages.IFLA_LINKINFO)
-                .flatMap(info -> info.nested(LinkMessages.IFLA_INFO_DATA)).orElseThrow();
-        assertThat(data.bytes(LinkMessages.IFLA_VXLAN_PORT)).hasValueSatisfying(
-                port -> assertThat(port).containsExactly(0x21, 0x18)); // 8472 = 0x2118
+        NetlinkAttributes data = attributes
+                .nested(LinkMessages.IFLA_LINKINFO)
+                .flatMap(info -> info.nested(LinkMessages.IFLA_INFO_DATA))
+                .orElseThrow();
+        assertThat(data.bytes(LinkMessages.IFLA_VXLAN_PORT))
+                .hasValueSatisfying(port -> assertThat(port).containsExactly(0x21, 0x18)); // 8472 = 0x2118
         assertThat(data.u16BigEndian(LinkMessages.IFLA_VXLAN_PORT)).contains(8472);
         assertThat(data.u32(LinkMessages.IFLA_VXLAN_ID)).contains(0x010203);
-        assertThat(data.bytes(LinkMessages.IFLA_VXLAN_LOCAL)).hasValueSatisfying(
-                local -> assertThat(local).containsExactly(192, 168, 77, 1));
+        assertThat(data.bytes(LinkMessages.IFLA_VXLAN_LOCAL))
+                .hasValueSatisfying(local -> assertThat(local).containsExactly(192, 168, 77, 1));
         assertThat(data.u32(LinkMessages.IFLA_VXLAN_LINK)).contains(2);
         assertThat(data.u8(LinkMessages.IFLA_VXLAN_LEARNING)).contains(0);
         assertThat(data.has(LinkMessages.IFLA_VXLAN_GBP)).isTrue();
         assertThat(attributes.string(LinkMessages.IFLA_IFNAME)).contains("flannel.1");
         assertThat(attributes.u32(LinkMessages.IFLA_MTU)).contains(1450);
-        assertThat(message.flags()).isEqualTo(NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK
-                | NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL);
+        assertThat(message.flags())
+                .isEqualTo(NetlinkMessage.NLM_F_REQUEST
+                        | NetlinkMessage.NLM_F_ACK
+                        | NetlinkMessage.NLM_F_CREATE
+                        | NetlinkMessage.NLM_F_EXCL);
     }
 
     @Test
@@ -137,7 +165,9 @@ class NetlinkMessageWriterTest {
         NetlinkMessageWriter writer = new NetlinkMessageWriter();
         for (int sequence = 1; sequence <= 3; sequence++) {
             writer.begin(LinkMessages.RTM_GETLINK, NetlinkMessage.NLM_F_REQUEST, sequence)
-                    .u8(0).attributeString(LinkMessages.IFLA_IFNAME, "dev" + sequence).end();
+                    .u8(0)
+                    .attributeString(LinkMessages.IFLA_IFNAME, "dev" + sequence)
+                    .end();
         }
 
         byte[] bytes = writer.toByteArray();
@@ -145,7 +175,10 @@ class NetlinkMessageWriterTest {
 
         assertThat(writer.messageCount()).isEqualTo(3);
         assertThat(messages).extracting(NetlinkMessage::sequence).containsExactly(1, 2, 3);
-        assertThat(messages).extracting(m -> NetlinkAttributes.after(m, 1).string(LinkMessages.IFLA_IFNAME).orElseThrow())
+        assertThat(messages)
+                .extracting(m -> NetlinkAttributes.after(m, 1)
+                        .string(LinkMessages.IFLA_IFNAME)
+                        .orElseThrow())
                 .containsExactly("dev1", "dev2", "dev3");
     }
 
@@ -154,20 +187,26 @@ class NetlinkMessageWriterTest {
         NetlinkMessageWriter writer = new NetlinkMessageWriter().begin(1, NetlinkMessage.NLM_F_REQUEST, 1);
 
         assertThatThrownBy(writer::toByteArray).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> writer.begin(1, NetlinkMessage.NLM_F_REQUEST, 2)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> writer.begin(1, NetlinkMessage.NLM_F_REQUEST, 2))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void theBufferGrowsPastItsFirstFourKilobytes() {
         NetlinkMessageWriter writer = new NetlinkMessageWriter();
         for (int sequence = 0; sequence < 500; sequence++) {
-            writer.begin(1, NetlinkMessage.NLM_F_REQUEST, sequence).attributeString(3, "device-name").end();
+            writer.begin(1, NetlinkMessage.NLM_F_REQUEST, sequence)
+                    .attributeString(3, "device-name")
+                    .end();
         }
 
         byte[] bytes = writer.toByteArray();
 
         assertThat(bytes.length).isEqualTo(500 * (16 + 16));
-        assertThat(NetlinkMessageReader.read(bytes, bytes.length)).hasSize(500).last()
-                .extracting(NetlinkMessage::sequence).isEqualTo(499);
+        assertThat(NetlinkMessageReader.read(bytes, bytes.length))
+                .hasSize(500)
+                .last()
+                .extracting(NetlinkMessage::sequence)
+                .isEqualTo(499);
     }
 }

@@ -130,24 +130,32 @@ public final class MemoryDataplane implements Dataplane {
     @Override
     public synchronized LinkInfo vxlanAdd(VxlanSpec spec) {
         open();
-        linkOperations.add(new LinkOperation("vxlanAdd", spec.name(), "id " + spec.vni() + " local " + spec.local()
-                + " dev " + spec.underlay() + " dstport " + spec.port() + " mtu " + spec.mtu() + " address " + spec.mac()));
+        linkOperations.add(new LinkOperation(
+                "vxlanAdd",
+                spec.name(),
+                "id " + spec.vni() + " local " + spec.local() + " dev " + spec.underlay() + " dstport " + spec.port()
+                        + " mtu " + spec.mtu() + " address " + spec.mac()));
         String what = "ip link add " + spec.name() + " type vxlan id " + spec.vni();
         if (links.containsKey(spec.name())) {
             throw new DataplaneException(what + ": File exists (EEXIST)", EEXIST);
         }
         MemoryLink underlay = links.get(spec.underlay());
         if (underlay == null) {
-            throw new DataplaneException(what + ": underlay device " + spec.underlay() + " does not exist (ENODEV)", ENODEV);
+            throw new DataplaneException(
+                    what + ": underlay device " + spec.underlay() + " does not exist (ENODEV)", ENODEV);
         }
         int port = spec.port() == 0 ? DEFAULT_VXLAN_PORT : spec.port();
         IpFamily family = spec.local().family();
         for (MemoryLink other : links.values()) {
             Optional<LinkInfo.VxlanAttributes> vxlan = other.info.vxlan();
-            if (vxlan.isPresent() && vxlan.get().vni() == spec.vni() && vxlan.get().port() == port
+            if (vxlan.isPresent()
+                    && vxlan.get().vni() == spec.vni()
+                    && vxlan.get().port() == port
                     && vxlan.get().local().family() == family) {
-                throw new DataplaneException(what + ": A VXLAN device with the specified VNI already exists ("
-                        + other.info.name() + ") (EEXIST)", EEXIST);
+                throw new DataplaneException(
+                        what + ": A VXLAN device with the specified VNI already exists (" + other.info.name()
+                                + ") (EEXIST)",
+                        EEXIST);
             }
         }
         if (spec.mtu() != 0 && spec.mtu() < ETH_MIN_MTU) {
@@ -155,9 +163,15 @@ public final class MemoryDataplane implements Dataplane {
         }
         int maxMtu = Math.max(ETH_MIN_MTU, underlay.info.mtu() - (family == IpFamily.IPV6 ? 70 : 50));
         int mtu = spec.mtu() == 0 ? maxMtu : Math.min(spec.mtu(), maxMtu);
-        LinkInfo info = new LinkInfo(spec.name(), nextIndex++, "vxlan", false, mtu, spec.mac(), Optional.of(
-                new LinkInfo.VxlanAttributes(spec.vni(), port, spec.local(), underlay.info.index(), spec.learning(),
-                        spec.gbp())));
+        LinkInfo info = new LinkInfo(
+                spec.name(),
+                nextIndex++,
+                "vxlan",
+                false,
+                mtu,
+                spec.mac(),
+                Optional.of(new LinkInfo.VxlanAttributes(
+                        spec.vni(), port, spec.local(), underlay.info.index(), spec.learning(), spec.gbp())));
         links.put(spec.name(), new MemoryLink(info));
         announce(LinkEvent.Change.ADDED, info);
         return info;
@@ -178,12 +192,23 @@ public final class MemoryDataplane implements Dataplane {
         }
         forwarding.removeDevice(name);
         List<String> riders = links.values().stream()
-                .filter(other -> other.info.vxlan().map(v -> v.underlayIndex() == link.info.index()).orElse(false))
+                .filter(other -> other.info
+                        .vxlan()
+                        .map(v -> v.underlayIndex() == link.info.index())
+                        .orElse(false))
                 .map(other -> other.info.name())
                 .toList();
         riders.forEach(this::remove);
-        announce(LinkEvent.Change.REMOVED, new LinkInfo(name, link.info.index(), link.info.kind(), false,
-                link.info.mtu(), link.info.mac(), link.info.vxlan()));
+        announce(
+                LinkEvent.Change.REMOVED,
+                new LinkInfo(
+                        name,
+                        link.info.index(),
+                        link.info.kind(),
+                        false,
+                        link.info.mtu(),
+                        link.info.mac(),
+                        link.info.vxlan()));
     }
 
     private void announce(LinkEvent.Change change, LinkInfo link) {

@@ -22,11 +22,9 @@ import java.util.TreeMap;
  */
 final class MemoryForwarding {
 
-    private record NeighbourKey(String device, IpAddress address) {
-    }
+    private record NeighbourKey(String device, IpAddress address) {}
 
-    private record FdbKey(String device, String mac) {
-    }
+    private record FdbKey(String device, String mac) {}
 
     private final Map<String, MemoryLink> links;
     private final Map<IpPrefix, KernelRoute> routes = new TreeMap<>();
@@ -38,7 +36,9 @@ final class MemoryForwarding {
     }
 
     List<KernelRoute> routes(IpFamily family) {
-        return routes.values().stream().filter(route -> route.destination().family() == family).toList();
+        return routes.values().stream()
+                .filter(route -> route.destination().family() == family)
+                .toList();
     }
 
     List<KernelNeighbour> neighbours(String device, IpFamily family) {
@@ -75,7 +75,9 @@ final class MemoryForwarding {
             case KernelChange.RouteDelete(KernelRoute route) -> {
                 // The kernel matches a delete on its next hop too; a mismatch leaves the route.
                 KernelRoute present = routes.get(route.destination());
-                if (present != null && present.gateway().equals(route.gateway()) && present.device().equals(route.device())) {
+                if (present != null
+                        && present.gateway().equals(route.gateway())
+                        && present.device().equals(route.device())) {
                     routes.remove(route.destination());
                 }
                 return null;
@@ -131,7 +133,8 @@ final class MemoryForwarding {
             return "No such device (ENODEV)";
         }
         Optional<LinkInfo.VxlanAttributes> vxlan = link.info.vxlan();
-        if (vxlan.isPresent() && vxlan.get().local().family() != entry.destination().family()) {
+        if (vxlan.isPresent()
+                && vxlan.get().local().family() != entry.destination().family()) {
             return "Address family not supported by protocol (EAFNOSUPPORT)";
         }
         return null;
@@ -143,12 +146,12 @@ final class MemoryForwarding {
             case KernelChange.RouteReplace(KernelRoute r) -> "route replace " + route(r);
             case KernelChange.RouteDelete(KernelRoute r) -> "route del " + route(r);
             case KernelChange.NeighbourReplace(KernelNeighbour n) ->
-                    "neigh replace " + n.address() + " lladdr " + n.mac() + " dev " + n.device() + " nud permanent";
+                "neigh replace " + n.address() + " lladdr " + n.mac() + " dev " + n.device() + " nud permanent";
             case KernelChange.NeighbourDelete(KernelNeighbour n) -> "neigh del " + n.address() + " dev " + n.device();
             case KernelChange.FdbReplace(KernelFdbEntry f) ->
-                    "fdb replace " + f.mac() + " dev " + f.device() + " dst " + f.destination() + " self permanent";
+                "fdb replace " + f.mac() + " dev " + f.device() + " dst " + f.destination() + " self permanent";
             case KernelChange.FdbDelete(KernelFdbEntry f) ->
-                    "fdb del " + f.mac() + " dev " + f.device() + " dst " + f.destination() + " self";
+                "fdb del " + f.mac() + " dev " + f.device() + " dst " + f.destination() + " self";
         };
     }
 

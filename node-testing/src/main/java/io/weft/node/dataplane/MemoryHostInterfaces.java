@@ -31,6 +31,8 @@ public final class MemoryHostInterfaces implements HostInterfaces {
 
     @Override
     public synchronized List<HostRoute> routes(IpFamily family) {
-        return routes.stream().filter(route -> route.destination().family() == family).toList();
+        return routes.stream()
+                .filter(route -> route.destination().family() == family)
+                .toList();
     }
 }
