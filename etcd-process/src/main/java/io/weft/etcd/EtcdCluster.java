@@ -34,6 +34,9 @@ import java.util.stream.Stream;
  *
  * <p>Threads: {@link #stop()} and the queries may be called from any thread; lifecycle calls
  * on single members follow {@link EtcdProcess}'s rules.
+ *
+ * <p>Over 300 lines on purpose: the all-or-nothing start (ports for every member first, then a
+ * parallel start retried as a whole) is one algorithm, kept in one place.
  */
 public final class EtcdCluster implements AutoCloseable {
 

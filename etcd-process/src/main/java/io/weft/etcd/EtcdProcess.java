@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  * {@link #pid()} and the port getters may be called from any thread at any time.
  *
  * <p>Nothing is printed and no shutdown hook is registered: the caller decides when to stop.
+ *
+ * <p>Over 300 lines on purpose: launching, waiting for health, pausing and the aborts above
+ * share one lifecycle lock and one process handle; split, that locking would span classes.
  */
 public final class EtcdProcess implements AutoCloseable {
 

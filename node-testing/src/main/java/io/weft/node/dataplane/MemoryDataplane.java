@@ -38,6 +38,9 @@ import java.util.function.Consumer;
  * the {@link #watchLinks} subscribers on the calling thread, as the kernel would to
  * {@code ip monitor link}. Its methods are synchronized, so a test may delete a device (as an
  * administrator would) while an agent's thread drives it.
+ *
+ * <p>Over 300 lines on purpose: it implements the whole {@link Dataplane} seam over one set of
+ * links under one lock (routes and neighbours already live in {@link MemoryForwarding}).
  */
 public final class MemoryDataplane implements Dataplane {
 
