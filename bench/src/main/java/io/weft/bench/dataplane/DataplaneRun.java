@@ -6,6 +6,7 @@ import io.weft.node.backend.BackendException;
 import io.weft.node.backend.DesiredState;
 import io.weft.node.backend.KernelState;
 import io.weft.node.backend.NodeContext;
+import io.weft.node.backend.PeerLease;
 import io.weft.node.backend.Reconciler;
 import io.weft.node.backend.VxlanBackend;
 import io.weft.node.netlink.NetlinkDataplane;
@@ -47,7 +48,7 @@ final class DataplaneRun {
 
     private DataplaneRun(int peers, Consumer<String> log) {
         this.leases = PeerFleet.peers(peers);
-        this.wanted = backend.desired(self, leases);
+        this.wanted = backend.desired(self, PeerLease.of(leases));
         this.log = log;
         if (!wanted.skipped().isEmpty() || objects(wanted) != peers * PeerFleet.OBJECTS_PER_PEER) {
             throw new IllegalStateException(
@@ -143,7 +144,7 @@ final class DataplaneRun {
 
     /** What the agent does on a change of the peer set: desired state, then reconcile. */
     private Reconciler.Summary reconcile(NetlinkDataplane dataplane, List<Lease> peers) {
-        return Reconciler.reconcile(dataplane, backend.desired(self, peers));
+        return Reconciler.reconcile(dataplane, backend.desired(self, PeerLease.of(peers)));
     }
 
     private static Reconciler.Summary expect(Reconciler.Summary summary, int added, int removed, String what) {

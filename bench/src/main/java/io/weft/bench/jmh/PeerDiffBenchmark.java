@@ -5,6 +5,7 @@ import io.weft.bench.dataplane.PeerFleet;
 import io.weft.node.backend.DesiredState;
 import io.weft.node.backend.KernelState;
 import io.weft.node.backend.NodeContext;
+import io.weft.node.backend.PeerLease;
 import io.weft.node.backend.Reconciler;
 import io.weft.node.backend.VxlanBackend;
 import java.util.ArrayList;
@@ -63,13 +64,13 @@ public class PeerDiffBenchmark {
 
     @Setup
     public void buildStates() {
-        DesiredState before = backend.desired(self, PeerFleet.peers(peers));
+        DesiredState before = backend.desired(self, PeerLease.of(PeerFleet.peers(peers)));
         actual = new KernelState(before.routes(), before.neighbours(), before.fdb());
         leases = new ArrayList<>(peers);
         for (int n = 1; n <= peers; n++) {
             leases.add(PeerFleet.peer(n, n % changedEvery == 0 ? 1 : 0));
         }
-        desired = backend.desired(self, leases);
+        desired = backend.desired(self, PeerLease.of(leases));
         held = new HashSet<>(actual.routes());
         held.addAll(actual.neighbours());
         held.addAll(actual.fdb());
@@ -87,7 +88,7 @@ public class PeerDiffBenchmark {
 
     @Benchmark
     public Reconciler.Plan desiredThenDiff() {
-        return Reconciler.diff(backend.desired(self, leases), actual);
+        return Reconciler.diff(backend.desired(self, PeerLease.of(leases)), actual);
     }
 
     @Benchmark

@@ -39,6 +39,7 @@ final class PeerProgrammer {
     private final SkipReport skips;
     private Lease own;
     private Map<String, Lease> peers;
+    private final PeerLeases peerLeases = new PeerLeases();
     private boolean subnetFileWritten;
 
     /** hostFacts is read at every reconcile: what peers must never cover ({@link HostFacts}). */
@@ -111,7 +112,8 @@ final class PeerProgrammer {
             return;
         }
         try {
-            var desired = backend.desired(new NodeContext(host, self, hostFacts.get()), current.values());
+            var desired =
+                    backend.desired(new NodeContext(host, self, hostFacts.get()), peerLeases.of(current.values()));
             Reconciler.Summary summary = Reconciler.reconcile(dataplane, desired);
             metrics.reconciled(current.size() - 1, summary.failures().size());
             if (summary.changes() > 0 || !summary.failures().isEmpty()) {

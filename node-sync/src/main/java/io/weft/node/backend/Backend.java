@@ -1,6 +1,5 @@
 package io.weft.node.backend;
 
-import io.weft.api.v1.Lease;
 import io.weft.node.dataplane.Dataplane;
 import io.weft.node.dataplane.VxlanSpec;
 import java.util.Collection;
@@ -46,5 +45,5 @@ public interface Backend {
      * (another backend type, missing or malformed data, a conflict with another peer) is left
      * out and listed in {@link DesiredState#skipped()}, never fatal.
      */
-    DesiredState desired(NodeContext self, Collection<Lease> peers);
+    DesiredState desired(NodeContext self, Collection<PeerLease> peers);
 }

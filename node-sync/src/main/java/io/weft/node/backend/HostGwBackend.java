@@ -1,6 +1,5 @@
 package io.weft.node.backend;
 
-import io.weft.api.v1.Lease;
 import io.weft.config.BackendConfig;
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
@@ -64,12 +63,12 @@ public final class HostGwBackend implements Backend {
     }
 
     @Override
-    public DesiredState desired(NodeContext self, Collection<Lease> peers) {
+    public DesiredState desired(NodeContext self, Collection<PeerLease> peers) {
         DesiredState.Builder state = DesiredState.builder();
         ExternalLink external = self.external();
         for (Peer peer : Peer.remote(self, peers)) {
-            if (!type().equals(peer.lease.getBackendType())) {
-                state.skip(peer.name, "backend type \"" + peer.lease.getBackendType() + "\", not host-gw");
+            if (!type().equals(peer.lease.backendType())) {
+                state.skip(peer.name, "backend type \"" + peer.lease.backendType() + "\", not host-gw");
                 continue;
             }
             for (IpFamily family : self.host().families()) {

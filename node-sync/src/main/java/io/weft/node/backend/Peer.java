@@ -1,7 +1,5 @@
 package io.weft.node.backend;
 
-import io.weft.api.v1.Lease;
-import io.weft.client.LeaseKey;
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
@@ -35,19 +33,12 @@ final class Peer {
         }
     }
 
-    private static final Comparator<Lease> ORDER = Comparator.comparing(Lease::getNodeName)
-            .thenComparing(Lease::getSubnet)
-            .thenComparing(Lease::getIpv6Subnet)
-            .thenComparing(Lease::getPublicIp);
-
-    final Lease lease;
+    final PeerLease lease;
     final String name;
 
-    private Peer(Lease lease) {
+    private Peer(PeerLease lease) {
         this.lease = lease;
-        this.name = !lease.getNodeName().isEmpty()
-                ? lease.getNodeName()
-                : !LeaseKey.of(lease).isEmpty() ? LeaseKey.of(lease) : "a lease without a subnet";
+        this.name = lease.name();
     }
 
     /**
@@ -55,34 +46,26 @@ final class Peer {
      * peers always goes the same way). This node's own lease, or any lease with its name or one
      * of its subnets, is never a peer.
      */
-    static List<Peer> remote(NodeContext self, Collection<Lease> leases) {
+    static List<Peer> remote(NodeContext self, Collection<PeerLease> leases) {
         return new LinkedHashSet<>(leases)
                 .stream()
                         .filter(lease -> !isSelf(self, lease))
-                        .sorted(ORDER)
+                        .sorted(Comparator.comparing(PeerLease::order))
                         .map(Peer::new)
                         .toList();
     }
 
-    private static boolean isSelf(NodeContext self, Lease lease) {
-        if (!self.nodeName().isEmpty() && self.nodeName().equals(lease.getNodeName())) {
+    private static boolean isSelf(NodeContext self, PeerLease lease) {
+        if (!self.nodeName().isEmpty() && self.nodeName().equals(lease.nodeName())) {
             return true;
         }
         for (IpFamily family : IpFamily.values()) {
             Optional<IpPrefix> own = self.subnet(family);
-            if (own.isPresent() && own.equals(parse(NodeContext.subnetText(lease, family)))) {
+            if (own.isPresent() && own.get().equals(lease.side(family).subnet().value())) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static Optional<IpPrefix> parse(String cidr) {
-        try {
-            return Optional.of(IpPrefix.parse(cidr));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     /**
@@ -92,16 +75,8 @@ final class Peer {
      */
     Endpoint endpoint(NodeContext self, IpFamily family) throws Invalid {
         boolean v4 = family == IpFamily.IPV4;
-        String subnetText = NodeContext.subnetText(lease, family);
-        if (subnetText.isEmpty()) {
-            throw new Invalid(v4 ? "no subnet" : "no IPv6 subnet");
-        }
-        IpPrefix subnet;
-        try {
-            subnet = IpPrefix.parse(subnetText);
-        } catch (IllegalArgumentException e) {
-            throw new Invalid(e.getMessage());
-        }
+        PeerLease.Side side = lease.side(family);
+        IpPrefix subnet = side.subnet().get();
         IpPrefix network = v4 ? self.network().network() : self.network().ipv6Network();
         int length = v4 ? self.network().subnetLen() : self.network().ipv6SubnetLen();
         if (!network.contains(subnet)) {
@@ -114,19 +89,7 @@ final class Peer {
         if (own.overlaps(subnet)) {
             throw new Invalid("subnet " + subnet + " overlaps this node's " + own);
         }
-        String ipText = v4 ? lease.getPublicIp() : lease.getPublicIpv6();
-        if (ipText.isEmpty()) {
-            throw new Invalid(v4 ? "no public IP" : "no public IPv6 address");
-        }
-        IpAddress publicIp;
-        try {
-            publicIp = IpAddress.parse(ipText);
-        } catch (IllegalArgumentException e) {
-            throw new Invalid("public IP: " + e.getMessage());
-        }
-        if (publicIp.family() != family) {
-            throw new Invalid("public IP " + publicIp + " is not an " + family + " address");
-        }
+        IpAddress publicIp = side.publicIp().get();
         if (self.host().publicIp(family).map(publicIp::equals).orElse(false)) {
             throw new Invalid("public IP " + publicIp + " is this node's own");
         }

@@ -1,6 +1,5 @@
 package io.weft.node.backend;
 
-import io.weft.api.v1.Lease;
 import io.weft.api.v1.VxlanBackendData;
 import io.weft.config.BackendConfig;
 import io.weft.config.IpAddress;
@@ -11,7 +10,6 @@ import io.weft.node.dataplane.KernelFdbEntry;
 import io.weft.node.dataplane.KernelNeighbour;
 import io.weft.node.dataplane.KernelRoute;
 import io.weft.node.dataplane.LinkInfo;
-import io.weft.node.dataplane.MacAddress;
 import io.weft.node.dataplane.VxlanSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -123,14 +121,14 @@ public final class VxlanBackend implements Backend {
     }
 
     @Override
-    public DesiredState desired(NodeContext self, Collection<Lease> peers) {
+    public DesiredState desired(NodeContext self, Collection<PeerLease> peers) {
         BackendConfig config = self.network().backend();
         DesiredState.Builder state = DesiredState.builder();
         List<IpFamily> families = self.host().families();
         families.forEach(family -> state.device(self.host().vxlanDevice(family)));
         for (Peer peer : Peer.remote(self, peers)) {
-            if (!type().equals(peer.lease.getBackendType())) {
-                state.skip(peer.name, "backend type \"" + peer.lease.getBackendType() + "\", not vxlan");
+            if (!type().equals(peer.lease.backendType())) {
+                state.skip(peer.name, "backend type \"" + peer.lease.backendType() + "\", not vxlan");
                 continue;
             }
             for (IpFamily family : families) {
@@ -166,25 +164,12 @@ public final class VxlanBackend implements Backend {
         return state.build();
     }
 
-    /** The peer's VTEP MAC for a family, checked. */
-    private static String vtepMac(Lease lease, IpFamily family, int vni) throws Peer.Invalid {
-        boolean v4 = family == IpFamily.IPV4;
-        if (v4 ? !lease.hasVxlan() : !lease.hasVxlanV6()) {
-            throw new Peer.Invalid(v4 ? "no vxlan BackendData" : "no vxlan BackendV6Data");
+    /** The peer's VTEP MAC for a family, checked against the network's VNI. */
+    private static String vtepMac(PeerLease lease, IpFamily family, int vni) throws Peer.Invalid {
+        PeerLease.Vtep vtep = lease.side(family).vtep().get();
+        if (vtep.vni() != 0 && vtep.vni() != Integer.toUnsignedLong(vni)) {
+            throw new Peer.Invalid("VNI " + vtep.vni() + ", this network uses " + Integer.toUnsignedLong(vni));
         }
-        VxlanBackendData data = v4 ? lease.getVxlan() : lease.getVxlanV6();
-        if (data.getVni() != 0 && data.getVni() != vni) {
-            throw new Peer.Invalid("VNI " + data.getVni() + ", this network uses " + vni);
-        }
-        String mac;
-        try {
-            mac = MacAddress.canonical(data.getVtepMac());
-        } catch (IllegalArgumentException e) {
-            throw new Peer.Invalid("VTEP MAC: " + e.getMessage());
-        }
-        if (!VtepMac.isUnicast(mac)) {
-            throw new Peer.Invalid("VTEP MAC " + mac + " is not a unicast address");
-        }
-        return mac;
+        return vtep.mac();
     }
 }

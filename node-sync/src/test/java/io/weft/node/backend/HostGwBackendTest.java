@@ -33,7 +33,7 @@ class HostGwBackendTest {
 
         DesiredState desired = backend.desired(
                 TestCluster.self(network),
-                List.of(hostGwPeer(2).build(), hostGwPeer(3).build()));
+                PeerLease.of(List.of(hostGwPeer(2).build(), hostGwPeer(3).build())));
 
         assertThat(desired.routes())
                 .containsExactlyInAnyOrder(
@@ -48,8 +48,8 @@ class HostGwBackendTest {
     void dualStackAddsTheIpv6Route() {
         NetworkConfig network = TestCluster.hostGw(true);
 
-        DesiredState desired =
-                backend.desired(TestCluster.self(network), List.of(hostGwPeer(2).build()));
+        DesiredState desired = backend.desired(
+                TestCluster.self(network), PeerLease.of(List.of(hostGwPeer(2).build())));
 
         assertThat(desired.routes())
                 .containsExactlyInAnyOrder(
@@ -67,7 +67,7 @@ class HostGwBackendTest {
                 hostGwPeer(6).setSubnet("bogus").build(),
                 TestCluster.ownLease(network));
 
-        DesiredState desired = backend.desired(TestCluster.self(network), peers);
+        DesiredState desired = backend.desired(TestCluster.self(network), PeerLease.of(peers));
 
         assertThat(desired.routes()).containsExactly(via("10.244.2.0/24", "192.168.77.102"));
         assertThat(desired.skipped())

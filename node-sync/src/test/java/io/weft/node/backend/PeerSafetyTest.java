@@ -97,7 +97,8 @@ class PeerSafetyTest {
                 .build();
         Lease good = TestCluster.vxlanPeer(3, "192.168.77.103").build();
 
-        DesiredState desired = new VxlanBackend().desired(new NodeContext(host, own, HOST), List.of(own, lan, good));
+        DesiredState desired =
+                new VxlanBackend().desired(new NodeContext(host, own, HOST), PeerLease.of(List.of(own, lan, good)));
 
         assertThat(desired.skipped())
                 .containsExactly(new SkippedPeer(

@@ -57,7 +57,7 @@ class ReconcilerPropertyTest {
                 if (random.nextInt(3) == 0) {
                     addStaleObjects(dp, network.enableIPv6());
                 }
-                DesiredState desired = backend.desired(self, randomPeers(network));
+                DesiredState desired = backend.desired(self, PeerLease.of(randomPeers(network)));
                 KernelState before = KernelState.read(dp, desired.devices());
 
                 Reconciler.Summary first = Reconciler.reconcile(dp, desired);

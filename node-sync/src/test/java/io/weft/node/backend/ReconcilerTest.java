@@ -50,7 +50,7 @@ class ReconcilerTest {
     }
 
     private DesiredState desired(Lease... peers) {
-        return backend.desired(self, List.of(peers));
+        return backend.desired(self, PeerLease.of(List.of(peers)));
     }
 
     private static KernelRoute route(int n) {
@@ -224,7 +224,9 @@ class ReconcilerTest {
         Reconciler.reconcile(dp, desired(vxlanPeer(2, "10.20.0.2").build()));
         NodeContext hostGwSelf = TestCluster.self(TestCluster.hostGw(true));
         DesiredState hostGw = new HostGwBackend()
-                .desired(hostGwSelf, List.of(TestCluster.hostGwPeer(3).build()));
+                .desired(
+                        hostGwSelf,
+                        PeerLease.of(List.of(TestCluster.hostGwPeer(3).build())));
 
         Reconciler.Summary summary = Reconciler.reconcile(dp, hostGw);
 

@@ -38,7 +38,7 @@ class VxlanBackendTest {
         List<Lease> peers = List.of(
                 vxlanPeer(2, "10.20.0.2").build(), vxlanPeer(3, "10.20.0.3").build());
 
-        DesiredState desired = backend.desired(TestCluster.self(network), peers);
+        DesiredState desired = backend.desired(TestCluster.self(network), PeerLease.of(peers));
 
         assertThat(desired.devices()).containsExactly("flannel.1");
         assertThat(desired.routes())
@@ -59,7 +59,8 @@ class VxlanBackendTest {
         NetworkConfig network = TestCluster.vxlan(true, false);
 
         DesiredState desired = backend.desired(
-                TestCluster.self(network), List.of(vxlanPeer(2, "10.20.0.2").build()));
+                TestCluster.self(network),
+                PeerLease.of(List.of(vxlanPeer(2, "10.20.0.2").build())));
 
         assertThat(desired.devices()).containsExactlyInAnyOrder("flannel.1", "flannel-v6.1");
         assertThat(desired.routes())
@@ -78,7 +79,7 @@ class VxlanBackendTest {
         Lease near = vxlanPeer(2, "192.168.77.102").build();
         Lease far = vxlanPeer(3, "10.20.0.3").build();
 
-        DesiredState desired = backend.desired(TestCluster.self(network), List.of(near, far));
+        DesiredState desired = backend.desired(TestCluster.self(network), PeerLease.of(List.of(near, far)));
 
         assertThat(desired.routes())
                 .containsExactlyInAnyOrder(
@@ -94,7 +95,7 @@ class VxlanBackendTest {
 
         DesiredState desired = backend.desired(
                 TestCluster.self(network),
-                List.of(vxlanPeer(2, "192.168.77.102").build()));
+                PeerLease.of(List.of(vxlanPeer(2, "192.168.77.102").build())));
 
         assertThat(desired.routes()).containsExactly(onlink("10.244.2.0/24", "flannel.1"));
         assertThat(desired.fdb()).containsExactly(new KernelFdbEntry(mac(2, false), ip("192.168.77.102"), "flannel.1"));
@@ -105,7 +106,7 @@ class VxlanBackendTest {
         NetworkConfig network = TestCluster.vxlan(true, true);
         Lease near6 = vxlanPeer(2, "10.20.0.2").setPublicIpv6("fd00:77::66").build();
 
-        DesiredState desired = backend.desired(TestCluster.self(network), List.of(near6));
+        DesiredState desired = backend.desired(TestCluster.self(network), PeerLease.of(List.of(near6)));
 
         assertThat(desired.routes())
                 .containsExactlyInAnyOrder(
@@ -136,7 +137,7 @@ class VxlanBackendTest {
                 vxlanPeer(11, "not-an-ip").build(),
                 vxlanPeer(12, "10.20.0.12").build());
 
-        DesiredState desired = backend.desired(TestCluster.self(network), peers);
+        DesiredState desired = backend.desired(TestCluster.self(network), PeerLease.of(peers));
 
         assertThat(desired.routes())
                 .containsExactlyInAnyOrder(onlink("10.244.2.0/24", "flannel.1"), onlink("10.244.12.0/24", "flannel.1"));
@@ -161,7 +162,7 @@ class VxlanBackendTest {
         NetworkConfig network = TestCluster.vxlan(true, false);
         Lease v4Only = vxlanPeer(2, "10.20.0.2").clearVxlanV6().build();
 
-        DesiredState desired = backend.desired(TestCluster.self(network), List.of(v4Only));
+        DesiredState desired = backend.desired(TestCluster.self(network), PeerLease.of(List.of(v4Only)));
 
         assertThat(desired.routes()).containsExactly(onlink("10.244.2.0/24", "flannel.1"));
         assertThat(desired.skipped())
@@ -179,11 +180,11 @@ class VxlanBackendTest {
 
         DesiredState desired = backend.desired(
                 TestCluster.self(network),
-                List.of(
+                PeerLease.of(List.of(
                         own,
                         ownWrittenByFlanneld,
                         sameNameElsewhere,
-                        vxlanPeer(2, "10.20.0.2").build()));
+                        vxlanPeer(2, "10.20.0.2").build())));
 
         assertThat(desired.routes()).containsExactly(onlink("10.244.2.0/24", "flannel.1"));
         assertThat(desired.skipped()).isEmpty();
@@ -195,7 +196,7 @@ class VxlanBackendTest {
 
         DesiredState desired = backend.desired(
                 TestCluster.self(network),
-                List.of(vxlanPeer(2, SELF_IP.toString()).build()));
+                PeerLease.of(List.of(vxlanPeer(2, SELF_IP.toString()).build())));
 
         assertThat(desired.routes()).isEmpty();
         assertThat(desired.skipped())
@@ -213,8 +214,8 @@ class VxlanBackendTest {
         Lease first = vxlanPeer(2, "10.20.0.2").build();
         Lease clone = vxlanPeer(3, "10.20.0.3").setVxlan(shared).build();
 
-        DesiredState forward = backend.desired(TestCluster.self(network), List.of(first, clone));
-        DesiredState backward = backend.desired(TestCluster.self(network), List.of(clone, first));
+        DesiredState forward = backend.desired(TestCluster.self(network), PeerLease.of(List.of(first, clone)));
+        DesiredState backward = backend.desired(TestCluster.self(network), PeerLease.of(List.of(clone, first)));
 
         assertThat(forward).isEqualTo(backward);
         assertThat(forward.routes()).containsExactly(onlink("10.244.2.0/24", "flannel.1"));
@@ -228,7 +229,7 @@ class VxlanBackendTest {
         NetworkConfig network = TestCluster.vxlan(false, false);
         Lease peer = vxlanPeer(2, "10.20.0.2").build();
 
-        DesiredState desired = backend.desired(TestCluster.self(network), List.of(peer, peer));
+        DesiredState desired = backend.desired(TestCluster.self(network), PeerLease.of(List.of(peer, peer)));
 
         assertThat(desired.routes()).hasSize(1);
         assertThat(desired.skipped()).isEmpty();
@@ -242,14 +243,15 @@ class VxlanBackendTest {
                 .setVxlan(VxlanBackendData.newBuilder().setVtepMac(mac(2, false)))
                 .build();
 
-        DesiredState desired = backend.desired(TestCluster.self(network), List.of(old));
+        DesiredState desired = backend.desired(TestCluster.self(network), PeerLease.of(List.of(old)));
 
         assertThat(desired.fdb()).containsExactly(new KernelFdbEntry(mac(2, false), ip("10.20.0.2"), "flannel.1"));
     }
 
     @Test
     void noPeersMeansNothingWantedButTheDevicesStayWefts() {
-        DesiredState desired = backend.desired(TestCluster.self(TestCluster.vxlan(true, false)), List.of());
+        DesiredState desired =
+                backend.desired(TestCluster.self(TestCluster.vxlan(true, false)), PeerLease.of(List.of()));
 
         assertThat(desired.routes()).isEmpty();
         assertThat(desired.devices()).containsExactlyInAnyOrder("flannel.1", "flannel-v6.1");
