@@ -8,9 +8,11 @@ import io.weft.allocator.service.WatchSettings;
 import io.weft.allocator.store.KeyLayout;
 import io.weft.etcd.EtcdOptions;
 import io.weft.etcd.EtcdProcess;
+import io.weft.launcher.BuildInfo;
 import io.weft.launcher.DurationConverter;
 import io.weft.launcher.HostPortConverter;
 import io.weft.launcher.LauncherErrors;
+import io.weft.launcher.SystemdNotify;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "weft-allocator",
         mixinStandardHelpOptions = true,
+        versionProvider = BuildInfo.VersionProvider.class,
         sortOptions = false,
         description = "Hands out flannel-compatible subnet leases over gRPC, stored in etcd.")
 public final class AllocatorMain implements Callable<Integer> {
@@ -228,8 +232,11 @@ public final class AllocatorMain implements Callable<Integer> {
             throw e;
         }
         EtcdProcess etcd = localEtcd;
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
+        systemd.report(server::ready, "serving; etcd state loaded", () -> CompletableFuture.completedFuture(null));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             LOG.info("shutting down");
+            systemd.stopping();
             BoundedShutdown.haltingAfterLimit().run(() -> {
                 server.close();
                 if (etcd != null) {

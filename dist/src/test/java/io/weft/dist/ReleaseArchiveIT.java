@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The release archive, as a user gets it: unpacked into an empty folder and run from there with
- * no JDK in reach (JAVA_HOME pointing nowhere, a PATH with only the system's tools and etcd).
+ * no JDK in reach (no JAVA_HOME, no {@code java} on PATH: only the few tools it uses, and etcd).
  * Its own runtime runs the three launchers; the allocator starts its embedded etcd and serves,
  * and weftctl talks to it.
  */
@@ -41,9 +43,11 @@ class ReleaseArchiveIT {
     static void unpack() throws Exception {
         Path archive = Path.of(System.getProperty("weft.release.archive"));
         assertThat(archive).isRegularFile();
-        assertThat(run(List.of("tar", "-xzf", archive.toString(), "-C", unpacked.toString()), unpacked)
-                        .exitCode())
-                .isZero();
+        Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", unpacked.toString())
+                .inheritIO()
+                .start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tar.exitValue()).isZero();
         release = unpacked.resolve(System.getProperty("weft.release.name"));
     }
 
@@ -71,6 +75,14 @@ class ReleaseArchiveIT {
         assertThat(run(List.of(release.resolve("bin/weft-node").toString(), "--help"), release)
                         .exitCode())
                 .isZero();
+        String built = System.getProperty("weft.release.version");
+        for (String launcher : List.of("weft-allocator", "weft-node", "weftctl")) {
+            Result printed =
+                    run(List.of(release.resolve("bin").resolve(launcher).toString(), "--version"), release);
+            assertThat(printed.output().strip())
+                    .as("built from a git checkout, it names the commit")
+                    .matches(launcher + " " + Pattern.quote(built) + " \\(commit [0-9a-f]{12}\\)");
+        }
     }
 
     @Test
@@ -135,18 +147,38 @@ class ReleaseArchiveIT {
         return new Result(process.exitValue(), output);
     }
 
-    /** A process with no JDK in reach: JAVA_HOME points nowhere, PATH has the system's tools only. */
+    /**
+     * A process with no JDK in reach: no JAVA_HOME, and a PATH holding only the tools the
+     * launchers and the embedded etcd use (the system's own {@code java} is left out).
+     */
     private static Process start(List<String> command, Path directory) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
                 .directory(directory.toFile())
                 .redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
-        environment.put("JAVA_HOME", "/nonexistent");
-        environment.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        if (command.getFirst().endsWith("weft-allocator")) {
+        environment.remove("JAVA_HOME");
+        environment.put("PATH", tools().toString());
+        if (command.contains("--data-dir")) { // the daemon: its log goes to a file
             builder.redirectOutput(unpacked.resolve("allocator.log").toFile());
         }
         return builder.start();
+    }
+
+    private static Path tools() throws IOException {
+        Path tools = unpacked.resolve("tools");
+        if (Files.notExists(tools)) {
+            Files.createDirectories(tools);
+            for (String tool : List.of("readlink", "dirname", "etcd")) {
+                Path found = Stream.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")
+                        .map(dir -> Path.of(dir, tool))
+                        .filter(Files::isExecutable)
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException(tool + " is not installed"));
+                Files.createSymbolicLink(tools.resolve(tool), found);
+            }
+        }
+        assertThat(tools.resolve("java")).doesNotExist();
+        return tools;
     }
 
     private static int freePort() throws IOException {

@@ -3,9 +3,11 @@ package io.weft.node;
 import io.weft.client.ClientTls;
 import io.weft.client.ServerAddress;
 import io.weft.config.IpAddress;
+import io.weft.launcher.BuildInfo;
 import io.weft.launcher.DurationConverter;
 import io.weft.launcher.HostPortConverter;
 import io.weft.launcher.LauncherErrors;
+import io.weft.launcher.SystemdNotify;
 import io.weft.node.agent.AgentParts;
 import io.weft.node.agent.ExternalInterface;
 import io.weft.node.agent.NodeAgent;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "weft-node",
         mixinStandardHelpOptions = true,
+        versionProvider = BuildInfo.VersionProvider.class,
         sortOptions = false,
         description = "Keeps this host's subnet lease, writes subnet.env and programs peer routes (vxlan, host-gw).")
 public final class NodeMain implements Callable<Integer> {
@@ -146,8 +149,12 @@ public final class NodeMain implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeSettings settings = settings();
         CountDownLatch stopped = new CountDownLatch(1);
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
         NodeAgent agent = started(NodeAgent.start(settings, AgentParts.onThisHost(settings)));
+        // The watchdog is fed only while the kernel thread takes turns: a stuck agent is restarted.
+        systemd.report(agent::ready, "lease held, subnet.env written, peers programmed", agent::kernelThreadTurn);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            systemd.stopping();
             agent.close();
             stopped.countDown();
         }));

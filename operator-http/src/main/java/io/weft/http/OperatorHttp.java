@@ -1,9 +1,11 @@
 package io.weft.http;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.weft.launcher.BuildInfo;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +60,12 @@ public final class OperatorHttp implements AutoCloseable {
             PrometheusMeterRegistry metrics,
             Map<String, Supplier<Answer>> extraRoutes)
             throws Exception {
+        BuildInfo build = BuildInfo.current();
+        Gauge.builder("weft_build", () -> 1)
+                .description("the build this process runs: its version and git commit")
+                .tag("version", build.version())
+                .tag("commit", build.commit())
+                .register(metrics);
         Map<String, Supplier<Answer>> routes = new LinkedHashMap<>();
         routes.put("/metrics", () -> new Answer(200, metrics.scrape()));
         for (var route : extraRoutes.entrySet()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.weft.launcher.BuildInfo;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,6 +75,15 @@ class OperatorHttpTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).contains(OperatorHttp.PROMETHEUS);
         assertThat(response.body()).contains("weft_demo_total 1.0");
+    }
+
+    @Test
+    void metricsNameTheBuild() throws Exception {
+        BuildInfo build = BuildInfo.current();
+
+        assertThat(get("/metrics").body())
+                .contains("weft_build{commit=\"" + build.commit() + "\",version=\"" + build.version() + "\"} 1.0");
+        assertThat(build.version()).isEqualTo(System.getProperty("weft.expected.version"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.weft.client.ClientTls;
 import io.weft.client.RetryPolicy;
 import io.weft.client.ServerAddress;
 import io.weft.client.WeftClient;
+import io.weft.launcher.BuildInfo;
 import io.weft.launcher.DurationConverter;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "weftctl",
         mixinStandardHelpOptions = true,
-        version = "weftctl 0.1.0",
+        versionProvider = BuildInfo.VersionProvider.class,
         description = "Reads and changes the weft allocator's network config, leases and reservations.",
         subcommands = {
             ConfigCommand.class,

@@ -213,6 +213,16 @@ public final class NodeAgent implements AutoCloseable {
         return readiness == null ? "not started" : readiness.notReadyReason();
     }
 
+    /** Whether the node is ready: lease held, subnet.env written, peers synced (what /readyz says). */
+    public boolean ready() {
+        return notReadyReason() == null;
+    }
+
+    /** Completes once the kernel thread has taken a turn: the watchdog's proof the agent is not stuck. */
+    public CompletableFuture<Void> kernelThreadTurn() {
+        return CompletableFuture.runAsync(() -> {}, kernelThread);
+    }
+
     /** The lease held now. */
     Optional<Lease> lease() {
         return keeper == null ? Optional.empty() : keeper.currentLease();

@@ -25,6 +25,9 @@ final class WeftCluster implements AutoCloseable {
     private final WeftProcess server;
     private final Map<Integer, WeftProcess> nodes = new HashMap<>();
     private final List<String> extraNodeArgs = new ArrayList<>();
+    /** Variables added to every weft-node's environment from the next start on. */
+    final Map<String, String> nodeEnvironment = new HashMap<>();
+
     private final String renewMargin;
     /** Mutual TLS on the allocator's gRPC port, or null for plaintext. */
     private final ClusterCertificates certificates;
@@ -138,7 +141,11 @@ final class WeftCluster implements AutoCloseable {
         nodes.put(
                 n,
                 WeftProcess.start(
-                        topology.host(n), work.resolve("node" + n + ".log"), "weft-node", args.toArray(String[]::new)));
+                        topology.host(n),
+                        work.resolve("node" + n + ".log"),
+                        Map.copyOf(nodeEnvironment),
+                        "weft-node",
+                        args.toArray(String[]::new)));
     }
 
     WeftProcess server() {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -32,10 +33,18 @@ final class WeftProcess implements AutoCloseable {
     }
 
     static WeftProcess start(String netns, Path log, String launcher, String... args) throws IOException {
+        return start(netns, log, Map.of(), launcher, args);
+    }
+
+    /** As {@link #start(String, Path, String, String...)}, with these variables added to its environment. */
+    static WeftProcess start(String netns, Path log, Map<String, String> environment, String launcher, String... args)
+            throws IOException {
         List<String> command =
                 new ArrayList<>(List.of(REPO.resolve("bin").resolve(launcher).toString()));
         command.addAll(List.of(args));
-        return new WeftProcess(LaunchedProcess.start(NetworkNamespace.inside(netns, command), log), log);
+        ProcessBuilder builder = new ProcessBuilder(NetworkNamespace.inside(netns, command));
+        builder.environment().putAll(environment);
+        return new WeftProcess(LaunchedProcess.start(builder, log), log);
     }
 
     /**
