@@ -134,12 +134,9 @@ public final class ReservationOperations {
         }
         return store.compareAndPut(subnet, value, 0, expectedModRevision, fences.get())
                 .thenApply(outcome -> {
-                    if (outcome instanceof WriteOutcome.Written done) {
-                        return stored(subnet, value, done);
-                    }
-                    throw Status.ABORTED
-                            .withDescription(subnet.primary() + " " + raced)
-                            .asRuntimeException();
+                    WriteOutcome.Written done = applied(outcome, subnet.primary() + " " + raced);
+                    LOG.debug("subnet reserved: subnet={} node={}", subnet, value.nodeName());
+                    return new StoredLease(subnet, value, 0, done.revision());
                 })
                 .exceptionallyCompose(ReservationOperations::asStatus);
     }
@@ -158,12 +155,7 @@ public final class ReservationOperations {
             List<AddressFence> addresses = ownership.releasing(lease.nodeName(), index);
             return store.compareAndDelete(lease.subnet(), lease.modRevision(), addresses)
                     .thenApply(outcome -> {
-                        if (!(outcome instanceof WriteOutcome.Written done)) {
-                            throw Status.ABORTED
-                                    .withDescription(subnet + " changed while it was being unreserved; retry")
-                                    .asRuntimeException();
-                        }
-                        apply(done);
+                        applied(outcome, subnet + " changed while it was being unreserved; retry");
                         LOG.debug("reservation removed: subnet={} node={}", lease.subnet(), lease.nodeName());
                         return false;
                     })
@@ -176,12 +168,7 @@ public final class ReservationOperations {
                 .thenCompose(bucket -> store.compareAndPut(
                                 lease.subnet(), lease.value(), bucket.etcdLeaseId(), lease.modRevision(), fences)
                         .thenApply(outcome -> {
-                            if (!(outcome instanceof WriteOutcome.Written done)) {
-                                throw Status.ABORTED
-                                        .withDescription(subnet + " changed while it was being unreserved; retry")
-                                        .asRuntimeException();
-                            }
-                            apply(done);
+                            applied(outcome, subnet + " changed while it was being unreserved; retry");
                             expiries.record(bucket.etcdLeaseId(), bucket.expiresAt(), clock.instant());
                             LOG.debug(
                                     "reservation removed, now an ordinary lease: subnet={} node={}",
@@ -192,17 +179,14 @@ public final class ReservationOperations {
                 .exceptionallyCompose(ReservationOperations::asStatus);
     }
 
-    private StoredLease stored(SubnetKey subnet, LeaseValue value, WriteOutcome.Written done) {
-        apply(done);
-        StoredLease lease = new StoredLease(subnet, value, 0, done.revision());
-        LOG.debug("subnet reserved: subnet={} node={}", subnet, value.nodeName());
-        return lease;
-    }
-
-    /** What this server's own write changed, to its view ahead of the watch. */
-    private void apply(WriteOutcome.Written done) {
+    /** Applies what the write changed to this server's view ahead of the watch; ABORTED if it lost a compare. */
+    private WriteOutcome.Written applied(WriteOutcome outcome, String raced) {
+        if (!(outcome instanceof WriteOutcome.Written done)) {
+            throw Status.ABORTED.withDescription(raced).asRuntimeException();
+        }
         Instant now = clock.instant();
         done.changes().forEach(change -> index.apply(change, false, now));
+        return done;
     }
 
     private static LeaseValue withNode(LeaseValue value, String nodeName, String publicIp) {
