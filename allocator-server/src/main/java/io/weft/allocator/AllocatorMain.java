@@ -10,6 +10,7 @@ import io.weft.etcd.EtcdOptions;
 import io.weft.etcd.EtcdProcess;
 import io.weft.launcher.BuildInfo;
 import io.weft.launcher.DurationConverter;
+import io.weft.launcher.EnvironmentDefaults;
 import io.weft.launcher.HostPortConverter;
 import io.weft.launcher.LauncherErrors;
 import io.weft.launcher.SystemdNotify;
@@ -176,7 +177,9 @@ public final class AllocatorMain implements Callable<Integer> {
     WatchFlags watchFlags = new WatchFlags();
 
     public static void main(String[] args) {
-        System.exit(LauncherErrors.commandLine(new AllocatorMain()).execute(args));
+        System.exit(LauncherErrors.commandLine(new AllocatorMain())
+                .setDefaultValueProvider(new EnvironmentDefaults("weft-allocator", System.getenv()))
+                .execute(args));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.weft.client.ServerAddress;
 import io.weft.config.IpAddress;
 import io.weft.launcher.BuildInfo;
 import io.weft.launcher.DurationConverter;
+import io.weft.launcher.EnvironmentDefaults;
 import io.weft.launcher.HostPortConverter;
 import io.weft.launcher.LauncherErrors;
 import io.weft.launcher.SystemdNotify;
@@ -142,7 +143,9 @@ public final class NodeMain implements Callable<Integer> {
     Path tlsKey;
 
     public static void main(String[] args) {
-        System.exit(LauncherErrors.commandLine(new NodeMain()).execute(args));
+        System.exit(LauncherErrors.commandLine(new NodeMain())
+                .setDefaultValueProvider(new EnvironmentDefaults("weft-node", System.getenv()))
+                .execute(args));
     }
 
     @Override

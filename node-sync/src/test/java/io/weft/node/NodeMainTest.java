@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.client.ClientTls;
 import io.weft.etcd.testing.TestCertificates;
+import io.weft.launcher.EnvironmentDefaults;
 import io.weft.launcher.LauncherErrors;
+import io.weft.node.agent.NodeSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +41,28 @@ class NodeMainTest {
                         node.key().toString());
 
         assertThat(main.settings().tls()).isEqualTo(new ClientTls(ca.caFile(), node.certificate(), node.key()));
+    }
+
+    @Test
+    void everyFlagCanComeFromItsEnvironmentVariable() throws Exception {
+        NodeMain main = new NodeMain();
+        new CommandLine(main)
+                .setDefaultValueProvider(new EnvironmentDefaults(
+                        "weft-node",
+                        Map.of(
+                                "WEFT_NODE_NODE_NAME", "node-env",
+                                "WEFT_NODE_SERVER", "10.0.0.1:7070,10.0.0.2:7070",
+                                "WEFT_NODE_SUBNET_FILE", "/run/test/subnet.env",
+                                "WEFT_NODE_RENEW_MARGIN", "2h",
+                                "WEFT_NODE_RELEASE_ON_EXIT", "true")))
+                .parseArgs("--renew-margin", "90m");
+
+        NodeSettings settings = main.settings();
+        assertThat(settings.nodeName()).isEqualTo("node-env");
+        assertThat(settings.servers()).hasSize(2);
+        assertThat(settings.subnetFile()).isEqualTo(Path.of("/run/test/subnet.env"));
+        assertThat(settings.renewMargin()).as("the command line wins").isEqualTo(Duration.ofMinutes(90));
+        assertThat(settings.releaseOnExit()).isTrue();
     }
 
     @Test
