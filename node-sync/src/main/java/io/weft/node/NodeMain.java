@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -48,11 +49,25 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name (default: the hostname)")
     String nodeName;
 
-    @Option(names = "--iface", paramLabel = "NAME", description = "the external interface")
-    String iface;
+    @Option(
+            names = "--iface",
+            paramLabel = "NAME|IP",
+            split = ",",
+            description = "the external interface, by name or by one of its addresses; repeatable, tried in order")
+    List<String> ifaces = new ArrayList<>();
 
-    @Option(names = "--iface-regex", paramLabel = "REGEX", description = "pick the first interface matching this")
-    Pattern ifaceRegex;
+    @Option(
+            names = "--iface-regex",
+            paramLabel = "REGEX",
+            split = ",",
+            description = "the first interface whose name matches; repeatable, tried in order after --iface")
+    List<Pattern> ifaceRegexes = new ArrayList<>();
+
+    @Option(
+            names = "--iface-can-reach",
+            paramLabel = "IP",
+            description = "the interface the kernel routes this address through")
+    String ifaceCanReach;
 
     @Option(names = "--public-ip", paramLabel = "IP", description = "the public IPv4 (default: the interface's first)")
     String publicIp;
@@ -181,7 +196,10 @@ public final class NodeMain implements Callable<Integer> {
                 servers(),
                 node,
                 new ExternalInterface.Choice(
-                        iface, ifaceRegex, publicIp == null ? null : address("--public-ip", publicIp)),
+                        ifaces,
+                        ifaceRegexes,
+                        ifaceCanReach == null ? null : address("--iface-can-reach", ifaceCanReach),
+                        publicIp == null ? null : address("--public-ip", publicIp)),
                 publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
                 subnetFile,
                 renewMargin,

@@ -7,6 +7,7 @@ import io.weft.node.backend.ExternalLink;
 import io.weft.node.dataplane.HostInterface;
 import io.weft.node.dataplane.HostInterfaces;
 import io.weft.node.dataplane.HostRoute;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,8 +37,22 @@ public record ExternalInterface(String name, int mtu, List<HostInterface.Address
         return new ExternalLink(name, mtu, own, subnets);
     }
 
-    /** How the operator chose it: by name, by regular expression, by public IP (each may be null). */
-    public record Choice(String name, Pattern regex, IpAddress publicIp) {}
+    /**
+     * How the operator chose it: --iface (names or addresses) and --iface-regex, each tried in
+     * order; --iface-can-reach; --public-ip (each may be empty or null).
+     */
+    public record Choice(List<String> names, List<Pattern> regexes, IpAddress canReach, IpAddress publicIp) {
+
+        public Choice {
+            names = List.copyOf(names);
+            regexes = List.copyOf(regexes);
+        }
+
+        /** No choice made: the interface of the default route. */
+        public static Choice none() {
+            return new Choice(List.of(), List.of(), null, null);
+        }
+    }
 
     /** The address of a family to use as the node's public IP: the one given, else the first global one. */
     public Optional<IpAddress> publicAddress(IpFamily family, IpAddress given) {
@@ -51,26 +66,24 @@ public record ExternalInterface(String name, int mtu, List<HostInterface.Address
     }
 
     /**
-     * Finds the interface. Order as in flannel: --iface by name, then --iface-regex, then the
-     * interface holding --public-ip, then the interface of the IPv4 default route.
+     * Finds the interface. Order as in flannel: each --iface (an interface's name, or one of its
+     * addresses) in turn, then each --iface-regex; then the interface the kernel routes
+     * --iface-can-reach through; then the one holding --public-ip; else the IPv4 default route's.
      */
     public static ExternalInterface find(Choice choice, HostInterfaces host) {
         List<HostInterface> all = host.interfaces();
         HostInterface found;
-        if (choice.name() != null) {
-            found = first(all, nic -> nic.name().equals(choice.name()))
-                    .orElseThrow(() -> new IllegalArgumentException("--iface " + choice.name()
-                            + ": no such interface; have "
-                            + all.stream().map(HostInterface::name).sorted().toList()));
-        } else if (choice.regex() != null) {
-            found = first(all, nic -> choice.regex().matcher(nic.name()).matches())
-                    .orElseThrow(() ->
-                            new IllegalArgumentException("--iface-regex " + choice.regex() + " matches no interface"));
+        if (!choice.names().isEmpty() || !choice.regexes().isEmpty()) {
+            found = byNameOrPattern(choice, all);
+        } else if (choice.canReach() != null) {
+            String device = host.deviceTo(choice.canReach())
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "--iface-can-reach " + choice.canReach() + ": no route to it"));
+            found = first(all, nic -> nic.name().equals(device))
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "--iface-can-reach " + choice.canReach() + ": the route's device " + device + " is gone"));
         } else if (choice.publicIp() != null) {
-            found = first(
-                            all,
-                            nic -> nic.addresses().stream()
-                                    .anyMatch(a -> a.address().equals(choice.publicIp())))
+            found = first(all, nic -> holds(nic, choice.publicIp()))
                     .orElseThrow(() -> new IllegalArgumentException("--public-ip " + choice.publicIp()
                             + " is not an address of any interface; name the interface with --iface"));
         } else {
@@ -85,6 +98,42 @@ public record ExternalInterface(String name, int mtu, List<HostInterface.Address
                             "the default route's device " + device + " is gone; use --iface"));
         }
         return new ExternalInterface(found.name(), found.mtu(), found.addresses());
+    }
+
+    private static HostInterface byNameOrPattern(Choice choice, List<HostInterface> all) {
+        for (String wanted : choice.names()) {
+            Optional<IpAddress> address = parse(wanted);
+            Optional<HostInterface> match = first(
+                    all,
+                    nic -> address.map(a -> holds(nic, a)).orElse(nic.name().equals(wanted)));
+            if (match.isPresent()) {
+                return match.get();
+            }
+        }
+        for (Pattern regex : choice.regexes()) {
+            Optional<HostInterface> match =
+                    first(all, nic -> regex.matcher(nic.name()).matches());
+            if (match.isPresent()) {
+                return match.get();
+            }
+        }
+        List<String> tried = new ArrayList<>();
+        choice.names().forEach(name -> tried.add("--iface " + name));
+        choice.regexes().forEach(regex -> tried.add("--iface-regex " + regex));
+        throw new IllegalArgumentException(String.join(", ", tried) + ": no interface matches; have "
+                + all.stream().map(HostInterface::name).sorted().toList());
+    }
+
+    private static boolean holds(HostInterface nic, IpAddress address) {
+        return nic.addresses().stream().anyMatch(a -> a.address().equals(address));
+    }
+
+    private static Optional<IpAddress> parse(String text) {
+        try {
+            return Optional.of(IpAddress.parse(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<HostInterface> first(List<HostInterface> all, Predicate<HostInterface> wanted) {

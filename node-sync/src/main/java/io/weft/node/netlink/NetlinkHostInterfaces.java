@@ -1,5 +1,6 @@
 package io.weft.node.netlink;
 
+import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import io.weft.node.dataplane.HostInterface;
 import io.weft.node.dataplane.HostInterfaces;
@@ -12,6 +13,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@link HostInterfaces} over rtnetlink dumps of one network namespace (the process's, or one
@@ -75,6 +78,28 @@ public final class NetlinkHostInterfaces implements HostInterfaces {
                         entry.gateway(),
                         names.getOrDefault(entry.deviceIndex(), "if" + entry.deviceIndex())))
                 .toList();
+    }
+
+    @Override
+    public synchronized Optional<String> deviceTo(IpAddress destination) {
+        OptionalInt index = channel
+                .request(
+                        "route get " + destination,
+                        (w, seq) -> RouteMessages.get(w, seq, destination),
+                        Errno.ENETUNREACH,
+                        Errno.EHOSTUNREACH)
+                .stream()
+                .map(RouteMessages::outputDevice)
+                .filter(OptionalInt::isPresent)
+                .findFirst()
+                .orElse(OptionalInt.empty());
+        if (index.isEmpty()) {
+            return Optional.empty();
+        }
+        return links().stream()
+                .filter(link -> link.index() == index.getAsInt())
+                .map(LinkInfo::name)
+                .findFirst();
     }
 
     private List<LinkInfo> links() {

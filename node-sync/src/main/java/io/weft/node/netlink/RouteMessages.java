@@ -5,6 +5,7 @@ import io.weft.config.IpPrefix;
 import io.weft.node.dataplane.KernelRoute;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * RTM_*ROUTE requests and replies: struct rtmsg (family, dst_len, src_len, tos, table, protocol,
@@ -86,6 +87,32 @@ final class RouteMessages {
                 .u8(0)
                 .u32(0)
                 .end();
+    }
+
+    /** {@code ip route get ADDRESS}: the kernel's route to one address (acknowledged). */
+    static void get(NetlinkMessageWriter writer, int sequence, IpAddress destination) {
+        writer.begin(RTM_GETROUTE, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK, sequence);
+        writer.u8(AddressFamily.of(destination.family()))
+                .u8(destination.family().bits())
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u32(0);
+        writer.attribute(RTA_DST, destination.toBytes()).end();
+    }
+
+    /** The output interface an RTM_NEWROUTE reply names, of any table and type. */
+    static OptionalInt outputDevice(NetlinkMessage message) {
+        if (message.type() != RTM_NEWROUTE || message.payloadFrom(0).remaining() < RTMSG_LENGTH) {
+            return OptionalInt.empty();
+        }
+        return NetlinkAttributes.after(message, RTMSG_LENGTH)
+                .u32(RTA_OIF)
+                .map(OptionalInt::of)
+                .orElse(OptionalInt.empty());
     }
 
     private static void rtmsg(NetlinkMessageWriter writer, IpPrefix destination, int scope, int type, int flags) {

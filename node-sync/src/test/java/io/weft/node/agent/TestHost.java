@@ -49,7 +49,7 @@ final class TestHost {
         return new NodeSettings(
                 List.of(allocator.address()),
                 name,
-                new ExternalInterface.Choice(null, null, null),
+                ExternalInterface.Choice.none(),
                 null,
                 subnetFile,
                 RENEW_MARGIN,

@@ -78,10 +78,23 @@ class NetlinkHostInterfacesIT {
     @Test
     void theExternalInterfaceIsTheDefaultRoutesDevice() {
         try (NetlinkHostInterfaces host = NetlinkHostInterfaces.openIn(namespace.file())) {
-            ExternalInterface external = ExternalInterface.find(new ExternalInterface.Choice(null, null, null), host);
+            ExternalInterface external = ExternalInterface.find(ExternalInterface.Choice.none(), host);
 
             assertThat(external.name()).isEqualTo(TestNamespace.UNDERLAY);
             assertThat(external.publicAddress(IpFamily.IPV4, null)).contains(TestNamespace.UNDERLAY_IPV4);
+        }
+    }
+
+    @Test
+    void routeGetNamesTheDeviceTheKernelWouldUse() {
+        try (NetlinkHostInterfaces host = NetlinkHostInterfaces.openIn(namespace.file())) {
+            assertThat(host.deviceTo(IpAddress.parse("10.99.1.2"))).contains(TestNamespace.UNDERLAY);
+            assertThat(host.deviceTo(IpAddress.parse("203.0.113.9")))
+                    .as("by the default route")
+                    .contains(TestNamespace.UNDERLAY);
+            assertThat(host.deviceTo(IpAddress.parse("2001:db8::1")))
+                    .as("no IPv6 default route")
+                    .isEmpty();
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.weft.node.dataplane;
 
+import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@link HostInterfaces} a test sets by hand: the interfaces and routes it adds, in order.
@@ -27,6 +30,15 @@ public final class MemoryHostInterfaces implements HostInterfaces {
     @Override
     public synchronized List<HostInterface> interfaces() {
         return List.copyOf(interfaces);
+    }
+
+    /** The device of the longest of its routes that covers the address (no policy routing here). */
+    @Override
+    public synchronized Optional<String> deviceTo(IpAddress destination) {
+        return routes.stream()
+                .filter(route -> route.destination().contains(destination))
+                .max(Comparator.comparingInt(route -> route.destination().length()))
+                .map(HostRoute::device);
     }
 
     @Override
