@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -53,6 +54,29 @@ class EnvironmentDefaultsTest {
 
         assertThat(demo.leaseTtl).isEqualTo(Duration.ofSeconds(90));
         assertThat(demo.interfaces).isEmpty();
+    }
+
+    @Test
+    void aSharedFlagAlsoReadsTheOtherProgramsVariableButItsOwnWins() {
+        Demo demo = new Demo();
+        new CommandLine(demo)
+                .setDefaultValueProvider(new EnvironmentDefaults(
+                        "weft-demo",
+                        Map.of("FLANNELD_IFACE", "eth7", "FLANNELD_LEASE_TTL", "1h", "WEFT_DEMO_LEASE_TTL", ""),
+                        "FLANNELD",
+                        Set.of("--iface")))
+                .parseArgs();
+
+        assertThat(demo.interfaces).containsExactly("eth7");
+        assertThat(demo.leaseTtl).as("not a shared flag").isEqualTo(Duration.ofHours(24));
+        assertThat(new EnvironmentDefaults(
+                                "weft-demo",
+                                Map.of("FLANNELD_IFACE", "eth7", "WEFT_DEMO_IFACE", "eth0"),
+                                "FLANNELD",
+                                Set.of("--iface"))
+                        .defaultValue(
+                                new CommandLine(new Demo()).getCommandSpec().findOption("--iface")))
+                .isEqualTo("eth0");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -45,6 +46,10 @@ public final class NodeMain implements Callable<Integer> {
             defaultValue = "127.0.0.1:7070",
             description = "allocator-server addresses (default: ${DEFAULT-VALUE})")
     String servers;
+
+    /** The flags weft-node shares with flanneld by name and meaning: FLANNELD_<FLAG> sets them too. */
+    static final Set<String> FLANNELD_FLAGS =
+            Set.of("--iface", "--iface-regex", "--iface-can-reach", "--public-ip", "--public-ipv6", "--subnet-file");
 
     @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name (default: the hostname)")
     String nodeName;
@@ -159,7 +164,8 @@ public final class NodeMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(LauncherErrors.commandLine(new NodeMain())
-                .setDefaultValueProvider(new EnvironmentDefaults("weft-node", System.getenv()))
+                .setDefaultValueProvider(
+                        new EnvironmentDefaults("weft-node", System.getenv(), "FLANNELD", FLANNELD_FLAGS))
                 .execute(args));
     }
 
