@@ -77,23 +77,24 @@ final class RouteMessages {
     /** {@code ip route show table all}: every route of one family (AF_INET or AF_INET6). */
     static void dump(NetlinkMessageWriter writer, int sequence, int addressFamily) {
         writer.begin(RTM_GETROUTE, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_DUMP, sequence);
-        writer.u8(addressFamily)
-                .u8(0)
-                .u8(0)
-                .u8(0)
-                .u8(0)
-                .u8(0)
-                .u8(0)
-                .u8(0)
-                .u32(0)
-                .end();
+        query(writer, addressFamily, 0).end();
     }
 
     /** {@code ip route get ADDRESS}: the kernel's route to one address (acknowledged). */
     static void get(NetlinkMessageWriter writer, int sequence, IpAddress destination) {
         writer.begin(RTM_GETROUTE, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK, sequence);
-        writer.u8(AddressFamily.of(destination.family()))
-                .u8(destination.family().bits())
+        query(
+                        writer,
+                        AddressFamily.of(destination.family()),
+                        destination.family().bits())
+                .attribute(RTA_DST, destination.toBytes())
+                .end();
+    }
+
+    /** The rtmsg of a query: the family and destination length, everything else left to the kernel. */
+    private static NetlinkMessageWriter query(NetlinkMessageWriter writer, int addressFamily, int destinationLength) {
+        return writer.u8(addressFamily)
+                .u8(destinationLength)
                 .u8(0)
                 .u8(0)
                 .u8(0)
@@ -101,7 +102,6 @@ final class RouteMessages {
                 .u8(0)
                 .u8(0)
                 .u32(0);
-        writer.attribute(RTA_DST, destination.toBytes()).end();
     }
 
     /** The output interface an RTM_NEWROUTE reply names, of any table and type. */
