@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,6 +172,21 @@ public final class LeaseServices implements AutoCloseable {
                     .tag("family", family)
                     .description("Subnets neither leased nor reserved")
                     .register(registry);
+            Map<String, ToLongFunction<LeaseIndex.Usage>> states = Map.of(
+                    "leased",
+                    LeaseIndex.Usage::leased,
+                    "reserved",
+                    LeaseIndex.Usage::reserved,
+                    "free",
+                    LeaseIndex.Usage::free);
+            states.forEach((state, count) -> Gauge.builder(
+                            "weft_subnets",
+                            index,
+                            i -> i.usage(ipv6).map(count::applyAsLong).orElse(0L))
+                    .tag("family", family)
+                    .tag("state", state)
+                    .description("Subnets between SubnetMin and SubnetMax, by family and state")
+                    .register(registry));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.weft.allocator.service;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.weft.allocator.store.StoredLease;
@@ -50,11 +51,17 @@ public final class WatchHub {
     /** The oldest start revision this hub can serve without a reset. */
     private long servableFrom;
 
+    private final Counter resets;
+
     WatchHub(int historyLimit, LeaseMessages messages, MeterRegistry registry) {
         this.historyLimit = historyLimit;
         this.messages = messages;
         Gauge.builder("weft_watchers", sinks, Set::size)
                 .description("gRPC lease watchers attached")
+                .register(registry);
+        this.resets = Counter.builder("weft_watch_resets")
+                .description("Reset snapshots sent to watchers: resumed from a revision too old to replay, fell"
+                        + " behind, or this server listed etcd again")
                 .register(registry);
     }
 
@@ -68,6 +75,7 @@ public final class WatchHub {
         servableFrom = atRevision;
         if (!first) {
             SnapshotSource snapshot = snapshot(true);
+            resets.increment(sinks.size());
             sinks.forEach(sink -> sink.sendSnapshot(snapshot));
         }
     }
@@ -114,6 +122,7 @@ public final class WatchHub {
         if (startRevision == 0) {
             sink.sendSnapshot(snapshot(false));
         } else if (startRevision < servableFrom) {
+            resets.increment();
             sink.sendSnapshot(snapshot(true));
         } else {
             for (WatchLeasesResponse event : history) {
@@ -132,6 +141,7 @@ public final class WatchHub {
 
     /** A fresh snapshot for one watcher that fell behind; its messages are built by the caller. */
     synchronized SnapshotSource resetSnapshot() {
+        resets.increment();
         return snapshot(true);
     }
 
