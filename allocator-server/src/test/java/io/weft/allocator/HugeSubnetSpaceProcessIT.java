@@ -1,6 +1,5 @@
 package io.weft.allocator;
 
-import static io.weft.allocator.LaunchedAllocators.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,6 +14,7 @@ import io.weft.api.v1.ListLeasesRequest;
 import io.weft.api.v1.NetworkServiceGrpc;
 import io.weft.api.v1.SetConfigRequest;
 import io.weft.config.IpPrefix;
+import io.weft.testsupport.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +48,8 @@ class HugeSubnetSpaceProcessIT {
     @BeforeEach
     void ports() throws Exception {
         launcher = new LaunchedAllocators(temp);
-        grpcPort = freePort();
-        httpPort = freePort();
+        grpcPort = LoopbackPorts.free();
+        httpPort = LoopbackPorts.free();
     }
 
     @AfterEach

@@ -1,7 +1,6 @@
 package io.weft.allocator;
 
 import io.weft.testsupport.LaunchedProcess;
-import io.weft.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,10 +55,6 @@ final class LaunchedAllocators implements AutoCloseable {
     /** The body of GET path, which must answer 200. */
     String body(int port, String path) throws Exception {
         return latest().body(port, path);
-    }
-
-    static int freePort() {
-        return LoopbackPorts.free();
     }
 
     @Override

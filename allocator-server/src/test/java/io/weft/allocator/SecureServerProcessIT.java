@@ -1,6 +1,5 @@
 package io.weft.allocator;
 
-import static io.weft.allocator.LaunchedAllocators.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +12,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.weft.api.v1.NetworkServiceGrpc;
 import io.weft.api.v1.SetConfigRequest;
 import io.weft.etcd.testing.TestCertificates;
+import io.weft.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +60,8 @@ class SecureServerProcessIT {
             TestCertificates.Issued serverCert = grpcCa.server("allocator");
             Path passwordFile = SecurityFlagsTest.ownerOnly(
                     Files.writeString(temp.resolve("etcd-password"), SecuredEtcd.ROOT_PASSWORD + "\n"));
-            int grpcPort = freePort();
-            int httpPort = freePort();
+            int grpcPort = LoopbackPorts.free();
+            int httpPort = LoopbackPorts.free();
             Process process = launcher.launch(
                     "--listen",
                     "127.0.0.1:" + grpcPort,
@@ -132,9 +132,9 @@ class SecureServerProcessIT {
         Path missing = temp.resolve("missing.pem");
         Process process = launcher.launch(
                 "--listen",
-                "127.0.0.1:" + freePort(),
+                "127.0.0.1:" + LoopbackPorts.free(),
                 "--http-listen",
-                "127.0.0.1:" + freePort(),
+                "127.0.0.1:" + LoopbackPorts.free(),
                 "--etcd-endpoints",
                 "http://127.0.0.1:1",
                 "--tls-cert",
@@ -172,12 +172,12 @@ class SecureServerProcessIT {
     @Test
     void aPasswordSentOverPlaintextEtcdIsWarnedOfOnceAtStartUp() throws Exception {
         Path passwordFile = SecurityFlagsTest.ownerOnly(Files.writeString(temp.resolve("etcd-password"), "s3cret\n"));
-        String endpoint = "http://127.0.0.1:" + freePort();
+        String endpoint = "http://127.0.0.1:" + LoopbackPorts.free();
         Process process = launcher.launch(
                 "--listen",
-                "127.0.0.1:" + freePort(),
+                "127.0.0.1:" + LoopbackPorts.free(),
                 "--http-listen",
-                "127.0.0.1:" + freePort(),
+                "127.0.0.1:" + LoopbackPorts.free(),
                 "--etcd-endpoints",
                 endpoint,
                 "--etcd-user",

@@ -1,6 +1,5 @@
 package io.weft.allocator;
 
-import static io.weft.allocator.LaunchedAllocators.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import io.weft.api.v1.Lease;
 import io.weft.api.v1.LeaseServiceGrpc;
 import io.weft.api.v1.NetworkServiceGrpc;
 import io.weft.api.v1.SetConfigRequest;
+import io.weft.testsupport.LoopbackPorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -54,8 +54,8 @@ class ServerProcessIT {
 
     @Test
     void servesWithItsOwnEtcdAndStopsBothOnSigterm() throws Exception {
-        int grpcPort = freePort();
-        int httpPort = freePort();
+        int grpcPort = LoopbackPorts.free();
+        int httpPort = LoopbackPorts.free();
         Process process = launcher.launch(
                 "--data-dir",
                 dataDir.toString(),
@@ -147,7 +147,7 @@ class ServerProcessIT {
                     "--listen",
                     "127.0.0.1:" + taken.getLocalPort(),
                     "--http-listen",
-                    "127.0.0.1:" + freePort());
+                    "127.0.0.1:" + LoopbackPorts.free());
 
             assertThat(process.waitFor(60, TimeUnit.SECONDS))
                     .as("exited:%n%s", launcher.output())
@@ -172,9 +172,9 @@ class ServerProcessIT {
                 "--data-dir",
                 dataDir.toString(),
                 "--listen",
-                "127.0.0.1:" + freePort(),
+                "127.0.0.1:" + LoopbackPorts.free(),
                 "--http-listen",
-                "127.0.0.1:" + freePort(),
+                "127.0.0.1:" + LoopbackPorts.free(),
                 "--lease-ttl",
                 "1s");
 

@@ -1,14 +1,10 @@
 package io.weft.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.weft.testsupport.LoopbackPorts;
+import io.weft.testsupport.Readyz;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,8 +83,8 @@ class ReleaseArchiveIT {
 
     @Test
     void theAllocatorServesFromTheFolderAndWeftctlTalksToIt() throws Exception {
-        int grpc = freePort();
-        int http = freePort();
+        int grpc = LoopbackPorts.free();
+        int http = LoopbackPorts.free();
         Path dataDir = Files.createDirectories(unpacked.resolve("data"));
         Process allocator = start(
                 List.of(
@@ -101,15 +97,11 @@ class ReleaseArchiveIT {
                         dataDir.toString()),
                 release);
         try {
-            HttpClient client = HttpClient.newHttpClient();
-            await().atMost(Duration.ofSeconds(90))
-                    .ignoreExceptions()
-                    .until(() -> client.send(
-                                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/readyz"))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .statusCode()
-                            == 200);
+            Readyz.on(http).await(Duration.ofSeconds(90), () -> {
+                if (!allocator.isAlive()) {
+                    throw new IllegalStateException("weft-allocator exited while starting");
+                }
+            });
             Path config = Files.writeString(
                     unpacked.resolve("net-conf.json"),
                     "{\"Network\": \"10.244.0.0/16\", \"Backend\": {\"Type\": \"vxlan\"}}");
@@ -179,11 +171,5 @@ class ReleaseArchiveIT {
         }
         assertThat(tools.resolve("java")).doesNotExist();
         return tools;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

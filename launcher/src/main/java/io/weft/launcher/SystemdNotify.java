@@ -76,20 +76,19 @@ public final class SystemdNotify {
         }
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("weft-systemd").factory());
-        AtomicBoolean told = new AtomicBoolean();
-        ticks.scheduleWithFixedDelay(
-                () -> {
-                    if (!told.get() && ready.getAsBoolean()) {
-                        told.set(true);
-                        ready(status);
-                    }
-                },
-                0,
-                100,
-                TimeUnit.MILLISECONDS);
+        ticks.execute(() -> readyOnce(ready, status, ticks));
         watchdogInterval()
                 .ifPresent(every -> ticks.scheduleAtFixedRate(
                         () -> alive.get().thenRun(this::alive), 0, every.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Sends READY=1 once ready holds, checking again every 100 ms until then, and no more after. */
+    private void readyOnce(BooleanSupplier ready, String status, ScheduledExecutorService ticks) {
+        if (ready.getAsBoolean()) {
+            ready(status);
+        } else {
+            ticks.schedule(() -> readyOnce(ready, status, ticks), 100, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The service is ready; status is shown by {@code systemctl status}. */

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +31,23 @@ class SystemdNotifyTest {
 
             assertThat(text(systemd)).isEqualTo("READY=1\nSTATUS=serving");
             assertThat(text(systemd)).isEqualTo("WATCHDOG=1");
+        }
+    }
+
+    @Test
+    void reportSendsReadyOnceWhenTheConditionFirstHoldsAndNeverAgain() throws Exception {
+        String socket = dir.resolve("notify-report").toString();
+        try (UnixDatagram systemd = UnixDatagram.bound(socket)) {
+            AtomicBoolean ready = new AtomicBoolean();
+            SystemdNotify.from(Map.of("NOTIFY_SOCKET", socket), 42)
+                    .report(ready::get, "serving", () -> CompletableFuture.completedFuture(null));
+
+            assertThat(systemd.receive(Duration.ofMillis(300)))
+                    .as("not ready yet")
+                    .isEmpty();
+            ready.set(true);
+            assertThat(text(systemd)).isEqualTo("READY=1\nSTATUS=serving");
+            assertThat(systemd.receive(Duration.ofMillis(500))).as("sent once").isEmpty();
         }
     }
 

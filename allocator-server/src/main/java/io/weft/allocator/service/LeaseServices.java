@@ -165,13 +165,6 @@ public final class LeaseServices implements AutoCloseable {
                     .tag("family", family)
                     .description("Subnets between SubnetMin and SubnetMax")
                     .register(registry);
-            Gauge.builder(
-                            "weft_subnets_free",
-                            index,
-                            i -> i.usage(ipv6).map(LeaseIndex.Usage::free).orElse(0L))
-                    .tag("family", family)
-                    .description("Subnets neither leased nor reserved")
-                    .register(registry);
             Map<String, ToLongFunction<LeaseIndex.Usage>> states = Map.of(
                     "leased",
                     LeaseIndex.Usage::leased,
