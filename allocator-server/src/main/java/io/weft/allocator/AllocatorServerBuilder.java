@@ -15,15 +15,18 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
+import io.weft.allocator.check.ConsistencyCheck;
 import io.weft.allocator.compaction.EtcdMaintenance;
 import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.AuthorizationInterceptor;
 import io.weft.allocator.security.EtcdClientSecurity;
 import io.weft.allocator.security.ServerTls;
+import io.weft.allocator.service.CheckGrpcService;
 import io.weft.allocator.service.HostileRequests;
 import io.weft.allocator.service.LeaseServices;
 import io.weft.allocator.service.WatchSettings;
 import io.weft.allocator.store.EtcdLeaseStore;
+import io.weft.allocator.store.EtcdLeaseTable;
 import io.weft.allocator.store.EtcdRequestObserver;
 import io.weft.allocator.store.KeyLayout;
 import io.weft.allocator.store.LeaseStore;
@@ -31,6 +34,7 @@ import io.weft.http.OperatorHttp;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -202,7 +206,18 @@ public final class AllocatorServerBuilder {
                             : NettyServerBuilder.forAddress(listen);
             boolean authorize = tls != null && tls.requiresClientCertificates();
             ServerInterceptor access = new AuthorizationInterceptor(accessPolicy, services::holderOf, registry);
-            for (BindableService service : services.grpcServices()) {
+            List<BindableService> grpcServices = new ArrayList<>(services.grpcServices());
+            grpcServices.add(new CheckGrpcService(
+                    store,
+                    new EtcdLeaseTable(
+                            client,
+                            etcdEndpoints,
+                            etcdSecurity.sslContext(etcdEndpoints),
+                            etcdSecurity.user(),
+                            etcdSecurity.password()),
+                    leaseTtl,
+                    new ConsistencyCheck(new KeyLayout(etcdPrefix))));
+            for (BindableService service : grpcServices) {
                 // The last interceptor runs first: call metrics also count the refusals.
                 builder.addService(HostileRequests.guarded(
                         authorize
@@ -227,7 +242,7 @@ public final class AllocatorServerBuilder {
             try {
                 services.start().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 health.setStatus("", ServingStatus.SERVING);
-                for (BindableService service : services.grpcServices()) {
+                for (BindableService service : grpcServices) {
                     health.setStatus(
                             service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
                 }

@@ -15,7 +15,8 @@ import java.util.TreeSet;
  *   <li>Every authenticated identity may read and watch leases, the config and usage.</li>
  *   <li>A node identity may acquire, renew and release only its own node's lease: the request's
  *       node_name must be its identity, and the lease on the subnet must be held by it.</li>
- *   <li>An admin identity may do everything: set the config, reserve, and release any lease.</li>
+ *   <li>An admin identity may do everything: set the config, reserve, release any lease, and run
+ *       the consistency check.</li>
  * </ul>
  */
 public final class AccessPolicy {

@@ -10,7 +10,8 @@ public sealed interface Attempt {
     record Read() implements Attempt {}
 
     /**
-     * Changes what belongs to everyone: the network config or reservations.
+     * Changes what belongs to everyone (the network config or reservations), or reads beyond what
+     * nodes need (the consistency check reads etcd's lease table).
      *
      * @param action what is attempted, for the refusal message ("set the network config")
      */

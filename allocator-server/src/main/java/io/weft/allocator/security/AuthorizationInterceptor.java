@@ -122,6 +122,7 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
             case io.weft.api.v1.SetConfigRequest ignored -> new Attempt.Administer("set the network config");
             case io.weft.api.v1.CreateReservationRequest ignored -> new Attempt.Administer("create a reservation");
             case io.weft.api.v1.DeleteReservationRequest ignored -> new Attempt.Administer("delete a reservation");
+            case io.weft.api.v1.CheckRequest ignored -> new Attempt.Administer("run the consistency check");
             default -> new Attempt.Administer("call a method the access policy does not know");
         };
     }

@@ -3,6 +3,7 @@ package io.weft.allocator.security;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.ClientBuilder;
 import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,41 +43,52 @@ public record EtcdClientSecurity(Path ca, Path certificate, Path key, String use
     }
 
     /**
+     * The TLS context for connections to etcd; empty for plaintext. Shared by the jetcd client
+     * and the one raw call jetcd does not offer (listing etcd's leases).
+     *
+     * @throws IllegalArgumentException naming the file when one is missing, unreadable or not PEM
+     */
+    public Optional<SslContext> sslContext(List<String> endpoints) {
+        if (!usesTls(endpoints)) {
+            return Optional.empty();
+        }
+        SslContextBuilder ssl = GrpcSslContexts.forClient();
+        if (ca != null) {
+            PemFiles.readable("etcd CA", ca);
+            try {
+                ssl.trustManager(ca.toFile());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "etcd CA " + ca + " could not be loaded (PEM expected): " + PemFiles.reason(e), e);
+            }
+        }
+        if (certificate != null) {
+            PemFiles.readable("etcd client certificate", certificate);
+            PemFiles.readable("etcd client key", key);
+            try {
+                ssl.keyManager(certificate.toFile(), key.toFile());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "etcd client certificate " + certificate + " and key " + key
+                                + " could not be loaded (PEM certificate and unencrypted PKCS#8 key expected): "
+                                + PemFiles.reason(e),
+                        e);
+            }
+        }
+        try {
+            return Optional.of(ssl.build());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("etcd TLS settings could not be used: " + PemFiles.reason(e), e);
+        }
+    }
+
+    /**
      * Sets TLS and credentials on a jetcd client builder.
      *
      * @throws IllegalArgumentException naming the file when one is missing, unreadable or not PEM
      */
     public ClientBuilder applyTo(ClientBuilder builder, List<String> endpoints) {
-        if (usesTls(endpoints)) {
-            SslContextBuilder ssl = GrpcSslContexts.forClient();
-            if (ca != null) {
-                PemFiles.readable("etcd CA", ca);
-                try {
-                    ssl.trustManager(ca.toFile());
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException(
-                            "etcd CA " + ca + " could not be loaded (PEM expected): " + PemFiles.reason(e), e);
-                }
-            }
-            if (certificate != null) {
-                PemFiles.readable("etcd client certificate", certificate);
-                PemFiles.readable("etcd client key", key);
-                try {
-                    ssl.keyManager(certificate.toFile(), key.toFile());
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException(
-                            "etcd client certificate " + certificate + " and key " + key
-                                    + " could not be loaded (PEM certificate and unencrypted PKCS#8 key expected): "
-                                    + PemFiles.reason(e),
-                            e);
-                }
-            }
-            try {
-                builder.sslContext(ssl.build());
-            } catch (Exception e) {
-                throw new IllegalArgumentException("etcd TLS settings could not be used: " + PemFiles.reason(e), e);
-            }
-        }
+        sslContext(endpoints).ifPresent(builder::sslContext);
         if (user != null) {
             builder.user(ByteSequence.from(user, StandardCharsets.UTF_8))
                     .password(ByteSequence.from(password, StandardCharsets.UTF_8));

@@ -40,8 +40,17 @@ final class LeaseBuckets {
         this.store = store;
         this.clock = clock;
         this.ttl = ttl;
+        this.window = window(ttl);
+    }
+
+    private static Duration window(Duration ttl) {
         Duration tenth = ttl.dividedBy(10);
-        this.window = tenth.compareTo(MAX_WINDOW) < 0 ? tenth : MAX_WINDOW;
+        return tenth.compareTo(MAX_WINDOW) < 0 ? tenth : MAX_WINDOW;
+    }
+
+    /** The TTL a bucket's etcd lease is granted with, for keys written with this TTL. */
+    static Duration lifetime(Duration ttl) {
+        return ttl.plus(window(ttl));
     }
 
     /** The bucket a key written now goes on; concurrent callers share one grant. */
