@@ -5,6 +5,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.AcquireLeaseResponse;
+import io.weft.api.v1.CheckRequest;
+import io.weft.api.v1.CheckResponse;
+import io.weft.api.v1.CheckServiceGrpc;
 import io.weft.api.v1.CreateReservationRequest;
 import io.weft.api.v1.DeleteReservationRequest;
 import io.weft.api.v1.DeleteReservationResponse;
@@ -288,6 +291,19 @@ public final class WeftClient implements AutoCloseable {
         GetUsageRequest request = GetUsageRequest.getDefaultInstance();
         return caller.async(
                 Idempotency.IDEMPOTENT, (ch, observer) -> networkAsync(ch).getUsage(request, observer));
+    }
+
+    /**
+     * The server's consistency check of etcd (read-only). Not retried on another server past the
+     * first answer: every server reads the same etcd.
+     */
+    public CheckResponse check() {
+        CheckRequest request = CheckRequest.getDefaultInstance();
+        return caller.blocking(
+                Idempotency.IDEMPOTENT,
+                ch -> CheckServiceGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+                        .check(request));
     }
 
     @Override

@@ -43,6 +43,11 @@ public final class LiveAllocator implements AutoCloseable {
         return replica;
     }
 
+    /** The etcd prefix it serves, for tests that write keys as an outsider would. */
+    public String prefix() {
+        return prefix;
+    }
+
     public ServerAddress address() {
         return new ServerAddress("127.0.0.1", port);
     }

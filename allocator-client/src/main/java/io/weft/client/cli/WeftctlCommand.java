@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             ReserveCommand.class,
             WatchCommand.class,
             UsageCommand.class,
+            CheckCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footer = {"", "Exit codes: 0 success, 1 the server refused or could not be reached, 2 bad usage."})
