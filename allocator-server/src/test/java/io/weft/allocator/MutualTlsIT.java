@@ -19,6 +19,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.ServerTls;
 import io.weft.allocator.service.WatchSettings;
+import io.weft.api.v1.CheckRequest;
+import io.weft.api.v1.CheckServiceGrpc;
 import io.weft.api.v1.CreateReservationRequest;
 import io.weft.api.v1.DeleteReservationRequest;
 import io.weft.api.v1.GetUsageRequest;
@@ -268,6 +270,22 @@ class MutualTlsIT {
         assertDenied(
                 () -> leases("node-a").deleteReservation(unreserve), "identity node-a may not delete a reservation");
         leases("ops").deleteReservation(unreserve);
+    }
+
+    @Test
+    void onlyTheAdminRunsTheConsistencyCheck() throws Exception {
+        network("ops").setConfig(SetConfigRequest.newBuilder().setJson(CONFIG).build());
+
+        assertDenied(
+                () -> CheckServiceGrpc.newBlockingStub(clientChannel("node-a"))
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .check(CheckRequest.getDefaultInstance()),
+                "identity node-a may not run the consistency check");
+        assertThat(CheckServiceGrpc.newBlockingStub(clientChannel("ops"))
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .check(CheckRequest.getDefaultInstance())
+                        .getProblemsList())
+                .isEmpty();
     }
 
     @Test

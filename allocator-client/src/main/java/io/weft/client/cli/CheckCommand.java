@@ -52,8 +52,9 @@ final class CheckCommand implements Callable<Integer> {
         if (answer.getProblemsOmitted() > 0) {
             out.println("... and " + answer.getProblemsOmitted() + " more problem(s): use -o json for the first 1000");
         }
-        out.println((problems ? answer.getProblemsCount() + answer.getProblemsOmitted() + " problem(s) in " : "ok: ")
-                + checked(answer));
+        out.println(
+                (problems ? count(answer.getProblemsCount() + answer.getProblemsOmitted(), "problem") + " in " : "ok: ")
+                        + checked(answer));
         return problems ? 1 : 0;
     }
 
@@ -65,18 +66,24 @@ final class CheckCommand implements Callable<Integer> {
 
     private static String checked(CheckResponse answer) {
         List<String> parts = new ArrayList<>();
-        parts.add(answer.getLeases() + " leases");
-        parts.add(answer.getReservations() + " reservations");
-        parts.add(answer.getClaims() + " claim keys");
-        parts.add(answer.getEtcdLeases() + " etcd leases");
+        parts.add(count(answer.getLeases(), "lease"));
+        parts.add(count(answer.getReservations(), "reservation"));
+        parts.add(count(answer.getClaims(), "claim key"));
+        parts.add(count(answer.getEtcdLeases(), "etcd lease"));
         String text = String.join(", ", parts) + " checked at revision " + answer.getRevision();
         if (answer.getEtcdLeasesUnchecked() > 0) {
-            text += " (" + answer.getEtcdLeasesUnchecked() + " etcd leases' expiry not asked: past the check's limit)";
+            text += " (the expiry of " + count(answer.getEtcdLeasesUnchecked(), "etcd lease")
+                    + " not asked: past the check's limit)";
         }
         if (answer.getEmptyWeftBuckets() > 0) {
-            text += "; " + answer.getEmptyWeftBuckets() + " of weft's shared etcd leases are empty and expire by"
-                    + " themselves";
+            text += "; " + count(answer.getEmptyWeftBuckets(), "of weft's shared etcd leases")
+                    + " emptied by renewals, expiring by themselves";
         }
         return text;
+    }
+
+    /** "1 lease", "2 leases"; a phrase starting with "of" is left as it is. */
+    private static String count(long n, String noun) {
+        return n + " " + (n == 1 || noun.startsWith("of ") ? noun : noun + "s");
     }
 }

@@ -4,10 +4,13 @@ import io.weft.allocator.store.KeyLayout;
 import io.weft.allocator.store.Snapshot;
 import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.StoredLease;
+import io.weft.allocator.store.SubnetKey;
 import io.weft.config.ConfigException;
 import io.weft.config.NetworkConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every consistency rule over one snapshot of the prefix and etcd's lease table, like
@@ -35,11 +38,14 @@ public final class ConsistencyCheck {
                     List.of(),
                     skipped.reason(),
                     skipped.subnet() == null
-                            ? "not weft's or flanneld's: move it off the prefix or delete it (etcdctl del KEY)"
-                            : "its subnet stays taken until the key is fixed or deleted: etcdctl del KEY (a live "
-                                    + "holder writes it back at its next renewal)"));
+                            ? "not weft's or flanneld's: move it off the prefix or delete it: etcdctl del "
+                                    + skipped.key()
+                            : "its subnet stays taken until the key is fixed or deleted: etcdctl del " + skipped.key()
+                                    + " (a live holder writes it back at its next renewal)"));
         }
-        problems.addAll(LeaseKeyRules.duplicateNodes(leases));
+        Map<String, SubnetKey> claimed = new HashMap<>();
+        snapshot.claims().stream().filter(c -> c.subnet() != null).forEach(c -> claimed.put(c.nodeName(), c.subnet()));
+        problems.addAll(LeaseKeyRules.duplicateNodes(leases, claimed));
         problems.addAll(LeaseKeyRules.duplicateAddresses(leases));
         problems.addAll(LeaseKeyRules.overlaps(leases));
         problems.addAll(ClaimRules.staleNodeClaims(snapshot.claims(), leases, layout));

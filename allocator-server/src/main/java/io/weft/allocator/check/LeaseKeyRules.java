@@ -2,6 +2,7 @@ package io.weft.allocator.check;
 
 import io.weft.allocator.store.HostAddress;
 import io.weft.allocator.store.StoredLease;
+import io.weft.allocator.store.SubnetKey;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
@@ -21,8 +22,11 @@ final class LeaseKeyRules {
 
     private LeaseKeyRules() {}
 
-    /** Two or more keys naming one node. */
-    static List<Problem> duplicateNodes(List<StoredLease> leases) {
+    /**
+     * Two or more keys naming one node. The node's claim, when it names one of them, says which
+     * one the node holds.
+     */
+    static List<Problem> duplicateNodes(List<StoredLease> leases, Map<String, SubnetKey> claimed) {
         Map<String, List<StoredLease>> byNode = new LinkedHashMap<>();
         for (StoredLease lease : leases) {
             if (!lease.nodeName().isEmpty()) {
@@ -32,13 +36,17 @@ final class LeaseKeyRules {
         List<Problem> problems = new ArrayList<>();
         byNode.forEach((node, held) -> {
             if (held.size() > 1) {
-                problems.add(
-                        new Problem(
-                                ProblemKind.DUPLICATE_NODE,
-                                node,
-                                List.of(node),
-                                "node " + node + " holds " + held.size() + " lease keys: " + subnets(held),
-                                "keep the one the node uses (its subnet.env) and release the others: weftctl lease release SUBNET"));
+                SubnetKey kept = claimed.get(node);
+                boolean named = held.stream().anyMatch(l -> l.subnet().equals(kept));
+                problems.add(new Problem(
+                        ProblemKind.DUPLICATE_NODE,
+                        node,
+                        List.of(node),
+                        "node " + node + " holds " + held.size() + " lease keys: " + subnets(held),
+                        (named
+                                        ? "its claim names " + kept + ": keep that one"
+                                        : "keep the one the node uses (its subnet.env)")
+                                + " and release the others: weftctl lease release SUBNET"));
             }
         });
         return problems;
@@ -141,18 +149,25 @@ final class LeaseKeyRules {
                 lease.subnet().toString(),
                 nodes(List.of(lease)),
                 describe(lease) + ": " + detail,
-                "left from an earlier config, or written by hand: release it (weftctl lease release SUBNET) so the "
-                        + "node gets a subnet of this network, or fix the config");
+                "left from an earlier config, or written by hand: "
+                        + (lease.reserved()
+                                ? "remove it (weftctl reserve remove "
+                                        + lease.subnet().primary() + ")"
+                                : "release it (weftctl lease release "
+                                        + lease.subnet().primary() + ") so the node gets a subnet of this network")
+                        + ", or fix the config");
     }
 
+    /** "node-a's lease 10.244.1.0/24"; for a key without a node name "flanneld's lease 10.244.1.0/24 (192.168.0.1)". */
     static String describe(StoredLease lease) {
-        String holder = lease.nodeName().isEmpty()
-                ? "flanneld's "
-                        + (lease.value().publicIp().isEmpty()
-                                ? ""
-                                : lease.value().publicIp() + " ")
-                : lease.nodeName() + "'s ";
-        return holder + (lease.reserved() ? "reservation " : "lease ") + lease.subnet();
+        String what = (lease.reserved() ? "reservation " : "lease ") + lease.subnet();
+        if (!lease.nodeName().isEmpty()) {
+            return lease.nodeName() + "'s " + what;
+        }
+        String ip = lease.value().publicIp().isEmpty()
+                ? lease.value().publicIpv6()
+                : lease.value().publicIp();
+        return "flanneld's " + what + (ip.isEmpty() ? "" : " (" + ip + ")");
     }
 
     private static String subnets(List<StoredLease> leases) {

@@ -68,12 +68,13 @@ class ConsistencyCheckTest {
     @Test
     void twoKeysForOneNodeAreReportedOnce() {
         lease("10.244.1.0/24", "node-a", "192.168.0.1", "aa:00:00:00:00:01");
-        lease("10.244.9.0/24", "node-a", "192.168.0.9", "aa:00:00:00:00:09");
+        claimsOf(lease("10.244.9.0/24", "node-a", "192.168.0.9", "aa:00:00:00:00:09"));
 
         assertThat(problems()).singleElement().satisfies(p -> {
             assertThat(p.kind()).isEqualTo(ProblemKind.DUPLICATE_NODE);
             assertThat(p.nodes()).containsExactly("node-a");
             assertThat(p.detail()).contains("10.244.1.0/24", "10.244.9.0/24");
+            assertThat(p.action()).startsWith("its claim names 10.244.9.0/24: keep that one");
         });
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.weft.api.v1.AcquireLeaseRequest;
+import io.weft.api.v1.CheckRequest;
 import io.weft.api.v1.CreateReservationRequest;
 import io.weft.api.v1.GetUsageRequest;
 import io.weft.api.v1.Lease;
@@ -52,6 +53,17 @@ class AuthorizationInterceptorTest {
                 .isEqualTo(new Attempt.Administer("set the network config"));
         assertThat(interceptor.attemptOf(CreateReservationRequest.getDefaultInstance()))
                 .isEqualTo(new Attempt.Administer("create a reservation"));
+    }
+
+    @Test
+    void theConsistencyCheckIsForAdminsOnly() {
+        Attempt check = interceptor.attemptOf(CheckRequest.getDefaultInstance());
+        AccessPolicy policy = new AccessPolicy(Set.of("ops"));
+
+        assertThat(check).isEqualTo(new Attempt.Administer("run the consistency check"));
+        assertThat(policy.refusal("node-a", check))
+                .hasValue("identity node-a may not run the consistency check: only admin identities may");
+        assertThat(policy.refusal("ops", check)).isEmpty();
     }
 
     @Test
