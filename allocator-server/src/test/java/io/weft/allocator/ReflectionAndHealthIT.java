@@ -60,6 +60,7 @@ class ReflectionAndHealthIT {
 
     private static final String LEASE_SERVICE = "weft.v1.LeaseService";
     private static final String NETWORK_SERVICE = "weft.v1.NetworkService";
+    private static final String CHECK_SERVICE = "weft.v1.CheckService";
 
     private AllocatorFixture fixture;
     private AllocatorServer server;
@@ -152,6 +153,7 @@ class ReflectionAndHealthIT {
                 .contains(
                         LEASE_SERVICE,
                         NETWORK_SERVICE,
+                        CHECK_SERVICE,
                         "grpc.health.v1.Health",
                         "grpc.reflection.v1.ServerReflection",
                         "grpc.reflection.v1alpha.ServerReflection")
@@ -242,7 +244,7 @@ class ReflectionAndHealthIT {
     void healthReportsServingForTheServerAndEachWeftService() {
         HealthGrpc.HealthBlockingStub health =
                 HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-        for (String service : List.of("", LEASE_SERVICE, NETWORK_SERVICE)) {
+        for (String service : List.of("", LEASE_SERVICE, NETWORK_SERVICE, CHECK_SERVICE)) {
             assertThat(health.check(HealthCheckRequest.newBuilder()
                                     .setService(service)
                                     .build())

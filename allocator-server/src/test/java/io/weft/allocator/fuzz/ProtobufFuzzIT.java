@@ -20,6 +20,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
 import io.weft.allocator.AllocatorServer;
 import io.weft.allocator.store.LeaseValue;
+import io.weft.api.v1.CheckServiceGrpc;
 import io.weft.api.v1.LeaseServiceGrpc;
 import io.weft.api.v1.NetworkServiceGrpc;
 import io.weft.etcd.testing.EtcdExtension;
@@ -103,6 +104,7 @@ class ProtobufFuzzIT {
         return List.of(
                 LeaseServiceGrpc.getServiceDescriptor(),
                 NetworkServiceGrpc.getServiceDescriptor(),
+                CheckServiceGrpc.getServiceDescriptor(),
                 HealthGrpc.getServiceDescriptor(),
                 io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor(),
                 io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServiceDescriptor());
