@@ -3,6 +3,9 @@ package io.weft.allocator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.allocator.security.EtcdClientSecurity;
+import io.weft.api.v1.CheckRequest;
+import io.weft.api.v1.CheckResponse;
+import io.weft.api.v1.CheckServiceGrpc;
 import io.weft.api.v1.Lease;
 import io.weft.etcd.testing.TestCertificates;
 import java.net.InetSocketAddress;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The server's own connection to an etcd that requires TLS client certificates and has auth
  * enabled: with a password, with the certificate's CN as the etcd user, and refused with a
- * wrong password.
+ * wrong password. The consistency check's own etcd call is made both ways too.
  */
 @Timeout(120)
 class EtcdSecurityIT {
@@ -121,6 +125,13 @@ class EtcdSecurityIT {
                     .acquireLease(AllocatorFixture.vxlanNode("node-a", "192.0.2.1"))
                     .getLease();
             assertThat(lease.getSubnet()).startsWith("10.63.");
+            // The check's raw etcd call (the lease list jetcd lacks) goes over the same TLS and identity.
+            CheckResponse check = CheckServiceGrpc.newBlockingStub(fixture.channel(server))
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .check(CheckRequest.getDefaultInstance());
+            assertThat(check.getProblemsList()).isEmpty();
+            assertThat(check.getLeases()).isEqualTo(1);
+            assertThat(check.getEtcdLeases()).isPositive();
             return lease;
         }
     }

@@ -93,7 +93,9 @@ public final class EtcdLeaseTable {
 
     private List<Long> listAt(String endpoint) {
         URI uri = URI.create(endpoint.contains("://") ? endpoint : "http://" + endpoint);
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort());
+        // 60,000 leases list in under 1 MB; allow far more than gRPC's default 4 MiB anyway.
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
+                .maxInboundMessageSize(64 * 1024 * 1024);
         tls.ifPresentOrElse(builder::sslContext, builder::usePlaintext);
         ManagedChannel channel = builder.build();
         try {
