@@ -94,8 +94,8 @@ public final class EtcdLeaseTable {
     private List<Long> listAt(String endpoint) {
         URI uri = URI.create(endpoint.contains("://") ? endpoint : "http://" + endpoint);
         // 60,000 leases list in under 1 MB; allow far more than gRPC's default 4 MiB anyway.
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
-                .maxInboundMessageSize(64 * 1024 * 1024);
+        NettyChannelBuilder builder =
+                NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort()).maxInboundMessageSize(64 * 1024 * 1024);
         tls.ifPresentOrElse(builder::sslContext, builder::usePlaintext);
         ManagedChannel channel = builder.build();
         try {
