@@ -34,8 +34,9 @@ final class LeaseMapJson {
     JsonObject lease(Lease lease) {
         IpPrefix ipv4 = parse(lease.getSubnet());
         IpPrefix ipv6 = parse(lease.getIpv6Subnet());
+        SubnetKey key = ipv4 == null && ipv6 == null ? null : new SubnetKey(ipv4, ipv6);
         JsonObject json = new JsonObject()
-                .put("key", ipv4 == null && ipv6 == null ? "" : new SubnetKey(ipv4, ipv6).toString())
+                .put("key", key == null ? "" : key.toString())
                 .put("s4", lease.getSubnet())
                 .put("i4", index(ipv4, config.flatMap(NetworkConfig::ipv4)))
                 .put("s6", lease.getIpv6Subnet())
@@ -48,11 +49,7 @@ final class LeaseMapJson {
                 .put("mac", lease.hasVxlan() ? lease.getVxlan().getVtepMac() : "")
                 .put("mac6", lease.hasVxlanV6() ? lease.getVxlanV6().getVtepMac() : "")
                 .put("reserved", lease.getReserved())
-                .put(
-                        "chosen",
-                        ipv4 == null && ipv6 == null
-                                ? ""
-                                : howChosen.apply(new SubnetKey(ipv4, ipv6)).orElse(""))
+                .put("chosen", key == null ? "" : howChosen.apply(key).orElse(""))
                 .put("rev", lease.getModRevision());
         if (lease.hasExpireTime()) {
             json.put(
