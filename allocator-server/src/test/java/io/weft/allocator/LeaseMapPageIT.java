@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.weft.api.v1.AcquireLeaseRequest;
+import io.weft.api.v1.CreateReservationRequest;
 import io.weft.api.v1.Lease;
 import io.weft.api.v1.LeaseServiceGrpc;
 import io.weft.api.v1.ReleaseLeaseRequest;
@@ -74,14 +75,20 @@ class LeaseMapPageIT {
             held.add(leases.acquireLease(AllocatorFixture.vxlanNode("map-node-" + i, "192.168.70." + i))
                     .getLease());
         }
+        Lease reserved = leases.createReservation(CreateReservationRequest.newBuilder()
+                .setSubnet("10.70.200.0/24")
+                .setNodeName("map-reserved")
+                .setPublicIp("192.168.70.200")
+                .build());
 
         open();
-        await().atMost(LIVE).until(() -> number("return weftMap.leaseCount()") == 12);
+        await().atMost(LIVE).until(() -> number("return weftMap.leaseCount()") == 13);
+        assertThat(cellState("ipv4", reserved.getSubnet())).isEqualTo("reserved");
         for (Lease lease : held) {
             assertThat(cellState("ipv4", lease.getSubnet())).startsWith("leased-");
             assertThat(tableText()).contains(lease.getNodeName(), lease.getSubnet(), lease.getPublicIp());
         }
-        assertThat(text("usage")).contains("12 leased", "0 reserved", "243 free of 255");
+        assertThat(text("usage")).contains("12 leased", "1 reserved", "242 free of 255");
 
         Lease first = held.getFirst();
         hover(index("ipv4", first.getSubnet()));
