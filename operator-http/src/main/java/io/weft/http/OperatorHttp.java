@@ -18,9 +18,9 @@ import java.util.function.Supplier;
 /**
  * A daemon's operator port, the same for weft-allocator and weft-node: {@code /healthz} (200
  * while the process serves), {@code /readyz} (200 when ready, else 503 with why not) and
- * {@code /metrics} in Prometheus text format, plus any routes a daemon adds. Answers are text;
- * routes that compute (metrics, added ones) run off the event loop, so {@code /healthz} answers
- * meanwhile.
+ * {@code /metrics} in Prometheus text format, plus any text routes a daemon adds and its
+ * read-only browser routes ({@link WebPages}). Routes that compute (metrics, added ones, JSON
+ * queries) run off the event loop, so {@code /healthz} answers meanwhile.
  */
 public final class OperatorHttp implements AutoCloseable {
 

@@ -32,6 +32,8 @@ public final class WebPages {
     /** Events a client may leave unread before it is disconnected (a snapshot is sent whole). */
     static final long MAX_PENDING_BYTES = 64L << 20;
 
+    private static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
+
     private static final String SECURITY_POLICY =
             "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
@@ -118,6 +120,11 @@ public final class WebPages {
                     .onFailure(error -> fail(response, request.path(), error));
             return;
         }
+        if (request.method() == HttpMethod.HEAD) {
+            // A probe of a stream route: its headers, without opening a subscription.
+            response.putHeader("content-type", EVENT_STREAM).end();
+            return;
+        }
         stream(vertx, request, response, streams.get(request.path()), query);
     }
 
@@ -155,9 +162,7 @@ public final class WebPages {
                 LOG.debug("closing an event stream on {} failed", request.path(), e);
             }
         });
-        response.setChunked(true)
-                .putHeader("content-type", "text/event-stream; charset=utf-8")
-                .write("retry: 2000\n\n");
+        response.setChunked(true).putHeader("content-type", EVENT_STREAM).write("retry: 2000\n\n");
     }
 
     private static void fail(HttpServerResponse response, String path, Throwable error) {
