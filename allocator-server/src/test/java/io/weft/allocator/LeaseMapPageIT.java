@@ -132,6 +132,45 @@ class LeaseMapPageIT {
     }
 
     @Test
+    void aReleaseUnderTheReuseQuarantineShowsQuarantinedUntilItEnds() throws Exception {
+        AllocatorServer quarantining = AllocatorServer.builder()
+                .etcdEndpoints(ETCD.endpoints())
+                .etcdPrefix(fixture.prefix + "-quarantine")
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .httpListen(new InetSocketAddress("127.0.0.1", 0))
+                .reuseQuarantine(Duration.ofHours(1))
+                .start();
+        fixture.adopt(quarantining);
+        fixture.setConfig(quarantining, "{\"Network\":\"10.71.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
+        var stub = fixture.leases(quarantining);
+        Lease gone = stub.acquireLease(AllocatorFixture.vxlanNode("map-gone", "192.168.71.1"))
+                .getLease();
+        stub.acquireLease(AllocatorFixture.vxlanNode("map-stays", "192.168.71.2"));
+
+        browser.driver.get("http://127.0.0.1:" + quarantining.httpPort() + "/");
+        await().atMost(LIVE)
+                .until(() -> Boolean.TRUE.equals(browser.script("return window.weftMap && weftMap.ready()")));
+        await().atMost(LIVE).until(() -> number("return weftMap.leaseCount()") == 2);
+        long goneCell = index("ipv4", gone.getSubnet());
+        stub.releaseLease(ReleaseLeaseRequest.newBuilder()
+                .setSubnet(gone.getSubnet())
+                .setNodeName("map-gone")
+                .build());
+
+        await().atMost(LIVE).untilAsserted(() -> {
+            assertThat(browser.script("return weftMap.cellState('ipv4', arguments[0])", goneCell))
+                    .isEqualTo("quarantined");
+            assertThat(text("usage")).contains("1 leased", "1 quarantined", "253 free of 255");
+        });
+        hover(goneCell);
+        await().atMost(LIVE)
+                .untilAsserted(() -> assertThat(text("tooltip"))
+                        .contains("Subnet: " + gone.getSubnet())
+                        .contains("State: quarantined"));
+        screenshot("ipv4-quarantined");
+    }
+
+    @Test
     void drawsAnIpv6SpaceOfTwoToThe32SubnetsAsBlocksAndZoomsToSingleSubnets() throws Exception {
         fixture.setConfig(
                 server,

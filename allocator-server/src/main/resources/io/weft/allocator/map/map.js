@@ -189,10 +189,11 @@
     const s = el('status');
     s.className = kind;
     s.textContent = kind === 'live'
-      ? `live · revision ${model.revision} · ${model.leases.size} leases`
+      ? `live · revision ${model.revision} · ${plural(model.leases.size, 'lease')}`
       : text;
   }
   const lost = (why) => status(why, 'lost');
+  const plural = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
   // ---- the map ----
   const aggregated = () => view.to - view.from > SINGLE_CELLS;
@@ -513,7 +514,7 @@
     el('table-info').textContent = rows.length === 0
       ? (view.query ? 'No lease matches the search.' : 'No leases.')
       : `Rows ${first + 1}–${Math.min(rows.length, first + PAGE_ROWS)} of ${rows.length}`
-        + `${view.query ? ' matching leases' : ' leases'} (page ${view.page + 1} of ${pages}).`;
+        + `${view.query ? ' matching' : ''} ${rows.length === 1 ? 'lease' : 'leases'} (page ${view.page + 1} of ${pages}).`;
     el('prev').disabled = view.page === 0;
     el('next').disabled = view.page >= pages - 1;
   }
