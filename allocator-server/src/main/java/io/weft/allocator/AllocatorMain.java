@@ -66,7 +66,8 @@ public final class AllocatorMain implements Callable<Integer> {
             names = "--http-listen",
             paramLabel = "HOST[:PORT]",
             converter = HttpAddress.class,
-            description = "HTTP address for /healthz, /readyz, /metrics (default: ${DEFAULT-VALUE})",
+            description =
+                    "HTTP address for /healthz, /readyz, /metrics and the lease map page at / (default: ${DEFAULT-VALUE})",
             defaultValue = "127.0.0.1:" + ServerDefaults.HTTP_PORT)
     InetSocketAddress httpListen;
 

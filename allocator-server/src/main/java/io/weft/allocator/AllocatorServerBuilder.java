@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.weft.allocator.check.ConsistencyCheck;
 import io.weft.allocator.compaction.EtcdMaintenance;
+import io.weft.allocator.map.LeaseMapPage;
 import io.weft.allocator.security.AccessPolicy;
 import io.weft.allocator.security.AuthorizationInterceptor;
 import io.weft.allocator.security.EtcdClientSecurity;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -85,7 +87,7 @@ public final class AllocatorServerBuilder {
         return this;
     }
 
-    /** The HTTP port for /healthz, /readyz and /metrics; none when not set. */
+    /** The HTTP port for /healthz, /readyz, /metrics and the lease map page (/); none when not set. */
     public AllocatorServerBuilder httpListen(InetSocketAddress address) {
         this.httpListen = address;
         return this;
@@ -237,7 +239,9 @@ public final class AllocatorServerBuilder {
                 http = OperatorHttp.start(
                         httpListen,
                         () -> services.ready() ? Optional.empty() : Optional.of("etcd state not loaded"),
-                        registry);
+                        registry,
+                        Map.of(),
+                        LeaseMapPage.pages(services, clock));
             }
             try {
                 services.start().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -18,9 +18,9 @@ import java.util.function.Supplier;
 /**
  * A daemon's operator port, the same for weft-allocator and weft-node: {@code /healthz} (200
  * while the process serves), {@code /readyz} (200 when ready, else 503 with why not) and
- * {@code /metrics} in Prometheus text format, plus any routes a daemon adds. Answers are text;
- * routes that compute (metrics, added ones) run off the event loop, so {@code /healthz} answers
- * meanwhile.
+ * {@code /metrics} in Prometheus text format, plus any text routes a daemon adds and its
+ * read-only browser routes ({@link WebPages}). Routes that compute (metrics, added ones, JSON
+ * queries) run off the event loop, so {@code /healthz} answers meanwhile.
  */
 public final class OperatorHttp implements AutoCloseable {
 
@@ -33,8 +33,17 @@ public final class OperatorHttp implements AutoCloseable {
         Optional<String> notReadyReason();
     }
 
-    /** An added route's answer: its status and text body. */
-    public record Answer(int status, String body) {}
+    /** An added route's answer: its status, body and content type (text by default). */
+    public record Answer(int status, String body, String contentType) {
+        public Answer(int status, String body) {
+            this(status, body, TEXT);
+        }
+
+        /** A 200 answer in JSON. */
+        public static Answer json(String body) {
+            return new Answer(200, body, "application/json; charset=utf-8");
+        }
+    }
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -60,6 +69,20 @@ public final class OperatorHttp implements AutoCloseable {
             PrometheusMeterRegistry metrics,
             Map<String, Supplier<Answer>> extraRoutes)
             throws Exception {
+        return start(listen, readiness, metrics, extraRoutes, new WebPages());
+    }
+
+    /**
+     * Listens with the three standard routes, these text routes, and the browser routes of
+     * {@code pages}.
+     */
+    public static OperatorHttp start(
+            InetSocketAddress listen,
+            Readiness readiness,
+            PrometheusMeterRegistry metrics,
+            Map<String, Supplier<Answer>> extraRoutes,
+            WebPages pages)
+            throws Exception {
         BuildInfo build = BuildInfo.current();
         Gauge.builder("weft_build", () -> 1)
                 .description("the build this process runs: its version and git commit")
@@ -67,11 +90,12 @@ public final class OperatorHttp implements AutoCloseable {
                 .tag("commit", build.commit())
                 .register(metrics);
         Map<String, Supplier<Answer>> routes = new LinkedHashMap<>();
-        routes.put("/metrics", () -> new Answer(200, metrics.scrape()));
+        routes.put("/metrics", () -> new Answer(200, metrics.scrape(), PROMETHEUS));
         for (var route : extraRoutes.entrySet()) {
             if (route.getKey().equals("/healthz")
                     || route.getKey().equals("/readyz")
-                    || routes.containsKey(route.getKey())) {
+                    || routes.containsKey(route.getKey())
+                    || pages.serves(route.getKey())) {
                 throw new IllegalArgumentException("route " + route.getKey() + " is one of the standard routes");
             }
             routes.put(route.getKey(), route.getValue());
@@ -79,7 +103,7 @@ public final class OperatorHttp implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         try {
             HttpServer server = vertx.createHttpServer()
-                    .requestHandler(request -> handle(vertx, request, readiness, routes))
+                    .requestHandler(request -> handle(vertx, request, readiness, routes, pages))
                     .listen(listen.getPort(), listen.getHostString())
                     .toCompletionStage()
                     .toCompletableFuture()
@@ -92,7 +116,15 @@ public final class OperatorHttp implements AutoCloseable {
     }
 
     private static void handle(
-            Vertx vertx, HttpServerRequest request, Readiness readiness, Map<String, Supplier<Answer>> routes) {
+            Vertx vertx,
+            HttpServerRequest request,
+            Readiness readiness,
+            Map<String, Supplier<Answer>> routes,
+            WebPages pages) {
+        if (pages.serves(request.path())) {
+            pages.handle(vertx, request);
+            return;
+        }
         switch (request.path()) {
             case "/healthz" ->
                 request.response().putHeader("content-type", TEXT).end("ok\n");
@@ -109,14 +141,13 @@ public final class OperatorHttp implements AutoCloseable {
                     request.response()
                             .setStatusCode(404)
                             .putHeader("content-type", TEXT)
-                            .end("not found: try " + String.join(", ", paths(routes)) + "\n");
+                            .end("not found: try " + String.join(", ", paths(routes, pages)) + "\n");
                     return;
                 }
-                String type = request.path().equals("/metrics") ? PROMETHEUS : TEXT;
                 vertx.executeBlocking(route::get, false)
                         .onSuccess(answer -> request.response()
                                 .setStatusCode(answer.status())
-                                .putHeader("content-type", type)
+                                .putHeader("content-type", answer.contentType())
                                 .end(answer.body()))
                         .onFailure(error -> request.response()
                                 .setStatusCode(500)
@@ -126,9 +157,10 @@ public final class OperatorHttp implements AutoCloseable {
         }
     }
 
-    private static List<String> paths(Map<String, Supplier<Answer>> routes) {
+    private static List<String> paths(Map<String, Supplier<Answer>> routes, WebPages pages) {
         List<String> paths = new ArrayList<>(List.of("/healthz", "/readyz"));
         paths.addAll(routes.keySet());
+        paths.addAll(pages.paths());
         return paths;
     }
 

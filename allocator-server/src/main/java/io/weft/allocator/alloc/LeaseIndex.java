@@ -346,6 +346,16 @@ public final class LeaseIndex {
         }
     }
 
+    /**
+     * Subnets released within the reuse quarantine and not leased again, each with when its
+     * quarantine ends: they go back only to the host that released them until then.
+     */
+    public synchronized Map<IpPrefix, Instant> quarantined(Instant now) {
+        Map<IpPrefix, Instant> until = recentReleases.heldBackUntil(now);
+        until.keySet().removeIf(bySubnet::containsKey);
+        return until;
+    }
+
     /** Subnet counts of one family: capacity, leased, reserved, free. */
     public synchronized Optional<Usage> usage(boolean ipv6) {
         OptionalLong capacity = free.capacity(ipv6);

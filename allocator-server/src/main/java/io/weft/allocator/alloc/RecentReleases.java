@@ -50,6 +50,14 @@ final class RecentReleases {
         return !sameNode && !sameHost;
     }
 
+    /** The subnets held back now, each with when its quarantine ends. */
+    Map<IpPrefix, Instant> heldBackUntil(Instant now) {
+        forgetOlderThan(now);
+        Map<IpPrefix, Instant> until = new HashMap<>();
+        bySubnet.forEach((subnet, release) -> until.put(subnet, release.at().plus(quarantine)));
+        return until;
+    }
+
     void clear() {
         inOrder.clear();
         bySubnet.clear();

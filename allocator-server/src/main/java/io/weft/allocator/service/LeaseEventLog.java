@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.weft.allocator.store.StoredLease;
 import io.weft.allocator.store.SubnetKey;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,8 @@ public final class LeaseEventLog {
     private final Counter skippedKeys;
     /** Why this server is writing a key: announced before the write, taken by the watch event. */
     private final Map<SubnetKey, String> intents = new ConcurrentHashMap<>();
+    /** How this server chose each lease it wrote, while the lease lasts. */
+    private final Map<SubnetKey, String> chosen = new ConcurrentHashMap<>();
 
     public LeaseEventLog(MeterRegistry registry) {
         acquisitions = Counter.builder("weft_acquisitions")
@@ -75,6 +78,9 @@ public final class LeaseEventLog {
     /** Logs a put seen on the watch. */
     void put(StoredLease lease, boolean created) {
         String intent = intents.remove(lease.subnet());
+        if (intent != null && intent.startsWith("source=")) {
+            chosen.put(lease.subnet(), intent.substring("source=".length()));
+        }
         LOG.info(
                 "lease {}: subnet={} node={} public_ip={} backend={}{} revision={}",
                 created ? "added" : "updated",
@@ -89,6 +95,7 @@ public final class LeaseEventLog {
     /** Logs a deletion seen on the watch and answers its reason: "released", "expired" or "deleted". */
     String removed(SubnetKey subnet, StoredLease previous, long revision) {
         String intent = intents.remove(subnet);
+        chosen.remove(subnet);
         String reason = "released".equals(intent)
                 ? "released"
                 : previous != null && previous.etcdLeaseId() != 0 ? "expired" : "deleted";
@@ -99,6 +106,14 @@ public final class LeaseEventLog {
                 reason,
                 revision);
         return reason;
+    }
+
+    /**
+     * How this server chose the lease's subnet (e.g. "new", "previous"), when this server wrote
+     * it since it started; empty for leases written by another replica or by flanneld.
+     */
+    public Optional<String> howChosen(SubnetKey subnet) {
+        return Optional.ofNullable(chosen.get(subnet));
     }
 
     void skipped(String key, String reason) {

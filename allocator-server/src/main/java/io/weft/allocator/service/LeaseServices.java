@@ -8,6 +8,7 @@ import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.alloc.SubnetAllocator;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.StoredLease;
+import io.weft.allocator.store.SubnetKey;
 import io.weft.config.IpPrefix;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -45,6 +46,7 @@ public final class LeaseServices implements AutoCloseable {
     private final NetworkGrpcService networkService;
     private final CallMetricsInterceptor callMetrics;
     private final WatchHub hub;
+    private final LeaseEventLog events;
     private final WatchSettings watchSettings;
     private final ScheduledExecutorService scheduler;
     /** Runs the watch streams' work (sending, snapshots): cheap threads, none held while idle. */
@@ -79,7 +81,7 @@ public final class LeaseServices implements AutoCloseable {
         this.scheduler = scheduler;
         this.index = new LeaseIndex(reuseQuarantine);
         ExpiryTracker expiries = new ExpiryTracker();
-        LeaseEventLog events = new LeaseEventLog(registry);
+        this.events = new LeaseEventLog(registry);
         LeaseMessages messages = new LeaseMessages(expiries);
         this.hub = new WatchHub(WATCH_HISTORY, messages, registry);
         this.follower = new StoreFollower(store, index, hub, events, clock, scheduler);
@@ -120,6 +122,21 @@ public final class LeaseServices implements AutoCloseable {
 
     public boolean ready() {
         return follower.synced();
+    }
+
+    /** The watch fan-out, for readers of the lease set besides gRPC watchers (the lease map). */
+    public WatchHub watchHub() {
+        return hub;
+    }
+
+    /** The in-memory view of etcd: read it, never change it from outside the service. */
+    public LeaseIndex index() {
+        return index;
+    }
+
+    /** How this server chose a lease's subnet, when it wrote it (see {@link LeaseEventLog#howChosen}). */
+    public Optional<String> howChosen(SubnetKey subnet) {
+        return events.howChosen(subnet);
     }
 
     public List<BindableService> grpcServices() {

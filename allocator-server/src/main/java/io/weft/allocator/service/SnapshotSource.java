@@ -9,17 +9,17 @@ import java.util.List;
  * copies; its messages are built chunk by chunk later, by the watcher that sends them, without
  * any shared lock held.
  */
-record SnapshotSource(List<StoredLease> leases, long revision, boolean reset, LeaseMessages messages) {
+public record SnapshotSource(List<StoredLease> leases, long revision, boolean reset, LeaseMessages messages) {
 
     /** Leases per SNAPSHOT message, to stay well under gRPC's 4 MiB default message limit. */
-    static final int CHUNK = 2000;
+    public static final int CHUNK = 2000;
 
-    int chunkCount() {
+    public int chunkCount() {
         return Math.max(1, (leases.size() + CHUNK - 1) / CHUNK);
     }
 
     /** The index-th SNAPSHOT message; all but the last are marked {@code more}. */
-    WatchLeasesResponse chunk(int index) {
+    public WatchLeasesResponse chunk(int index) {
         int from = index * CHUNK;
         int to = Math.min(leases.size(), from + CHUNK);
         WatchLeasesResponse.Builder chunk = WatchLeasesResponse.newBuilder()

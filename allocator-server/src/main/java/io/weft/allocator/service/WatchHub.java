@@ -27,7 +27,7 @@ public final class WatchHub {
      * Receives one watcher's messages, called under the hub's lock in revision order. Every
      * method must return at once (queue, never send or block).
      */
-    interface Sink {
+    public interface Sink {
         /** An ADDED, MODIFIED or REMOVED event. */
         void send(WatchLeasesResponse event);
 

@@ -29,7 +29,6 @@ import io.weft.etcd.testing.EtcdExtension;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -138,35 +137,5 @@ class CompactedWatchIT {
             @Override
             public void onCompleted() {}
         };
-    }
-
-    /** Holds the follower's first watch back until released; it then starts where it was asked to. */
-    private static final class HeldBackWatchStore extends ForwardingLeaseStore {
-        private final CompletableFuture<Void> gate = new CompletableFuture<>();
-        private boolean first = true;
-
-        HeldBackWatchStore(LeaseStore delegate) {
-            super(delegate);
-        }
-
-        void releaseHeldWatch() {
-            gate.complete(null);
-        }
-
-        @Override
-        public synchronized AutoCloseable watch(long fromRevision, WatchListener listener) {
-            if (!first) {
-                return super.watch(fromRevision, listener);
-            }
-            first = false;
-            CompletableFuture<AutoCloseable> started = gate.thenApply(ignored -> super.watch(fromRevision, listener));
-            return () -> started.thenAccept(watch -> {
-                try {
-                    watch.close();
-                } catch (Exception ignored) {
-                    // closing a watch that already ended
-                }
-            });
-        }
     }
 }
