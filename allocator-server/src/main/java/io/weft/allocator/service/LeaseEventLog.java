@@ -89,9 +89,7 @@ public final class LeaseEventLog {
     /** Logs a deletion seen on the watch and answers its reason: "released", "expired" or "deleted". */
     String removed(SubnetKey subnet, StoredLease previous, long revision) {
         String intent = intents.remove(subnet);
-        String reason = "released".equals(intent)
-                ? "released"
-                : previous != null && previous.etcdLeaseId() != 0 ? "expired" : "deleted";
+        String reason = "released".equals(intent) ? "released" : reasonSeenFromOutside(previous);
         LOG.info(
                 "lease removed: subnet={} node={} reason={} revision={}",
                 subnet,
@@ -99,6 +97,14 @@ public final class LeaseEventLog {
                 reason,
                 revision);
         return reason;
+    }
+
+    /**
+     * Why a lease key went, as any server that did not delete it can tell: "expired" when it
+     * was on an etcd lease, else "deleted" (only the releasing server knows of a release).
+     */
+    static String reasonSeenFromOutside(StoredLease previous) {
+        return previous != null && previous.etcdLeaseId() != 0 ? "expired" : "deleted";
     }
 
     void skipped(String key, String reason) {

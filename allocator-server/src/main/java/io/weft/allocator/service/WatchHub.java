@@ -16,7 +16,9 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * Fans the server's one etcd watch out to any number of gRPC watchers. It keeps the lease set
  * exactly as of the last event it saw (for snapshots) and a bounded history of recent events,
  * so a client that resumes from a revision in that history gets every event after it; an
- * older revision (or one from before this server's last re-list) gets a reset snapshot.
+ * older revision (or one from before this server's last re-list) gets a reset snapshot, unless
+ * the history was first extended backwards from etcd's ({@link #prepend}, by
+ * {@link HistoryReplay}).
  *
  * <p>Thread-safe. Events must be published in revision order (the watch's order). Snapshots
  * leave the lock as a list of references; no message is built or sent under it.
@@ -82,28 +84,12 @@ public final class WatchHub {
 
     synchronized void added(StoredLease lease, boolean created) {
         view.put(lease.subnet(), lease);
-        publish(WatchLeasesResponse.newBuilder()
-                .setType(created ? WatchLeasesResponse.Type.ADDED : WatchLeasesResponse.Type.MODIFIED)
-                .setRevision(lease.modRevision())
-                .setLease(messages.toMessage(lease, lease.modRevision()))
-                .build());
+        publish(messages.putEvent(lease, created));
     }
 
     synchronized void removed(SubnetKey subnet, StoredLease previous, String reason, long atRevision) {
         StoredLease last = view.remove(subnet);
-        StoredLease shown = last != null ? last : previous;
-        WatchLeasesResponse.Builder event = WatchLeasesResponse.newBuilder()
-                .setType(WatchLeasesResponse.Type.REMOVED)
-                .setRevision(atRevision)
-                .setReason(reason);
-        if (shown != null) {
-            event.setLease(messages.toMessage(shown, atRevision));
-        } else {
-            event.getLeaseBuilder()
-                    .setSubnet(subnet.ipv4() == null ? "" : subnet.ipv4().toString())
-                    .setIpv6Subnet(subnet.ipv6() == null ? "" : subnet.ipv6().toString());
-        }
-        publish(event.build());
+        publish(messages.removedEvent(subnet, last != null ? last : previous, reason, atRevision));
     }
 
     /** Notes that the watch has reached this revision with no lease change (e.g. a config put). */
@@ -135,6 +121,31 @@ public final class WatchHub {
         sinks.add(sink);
     }
 
+    /** The oldest start revision this hub serves without a reset (older: see {@link #prepend}). */
+    public synchronized long servableFrom() {
+        return servableFrom;
+    }
+
+    /**
+     * Extends the history backwards with the lease events after fromRevision up to and
+     * including throughRevision, in revision order (read from etcd's history), so watchers
+     * resuming from fromRevision or later get events, not a reset. Refused (false) unless they
+     * join the history without a gap (throughRevision is still where it starts) and fit in it
+     * with what it holds now; older events are the first dropped as new ones arrive.
+     */
+    synchronized boolean prepend(List<WatchLeasesResponse> older, long fromRevision, long throughRevision) {
+        if (throughRevision != servableFrom
+                || fromRevision >= servableFrom
+                || history.size() + older.size() > historyLimit) {
+            return false;
+        }
+        for (int i = older.size() - 1; i >= 0; i--) {
+            history.addFirst(older.get(i));
+        }
+        servableFrom = fromRevision;
+        return true;
+    }
+
     public void unsubscribe(Sink sink) {
         sinks.remove(sink);
     }
@@ -157,7 +168,10 @@ public final class WatchHub {
     private void publish(WatchLeasesResponse event) {
         revision = Math.max(revision, event.getRevision());
         history.addLast(event);
-        while (history.size() > historyLimit) {
+        // One etcd transaction's events share a revision: they leave together, so every event
+        // kept is after servableFrom and a watcher resuming from it misses none of them.
+        while (history.size() > historyLimit
+                || (!history.isEmpty() && history.peekFirst().getRevision() <= servableFrom)) {
             WatchLeasesResponse dropped = history.removeFirst();
             servableFrom = Math.max(servableFrom, dropped.getRevision());
         }

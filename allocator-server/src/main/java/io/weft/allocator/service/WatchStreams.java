@@ -26,10 +26,12 @@ final class WatchStreams {
     private final LeaseStore store;
     private final WatchSettings settings;
     private final WatcherLimits watcherLimits;
+    private final HistoryReplay replay;
     private final Executor streamWork;
 
-    WatchStreams(WatchHub hub, LeaseStore store, WatchSettings settings, Executor streamWork) {
+    WatchStreams(WatchHub hub, HistoryReplay replay, LeaseStore store, WatchSettings settings, Executor streamWork) {
         this.hub = hub;
+        this.replay = replay;
         this.store = store;
         this.settings = settings;
         this.watcherLimits = new WatcherLimits(settings.maxWatchers(), settings.maxWatchersPerIdentity());
@@ -59,7 +61,13 @@ final class WatchStreams {
                 watcherLimits.release(identity);
             });
             if (start <= hub.revision()) {
-                hub.subscribe(start, watcher);
+                // Older than the hub's history: etcd's is read first (shared with other watchers
+                // resuming meanwhile); the hub then serves events, or a reset if that failed.
+                call.after(replay.reachBack(start), (ignored, error) -> {
+                    if (!call.ended()) {
+                        hub.subscribe(start, watcher);
+                    }
+                });
                 return;
             }
             // Ahead of this server's view: another replica saw more of etcd, or writes outside the
