@@ -2,7 +2,6 @@ package io.weft.allocator.service;
 
 import io.weft.allocator.store.LeaseStore;
 import io.weft.allocator.store.StoreEvent;
-import io.weft.api.v1.WatchLeasesResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +98,7 @@ final class HistoryReplay {
                         read.fromRevision,
                         describe(error));
             } else {
-                List<WatchLeasesResponse> older = leaseEvents(events);
+                List<WatchMessage> older = leaseEvents(events);
                 if (hub.prepend(older, read.fromRevision, through)) {
                     LOG.info(
                             "replayed {} lease changes from etcd's history (revisions {} to {}) for resuming watchers",
@@ -134,17 +133,17 @@ final class HistoryReplay {
     }
 
     /** The watch events the live path would have published for these changes. */
-    private List<WatchLeasesResponse> leaseEvents(List<StoreEvent> events) {
-        List<WatchLeasesResponse> out = new ArrayList<>();
+    private List<WatchMessage> leaseEvents(List<StoreEvent> events) {
+        List<WatchMessage> out = new ArrayList<>();
         for (StoreEvent event : events) {
             switch (event) {
-                case StoreEvent.LeasePut put -> out.add(messages.putEvent(put.lease(), put.created()));
+                case StoreEvent.LeasePut put -> out.add(WatchMessage.of(messages.putEvent(put.lease(), put.created())));
                 case StoreEvent.LeaseDeleted deleted ->
-                    out.add(messages.removedEvent(
+                    out.add(WatchMessage.of(messages.removedEvent(
                             deleted.subnet(),
                             deleted.previous(),
                             LeaseEventLog.reasonSeenFromOutside(deleted.previous()),
-                            deleted.revision()));
+                            deleted.revision())));
                 default -> {} // config, claims and skipped keys: watchers never see them
             }
         }

@@ -139,7 +139,9 @@ public final class LeaseServices implements AutoCloseable {
     }
 
     public List<BindableService> grpcServices() {
-        return List.of(leaseService, networkService);
+        BindableService leases =
+                () -> WatchLeasesBinding.rebind(leaseService.bindService(), leaseService::watchEncoded);
+        return List.of(leases, networkService);
     }
 
     public ServerInterceptor callMetrics() {

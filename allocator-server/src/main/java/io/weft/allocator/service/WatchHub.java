@@ -20,8 +20,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * the history was first extended backwards from etcd's ({@link #prepend}, by
  * {@link HistoryReplay}).
  *
- * <p>Thread-safe. Events must be published in revision order (the watch's order). Snapshots
- * leave the lock as a list of references; no message is built or sent under it.
+ * <p>Thread-safe. Events must be published in revision order (the watch's order). Each event is
+ * encoded once, under the lock, and the same bytes go to every watcher; sinks only queue, and
+ * each gRPC watcher writes on its own call's work, so no loop over watchers writes to the
+ * transport. Snapshots leave the lock as a list of references; their messages are built later.
  */
 public final class WatchHub {
 
@@ -32,6 +34,14 @@ public final class WatchHub {
     interface Sink {
         /** An ADDED, MODIFIED or REMOVED event. */
         void send(WatchLeasesResponse event);
+
+        /**
+         * The same event with its wire bytes, encoded once for every sink; the hub calls this
+         * one. A sink that writes gRPC streams sends the bytes as they are.
+         */
+        default void send(WatchMessage event) {
+            send(event.message());
+        }
 
         /** A snapshot that replaces everything sent before it. */
         void sendSnapshot(SnapshotSource snapshot);
@@ -47,7 +57,7 @@ public final class WatchHub {
     private final int historyLimit;
     private final LeaseMessages messages;
     private final TreeMap<SubnetKey, StoredLease> view = new TreeMap<>();
-    private final ArrayDeque<WatchLeasesResponse> history = new ArrayDeque<>();
+    private final ArrayDeque<WatchMessage> history = new ArrayDeque<>();
     private final Set<Sink> sinks = new CopyOnWriteArraySet<>();
     private long revision;
     /** The oldest start revision this hub can serve without a reset. */
@@ -84,12 +94,12 @@ public final class WatchHub {
 
     synchronized void added(StoredLease lease, boolean created) {
         view.put(lease.subnet(), lease);
-        publish(messages.putEvent(lease, created));
+        publish(WatchMessage.of(messages.putEvent(lease, created)));
     }
 
     synchronized void removed(SubnetKey subnet, StoredLease previous, String reason, long atRevision) {
         StoredLease last = view.remove(subnet);
-        publish(messages.removedEvent(subnet, last != null ? last : previous, reason, atRevision));
+        publish(WatchMessage.of(messages.removedEvent(subnet, last != null ? last : previous, reason, atRevision)));
     }
 
     /** Notes that the watch has reached this revision with no lease change (e.g. a config put). */
@@ -111,8 +121,8 @@ public final class WatchHub {
             resets.increment();
             sink.sendSnapshot(snapshot(true));
         } else {
-            for (WatchLeasesResponse event : history) {
-                if (event.getRevision() > startRevision) {
+            for (WatchMessage event : history) {
+                if (event.revision() > startRevision) {
                     sink.send(event);
                 }
             }
@@ -133,7 +143,7 @@ public final class WatchHub {
      * join the history without a gap (throughRevision is still where it starts) and fit in it
      * with what it holds now; older events are the first dropped as new ones arrive.
      */
-    synchronized boolean prepend(List<WatchLeasesResponse> older, long fromRevision, long throughRevision) {
+    synchronized boolean prepend(List<WatchMessage> older, long fromRevision, long throughRevision) {
         if (throughRevision != servableFrom
                 || fromRevision >= servableFrom
                 || history.size() + older.size() > historyLimit) {
@@ -165,15 +175,15 @@ public final class WatchHub {
         return revision;
     }
 
-    private void publish(WatchLeasesResponse event) {
-        revision = Math.max(revision, event.getRevision());
+    private void publish(WatchMessage event) {
+        revision = Math.max(revision, event.revision());
         history.addLast(event);
         // One etcd transaction's events share a revision: they leave together, so every event
         // kept is after servableFrom and a watcher resuming from it misses none of them.
         while (history.size() > historyLimit
-                || (!history.isEmpty() && history.peekFirst().getRevision() <= servableFrom)) {
-            WatchLeasesResponse dropped = history.removeFirst();
-            servableFrom = Math.max(servableFrom, dropped.getRevision());
+                || (!history.isEmpty() && history.peekFirst().revision() <= servableFrom)) {
+            WatchMessage dropped = history.removeFirst();
+            servableFrom = Math.max(servableFrom, dropped.revision());
         }
         sinks.forEach(sink -> sink.send(event));
     }

@@ -5,7 +5,6 @@ import io.grpc.stub.StreamObserver;
 import io.weft.allocator.security.CallerIdentity;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.api.v1.WatchLeasesRequest;
-import io.weft.api.v1.WatchLeasesResponse;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -39,8 +38,8 @@ final class WatchStreams {
     }
 
     /** Serves one WatchLeases call; must run inside the service method. */
-    void open(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
-        GuardedCall<WatchLeasesResponse> call = GuardedCall.open(response, "WatchLeases", streamWork);
+    void open(WatchLeasesRequest request, StreamObserver<WatchMessage> response) {
+        GuardedCall<WatchMessage> call = GuardedCall.open(response, "WatchLeases", streamWork);
         // The identity lives in the gRPC context of this thread: read it before handing over.
         String identity = Objects.requireNonNullElse(CallerIdentity.KEY.get(), "");
         call.run(() -> {
