@@ -93,8 +93,9 @@ public final class ReconnectStormFigure implements Figure {
             }
             try (ResumingWatchers watchers = new ResumingWatchers(size.watchers())) {
                 context.progress(id(), "opening " + size.watchers() + " watchers");
+                long loaded = revision(client);
                 watchers.start(server.grpcAddress());
-                if (!watchers.awaitRevision(revision(client), CATCH_UP_TIMEOUT_MS)) {
+                if (!watchers.awaitRevision(loaded, CATCH_UP_TIMEOUT_MS)) {
                     throw new IllegalStateException("the watchers did not all get their first snapshot");
                 }
                 long[] changeBytes = new long[1];
@@ -154,7 +155,7 @@ public final class ReconnectStormFigure implements Figure {
             changeBytes[0] += key.length() + value.length();
             revision = client.getKVClient()
                     .put(bytes(key), bytes(value))
-                    .get(10, TimeUnit.SECONDS)
+                    .get(60, TimeUnit.SECONDS)
                     .getHeader()
                     .getRevision();
         }
@@ -164,7 +165,7 @@ public final class ReconnectStormFigure implements Figure {
     private static long revision(Client client) throws Exception {
         return client.getKVClient()
                 .get(bytes(PREFIX + "/config"))
-                .get(10, TimeUnit.SECONDS)
+                .get(60, TimeUnit.SECONDS)
                 .getHeader()
                 .getRevision();
     }
