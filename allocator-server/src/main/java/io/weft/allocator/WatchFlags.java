@@ -38,8 +38,21 @@ final class WatchFlags {
                     + "(default: ${DEFAULT-VALUE})")
     long watcherBufferBytes;
 
+    @Option(
+            names = "--watch-replay-from-etcd",
+            paramLabel = "true|false",
+            arity = "1",
+            defaultValue = "true",
+            hidden = true,
+            description =
+                    "false: give watchers resuming from a revision older than this server's watch history a reset "
+                            + "snapshot instead of the changes read from etcd's history (the old behaviour; for the "
+                            + "reconnect-storm benchmark's baseline)")
+    boolean watchReplayFromEtcd;
+
     /** The settings; IllegalArgumentException naming the flag when one is out of range. */
     WatchSettings settings() {
-        return new WatchSettings(progressInterval, maxWatchers, maxWatchersPerIdentity, watcherBufferBytes);
+        return new WatchSettings(
+                progressInterval, maxWatchers, maxWatchersPerIdentity, watcherBufferBytes, watchReplayFromEtcd);
     }
 }

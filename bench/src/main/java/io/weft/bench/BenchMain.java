@@ -22,6 +22,7 @@ public final class BenchMain {
             new FlatCostFigure(),
             new EtcdCostFigure(),
             new WatchFanoutFigure(),
+            new io.weft.bench.figures.ReconnectStormFigure(),
             new io.weft.bench.dataplane.DataplaneFigure(),
             new ServerMemoryFigure(),
             new NodeAgentFigure(),

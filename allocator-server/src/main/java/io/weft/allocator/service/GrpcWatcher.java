@@ -24,7 +24,7 @@ final class GrpcWatcher implements WatchHub.Sink {
         int next;
     }
 
-    private final GuardedCall<WatchLeasesResponse> call;
+    private final GuardedCall<WatchMessage> call;
     private final WatchHub hub;
     private final long bufferBytes;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -33,7 +33,7 @@ final class GrpcWatcher implements WatchHub.Sink {
     private boolean sentSinceTick;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
 
-    GrpcWatcher(GuardedCall<WatchLeasesResponse> call, WatchHub hub, long bufferBytes, long skipThrough) {
+    GrpcWatcher(GuardedCall<WatchMessage> call, WatchHub hub, long bufferBytes, long skipThrough) {
         this.call = call;
         this.hub = hub;
         this.bufferBytes = bufferBytes;
@@ -43,9 +43,15 @@ final class GrpcWatcher implements WatchHub.Sink {
 
     @Override
     public void send(WatchLeasesResponse event) {
+        send(WatchMessage.of(event));
+    }
+
+    /** Queues the event's bytes as encoded once by the hub for every watcher. */
+    @Override
+    public void send(WatchMessage event) {
         synchronized (this) {
             sentSinceTick = true;
-            int size = event.getSerializedSize();
+            int size = event.size();
             if (queuedBytes + size > bufferBytes) {
                 // Too far behind: whatever is queued is folded into one fresh snapshot.
                 clearQueue();
@@ -79,12 +85,12 @@ final class GrpcWatcher implements WatchHub.Sink {
             if (!force && !idle) {
                 return;
             }
-            WatchLeasesResponse progress = WatchLeasesResponse.newBuilder()
+            WatchMessage progress = WatchMessage.of(WatchLeasesResponse.newBuilder()
                     .setType(WatchLeasesResponse.Type.PROGRESS)
                     .setRevision(Math.max(revision, skipThrough))
-                    .build();
+                    .build());
             queue.addLast(progress);
-            queuedBytes += progress.getSerializedSize();
+            queuedBytes += progress.size();
         }
         requestDrain();
     }
@@ -100,7 +106,7 @@ final class GrpcWatcher implements WatchHub.Sink {
     private void drain() {
         drainQueued.set(false);
         while (call.isReady()) {
-            WatchLeasesResponse next = nextMessage();
+            WatchMessage next = nextMessage();
             if (next == null) {
                 return;
             }
@@ -108,7 +114,7 @@ final class GrpcWatcher implements WatchHub.Sink {
         }
     }
 
-    private WatchLeasesResponse nextMessage() {
+    private WatchMessage nextMessage() {
         PendingSnapshot pending;
         int index;
         synchronized (this) {
@@ -123,10 +129,10 @@ final class GrpcWatcher implements WatchHub.Sink {
                     break;
                 }
                 queue.pollFirst();
-                WatchLeasesResponse message = (WatchLeasesResponse) head;
-                queuedBytes -= message.getSerializedSize();
-                boolean event = message.getType() != WatchLeasesResponse.Type.PROGRESS;
-                if (!event || message.getRevision() > skipThrough) {
+                WatchMessage message = (WatchMessage) head;
+                queuedBytes -= message.size();
+                boolean event = message.type() != WatchLeasesResponse.Type.PROGRESS;
+                if (!event || message.revision() > skipThrough) {
                     return message;
                 }
             }
@@ -136,7 +142,7 @@ final class GrpcWatcher implements WatchHub.Sink {
             // event queued behind it up to its revision.
             pending.source = hub.resetSnapshot();
         }
-        WatchLeasesResponse chunk = pending.source.chunk(index);
+        WatchMessage chunk = WatchMessage.of(pending.source.chunk(index));
         synchronized (this) {
             skipThrough = Math.max(skipThrough, pending.source.revision());
             if (pending.next >= pending.source.chunkCount() && queue.peekFirst() == pending) {

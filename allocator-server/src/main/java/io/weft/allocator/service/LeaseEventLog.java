@@ -96,9 +96,7 @@ public final class LeaseEventLog {
     String removed(SubnetKey subnet, StoredLease previous, long revision) {
         String intent = intents.remove(subnet);
         chosen.remove(subnet);
-        String reason = "released".equals(intent)
-                ? "released"
-                : previous != null && previous.etcdLeaseId() != 0 ? "expired" : "deleted";
+        String reason = "released".equals(intent) ? "released" : reasonSeenFromOutside(previous);
         LOG.info(
                 "lease removed: subnet={} node={} reason={} revision={}",
                 subnet,
@@ -114,6 +112,14 @@ public final class LeaseEventLog {
      */
     public Optional<String> howChosen(SubnetKey subnet) {
         return Optional.ofNullable(chosen.get(subnet));
+    }
+
+    /**
+     * Why a lease key went, as any server that did not delete it can tell: "expired" when it
+     * was on an etcd lease, else "deleted" (only the releasing server knows of a release).
+     */
+    static String reasonSeenFromOutside(StoredLease previous) {
+        return previous != null && previous.etcdLeaseId() != 0 ? "expired" : "deleted";
     }
 
     void skipped(String key, String reason) {

@@ -20,7 +20,6 @@ import io.weft.api.v1.ReleaseLeaseResponse;
 import io.weft.api.v1.RenewLeaseRequest;
 import io.weft.api.v1.RenewLeaseResponse;
 import io.weft.api.v1.WatchLeasesRequest;
-import io.weft.api.v1.WatchLeasesResponse;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
@@ -137,8 +136,11 @@ public final class LeaseGrpcService extends LeaseServiceGrpc.LeaseServiceImplBas
         });
     }
 
-    @Override
-    public void watchLeases(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
+    /**
+     * WatchLeases. Bound by {@link WatchLeasesBinding} in place of the generated watchLeases
+     * (which this class leaves unimplemented), so that each event is encoded once.
+     */
+    void watchEncoded(WatchLeasesRequest request, StreamObserver<WatchMessage> response) {
         watches.open(request, response);
     }
 

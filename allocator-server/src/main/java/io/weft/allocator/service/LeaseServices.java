@@ -40,6 +40,12 @@ public final class LeaseServices implements AutoCloseable {
     /** Recent watch events kept for clients that resume. */
     static final int WATCH_HISTORY = 10_000;
 
+    /**
+     * Changes of any key under the prefix (leases, claims, config) one read of etcd's history
+     * for resuming watchers may hold; only the lease changes among them stay, in the history.
+     */
+    static final int WATCH_REPLAY_MAX_CHANGES = 4 * WATCH_HISTORY;
+
     private final LeaseIndex index;
     private final StoreFollower follower;
     private final LeaseGrpcService leaseService;
@@ -98,7 +104,17 @@ public final class LeaseServices implements AutoCloseable {
         ReservationOperations reservations = new ReservationOperations(store, index, expiries, clock, buckets);
         LeaseQueries queries = new LeaseQueries(index, follower::synced, store, expiries, clock);
         this.leaseService = new LeaseGrpcService(
-                queries, leases, reservations, messages, new WatchStreams(hub, store, watchSettings, streamWork));
+                queries,
+                leases,
+                reservations,
+                messages,
+                new WatchStreams(
+                        hub,
+                        new HistoryReplay(
+                                hub, store, messages, WATCH_REPLAY_MAX_CHANGES, watchSettings.replayFromEtcd()),
+                        store,
+                        watchSettings,
+                        streamWork));
         this.networkService = new NetworkGrpcService(index, store, follower::synced);
         this.callMetrics = new CallMetricsInterceptor(registry);
         registerGauges(registry);
@@ -140,7 +156,9 @@ public final class LeaseServices implements AutoCloseable {
     }
 
     public List<BindableService> grpcServices() {
-        return List.of(leaseService, networkService);
+        BindableService leases =
+                () -> WatchLeasesBinding.rebind(leaseService.bindService(), leaseService::watchEncoded);
+        return List.of(leases, networkService);
     }
 
     public ServerInterceptor callMetrics() {

@@ -16,10 +16,14 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * Fans the server's one etcd watch out to any number of gRPC watchers. It keeps the lease set
  * exactly as of the last event it saw (for snapshots) and a bounded history of recent events,
  * so a client that resumes from a revision in that history gets every event after it; an
- * older revision (or one from before this server's last re-list) gets a reset snapshot.
+ * older revision (or one from before this server's last re-list) gets a reset snapshot, unless
+ * the history was first extended backwards from etcd's ({@link #prepend}, by
+ * {@link HistoryReplay}).
  *
- * <p>Thread-safe. Events must be published in revision order (the watch's order). Snapshots
- * leave the lock as a list of references; no message is built or sent under it.
+ * <p>Thread-safe. Events must be published in revision order (the watch's order). Each event is
+ * encoded once, under the lock, and the same bytes go to every watcher; sinks only queue, and
+ * each gRPC watcher writes on its own call's work, so no loop over watchers writes to the
+ * transport. Snapshots leave the lock as a list of references; their messages are built later.
  */
 public final class WatchHub {
 
@@ -30,6 +34,14 @@ public final class WatchHub {
     public interface Sink {
         /** An ADDED, MODIFIED or REMOVED event. */
         void send(WatchLeasesResponse event);
+
+        /**
+         * The same event with its wire bytes, encoded once for every sink; the hub calls this
+         * one. A sink that writes gRPC streams sends the bytes as they are.
+         */
+        default void send(WatchMessage event) {
+            send(event.message());
+        }
 
         /** A snapshot that replaces everything sent before it. */
         void sendSnapshot(SnapshotSource snapshot);
@@ -45,7 +57,7 @@ public final class WatchHub {
     private final int historyLimit;
     private final LeaseMessages messages;
     private final TreeMap<SubnetKey, StoredLease> view = new TreeMap<>();
-    private final ArrayDeque<WatchLeasesResponse> history = new ArrayDeque<>();
+    private final ArrayDeque<WatchMessage> history = new ArrayDeque<>();
     private final Set<Sink> sinks = new CopyOnWriteArraySet<>();
     private long revision;
     /** The oldest start revision this hub can serve without a reset. */
@@ -82,28 +94,12 @@ public final class WatchHub {
 
     synchronized void added(StoredLease lease, boolean created) {
         view.put(lease.subnet(), lease);
-        publish(WatchLeasesResponse.newBuilder()
-                .setType(created ? WatchLeasesResponse.Type.ADDED : WatchLeasesResponse.Type.MODIFIED)
-                .setRevision(lease.modRevision())
-                .setLease(messages.toMessage(lease, lease.modRevision()))
-                .build());
+        publish(WatchMessage.of(messages.putEvent(lease, created)));
     }
 
     synchronized void removed(SubnetKey subnet, StoredLease previous, String reason, long atRevision) {
         StoredLease last = view.remove(subnet);
-        StoredLease shown = last != null ? last : previous;
-        WatchLeasesResponse.Builder event = WatchLeasesResponse.newBuilder()
-                .setType(WatchLeasesResponse.Type.REMOVED)
-                .setRevision(atRevision)
-                .setReason(reason);
-        if (shown != null) {
-            event.setLease(messages.toMessage(shown, atRevision));
-        } else {
-            event.getLeaseBuilder()
-                    .setSubnet(subnet.ipv4() == null ? "" : subnet.ipv4().toString())
-                    .setIpv6Subnet(subnet.ipv6() == null ? "" : subnet.ipv6().toString());
-        }
-        publish(event.build());
+        publish(WatchMessage.of(messages.removedEvent(subnet, last != null ? last : previous, reason, atRevision)));
     }
 
     /** Notes that the watch has reached this revision with no lease change (e.g. a config put). */
@@ -125,14 +121,39 @@ public final class WatchHub {
             resets.increment();
             sink.sendSnapshot(snapshot(true));
         } else {
-            for (WatchLeasesResponse event : history) {
-                if (event.getRevision() > startRevision) {
+            for (WatchMessage event : history) {
+                if (event.revision() > startRevision) {
                     sink.send(event);
                 }
             }
             sink.progress(Math.max(revision, startRevision), true);
         }
         sinks.add(sink);
+    }
+
+    /** The oldest start revision this hub serves without a reset (older: see {@link #prepend}). */
+    public synchronized long servableFrom() {
+        return servableFrom;
+    }
+
+    /**
+     * Extends the history backwards with the lease events after fromRevision up to and
+     * including throughRevision, in revision order (read from etcd's history), so watchers
+     * resuming from fromRevision or later get events, not a reset. Refused (false) unless they
+     * join the history without a gap (throughRevision is still where it starts) and fit in it
+     * with what it holds now; older events are the first dropped as new ones arrive.
+     */
+    synchronized boolean prepend(List<WatchMessage> older, long fromRevision, long throughRevision) {
+        if (throughRevision != servableFrom
+                || fromRevision >= servableFrom
+                || history.size() + older.size() > historyLimit) {
+            return false;
+        }
+        for (int i = older.size() - 1; i >= 0; i--) {
+            history.addFirst(older.get(i));
+        }
+        servableFrom = fromRevision;
+        return true;
     }
 
     public void unsubscribe(Sink sink) {
@@ -154,12 +175,15 @@ public final class WatchHub {
         return revision;
     }
 
-    private void publish(WatchLeasesResponse event) {
-        revision = Math.max(revision, event.getRevision());
+    private void publish(WatchMessage event) {
+        revision = Math.max(revision, event.revision());
         history.addLast(event);
-        while (history.size() > historyLimit) {
-            WatchLeasesResponse dropped = history.removeFirst();
-            servableFrom = Math.max(servableFrom, dropped.getRevision());
+        // One etcd transaction's events share a revision: they leave together, so every event
+        // kept is after servableFrom and a watcher resuming from it misses none of them.
+        while (history.size() > historyLimit
+                || (!history.isEmpty() && history.peekFirst().revision() <= servableFrom)) {
+            WatchMessage dropped = history.removeFirst();
+            servableFrom = Math.max(servableFrom, dropped.revision());
         }
         sinks.forEach(sink -> sink.send(event));
     }

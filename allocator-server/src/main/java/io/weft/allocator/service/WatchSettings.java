@@ -11,11 +11,30 @@ import java.time.Duration;
  *                                 (without client certificates only the total applies)
  * @param watcherBufferBytes       messages one slow watcher may have queued, in serialized
  *                                 bytes, before its queue is replaced by a reset snapshot
+ * @param replayFromEtcd           a watcher resuming from a revision older than this server's
+ *                                 watch history gets the changes since then from etcd's history
+ *                                 (true, the default); false gives it a reset snapshot, as
+ *                                 before replay existed (kept for the reconnect-storm baseline)
  */
 public record WatchSettings(
-        Duration progressInterval, int maxWatchers, int maxWatchersPerIdentity, long watcherBufferBytes) {
+        Duration progressInterval,
+        int maxWatchers,
+        int maxWatchersPerIdentity,
+        long watcherBufferBytes,
+        boolean replayFromEtcd) {
 
     public static final WatchSettings DEFAULTS = new WatchSettings(Duration.ofSeconds(10), 10_000, 100, 8L << 20);
+
+    /** Settings that replay from etcd's history. */
+    public WatchSettings(
+            Duration progressInterval, int maxWatchers, int maxWatchersPerIdentity, long watcherBufferBytes) {
+        this(progressInterval, maxWatchers, maxWatchersPerIdentity, watcherBufferBytes, true);
+    }
+
+    /** These settings with replay from etcd's history on or off. */
+    public WatchSettings withReplayFromEtcd(boolean replay) {
+        return new WatchSettings(progressInterval, maxWatchers, maxWatchersPerIdentity, watcherBufferBytes, replay);
+    }
 
     public WatchSettings {
         if (progressInterval.compareTo(Duration.ofMillis(10)) < 0

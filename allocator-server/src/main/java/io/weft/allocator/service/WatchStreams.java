@@ -5,7 +5,6 @@ import io.grpc.stub.StreamObserver;
 import io.weft.allocator.security.CallerIdentity;
 import io.weft.allocator.store.LeaseStore;
 import io.weft.api.v1.WatchLeasesRequest;
-import io.weft.api.v1.WatchLeasesResponse;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -26,10 +25,12 @@ final class WatchStreams {
     private final LeaseStore store;
     private final WatchSettings settings;
     private final WatcherLimits watcherLimits;
+    private final HistoryReplay replay;
     private final Executor streamWork;
 
-    WatchStreams(WatchHub hub, LeaseStore store, WatchSettings settings, Executor streamWork) {
+    WatchStreams(WatchHub hub, HistoryReplay replay, LeaseStore store, WatchSettings settings, Executor streamWork) {
         this.hub = hub;
+        this.replay = replay;
         this.store = store;
         this.settings = settings;
         this.watcherLimits = new WatcherLimits(settings.maxWatchers(), settings.maxWatchersPerIdentity());
@@ -37,8 +38,8 @@ final class WatchStreams {
     }
 
     /** Serves one WatchLeases call; must run inside the service method. */
-    void open(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
-        GuardedCall<WatchLeasesResponse> call = GuardedCall.open(response, "WatchLeases", streamWork);
+    void open(WatchLeasesRequest request, StreamObserver<WatchMessage> response) {
+        GuardedCall<WatchMessage> call = GuardedCall.open(response, "WatchLeases", streamWork);
         // The identity lives in the gRPC context of this thread: read it before handing over.
         String identity = Objects.requireNonNullElse(CallerIdentity.KEY.get(), "");
         call.run(() -> {
@@ -59,7 +60,13 @@ final class WatchStreams {
                 watcherLimits.release(identity);
             });
             if (start <= hub.revision()) {
-                hub.subscribe(start, watcher);
+                // Older than the hub's history: etcd's is read first (shared with other watchers
+                // resuming meanwhile); the hub then serves events, or a reset if that failed.
+                call.after(replay.reachBack(start), (ignored, error) -> {
+                    if (!call.ended()) {
+                        hub.subscribe(start, watcher);
+                    }
+                });
                 return;
             }
             // Ahead of this server's view: another replica saw more of etcd, or writes outside the

@@ -200,16 +200,20 @@ public final class EtcdLeaseStore implements LeaseStore {
 
     private void deliver(WatchResponse response, WatchListener listener) {
         for (WatchEvent event : response.getEvents()) {
-            KeyValue kv = event.getKeyValue();
-            StoreEvent decoded = switch (event.getEventType()) {
-                case PUT -> decoder.decodePut(kv, kv.getVersion() == 1);
-                case DELETE -> decoder.decodeDelete(kv, event.getPrevKV(), kv.getModRevision());
-                case UNRECOGNIZED -> null;
-            };
+            StoreEvent decoded = decoder.decodeWatchEvent(event);
             if (decoded != null) {
                 listener.onEvent(decoded);
             }
         }
+    }
+
+    @Override
+    public CompletableFuture<List<StoreEvent>> history(long fromRevision, long throughRevision, int maxEvents) {
+        long started = System.nanoTime();
+        return new EtcdHistoryRead(client, layout, decoder, fromRevision, throughRevision, maxEvents)
+                .start()
+                .whenComplete((events, error) ->
+                        observer.observe("watch_history", System.nanoTime() - started, error == null));
     }
 
     @Override
@@ -242,12 +246,12 @@ public final class EtcdLeaseStore implements LeaseStore {
         return new StoreUnavailableException("etcd " + operation + " failed: " + cause.getMessage(), cause);
     }
 
-    private static ByteSequence bytes(String text) {
+    static ByteSequence bytes(String text) {
         return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
     /** The smallest key after every key with this prefix (etcd's range end for a prefix). */
-    private static String prefixEnd(String prefix) {
+    static String prefixEnd(String prefix) {
         char last = prefix.charAt(prefix.length() - 1);
         return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
     }

@@ -2,6 +2,7 @@ package io.weft.allocator.store;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.watch.WatchEvent;
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,16 @@ final class EtcdRecordDecoder {
         return read.getKvs().isEmpty()
                 ? new StoreEvent.LeaseDeleted(subnet, null, read.getHeader().getRevision())
                 : decodePut(read.getKvs().getFirst(), false);
+    }
+
+    /** One event of an etcd watch, decoded as {@link #decodePut} or {@link #decodeDelete}; null as they. */
+    StoreEvent decodeWatchEvent(WatchEvent event) {
+        KeyValue kv = event.getKeyValue();
+        return switch (event.getEventType()) {
+            case PUT -> decodePut(kv, kv.getVersion() == 1);
+            case DELETE -> decodeDelete(kv, event.getPrevKV(), kv.getModRevision());
+            case UNRECOGNIZED -> null;
+        };
     }
 
     /** A delete; the previous key-value is used when etcd sent it. Null as {@link #decodePut}. */

@@ -62,6 +62,15 @@ public final class KeyLayout {
         return weftPrefix;
     }
 
+    /**
+     * The key a history read writes so that etcd's history surely holds an event after the
+     * revision the read must reach (a watch has no end revision). Under weft's own keys, where
+     * every reader ignores it.
+     */
+    public String replayMarkKey() {
+        return weftPrefix + "replay-mark";
+    }
+
     /** The key that names the one lease a node holds ({@code <prefix>/weft/nodes/<node>}). */
     public String claimKey(String nodeName) {
         return claimsPrefix + nodeName;

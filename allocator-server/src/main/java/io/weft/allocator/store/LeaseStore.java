@@ -80,6 +80,17 @@ public interface LeaseStore extends AutoCloseable {
      */
     AutoCloseable watch(long fromRevision, WatchListener listener);
 
+    /**
+     * The changes under the prefix after fromRevision up to and including throughRevision, read
+     * from etcd's history in revision order and decoded as {@link #watch} decodes them (keys
+     * watch skips are skipped here too). Fails with {@link StoreUnavailableException} when etcd
+     * has compacted that history, holds more than maxEvents changes in it, or cannot be read.
+     * A store without history answers that failure at once; callers fall back to a snapshot.
+     */
+    default CompletableFuture<List<StoreEvent>> history(long fromRevision, long throughRevision, int maxEvents) {
+        return CompletableFuture.failedFuture(new StoreUnavailableException("this store keeps no history", null));
+    }
+
     /** Receives the events of one watch. */
     interface WatchListener {
         void onEvent(StoreEvent event);

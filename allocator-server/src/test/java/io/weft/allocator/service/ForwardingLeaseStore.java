@@ -86,6 +86,11 @@ class ForwardingLeaseStore implements LeaseStore {
     }
 
     @Override
+    public CompletableFuture<List<StoreEvent>> history(long fromRevision, long throughRevision, int maxEvents) {
+        return delegate.history(fromRevision, throughRevision, maxEvents);
+    }
+
+    @Override
     public void close() {
         // the test owns the real store
     }

@@ -35,6 +35,11 @@ final class InProcessReplica implements AutoCloseable {
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
+    /** An asynchronous stub, for watch streams. */
+    LeaseServiceGrpc.LeaseServiceStub watches() {
+        return LeaseServiceGrpc.newStub(channel);
+    }
+
     LeaseServiceGrpc.LeaseServiceBlockingStub leases() {
         return LeaseServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }

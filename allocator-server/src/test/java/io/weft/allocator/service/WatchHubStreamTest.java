@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.weft.allocator.store.LeaseValue;
 import io.weft.allocator.store.StoredLease;
@@ -48,15 +48,14 @@ class WatchHubStreamTest {
     @BeforeEach
     void setUp() throws Exception {
         hub.reset(List.of(lease(1)), revision);
-        LeaseServiceGrpc.LeaseServiceImplBase service = new LeaseServiceGrpc.LeaseServiceImplBase() {
-            @Override
-            public void watchLeases(WatchLeasesRequest request, StreamObserver<WatchLeasesResponse> response) {
-                GuardedCall<WatchLeasesResponse> call = GuardedCall.open(response, "WatchLeases", work);
-                GrpcWatcher watcher = new GrpcWatcher(call, hub, BUFFER_BYTES, request.getStartRevision());
-                call.onEnd(() -> hub.unsubscribe(watcher));
-                call.run(() -> hub.subscribe(request.getStartRevision(), watcher));
-            }
-        };
+        // Bound as the server binds it: events go out as the bytes the hub encoded once.
+        ServerServiceDefinition service = WatchLeasesBinding.rebind(
+                new LeaseServiceGrpc.LeaseServiceImplBase() {}.bindService(), (request, response) -> {
+                    GuardedCall<WatchMessage> call = GuardedCall.open(response, "WatchLeases", work);
+                    GrpcWatcher watcher = new GrpcWatcher(call, hub, BUFFER_BYTES, request.getStartRevision());
+                    call.onEnd(() -> hub.unsubscribe(watcher));
+                    call.run(() -> hub.subscribe(request.getStartRevision(), watcher));
+                });
         String name = InProcessServerBuilder.generateName();
         server =
                 InProcessServerBuilder.forName(name).addService(service).build().start();

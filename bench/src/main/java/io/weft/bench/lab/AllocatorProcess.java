@@ -7,6 +7,7 @@ import io.weft.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,6 +25,7 @@ public final class AllocatorProcess implements AutoCloseable {
     private final String etcdEndpoint;
     private final String prefix;
     private final Path log;
+    private List<String> extraFlags = List.of();
     private LaunchedProcess process;
     private int grpcPort;
     private Duration startToReady;
@@ -50,21 +52,37 @@ public final class AllocatorProcess implements AutoCloseable {
         launch();
     }
 
+    /** Work done while the server is down, between a stop and the next start. */
+    @FunctionalInterface
+    public interface WhileDown {
+        void run() throws Exception;
+    }
+
+    /**
+     * Stops the server, runs whileDown (e.g. changes made in etcd meanwhile), and starts a new one
+     * on the same etcd and prefix with these extra flags (they stay for later restarts).
+     */
+    public void restart(List<String> flags, WhileDown whileDown) throws Exception {
+        stop();
+        whileDown.run();
+        extraFlags = List.copyOf(flags);
+        launch();
+    }
+
     private void launch() throws IOException {
         grpcPort = LoopbackPorts.free();
         int httpPort = LoopbackPorts.free();
-        List<String> command = context.javaCommand(
-                "io.weft.allocator.AllocatorMain",
-                List.of(),
-                List.of(
-                        "--etcd-endpoints",
-                        etcdEndpoint,
-                        "--etcd-prefix",
-                        prefix,
-                        "--listen",
-                        "127.0.0.1:" + grpcPort,
-                        "--http-listen",
-                        "127.0.0.1:" + httpPort));
+        List<String> args = new ArrayList<>(List.of(
+                "--etcd-endpoints",
+                etcdEndpoint,
+                "--etcd-prefix",
+                prefix,
+                "--listen",
+                "127.0.0.1:" + grpcPort,
+                "--http-listen",
+                "127.0.0.1:" + httpPort));
+        args.addAll(extraFlags);
+        List<String> command = context.javaCommand("io.weft.allocator.AllocatorMain", List.of(), args);
         long started = System.nanoTime();
         process = LaunchedProcess.start(command, log);
         process.awaitReady(httpPort, READY_TIMEOUT);
