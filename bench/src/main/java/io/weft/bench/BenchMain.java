@@ -5,6 +5,7 @@ import io.weft.bench.figures.EtcdCostFigure;
 import io.weft.bench.figures.FlatCostFigure;
 import io.weft.bench.figures.NodeAgentFigure;
 import io.weft.bench.figures.ServerMemoryFigure;
+import io.weft.bench.figures.StartupFigure;
 import io.weft.bench.figures.WatchFanoutFigure;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,6 +27,7 @@ public final class BenchMain {
             new io.weft.bench.dataplane.DataplaneFigure(),
             new ServerMemoryFigure(),
             new NodeAgentFigure(),
+            new StartupFigure(),
             new io.weft.bench.jmh.MicroBenchmarksFigure());
 
     private BenchMain() {}

@@ -21,6 +21,7 @@ import java.util.List;
  * @param fanoutPace            figure 4: time between two of them
  * @param heapLeases            figure 6: leases held when the server's heap is measured
  * @param nodePeers             figure 6: peers weft-node programs when its memory is read
+ * @param startupRounds         figure 7: starts of each program with and without its AOT cache
  */
 public record Scale(
         String name,
@@ -37,7 +38,8 @@ public record Scale(
         int fanoutAcquisitions,
         Duration fanoutPace,
         int heapLeases,
-        int nodePeers) {
+        int nodePeers,
+        int startupRounds) {
 
     public static Scale full() {
         return new Scale(
@@ -55,7 +57,8 @@ public record Scale(
                 500,
                 Duration.ofMillis(40),
                 65_536,
-                5_000);
+                5_000,
+                11);
     }
 
     public static Scale quick() {
@@ -74,6 +77,7 @@ public record Scale(
                 30,
                 Duration.ofMillis(30),
                 2_048,
-                100);
+                100,
+                3);
     }
 }

@@ -41,7 +41,8 @@ class BenchHarnessIT {
                 5,
                 Duration.ofMillis(10),
                 16,
-                5);
+                5,
+                1);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Progress progress = new Progress(new PrintStream(printed, true, StandardCharsets.UTF_8));
         Figure figure = new AcquisitionThroughputFigure();

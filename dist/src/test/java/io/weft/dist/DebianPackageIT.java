@@ -28,6 +28,9 @@ class DebianPackageIT {
     @TempDir
     Path root;
 
+    @TempDir
+    Path scratch;
+
     @BeforeAll
     static void findPackage() throws IOException {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("weft.deb.dir")))) {
@@ -72,6 +75,11 @@ class DebianPackageIT {
         dpkg("--install", deb.toString());
         assertThat(run(root.resolve("opt/weft/bin/weftctl").toString(), "--version"))
                 .startsWith("weftctl " + System.getProperty("weft.release.version"));
+        LaunchedProgram installed = LaunchedProgram.version(
+                root.resolve("opt/weft/bin/weftctl"), "io.weft.client.cli.Weftctl", scratch, Path.of("/usr/bin"));
+        assertThat(installed.mainClassSource())
+                .as("dpkg keeps the jars' times, so the cache trained at build time still matches")
+                .isEqualTo(LaunchedProgram.FROM_THE_CACHE);
         assertThat(root.resolve("lib/systemd/system/weft-node.service")).isRegularFile();
 
         Path nodeDefaults = root.resolve("etc/default/weft-node");

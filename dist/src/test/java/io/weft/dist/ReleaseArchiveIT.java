@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,11 @@ class ReleaseArchiveIT {
 
     @TempDir
     static Path unpacked;
+
+    private static final Map<String, String> MAIN_CLASSES = Map.of(
+            "weft-allocator", "io.weft.allocator.AllocatorMain",
+            "weft-node", "io.weft.node.NodeMain",
+            "weftctl", "io.weft.client.cli.Weftctl");
 
     private static Path release;
 
@@ -71,14 +77,46 @@ class ReleaseArchiveIT {
         assertThat(run(List.of(release.resolve("bin/weft-node").toString(), "--help"), release)
                         .exitCode())
                 .isZero();
-        String built = System.getProperty("weft.release.version");
         for (String launcher : List.of("weft-allocator", "weft-node", "weftctl")) {
             Result printed =
                     run(List.of(release.resolve("bin").resolve(launcher).toString(), "--version"), release);
             assertThat(printed.output().strip())
                     .as("built from a git checkout, it names the commit")
-                    .matches(launcher + " " + Pattern.quote(built) + " \\(commit [0-9a-f]{12}\\)");
+                    .matches(versionLine(launcher));
         }
+    }
+
+    @Test
+    void eachProgramStartsFromTheCacheTheBuildTrainedForItWithNothingAddedToStdout() throws Exception {
+        for (Map.Entry<String, String> program : MAIN_CLASSES.entrySet()) {
+            String name = program.getKey();
+            assertThat(release.resolve("aot").resolve(name + ".aot")).isRegularFile();
+            LaunchedProgram launched = LaunchedProgram.version(
+                    release.resolve("bin").resolve(name), program.getValue(), unpacked, tools());
+            assertThat(launched.mainClassSource()).as(name).isEqualTo(LaunchedProgram.FROM_THE_CACHE);
+            assertThat(launched.stdout()).as(name).matches(versionLine(name) + "\n");
+            assertThat(launched.stderrLines()).as(name).isEmpty();
+        }
+    }
+
+    @Test
+    void aCacheThatDoesNotMatchIsSkippedWithoutAWord() throws Exception {
+        Path stale = Files.createDirectories(unpacked.resolve("stale-cache"));
+        for (String shared : List.of("runtime", "lib", "libexec")) {
+            Files.createSymbolicLink(stale.resolve(shared), release.resolve(shared));
+        }
+        Files.createDirectories(stale.resolve("bin"));
+        Files.copy(release.resolve("bin/weftctl"), stale.resolve("bin/weftctl"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(stale.resolve("aot"));
+        Files.writeString(stale.resolve("aot/weftctl.aot"), "not a cache");
+
+        LaunchedProgram launched =
+                LaunchedProgram.version(stale.resolve("bin/weftctl"), MAIN_CLASSES.get("weftctl"), unpacked, tools());
+
+        assertThat(launched.exitCode()).isZero();
+        assertThat(launched.mainClassSource()).startsWith("file:");
+        assertThat(launched.stdout()).matches(versionLine("weftctl") + "\n");
+        assertThat(launched.stderrLines()).isEmpty();
     }
 
     @Test
@@ -126,6 +164,11 @@ class ReleaseArchiveIT {
                     .as("weft-allocator stops on SIGTERM")
                     .isTrue();
         }
+    }
+
+    /** What {@code --version} prints: the program, the version built and the commit. */
+    private static String versionLine(String program) {
+        return program + " " + Pattern.quote(System.getProperty("weft.release.version")) + " \\(commit [0-9a-f]{12}\\)";
     }
 
     private record Result(int exitCode, String output) {}

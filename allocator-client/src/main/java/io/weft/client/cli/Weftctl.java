@@ -14,12 +14,19 @@ public final class Weftctl {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }
-        System.exit(commandLine(new WeftctlCommand(System.in)).execute(args));
+        System.exit(commandLine(new WeftctlCommand(System.in), args).execute(args));
     }
 
-    /** The command line with weftctl's converters and the launchers' one error style. */
-    static CommandLine commandLine(WeftctlCommand root) {
-        return LauncherErrors.commandLine(root, StatusText::of)
+    /**
+     * The command line for {@code args}, with weftctl's converters and the launchers' one error
+     * style: the root command and the commands {@link WeftctlCommands#neededBy} {@code args}.
+     */
+    static CommandLine commandLine(WeftctlCommand root, String... args) {
+        CommandLine commandLine = LauncherErrors.commandLine(root, StatusText::of);
+        for (Class<?> command : WeftctlCommands.neededBy(args)) {
+            commandLine.addSubcommand(command);
+        }
+        return commandLine
                 .registerConverter(ServerAddress.class, ServerAddressConverter.INSTANCE)
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }

@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,22 +18,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** The root {@code weftctl} command: the global options and the list of commands. */
+/** The root {@code weftctl} command: the global options; its commands are in {@link WeftctlCommands}. */
 @Command(
         name = "weftctl",
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.VersionProvider.class,
         description = "Reads and changes the weft allocator's network config, leases and reservations.",
-        subcommands = {
-            ConfigCommand.class,
-            LeasesCommand.class,
-            LeaseCommand.class,
-            ReserveCommand.class,
-            WatchCommand.class,
-            UsageCommand.class,
-            CheckCommand.class,
-            AutoComplete.GenerateCompletion.class,
-        },
         footer = {"", "Exit codes: 0 success, 1 the server refused or could not be reached, 2 bad usage."})
 public final class WeftctlCommand {
 

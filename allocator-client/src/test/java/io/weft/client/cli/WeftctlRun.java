@@ -17,7 +17,7 @@ record WeftctlRun(int exitCode, String out, String err) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         WeftctlCommand root = new WeftctlCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        int exitCode = Weftctl.commandLine(root)
+        int exitCode = Weftctl.commandLine(root, args)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute(args);
