@@ -62,6 +62,9 @@ public final class NodeAgent implements AutoCloseable {
     private LeaseKeeper keeper;
     private LeaseWatch watch;
     private OperatorHttp http;
+    /** The nftables rules, or null when none are kept. */
+    private NodeTrafficRules trafficRules;
+
     private volatile boolean closed;
 
     private NodeAgent(NodeSettings settings, AgentParts parts) {
@@ -132,10 +135,12 @@ public final class NodeAgent implements AutoCloseable {
                 publicIpv6 == null ? "" : " / " + publicIpv6,
                 backend.type());
 
+        trafficRules = NodeTrafficRules.start(settings.trafficRules(), host, parts.nftables());
         Advertisement advertisement = backend.prepare(host, parts.dataplane());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         readiness = new NodeReadiness();
-        SubnetFile subnetFile = new SubnetFile(settings.subnetFile());
+        SubnetFile subnetFile =
+                new SubnetFile(settings.subnetFile(), settings.trafficRules().masquerade() && trafficRules != null);
         PeerProgrammer programmer = new PeerProgrammer(
                 host,
                 backend,
@@ -162,7 +167,11 @@ public final class NodeAgent implements AutoCloseable {
                 .renewMargin(settings.renewMargin())
                 .backoff(LEASE_BACKOFF)
                 .scheduler(timer("lease-keeper"))
-                .listener(new LeaseEvents(programmer, kernelThread))
+                .listener(new LeaseEvents(programmer, kernelThread, lease -> {
+                    if (trafficRules != null) {
+                        trafficRules.leaseHeld(lease);
+                    }
+                }))
                 .build();
         watch = LeaseWatch.builder(
                         parts.client(),
@@ -195,6 +204,9 @@ public final class NodeAgent implements AutoCloseable {
         timer.schedule(interval, () -> {
             if (!closed) {
                 kernelThread.execute(programmer::reconcile);
+                if (trafficRules != null) {
+                    kernelThread.execute(trafficRules::reconcile);
+                }
                 reconcileEvery(timer, interval, programmer);
             }
         });
@@ -249,6 +261,9 @@ public final class NodeAgent implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("could not release {}: {}", LeaseKey.of(held), e.getMessage());
             }
+        }
+        if (settings.releaseOnExit() && trafficRules != null) {
+            kernelThread.execute(trafficRules::remove);
         }
         kernelThread.shutdown();
         try {
