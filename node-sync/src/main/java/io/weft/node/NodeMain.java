@@ -59,6 +59,7 @@ public final class NodeMain implements Callable<Integer> {
             "--ip-masq",
             "--ip-masq-fully-random-disable",
             "--iptables-forward-rules",
+            "--ip-blackhole-route",
             "--subnet-lease-renew-margin");
 
     @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name (default: the hostname)")
@@ -120,6 +121,11 @@ public final class NodeMain implements Callable<Integer> {
 
     @Option(names = "--ip-masq-fully-random-disable", description = "masquerade without fully random source ports")
     boolean ipMasqFullyRandomDisable;
+
+    @Option(
+            names = "--ip-blackhole-route",
+            description = "a blackhole route for this node's own subnet: what no pod answers is dropped here")
+    boolean ipBlackholeRoute;
 
     @Option(
             names = {"--forward-rules", "--iptables-forward-rules"},
@@ -247,7 +253,8 @@ public final class NodeMain implements Callable<Integer> {
                 releaseOnExit,
                 takeover,
                 tls(node),
-                new TrafficRules(ipMasq, !ipMasqFullyRandomDisable, forwardRules));
+                new TrafficRules(ipMasq, !ipMasqFullyRandomDisable, forwardRules),
+                ipBlackholeRoute);
     }
 
     /** --renew-margin or flanneld's --subnet-lease-renew-margin (minutes, below flannel's 24 h lease), one of them. */

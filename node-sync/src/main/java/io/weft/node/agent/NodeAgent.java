@@ -64,6 +64,8 @@ public final class NodeAgent implements AutoCloseable {
     private OperatorHttp http;
     /** The nftables rules, or null when none are kept. */
     private NodeTrafficRules trafficRules;
+    /** --ip-blackhole-route, or null. */
+    private OwnSubnetBlackhole blackhole;
 
     private volatile boolean closed;
 
@@ -136,6 +138,7 @@ public final class NodeAgent implements AutoCloseable {
                 backend.type());
 
         trafficRules = NodeTrafficRules.start(settings.trafficRules(), host, parts.nftables());
+        blackhole = settings.blackholeRoute() ? new OwnSubnetBlackhole(host, parts.dataplane()) : null;
         Advertisement advertisement = backend.prepare(host, parts.dataplane());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         readiness = new NodeReadiness();
@@ -170,6 +173,9 @@ public final class NodeAgent implements AutoCloseable {
                 .listener(new LeaseEvents(programmer, kernelThread, lease -> {
                     if (trafficRules != null) {
                         trafficRules.leaseHeld(lease);
+                    }
+                    if (blackhole != null) {
+                        blackhole.leaseHeld(lease);
                     }
                 }))
                 .build();
@@ -206,6 +212,9 @@ public final class NodeAgent implements AutoCloseable {
                 kernelThread.execute(programmer::reconcile);
                 if (trafficRules != null) {
                     kernelThread.execute(trafficRules::reconcile);
+                }
+                if (blackhole != null) {
+                    kernelThread.execute(blackhole::reconcile);
                 }
                 reconcileEvery(timer, interval, programmer);
             }
@@ -264,6 +273,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         if (settings.releaseOnExit() && trafficRules != null) {
             kernelThread.execute(trafficRules::remove);
+        }
+        if (settings.releaseOnExit() && blackhole != null) {
+            kernelThread.execute(blackhole::remove);
         }
         kernelThread.shutdown();
         try {

@@ -27,6 +27,7 @@ import java.util.List;
  * @param tls               TLS to the servers (with this node's certificate, whose CN must be
  *                          {@code nodeName}); null for plaintext
  * @param trafficRules      masquerade and forward rules kept in nftables (--ip-masq, --forward-rules)
+ * @param blackholeRoute    keep a blackhole route for this node's own subnets (--ip-blackhole-route)
  */
 public record NodeSettings(
         List<ServerAddress> servers,
@@ -41,13 +42,14 @@ public record NodeSettings(
         boolean releaseOnExit,
         boolean takeover,
         ClientTls tls,
-        TrafficRules trafficRules) {
+        TrafficRules trafficRules,
+        boolean blackholeRoute) {
 
     public NodeSettings {
         java.util.Objects.requireNonNull(trafficRules);
     }
 
-    /** Without nftables rules. */
+    /** Without nftables rules or blackhole routes. */
     public NodeSettings(
             List<ServerAddress> servers,
             String nodeName,
@@ -74,6 +76,7 @@ public record NodeSettings(
                 releaseOnExit,
                 takeover,
                 tls,
-                TrafficRules.none());
+                TrafficRules.none(),
+                false);
     }
 }

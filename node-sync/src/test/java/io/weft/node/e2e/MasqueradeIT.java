@@ -44,6 +44,7 @@ class MasqueradeIT {
     void onlyAMasqueradingHostsPodReachesOutsideAndPodsStillSeeEachOthersAddresses() throws Exception {
         try (WeftCluster cluster = new WeftCluster(NET_CONF)) {
             cluster.nodeEnvironment.put("WEFT_NODE_IP_MASQ", "true");
+            cluster.nodeEnvironment.put("FLANNELD_IP_BLACKHOLE_ROUTE", "true");
             cluster.addHost(1);
             cluster.nodeEnvironment.clear();
             cluster.addHost(2);
@@ -55,6 +56,12 @@ class MasqueradeIT {
                     .until(() -> net.ping(net.pod(1), pod2) && net.ping(net.pod(2), pod1));
 
             assertThat(cluster.awaitSubnetEnv(1)).containsEntry("FLANNEL_IPMASQ", "true");
+            String subnet1 = subnetOf(cluster.awaitSubnetEnv(1).get("FLANNEL_SUBNET"));
+            assertThat(Shell.inNetns(net.host(1), "ip", "route", "show", "type", "blackhole"))
+                    .as("--ip-blackhole-route, behind the pods' bridge route (pods still answer)")
+                    .contains("blackhole " + subnet1 + " proto 119 metric 65000");
+            assertThat(Shell.inNetns(net.host(2), "ip", "route", "show", "type", "blackhole"))
+                    .isEmpty();
             assertThat(cluster.awaitSubnetEnv(2)).containsEntry("FLANNEL_IPMASQ", "false");
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200))
@@ -78,6 +85,7 @@ class MasqueradeIT {
 
             // Someone flushes every rule on host1: the next reconcile (every 2 s here) puts weft's back.
             Shell.inNetns(net.host(1), "nft", "flush", "ruleset");
+            Shell.inNetns(net.host(1), "ip", "route", "del", "blackhole", subnet1, "metric", "65000");
             assertThat(net.ping(net.pod(1), Topology.CONTROL_IP)).isFalse();
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200))
@@ -85,7 +93,18 @@ class MasqueradeIT {
             assertThat(Shell.inNetns(net.host(1), "nft", "list", "table", "inet", "weft"))
                     .contains("masquerade fully-random");
             assertThat(cluster.logs()).contains("nftables: restored table inet weft");
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(
+                            () -> assertThat(Shell.inNetns(net.host(1), "ip", "route", "show", "type", "blackhole"))
+                                    .contains("blackhole " + subnet1));
         }
+    }
+
+    /** 10.244.5.1/24 -> 10.244.5.0/24. */
+    private static String subnetOf(String firstHostWithLength) {
+        String address = firstHostWithLength.substring(0, firstHostWithLength.indexOf('/'));
+        return address.substring(0, address.lastIndexOf('.')) + ".0" + firstHostWithLength.substring(address.length());
     }
 
     @Test
