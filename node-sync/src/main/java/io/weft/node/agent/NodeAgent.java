@@ -166,11 +166,14 @@ public final class NodeAgent implements AutoCloseable {
         previous.ipv6Subnet().ifPresent(subnet -> request.setPreviousIpv6Subnet(subnet.toString()));
         advertisement.applyTo(request);
 
+        Scheduler keeperTimer = timer("lease-keeper");
+        RenewMarginCheck renewMargin = new RenewMarginCheck(settings.renewMargin());
         keeper = LeaseKeeper.builder(parts.client(), request.build())
                 .renewMargin(settings.renewMargin())
                 .backoff(LEASE_BACKOFF)
-                .scheduler(timer("lease-keeper"))
+                .scheduler(keeperTimer)
                 .listener(new LeaseEvents(programmer, kernelThread, lease -> {
+                    renewMargin.leaseHeld(lease, keeperTimer.now());
                     if (trafficRules != null) {
                         trafficRules.leaseHeld(lease);
                     }
