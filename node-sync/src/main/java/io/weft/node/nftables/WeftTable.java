@@ -7,7 +7,8 @@ import java.util.List;
  * node's pod networks; pure.
  *
  * <p>One {@code inet} table holds both families. Its postrouting chain (nat, priority srcnat)
- * masquerades what this host's pods send outside the cluster network, except multicast; pod to
+ * masquerades what this host's pods send outside the cluster network, except multicast and what
+ * kube-proxy marked for its own masquerade; pod to
  * pod traffic (anything addressed inside the cluster network, the host's own subnet included)
  * keeps the pod's address. Its forward chain (filter, priority filter) accepts what comes from or
  * goes to the cluster network. An accept ends only the chain it is in: a drop in another table's
@@ -17,6 +18,12 @@ import java.util.List;
  * swaps the whole table in one transaction whether or not it existed.
  */
 public final class WeftTable {
+
+    /**
+     * kube-proxy's mark on packets it masquerades itself (its default --masquerade-bit 14):
+     * left to it, as flannel does, so no packet is masqueraded twice.
+     */
+    static final String KUBE_PROXY_MASQUERADE_MARK = "0x00004000";
 
     /** The table's family and name, as nft takes them. */
     public static final String NAME = "inet weft";
@@ -28,7 +35,12 @@ public final class WeftTable {
         StringBuilder text = new StringBuilder("table ").append(NAME).append(" {\n");
         if (rules.masquerade()) {
             text.append("\tchain postrouting {\n")
-                    .append("\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+                    .append("\t\ttype nat hook postrouting priority srcnat; policy accept;\n")
+                    .append("\t\tmeta mark & ")
+                    .append(KUBE_PROXY_MASQUERADE_MARK)
+                    .append(" == ")
+                    .append(KUBE_PROXY_MASQUERADE_MARK)
+                    .append(" return\n");
             for (PodNetwork net : networks) {
                 String m = net.match();
                 text.append("\t\t")

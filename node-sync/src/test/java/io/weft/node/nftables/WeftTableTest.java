@@ -24,6 +24,7 @@ class WeftTableTest {
                         table inet weft {
                         \tchain postrouting {
                         \t\ttype nat hook postrouting priority srcnat; policy accept;
+                        \t\tmeta mark & 0x00004000 == 0x00004000 return
                         \t\tip saddr 10.244.3.0/24 ip daddr 10.244.0.0/16 return
                         \t\tip saddr 10.244.3.0/24 ip daddr != 224.0.0.0/4 masquerade fully-random
                         \t}
