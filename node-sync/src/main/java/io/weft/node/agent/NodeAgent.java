@@ -62,10 +62,8 @@ public final class NodeAgent implements AutoCloseable {
     private LeaseKeeper keeper;
     private LeaseWatch watch;
     private OperatorHttp http;
-    /** The nftables rules, or null when none are kept. */
-    private NodeTrafficRules trafficRules;
-    /** --ip-blackhole-route, or null. */
-    private OwnSubnetBlackhole blackhole;
+    /** nftables rules, blackhole routes: null until assembled. */
+    private OwnLeaseFollowers followers;
 
     private volatile boolean closed;
 
@@ -137,13 +135,12 @@ public final class NodeAgent implements AutoCloseable {
                 publicIpv6 == null ? "" : " / " + publicIpv6,
                 backend.type());
 
-        trafficRules = NodeTrafficRules.start(settings.trafficRules(), host, parts.nftables());
-        blackhole = settings.blackholeRoute() ? new OwnSubnetBlackhole(host, parts.dataplane()) : null;
+        Scheduler keeperTimer = timer("lease-keeper");
+        OwnLeaseFollowers followers = new OwnLeaseFollowers(settings, parts, host, keeperTimer);
         Advertisement advertisement = backend.prepare(host, parts.dataplane());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         readiness = new NodeReadiness();
-        SubnetFile subnetFile =
-                new SubnetFile(settings.subnetFile(), settings.trafficRules().masquerade() && trafficRules != null);
+        SubnetFile subnetFile = new SubnetFile(settings.subnetFile(), followers.masquerades());
         PeerProgrammer programmer = new PeerProgrammer(
                 host,
                 backend,
@@ -166,21 +163,11 @@ public final class NodeAgent implements AutoCloseable {
         previous.ipv6Subnet().ifPresent(subnet -> request.setPreviousIpv6Subnet(subnet.toString()));
         advertisement.applyTo(request);
 
-        Scheduler keeperTimer = timer("lease-keeper");
-        RenewMarginCheck renewMargin = new RenewMarginCheck(settings.renewMargin());
         keeper = LeaseKeeper.builder(parts.client(), request.build())
                 .renewMargin(settings.renewMargin())
                 .backoff(LEASE_BACKOFF)
                 .scheduler(keeperTimer)
-                .listener(new LeaseEvents(programmer, kernelThread, lease -> {
-                    renewMargin.leaseHeld(lease, keeperTimer.now());
-                    if (trafficRules != null) {
-                        trafficRules.leaseHeld(lease);
-                    }
-                    if (blackhole != null) {
-                        blackhole.leaseHeld(lease);
-                    }
-                }))
+                .listener(new LeaseEvents(programmer, kernelThread, followers))
                 .build();
         watch = LeaseWatch.builder(
                         parts.client(),
@@ -206,6 +193,7 @@ public final class NodeAgent implements AutoCloseable {
         }
         keeper.start();
         watch.start();
+        this.followers = followers;
         reconcileEvery(timer("reconcile"), settings.reconcileInterval(), programmer);
     }
 
@@ -213,12 +201,7 @@ public final class NodeAgent implements AutoCloseable {
         timer.schedule(interval, () -> {
             if (!closed) {
                 kernelThread.execute(programmer::reconcile);
-                if (trafficRules != null) {
-                    kernelThread.execute(trafficRules::reconcile);
-                }
-                if (blackhole != null) {
-                    kernelThread.execute(blackhole::reconcile);
-                }
+                kernelThread.execute(followers::reconcile);
                 reconcileEvery(timer, interval, programmer);
             }
         });
@@ -274,11 +257,8 @@ public final class NodeAgent implements AutoCloseable {
                 LOG.warn("could not release {}: {}", LeaseKey.of(held), e.getMessage());
             }
         }
-        if (settings.releaseOnExit() && trafficRules != null) {
-            kernelThread.execute(trafficRules::remove);
-        }
-        if (settings.releaseOnExit() && blackhole != null) {
-            kernelThread.execute(blackhole::remove);
+        if (settings.releaseOnExit() && followers != null) {
+            kernelThread.execute(followers::remove);
         }
         kernelThread.shutdown();
         try {

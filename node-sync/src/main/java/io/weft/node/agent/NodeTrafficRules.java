@@ -26,10 +26,16 @@ final class NodeTrafficRules {
 
     private final NodeHost host;
     private final TrafficRulesKeeper keeper;
+    private final boolean masquerades;
 
-    private NodeTrafficRules(NodeHost host, TrafficRulesKeeper keeper) {
+    private NodeTrafficRules(NodeHost host, TrafficRulesKeeper keeper, boolean masquerades) {
         this.host = host;
         this.keeper = keeper;
+        this.masquerades = masquerades;
+    }
+
+    boolean masquerades() {
+        return masquerades;
     }
 
     /**
@@ -63,7 +69,7 @@ final class NodeTrafficRules {
             return null;
         }
         LOG.info("nftables: keeping {} in table inet weft", rules.describe());
-        return new NodeTrafficRules(host, keeper);
+        return new NodeTrafficRules(host, keeper, rules.masquerade());
     }
 
     /** The node holds this lease: rules for its subnets. */
