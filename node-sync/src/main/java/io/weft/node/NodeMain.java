@@ -13,6 +13,7 @@ import io.weft.node.agent.AgentParts;
 import io.weft.node.agent.ExternalInterface;
 import io.weft.node.agent.NodeAgent;
 import io.weft.node.agent.NodeSettings;
+import io.weft.node.nftables.TrafficRules;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -48,8 +49,18 @@ public final class NodeMain implements Callable<Integer> {
     String servers;
 
     /** The flags weft-node shares with flanneld by name and meaning: FLANNELD_<FLAG> sets them too. */
-    static final Set<String> FLANNELD_FLAGS =
-            Set.of("--iface", "--iface-regex", "--iface-can-reach", "--public-ip", "--public-ipv6", "--subnet-file");
+    static final Set<String> FLANNELD_FLAGS = Set.of(
+            "--iface",
+            "--iface-regex",
+            "--iface-can-reach",
+            "--public-ip",
+            "--public-ipv6",
+            "--subnet-file",
+            "--ip-masq",
+            "--ip-masq-fully-random-disable",
+            "--iptables-forward-rules",
+            "--ip-blackhole-route",
+            "--subnet-lease-renew-margin");
 
     @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name (default: the hostname)")
     String nodeName;
@@ -94,9 +105,36 @@ public final class NodeMain implements Callable<Integer> {
             names = "--renew-margin",
             paramLabel = "DURATION",
             converter = DurationConverter.class,
-            defaultValue = "1h",
-            description = "renew this long before the lease expires (default: ${DEFAULT-VALUE})")
+            description = "renew this long before the lease expires (default: 1h)")
     Duration renewMargin;
+
+    @Option(
+            names = "--subnet-lease-renew-margin",
+            paramLabel = "MINUTES",
+            description = "flanneld's name for --renew-margin, in minutes (1 to 1439)")
+    Integer renewMarginMinutes;
+
+    @Option(
+            names = "--ip-masq",
+            description = "masquerade what this host's pods send outside the cluster network (nftables)")
+    boolean ipMasq;
+
+    @Option(names = "--ip-masq-fully-random-disable", description = "masquerade without fully random source ports")
+    boolean ipMasqFullyRandomDisable;
+
+    @Option(
+            names = "--ip-blackhole-route",
+            description = "a blackhole route for this node's own subnet: what no pod answers is dropped here")
+    boolean ipBlackholeRoute;
+
+    @Option(
+            names = {"--forward-rules", "--iptables-forward-rules"},
+            paramLabel = "true|false",
+            arity = "0..1",
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "accept forwarding to and from the cluster network (nftables; default: ${DEFAULT-VALUE})")
+    boolean forwardRules;
 
     @Option(
             names = "--reconcile-interval",
@@ -208,13 +246,31 @@ public final class NodeMain implements Callable<Integer> {
                         publicIp == null ? null : address("--public-ip", publicIp)),
                 publicIpv6 == null ? null : address("--public-ipv6", publicIpv6),
                 subnetFile,
-                renewMargin,
+                renewMargin(),
                 reconcileInterval,
                 lostStoreGrace,
                 httpListen,
                 releaseOnExit,
                 takeover,
-                tls(node));
+                tls(node),
+                new TrafficRules(ipMasq, !ipMasqFullyRandomDisable, forwardRules),
+                ipBlackholeRoute);
+    }
+
+    /** --renew-margin or flanneld's --subnet-lease-renew-margin (minutes, below flannel's 24 h lease), one of them. */
+    private Duration renewMargin() {
+        if (renewMarginMinutes == null) {
+            return renewMargin != null ? renewMargin : Duration.ofHours(1);
+        }
+        if (renewMargin != null) {
+            throw new IllegalArgumentException(
+                    "--renew-margin and --subnet-lease-renew-margin set the same thing: give one");
+        }
+        if (renewMarginMinutes < 1 || renewMarginMinutes >= 24 * 60) {
+            throw new IllegalArgumentException("--subnet-lease-renew-margin: " + renewMarginMinutes
+                    + " minutes is outside 1 to 1439 (it must be shorter than the 24 h lease)");
+        }
+        return Duration.ofMinutes(renewMarginMinutes);
     }
 
     private ClientTls tls(String node) {

@@ -7,6 +7,7 @@ import io.weft.etcd.testing.TestCertificates;
 import io.weft.launcher.EnvironmentDefaults;
 import io.weft.launcher.LauncherErrors;
 import io.weft.node.agent.NodeSettings;
+import io.weft.node.nftables.TrafficRules;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -63,6 +64,45 @@ class NodeMainTest {
         assertThat(settings.subnetFile()).isEqualTo(Path.of("/run/test/subnet.env"));
         assertThat(settings.renewMargin()).as("the command line wins").isEqualTo(Duration.ofMinutes(90));
         assertThat(settings.releaseOnExit()).isTrue();
+    }
+
+    @Test
+    void flanneldsTrafficFlagsReachTheSettings() throws Exception {
+        NodeMain main = new NodeMain();
+        new CommandLine(main)
+                .setDefaultValueProvider(new EnvironmentDefaults(
+                        "weft-node",
+                        Map.of("FLANNELD_IP_MASQ", "true", "FLANNELD_SUBNET_LEASE_RENEW_MARGIN", "30"),
+                        "FLANNELD",
+                        NodeMain.FLANNELD_FLAGS))
+                .parseArgs("--node-name", "n", "--ip-masq-fully-random-disable", "--iptables-forward-rules=false");
+
+        NodeSettings settings = main.settings();
+        assertThat(settings.trafficRules()).isEqualTo(new TrafficRules(true, false, false));
+        assertThat(settings.renewMargin()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void forwardRulesAreOnByDefaultAndMasqueradeOff() throws Exception {
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs("--node-name", "n");
+
+        assertThat(main.settings().trafficRules()).isEqualTo(new TrafficRules(false, true, true));
+        assertThat(main.settings().renewMargin()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void aRenewMarginOfTheWholeLeaseIsRefusedInOneLine() {
+        StringWriter err = new StringWriter();
+        int code = LauncherErrors.commandLine(new NodeMain())
+                .setErr(new PrintWriter(err, true))
+                .execute("--node-name", "n", "--subnet-lease-renew-margin", "1440");
+
+        assertThat(code).isNotZero();
+        assertThat(err.toString().strip())
+                .startsWith("weft-node: --subnet-lease-renew-margin: 1440 minutes is outside 1 to 1439 "
+                        + "(it must be shorter than the 24 h lease)")
+                .doesNotContain("\n");
     }
 
     @Test

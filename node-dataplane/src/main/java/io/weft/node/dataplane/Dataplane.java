@@ -46,6 +46,25 @@ public interface Dataplane extends AutoCloseable {
     /** {@code ip route show proto weft}: weft's routes of one family in the main table. */
     List<KernelRoute> routeList(IpFamily family);
 
+    /**
+     * {@code ip route show type blackhole proto weft metric }{@value #BLACKHOLE_METRIC}: the
+     * destinations of weft's blackhole routes of one family in the main table.
+     */
+    List<IpPrefix> blackholeList(IpFamily family);
+
+    /**
+     * {@code ip route replace blackhole DESTINATION proto weft metric }{@value #BLACKHOLE_METRIC}.
+     * The high metric keeps it behind any other route to the same destination (the pods' bridge):
+     * it catches only what nothing else routes.
+     */
+    void blackholeReplace(IpPrefix destination);
+
+    /** {@code ip route del blackhole DESTINATION proto weft metric ...}; a missing route is not an error. */
+    void blackholeDelete(IpPrefix destination);
+
+    /** The metric of weft's blackhole routes: behind the kernel's connected routes (0 and 256). */
+    int BLACKHOLE_METRIC = 65000;
+
     /** {@code ip neigh show dev DEVICE nud permanent}: permanent neighbours of one family. */
     List<KernelNeighbour> neighbourList(String device, IpFamily family);
 

@@ -8,6 +8,8 @@ import io.weft.node.dataplane.Dataplane;
 import io.weft.node.dataplane.HostInterfaces;
 import io.weft.node.netlink.NetlinkDataplane;
 import io.weft.node.netlink.NetlinkHostInterfaces;
+import io.weft.node.nftables.NftProgram;
+import io.weft.node.nftables.Nftables;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -23,16 +25,28 @@ import java.util.function.Function;
  *                   thread, so on a host each job gets its own; a test may hand out one manual
  *                   scheduler for all. Schedulers that are {@link AutoCloseable} are closed.
  * @param allocators the allocators' addresses: no peer may cover them
+ * @param nftables   the nft program, used only when the settings ask for traffic rules
  */
 public record AgentParts(
         WeftClient client,
         Dataplane dataplane,
         HostInterfaces host,
         Function<String, Scheduler> timers,
-        Set<IpAddress> allocators) {
+        Set<IpAddress> allocators,
+        Nftables nftables) {
 
     public AgentParts {
         allocators = Set.copyOf(allocators);
+    }
+
+    /** Without nftables: for settings that ask for no traffic rules. */
+    public AgentParts(
+            WeftClient client,
+            Dataplane dataplane,
+            HostInterfaces host,
+            Function<String, Scheduler> timers,
+            Set<IpAddress> allocators) {
+        this(client, dataplane, host, timers, allocators, null);
     }
 
     /** The real parts: a gRPC client to the settings' servers, netlink, one thread per timer. */
@@ -46,6 +60,7 @@ public record AgentParts(
                 NetlinkDataplane.open(),
                 NetlinkHostInterfaces.open(),
                 job -> ExecutorScheduler.singleThread("weft-" + job),
-                HostFactsReader.resolve(settings.servers()));
+                HostFactsReader.resolve(settings.servers()),
+                new NftProgram());
     }
 }

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.weft.api.v1.Lease;
 import io.weft.client.LeaseKeeperListener;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,20 +15,26 @@ final class LeaseEvents implements LeaseKeeperListener {
 
     private final PeerProgrammer programmer;
     private final Executor kernelThread;
+    /** Also told of every lease held, on the kernel thread, after the programmer (nftables rules). */
+    private final Consumer<Lease> alsoOnLease;
 
-    LeaseEvents(PeerProgrammer programmer, Executor kernelThread) {
+    LeaseEvents(PeerProgrammer programmer, Executor kernelThread, Consumer<Lease> alsoOnLease) {
         this.programmer = programmer;
         this.kernelThread = kernelThread;
+        this.alsoOnLease = alsoOnLease;
     }
 
     @Override
     public void onLeaseAcquired(Lease lease) {
-        kernelThread.execute(() -> programmer.leaseAcquired(lease));
+        kernelThread.execute(() -> {
+            programmer.leaseAcquired(lease);
+            alsoOnLease.accept(lease);
+        });
     }
 
     @Override
     public void onLeaseChanged(Lease previous, Lease current) {
-        kernelThread.execute(() -> programmer.leaseAcquired(current));
+        onLeaseAcquired(current);
     }
 
     @Override

@@ -62,6 +62,9 @@ public final class NodeAgent implements AutoCloseable {
     private LeaseKeeper keeper;
     private LeaseWatch watch;
     private OperatorHttp http;
+    /** nftables rules, blackhole routes: null until assembled. */
+    private OwnLeaseFollowers followers;
+
     private volatile boolean closed;
 
     private NodeAgent(NodeSettings settings, AgentParts parts) {
@@ -132,10 +135,12 @@ public final class NodeAgent implements AutoCloseable {
                 publicIpv6 == null ? "" : " / " + publicIpv6,
                 backend.type());
 
+        Scheduler keeperTimer = timer("lease-keeper");
+        OwnLeaseFollowers followers = new OwnLeaseFollowers(settings, parts, host, keeperTimer);
         Advertisement advertisement = backend.prepare(host, parts.dataplane());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         readiness = new NodeReadiness();
-        SubnetFile subnetFile = new SubnetFile(settings.subnetFile());
+        SubnetFile subnetFile = new SubnetFile(settings.subnetFile(), followers.masquerades());
         PeerProgrammer programmer = new PeerProgrammer(
                 host,
                 backend,
@@ -161,8 +166,8 @@ public final class NodeAgent implements AutoCloseable {
         keeper = LeaseKeeper.builder(parts.client(), request.build())
                 .renewMargin(settings.renewMargin())
                 .backoff(LEASE_BACKOFF)
-                .scheduler(timer("lease-keeper"))
-                .listener(new LeaseEvents(programmer, kernelThread))
+                .scheduler(keeperTimer)
+                .listener(new LeaseEvents(programmer, kernelThread, followers))
                 .build();
         watch = LeaseWatch.builder(
                         parts.client(),
@@ -188,6 +193,7 @@ public final class NodeAgent implements AutoCloseable {
         }
         keeper.start();
         watch.start();
+        this.followers = followers;
         reconcileEvery(timer("reconcile"), settings.reconcileInterval(), programmer);
     }
 
@@ -195,6 +201,7 @@ public final class NodeAgent implements AutoCloseable {
         timer.schedule(interval, () -> {
             if (!closed) {
                 kernelThread.execute(programmer::reconcile);
+                kernelThread.execute(followers::reconcile);
                 reconcileEvery(timer, interval, programmer);
             }
         });
@@ -249,6 +256,9 @@ public final class NodeAgent implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("could not release {}: {}", LeaseKey.of(held), e.getMessage());
             }
+        }
+        if (settings.releaseOnExit() && followers != null) {
+            kernelThread.execute(followers::remove);
         }
         kernelThread.shutdown();
         try {

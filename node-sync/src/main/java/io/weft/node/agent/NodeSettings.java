@@ -2,6 +2,7 @@ package io.weft.node.agent;
 
 import io.weft.client.ClientTls;
 import io.weft.client.ServerAddress;
+import io.weft.node.nftables.TrafficRules;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import java.util.List;
  *                          host's public IP or VTEP MAC (a replaced or renumbered host)
  * @param tls               TLS to the servers (with this node's certificate, whose CN must be
  *                          {@code nodeName}); null for plaintext
+ * @param trafficRules      masquerade and forward rules kept in nftables (--ip-masq, --forward-rules)
+ * @param blackholeRoute    keep a blackhole route for this node's own subnets (--ip-blackhole-route)
  */
 public record NodeSettings(
         List<ServerAddress> servers,
@@ -38,4 +41,42 @@ public record NodeSettings(
         InetSocketAddress httpListen,
         boolean releaseOnExit,
         boolean takeover,
-        ClientTls tls) {}
+        ClientTls tls,
+        TrafficRules trafficRules,
+        boolean blackholeRoute) {
+
+    public NodeSettings {
+        java.util.Objects.requireNonNull(trafficRules);
+    }
+
+    /** Without nftables rules or blackhole routes. */
+    public NodeSettings(
+            List<ServerAddress> servers,
+            String nodeName,
+            ExternalInterface.Choice iface,
+            io.weft.config.IpAddress publicIpv6,
+            Path subnetFile,
+            Duration renewMargin,
+            Duration reconcileInterval,
+            Duration lostStoreGrace,
+            InetSocketAddress httpListen,
+            boolean releaseOnExit,
+            boolean takeover,
+            ClientTls tls) {
+        this(
+                servers,
+                nodeName,
+                iface,
+                publicIpv6,
+                subnetFile,
+                renewMargin,
+                reconcileInterval,
+                lostStoreGrace,
+                httpListen,
+                releaseOnExit,
+                takeover,
+                tls,
+                TrafficRules.none(),
+                false);
+    }
+}

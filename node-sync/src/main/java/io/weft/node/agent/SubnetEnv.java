@@ -30,7 +30,7 @@ import java.util.Optional;
  * @param ipv6Network the cluster's IPv6 network, or null
  * @param ipv6Subnet  this node's IPv6 lease, or null
  * @param mtu         the MTU pods should use (the overlay device's)
- * @param ipMasq      whether flannel-style masquerading is on (weft never sets it up)
+ * @param ipMasq      whether this node masquerades its pods' traffic leaving the cluster network (--ip-masq)
  */
 public record SubnetEnv(
         IpPrefix network, IpPrefix subnet, IpPrefix ipv6Network, IpPrefix ipv6Subnet, int mtu, boolean ipMasq) {

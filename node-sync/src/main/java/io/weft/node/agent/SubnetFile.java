@@ -14,9 +14,17 @@ import java.nio.file.Path;
 final class SubnetFile {
 
     private final Path path;
+    private final boolean ipMasq;
 
+    /** Without masquerade: FLANNEL_IPMASQ=false. */
     SubnetFile(Path path) {
+        this(path, false);
+    }
+
+    /** ipMasq: FLANNEL_IPMASQ, whether this node masquerades its pods' traffic (--ip-masq). */
+    SubnetFile(Path path, boolean ipMasq) {
         this.path = path;
+        this.ipMasq = ipMasq;
     }
 
     Path path() {
@@ -36,7 +44,7 @@ final class SubnetFile {
                         host.network().ipv6().map(SubnetSpace::network).orElse(null),
                         parse(lease.getIpv6Subnet()),
                         mtu,
-                        false)
+                        ipMasq)
                 .write(path);
     }
 

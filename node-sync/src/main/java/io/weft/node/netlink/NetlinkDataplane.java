@@ -165,6 +165,36 @@ public final class NetlinkDataplane implements Dataplane {
                 .toList();
     }
 
+    @Override
+    public List<IpPrefix> blackholeList(IpFamily family) {
+        return channel()
+                .dump(
+                        "route show type blackhole proto 0x77",
+                        (w, seq) -> RouteMessages.dump(w, seq, AddressFamily.of(family)))
+                .stream()
+                .flatMap(m -> RouteMessages.parseWeftBlackhole(m, BLACKHOLE_METRIC).stream())
+                .filter(destination -> destination.family() == family)
+                .sorted()
+                .toList();
+    }
+
+    @Override
+    public void blackholeReplace(IpPrefix destination) {
+        channel()
+                .request(
+                        "route replace blackhole " + destination + " metric " + BLACKHOLE_METRIC,
+                        (w, seq) -> RouteMessages.replaceBlackhole(w, seq, destination, BLACKHOLE_METRIC));
+    }
+
+    @Override
+    public void blackholeDelete(IpPrefix destination) {
+        channel()
+                .request(
+                        "route del blackhole " + destination + " metric " + BLACKHOLE_METRIC,
+                        (w, seq) -> RouteMessages.deleteBlackhole(w, seq, destination, BLACKHOLE_METRIC),
+                        Errno.ESRCH);
+    }
+
     /** {@code ip -4|-6 neigh show dev DEVICE nud permanent}, sorted by address. */
     @Override
     public List<KernelNeighbour> neighbourList(String device, IpFamily family) {

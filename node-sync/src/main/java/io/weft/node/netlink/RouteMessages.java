@@ -24,11 +24,13 @@ final class RouteMessages {
     static final int RT_SCOPE_NOWHERE = 255;
 
     static final int RTN_UNICAST = 1;
+    static final int RTN_BLACKHOLE = 6;
     static final int RTNH_F_ONLINK = 0x4;
 
     static final int RTA_DST = 1;
     static final int RTA_OIF = 4;
     static final int RTA_GATEWAY = 5;
+    static final int RTA_PRIORITY = 6;
     static final int RTA_TABLE = 15;
 
     /** One of weft's routes as the kernel reports it, with the output device still an index. */
@@ -72,6 +74,49 @@ final class RouteMessages {
         writer.attribute(RTA_GATEWAY, route.gateway().toBytes())
                 .attributeU32(RTA_OIF, deviceIndex)
                 .end();
+    }
+
+    /** {@code ip route replace blackhole DEST proto 0x77 metric M}. */
+    static void replaceBlackhole(NetlinkMessageWriter writer, int sequence, IpPrefix destination, int metric) {
+        writer.begin(
+                RTM_NEWROUTE,
+                NetlinkMessage.NLM_F_REQUEST
+                        | NetlinkMessage.NLM_F_ACK
+                        | NetlinkMessage.NLM_F_CREATE
+                        | NetlinkMessage.NLM_F_REPLACE,
+                sequence);
+        rtmsg(writer, destination, RT_SCOPE_UNIVERSE, RTN_BLACKHOLE, 0);
+        destination(writer, destination);
+        writer.attributeU32(RTA_PRIORITY, metric).end();
+    }
+
+    /** {@code ip route del blackhole DEST proto 0x77 metric M}: ESRCH when there is none. */
+    static void deleteBlackhole(NetlinkMessageWriter writer, int sequence, IpPrefix destination, int metric) {
+        writer.begin(RTM_DELROUTE, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK, sequence);
+        rtmsg(writer, destination, RT_SCOPE_NOWHERE, RTN_BLACKHOLE, 0);
+        destination(writer, destination);
+        writer.attributeU32(RTA_PRIORITY, metric).end();
+    }
+
+    /** The destination of one of weft's blackhole routes of that metric in the main table; else empty. */
+    static Optional<IpPrefix> parseWeftBlackhole(NetlinkMessage message, int metric) {
+        if (message.type() != RTM_NEWROUTE || message.payloadFrom(0).remaining() < RTMSG_LENGTH) {
+            return Optional.empty();
+        }
+        ByteBuffer header = message.payloadFrom(0);
+        int family = Byte.toUnsignedInt(header.get(0));
+        int destinationLength = Byte.toUnsignedInt(header.get(1));
+        NetlinkAttributes attributes = NetlinkAttributes.after(message, RTMSG_LENGTH);
+        int table = attributes.u32(RTA_TABLE).orElse(Byte.toUnsignedInt(header.get(4)));
+        if (Byte.toUnsignedInt(header.get(5)) != RouteProtocol.WEFT
+                || table != RT_TABLE_MAIN
+                || Byte.toUnsignedInt(header.get(7)) != RTN_BLACKHOLE
+                || attributes.u32(RTA_PRIORITY).orElse(0) != metric) {
+            return Optional.empty();
+        }
+        return AddressFamily.address(attributes.bytes(RTA_DST))
+                .or(() -> AddressFamily.toIpFamily(family).map(f -> IpAddress.fromBytes(new byte[f.bits() / 8])))
+                .map(address -> IpPrefix.containing(address, destinationLength));
     }
 
     /** {@code ip route show table all}: every route of one family (AF_INET or AF_INET6). */

@@ -77,6 +77,28 @@ public abstract class DataplaneContract {
     }
 
     @Test
+    void blackholeRoutesAreReplacedListedAndDeletedIdempotently() {
+        IpPrefix v4 = IpPrefix.parse("10.244.3.0/24");
+        IpPrefix v6 = IpPrefix.parse("fd00:10:0:3::/64");
+
+        dp.blackholeReplace(v4);
+        dp.blackholeReplace(v4);
+        dp.blackholeReplace(v6);
+
+        assertThat(dp.blackholeList(IpFamily.IPV4)).containsExactly(v4);
+        assertThat(dp.blackholeList(IpFamily.IPV6)).containsExactly(v6);
+        assertThat(dp.routeList(IpFamily.IPV4))
+                .as("not one of the unicast routes")
+                .isEmpty();
+
+        dp.blackholeDelete(v4);
+        dp.blackholeDelete(v4);
+
+        assertThat(dp.blackholeList(IpFamily.IPV4)).isEmpty();
+        assertThat(dp.blackholeList(IpFamily.IPV6)).containsExactly(v6);
+    }
+
+    @Test
     void linkEventsAnnounceADeviceAddedAndDeletedByAnyone() {
         List<LinkEvent> events = new CopyOnWriteArrayList<>();
         try (Dataplane.Subscription watch = dp.watchLinks(events::add, () -> {})) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -61,6 +63,7 @@ public final class MemoryDataplane implements Dataplane {
 
     private final Map<String, MemoryLink> links = new LinkedHashMap<>();
     private final MemoryForwarding forwarding = new MemoryForwarding(links);
+    private final Set<IpPrefix> blackholes = new TreeSet<>();
     private final Map<KernelChange, String> injectedFailures = new HashMap<>();
     private final List<KernelChange> applied = new ArrayList<>();
     private final List<LinkOperation> linkOperations = new ArrayList<>();
@@ -279,6 +282,24 @@ public final class MemoryDataplane implements Dataplane {
     public synchronized List<KernelRoute> routeList(IpFamily family) {
         open();
         return forwarding.routes(family);
+    }
+
+    @Override
+    public synchronized List<IpPrefix> blackholeList(IpFamily family) {
+        open();
+        return blackholes.stream().filter(d -> d.family() == family).sorted().toList();
+    }
+
+    @Override
+    public synchronized void blackholeReplace(IpPrefix destination) {
+        open();
+        blackholes.add(destination);
+    }
+
+    @Override
+    public synchronized void blackholeDelete(IpPrefix destination) {
+        open();
+        blackholes.remove(destination);
     }
 
     @Override
