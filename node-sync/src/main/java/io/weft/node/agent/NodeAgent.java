@@ -86,7 +86,10 @@ public final class NodeAgent implements AutoCloseable {
     private void abandon() {
         closed = true;
         stopFirst.forEach(NodeAgent::closeQuietly);
-        closeSession();
+        BackendSession started = session; // this may run on the kernel thread: no hop to it
+        if (started != null) {
+            started.close();
+        }
         kernelThread.shutdown();
         closeQuietly(parts.dataplane());
         closeQuietly(parts.host());
@@ -118,7 +121,9 @@ public final class NodeAgent implements AutoCloseable {
     /**
      * Runs on the kernel thread: the config changed in a way the running backend cannot take.
      * Gives the lease back (it advertises the old backend), deletes the devices the new config
-     * does not use and starts a new session from the new config, asking for the same subnets.
+     * does not use and starts a new session from the new config, asking for the same subnets. A
+     * config this host cannot run (host-gw behind NAT, an MTU too large) restarts the old
+     * backend instead, whose follower then sees the new config again at the next tick.
      */
     private void rebuild(NetworkConfig next) {
         BackendSession old = session;
@@ -134,7 +139,16 @@ public final class NodeAgent implements AutoCloseable {
         try {
             session = BackendSession.start(context, next, previous(held));
         } catch (Exception e) {
-            LOG.error("could not start the backend of the new network config: {}", e.getMessage());
+            // Back to the config that worked, so the node keeps a lease; the next tick tries again.
+            LOG.error(
+                    "could not start the backend of the new network config ({}); keeping the one in force and"
+                            + " retrying at the next interval",
+                    e.getMessage());
+            try {
+                session = BackendSession.start(context, old.host.network(), previous(held));
+            } catch (Exception again) {
+                LOG.error("could not start the backend again: {}", again.getMessage());
+            }
             return;
         }
         for (String device : old.devices()) {
