@@ -34,6 +34,13 @@ public interface Dataplane extends AutoCloseable {
     /** {@code ip link set NAME up}. */
     void linkSetUp(String name);
 
+    /**
+     * {@code ip link set NAME mtu MTU}: changes the MTU in place (the device keeps its index, MAC,
+     * addresses, routes and neighbours). Fails for a missing device and for an MTU the device
+     * cannot take (below 68, or for vxlan above the underlay's MTU minus the encapsulation).
+     */
+    void linkSetMtu(String name, int mtu);
+
     /** {@code ip addr show dev NAME}: the device's addresses of one family. */
     List<IpPrefix> addressList(String device, IpFamily family);
 

@@ -2,25 +2,13 @@ package io.weft.node.agent;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.weft.api.v1.AcquireLeaseRequest;
 import io.weft.api.v1.Lease;
 import io.weft.client.Backoff;
-import io.weft.client.LeaseKeeper;
 import io.weft.client.LeaseKey;
-import io.weft.client.LeaseWatch;
 import io.weft.client.Scheduler;
-import io.weft.config.IpAddress;
-import io.weft.config.IpFamily;
+import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
 import io.weft.http.OperatorHttp;
-import io.weft.node.backend.Advertisement;
-import io.weft.node.backend.Backend;
-import io.weft.node.backend.Backends;
-import io.weft.node.backend.HostGwBackend;
-import io.weft.node.backend.NodeHost;
-import io.weft.node.backend.VxlanBackend;
-import io.weft.node.dataplane.LinkEvent;
-import io.weft.node.dataplane.VxlanSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,15 +18,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the agent from its {@link AgentParts}: waits for the network config, finds the
- * external interface, prepares the backend's devices, then hands over to {@link PeerProgrammer}
- * (kernel state), the lease keeper and the lease watch (allocator), the dataplane's link events
- * (devices deleted behind its back) and a periodic reconcile. Everything that touches the
+ * external interface, then starts a {@link BackendSession} (the backend's devices,
+ * {@link PeerProgrammer}, the lease keeper and watch, the link events) and a periodic tick that
+ * reconciles the kernel and follows config changes ({@link ConfigFollower}); a config the running
+ * backend cannot take replaces the session, in the same process. Everything that touches the
  * dataplane runs on one kernel thread.
  */
 public final class NodeAgent implements AutoCloseable {
@@ -46,11 +34,6 @@ public final class NodeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
     /** Waits for a network config at most 10 s apart. */
     private static final Backoff CONFIG_BACKOFF = new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(10), 0.2);
-    /**
-     * Lease retries at most 5 s apart: after etcd lost its data a node gets its subnet back within
-     * seconds of the operator setting the config again.
-     */
-    private static final Backoff LEASE_BACKOFF = new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2);
 
     private final NodeSettings settings;
     private final AgentParts parts;
@@ -58,12 +41,12 @@ public final class NodeAgent implements AutoCloseable {
     /** Link watch and timers: stopped before anything else, so no event arrives while closing. */
     private final List<AutoCloseable> stopFirst = new CopyOnWriteArrayList<>();
 
-    private NodeReadiness readiness;
-    private LeaseKeeper keeper;
-    private LeaseWatch watch;
+    private volatile NodeReadiness readiness;
+    private BackendSession.Context context;
+    /** Replaced only on the kernel thread (a config the running backend cannot take). */
+    private volatile BackendSession session;
+
     private OperatorHttp http;
-    /** nftables rules, blackhole routes: null until assembled. */
-    private OwnLeaseFollowers followers;
 
     private volatile boolean closed;
 
@@ -104,6 +87,10 @@ public final class NodeAgent implements AutoCloseable {
     private void abandon() {
         closed = true;
         stopFirst.forEach(NodeAgent::closeQuietly);
+        BackendSession started = session; // this may run on the kernel thread: no hop to it
+        if (started != null) {
+            started.close();
+        }
         kernelThread.shutdown();
         closeQuietly(parts.dataplane());
         closeQuietly(parts.host());
@@ -113,96 +100,82 @@ public final class NodeAgent implements AutoCloseable {
     /** Runs on the kernel thread. */
     private void assemble(NetworkConfig config) throws Exception {
         ExternalInterface external = ExternalInterface.find(settings.iface(), parts.host());
-        IpAddress publicIp = config.enableIPv4()
-                ? external.publicAddress(IpFamily.IPV4, settings.iface().publicIp())
-                        .orElseThrow(() ->
-                                new IllegalArgumentException(external.name() + " has no IPv4 address; use --public-ip"))
-                : null;
-        IpAddress publicIpv6 = config.enableIPv6()
-                ? external.publicAddress(IpFamily.IPV6, settings.publicIpv6())
-                        .orElseThrow(() -> new IllegalArgumentException(
-                                external.name() + " has no global IPv6 address; " + "use --public-ipv6"))
-                : null;
-        NodeHost host = NodeHost.of(settings.nodeName(), config, external.toLink(), publicIp, publicIpv6);
-        Backend backend = Backends.of(new VxlanBackend(), new HostGwBackend())
-                .forType(config.backend().type());
-        LOG.info(
-                "node {}: interface {} (mtu {}), public ip {}{}, backend {}",
-                settings.nodeName(),
-                external.name(),
-                external.mtu(),
-                publicIp,
-                publicIpv6 == null ? "" : " / " + publicIpv6,
-                backend.type());
-
-        Scheduler keeperTimer = timer("lease-keeper");
-        OwnLeaseFollowers followers = new OwnLeaseFollowers(settings, parts, host, keeperTimer);
-        Advertisement advertisement = backend.prepare(host, parts.dataplane());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         readiness = new NodeReadiness();
-        SubnetFile subnetFile = new SubnetFile(settings.subnetFile(), followers.masquerades());
-        PeerProgrammer programmer = new PeerProgrammer(
-                host,
-                backend,
-                parts.dataplane(),
-                subnetFile,
-                new HostFactsReader(
-                        parts.allocators(),
-                        parts.host(),
-                        backend.devices(host).stream().map(VxlanSpec::name).collect(Collectors.toSet())),
+        context = new BackendSession.Context(
+                settings,
+                parts,
+                external,
+                kernelThread,
+                parts.timers(),
                 readiness,
-                new NodeMetrics(registry, readiness::ready));
-
-        AcquireLeaseRequest.Builder request = AcquireLeaseRequest.newBuilder()
-                .setNodeName(settings.nodeName())
-                .setTakeover(settings.takeover());
-        Optional.ofNullable(publicIp).ifPresent(ip -> request.setPublicIp(ip.toString()));
-        Optional.ofNullable(publicIpv6).ifPresent(ip -> request.setPublicIpv6(ip.toString()));
-        SubnetEnv.Previous previous = subnetFile.previous();
-        previous.subnet().ifPresent(subnet -> request.setPreviousSubnet(subnet.toString()));
-        previous.ipv6Subnet().ifPresent(subnet -> request.setPreviousIpv6Subnet(subnet.toString()));
-        advertisement.applyTo(request);
-
-        keeper = LeaseKeeper.builder(parts.client(), request.build())
-                .renewMargin(settings.renewMargin())
-                .backoff(LEASE_BACKOFF)
-                .scheduler(keeperTimer)
-                .listener(new LeaseEvents(programmer, kernelThread, followers))
-                .build();
-        watch = LeaseWatch.builder(
-                        parts.client(),
-                        PeerEvents.toKernel(
-                                programmer,
-                                kernelThread,
-                                keeper.watchListener(),
-                                new StoreLossGrace(settings.nodeName(), settings.lostStoreGrace()),
-                                timer("lost-store-grace")))
-                .scheduler(timer("lease-watch"))
-                .build();
-        stopFirst.add(parts.dataplane()
-                .watchLinks(
-                        event -> {
-                            if (event.change() == LinkEvent.Change.REMOVED) {
-                                kernelThread.execute(() -> programmer.deviceRemoved(event.name()));
-                            }
-                        },
-                        () -> kernelThread.execute(programmer::reconcile)));
+                new NodeMetrics(registry, readiness::ready),
+                this::rebuild);
+        session = BackendSession.start(context, config, new SubnetFile(settings.subnetFile()).previous());
         if (settings.httpListen() != null) {
             http = OperatorHttp.start(
                     settings.httpListen(), () -> Optional.ofNullable(readiness.notReadyReason()), registry);
         }
-        keeper.start();
-        watch.start();
-        this.followers = followers;
-        reconcileEvery(timer("reconcile"), settings.reconcileInterval(), programmer);
+        reconcileEvery(timer("reconcile"), settings.reconcileInterval());
     }
 
-    private void reconcileEvery(Scheduler timer, Duration interval, PeerProgrammer programmer) {
+    /**
+     * Runs on the kernel thread: the config changed in a way the running backend cannot take.
+     * Gives the lease back (it advertises the old backend), deletes the devices the new config
+     * does not use and starts a new session from the new config, asking for the same subnets. A
+     * config this host cannot run (host-gw behind NAT, an MTU too large) restarts the old
+     * backend instead, whose follower then sees the new config again at the next tick.
+     */
+    private void rebuild(NetworkConfig next) {
+        BackendSession old = session;
+        Optional<Lease> held = old.lease();
+        old.close();
+        old.followers.remove(); // the new session writes its own rules once it holds a lease
+        held.ifPresent(lease -> {
+            try {
+                parts.client().release(LeaseKey.of(lease), settings.nodeName());
+            } catch (RuntimeException e) {
+                LOG.warn("could not release {}: {}", LeaseKey.of(lease), e.getMessage());
+            }
+        });
+        try {
+            session = BackendSession.start(context, next, previous(held));
+        } catch (Exception e) {
+            // Back to the config that worked, so the node keeps a lease; the next tick tries again.
+            LOG.error(
+                    "could not start the backend of the new network config ({}); keeping the one in force and"
+                            + " retrying at the next interval",
+                    e.getMessage());
+            try {
+                session = BackendSession.start(context, old.host.network(), previous(held));
+            } catch (Exception again) {
+                LOG.error("could not start the backend again: {}", again.getMessage());
+            }
+            return;
+        }
+        for (String device : old.devices()) {
+            if (!session.devices().contains(device)) {
+                parts.dataplane().linkDelete(device);
+                LOG.info("deleted {}, which the new network config does not use", device);
+            }
+        }
+    }
+
+    private static SubnetEnv.Previous previous(Optional<Lease> held) {
+        return new SubnetEnv.Previous(
+                held.map(Lease::getSubnet).filter(s -> !s.isEmpty()).map(IpPrefix::parse),
+                held.map(Lease::getIpv6Subnet).filter(s -> !s.isEmpty()).map(IpPrefix::parse));
+    }
+
+    private void reconcileEvery(Scheduler timer, Duration interval) {
         timer.schedule(interval, () -> {
             if (!closed) {
-                kernelThread.execute(programmer::reconcile);
-                kernelThread.execute(followers::reconcile);
-                reconcileEvery(timer, interval, programmer);
+                kernelThread.execute(() -> {
+                    session.programmer.reconcile();
+                    session.followers.reconcile();
+                    session.follower.poll();
+                });
+                reconcileEvery(timer, interval);
             }
         });
     }
@@ -232,7 +205,8 @@ public final class NodeAgent implements AutoCloseable {
 
     /** The lease held now. */
     Optional<Lease> lease() {
-        return keeper == null ? Optional.empty() : keeper.currentLease();
+        BackendSession current = session;
+        return current == null ? Optional.empty() : current.lease();
     }
 
     /** Stops; keeps the lease, devices and routes (a restart reuses them) unless --release-on-exit. */
@@ -242,13 +216,8 @@ public final class NodeAgent implements AutoCloseable {
         LOG.info(
                 "stopping{}", settings.releaseOnExit() ? " and releasing the lease" : "; keeping the lease and routes");
         stopFirst.forEach(NodeAgent::closeQuietly);
-        if (watch != null) {
-            watch.close();
-        }
         Lease held = lease().orElse(null);
-        if (keeper != null) {
-            keeper.close();
-        }
+        closeSession();
         if (settings.releaseOnExit() && held != null) {
             try {
                 parts.client().release(LeaseKey.of(held), settings.nodeName());
@@ -257,8 +226,11 @@ public final class NodeAgent implements AutoCloseable {
                 LOG.warn("could not release {}: {}", LeaseKey.of(held), e.getMessage());
             }
         }
-        if (settings.releaseOnExit() && followers != null) {
-            kernelThread.execute(followers::remove);
+        if (settings.releaseOnExit()) {
+            BackendSession last = session;
+            if (last != null) {
+                kernelThread.execute(last.followers::remove);
+            }
         }
         kernelThread.shutdown();
         try {
@@ -272,6 +244,25 @@ public final class NodeAgent implements AutoCloseable {
         parts.dataplane().close();
         closeQuietly(parts.host());
         parts.client().close();
+    }
+
+    /** The session is replaced only on the kernel thread; closing it from here waits for that thread's turn. */
+    private void closeSession() {
+        try {
+            CompletableFuture.runAsync(
+                            () -> {
+                                if (session != null) {
+                                    session.close();
+                                }
+                            },
+                            kernelThread)
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            BackendSession current = session;
+            if (current != null) {
+                current.close();
+            }
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

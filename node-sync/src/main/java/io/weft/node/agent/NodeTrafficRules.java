@@ -2,6 +2,7 @@ package io.weft.node.agent;
 
 import io.weft.api.v1.Lease;
 import io.weft.config.IpFamily;
+import io.weft.config.NetworkConfig;
 import io.weft.config.SubnetSpace;
 import io.weft.node.backend.NodeContext;
 import io.weft.node.backend.NodeHost;
@@ -24,8 +25,11 @@ final class NodeTrafficRules {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeTrafficRules.class);
 
-    private final NodeHost host;
+    private NodeHost host;
     private final TrafficRulesKeeper keeper;
+    /** The lease the rules are for, or null before one is held. */
+    private Lease held;
+
     private final boolean masquerades;
 
     private NodeTrafficRules(NodeHost host, TrafficRulesKeeper keeper, boolean masquerades) {
@@ -74,6 +78,7 @@ final class NodeTrafficRules {
 
     /** The node holds this lease: rules for its subnets. */
     void leaseHeld(Lease lease) {
+        held = lease;
         NodeContext context;
         try {
             context = new NodeContext(host, lease);
@@ -86,6 +91,14 @@ final class NodeTrafficRules {
                     new PodNetwork(network(host, family), context.subnet(family).orElseThrow()));
         }
         keeper.networks(networks);
+    }
+
+    /** The network changed in place: pod-to-pod traffic is judged by the new one. */
+    void networkChanged(NetworkConfig config) {
+        host = host.withNetwork(config);
+        if (held != null) {
+            leaseHeld(held);
+        }
     }
 
     void reconcile() {

@@ -2,6 +2,7 @@ package io.weft.node.agent;
 
 import io.weft.api.v1.Lease;
 import io.weft.client.Scheduler;
+import io.weft.config.NetworkConfig;
 import io.weft.node.backend.NodeHost;
 import java.util.function.Consumer;
 
@@ -43,6 +44,13 @@ final class OwnLeaseFollowers implements Consumer<Lease> {
         }
         if (blackhole != null) {
             blackhole.leaseHeld(lease);
+        }
+    }
+
+    /** The network config changed in place (a wider Network): the rules follow it. */
+    void networkChanged(NetworkConfig config) {
+        if (trafficRules != null) {
+            trafficRules.networkChanged(config);
         }
     }
 

@@ -2,18 +2,29 @@ package io.weft.node.agent;
 
 import io.grpc.Status;
 import io.weft.api.v1.Lease;
+import io.weft.config.IpPrefix;
+import io.weft.config.NetworkConfig;
 import io.weft.node.backend.Backend;
 import io.weft.node.backend.BackendException;
 import io.weft.node.backend.HostFacts;
 import io.weft.node.backend.NodeContext;
 import io.weft.node.backend.NodeHost;
 import io.weft.node.backend.Reconciler;
+import io.weft.node.backend.RouteOwnership;
 import io.weft.node.dataplane.ChangeFailure;
 import io.weft.node.dataplane.Dataplane;
 import io.weft.node.dataplane.VxlanSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +40,7 @@ final class PeerProgrammer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerProgrammer.class);
 
-    private final NodeHost host;
+    private NodeHost host;
     private final Backend backend;
     private final Dataplane dataplane;
     private final SubnetFile subnetFile;
@@ -41,6 +52,8 @@ final class PeerProgrammer {
     private Map<String, Lease> peers;
     private final PeerLeases peerLeases = new PeerLeases();
     private boolean subnetFileWritten;
+    /** Every network this instance has used since it started: its routes there are its own. */
+    private final Set<IpPrefix> networks = new LinkedHashSet<>();
 
     /** hostFacts is read at every reconcile: what peers must never cover ({@link HostFacts}). */
     PeerProgrammer(
@@ -59,6 +72,72 @@ final class PeerProgrammer {
         this.readiness = readiness;
         this.metrics = metrics;
         this.skips = new SkipReport(metrics);
+        noteNetworks(host);
+    }
+
+    private void noteNetworks(NodeHost node) {
+        Optional.ofNullable(node.network().network()).ifPresent(networks::add);
+        Optional.ofNullable(node.network().ipv6Network()).ifPresent(networks::add);
+    }
+
+    /**
+     * The network config changed in a way a running node follows in place ({@link ConfigChange}):
+     * brings the devices to the new config (MTU in place; re-created keeping their MACs for a new
+     * port, learning or GBP), rewrites subnet.env when this node's subnet still lies in the network
+     * and reprograms the peers. Answers what it did, for the one log line the change gets.
+     */
+    List<String> configChanged(NetworkConfig config) {
+        List<String> done = new ArrayList<>();
+        host = host.withNetwork(config);
+        noteNetworks(host);
+        try {
+            Map<String, Integer> mtus = new LinkedHashMap<>();
+            for (VxlanSpec spec : backend.devices(host)) {
+                dataplane.linkByName(spec.name()).ifPresent(link -> mtus.put(spec.name(), link.mtu()));
+            }
+            backend.prepare(host, dataplane);
+            mtus.forEach((name, before) -> dataplane
+                    .linkByName(name)
+                    .filter(link -> link.mtu() != before)
+                    .ifPresent(link -> done.add(name + " MTU " + before + " -> " + link.mtu())));
+            if (own != null) {
+                backend.activate(new NodeContext(host, own), dataplane);
+                if (inNetwork(own)) {
+                    String before = subnetFileText();
+                    subnetFile.write(host, own, podMtu());
+                    if (!subnetFileText().equals(before)) {
+                        done.add(subnetFile.path().getFileName() + " rewritten");
+                    }
+                }
+            }
+        } catch (Exception e) {
+            LOG.error("could not bring this host to the new network config: {}", e.getMessage());
+            done.add("failed: " + e.getMessage());
+        }
+        reconcileNow()
+                .filter(summary -> summary.changes() > 0)
+                .ifPresent(summary -> done.add("peers reprogrammed (" + summary.added() + " added, " + summary.changed()
+                        + " changed, " + summary.removed() + " removed)"));
+        return done;
+    }
+
+    private String subnetFileText() {
+        try {
+            return Files.readString(subnetFile.path());
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private boolean inNetwork(Lease lease) {
+        return host.network()
+                        .ipv4()
+                        .map(space -> space.contains(IpPrefix.parse(lease.getSubnet())))
+                        .orElse(true)
+                && host.network()
+                        .ipv6()
+                        .map(space -> space.contains(IpPrefix.parse(lease.getIpv6Subnet())))
+                        .orElse(true);
     }
 
     /** The lease was acquired, re-acquired or replaced: address devices, rewrite subnet.env, reprogram. */
@@ -106,15 +185,22 @@ final class PeerProgrammer {
 
     /** Brings the kernel to the desired state for the current leases. */
     void reconcile() {
+        reconcileNow();
+    }
+
+    /** As {@link #reconcile()}; answers what it did, empty when it could not (yet). */
+    private Optional<Reconciler.Summary> reconcileNow() {
         Lease self = own;
         Map<String, Lease> current = peers;
         if (self == null || current == null) {
-            return;
+            return Optional.empty();
         }
         try {
             var desired =
                     backend.desired(new NodeContext(host, self, hostFacts.get()), peerLeases.of(current.values()));
-            Reconciler.Summary summary = Reconciler.reconcile(dataplane, desired);
+            RouteOwnership ownership = new RouteOwnership(
+                    backend.devices(host).stream().map(VxlanSpec::name).collect(Collectors.toSet()), networks);
+            Reconciler.Summary summary = Reconciler.reconcile(dataplane, desired, ownership);
             metrics.reconciled(current.size() - 1, summary.failures().size());
             if (summary.changes() > 0 || !summary.failures().isEmpty()) {
                 LOG.info(
@@ -129,8 +215,10 @@ final class PeerProgrammer {
             }
             skips.note(Set.copyOf(desired.skipped()));
             readiness.synced();
-        } catch (RuntimeException e) {
+            return Optional.of(summary);
+        } catch (RuntimeException | BackendException e) {
             LOG.error("reconcile failed (retrying at the next event or interval): {}", e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -23,8 +23,15 @@ public record KernelState(Set<KernelRoute> routes, Set<KernelNeighbour> neighbou
 
     /** Reads it through the dataplane; a device that does not exist has nothing on it. */
     public static KernelState read(Dataplane dataplane, Collection<String> devices) {
-        Set<KernelRoute> routes = new LinkedHashSet<>(dataplane.routeList(IpFamily.IPV4));
-        routes.addAll(dataplane.routeList(IpFamily.IPV6));
+        return read(dataplane, devices, RouteOwnership.everything());
+    }
+
+    /** As {@link #read(Dataplane, Collection)}, keeping only the routes {@code ownership} calls this instance's. */
+    public static KernelState read(Dataplane dataplane, Collection<String> devices, RouteOwnership ownership) {
+        Set<KernelRoute> routes = new LinkedHashSet<>();
+        for (IpFamily family : IpFamily.values()) {
+            dataplane.routeList(family).stream().filter(ownership::owns).forEach(routes::add);
+        }
         Set<KernelNeighbour> neighbours = new LinkedHashSet<>();
         Set<KernelFdbEntry> fdb = new LinkedHashSet<>();
         for (String device : devices) {

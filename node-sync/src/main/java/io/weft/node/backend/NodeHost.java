@@ -54,6 +54,14 @@ public record NodeHost(
                 flannelDevice(IpFamily.IPV6, vni));
     }
 
+    /**
+     * This node under another network config of the same backend type and VNI (a config that
+     * changed while the node runs): same interface, addresses and device names.
+     */
+    public NodeHost withNetwork(NetworkConfig next) {
+        return new NodeHost(nodeName, next, external, publicIp, publicIpv6, vxlanDevice, vxlanV6Device);
+    }
+
     /** flannel's vxlan device name: {@code flannel.1}, {@code flannel-v6.1}. */
     public static String flannelDevice(IpFamily family, int vni) {
         return (family == IpFamily.IPV4 ? "flannel." : "flannel-v6.") + vni;

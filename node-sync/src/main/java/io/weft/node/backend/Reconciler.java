@@ -83,9 +83,17 @@ public final class Reconciler {
 
     private Reconciler() {}
 
-    /** Lists, diffs and applies; answers what changed. */
+    /** Lists, diffs and applies over every route with weft's protocol; answers what changed. */
     public static Summary reconcile(Dataplane dataplane, DesiredState desired) {
-        Plan plan = diff(desired, KernelState.read(dataplane, desired.devices()));
+        return reconcile(dataplane, desired, RouteOwnership.everything());
+    }
+
+    /**
+     * Lists, diffs and applies; answers what changed. Only routes {@code ownership} calls this
+     * instance's are looked at, so another instance's routes are neither changed nor deleted.
+     */
+    public static Summary reconcile(Dataplane dataplane, DesiredState desired, RouteOwnership ownership) {
+        Plan plan = diff(desired, KernelState.read(dataplane, desired.devices(), ownership));
         List<ChangeFailure> failures = plan.isEmpty() ? List.of() : dataplane.apply(plan.changes());
         return new Summary(plan.added(), plan.changed(), plan.removed(), failures);
     }

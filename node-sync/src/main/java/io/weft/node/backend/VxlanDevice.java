@@ -14,14 +14,16 @@ import java.util.Optional;
  * (with its MAC), one that does not is deleted and created again.
  *
  * <p>"Matches" means a vxlan device with the spec's VNI, port, local address, underlay, learning
- * and GBP settings. A matching device whose MTU differs is re-created too (the seam cannot change
- * an MTU), but keeps its MAC; only a device that is missing or incompatible gets the spec's
- * (derived) MAC.
+ * and GBP settings. A matching device whose MTU differs gets the new MTU in place ({@code ip link
+ * set NAME mtu MTU}): it keeps its MAC, addresses, neighbours and routes, so a new
+ * {@code Backend.MTU} never interrupts traffic. Only a device that is missing or incompatible is
+ * (re-)created, with the spec's (derived) MAC.
  */
 public final class VxlanDevice {
 
     public enum Action {
         KEEP,
+        SET_MTU,
         CREATE,
         RECREATE
     }
@@ -55,7 +57,7 @@ public final class VxlanDevice {
                 wanted.mtu(),
                 link.mac());
         if (wanted.mtu() != 0 && link.mtu() != wanted.mtu()) {
-            return new Plan(Action.RECREATE, keepingMac, "MTU " + link.mtu() + ", want " + wanted.mtu());
+            return new Plan(Action.SET_MTU, keepingMac, "MTU " + link.mtu() + ", want " + wanted.mtu());
         }
         return new Plan(Action.KEEP, keepingMac, "compatible");
     }
@@ -98,6 +100,10 @@ public final class VxlanDevice {
         Plan plan = plan(wanted, existing, underlay.index());
         return switch (plan.action()) {
             case KEEP -> existing.orElseThrow();
+            case SET_MTU -> {
+                dataplane.linkSetMtu(wanted.name(), wanted.mtu());
+                yield dataplane.linkByName(wanted.name()).orElseThrow();
+            }
             case CREATE -> dataplane.vxlanAdd(plan.spec());
             case RECREATE -> {
                 dataplane.linkDelete(wanted.name());

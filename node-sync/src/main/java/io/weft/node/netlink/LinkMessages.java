@@ -100,6 +100,13 @@ final class LinkMessages {
         writer.attributeString(IFLA_IFNAME, name).end();
     }
 
+    /** {@code ip link set NAME mtu MTU}: an RTM_NEWLINK naming the device and carrying IFLA_MTU, no flags changed. */
+    static void setMtu(NetlinkMessageWriter writer, int sequence, String name, int mtu) {
+        writer.begin(RTM_NEWLINK, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK, sequence);
+        ifinfomsg(writer, 0, 0, 0);
+        writer.attributeString(IFLA_IFNAME, name).attributeU32(IFLA_MTU, mtu).end();
+    }
+
     private static void ifinfomsg(NetlinkMessageWriter writer, int index, int flags, int change) {
         writer.u8(AddressFamily.AF_UNSPEC).u8(0).u16(0).u32(index).u32(flags).u32(change);
     }

@@ -108,6 +108,12 @@ public final class NetlinkDataplane implements Dataplane {
         channel().request("link set " + name + " up", (w, seq) -> LinkMessages.setUp(w, seq, name));
     }
 
+    /** {@code ip link set NAME mtu MTU}; ENODEV for a missing device, EINVAL for an MTU it cannot take. */
+    @Override
+    public void linkSetMtu(String name, int mtu) {
+        channel().request("link set " + name + " mtu " + mtu, (w, seq) -> LinkMessages.setMtu(w, seq, name, mtu));
+    }
+
     /**
      * {@code ip -4|-6 addr show dev DEVICE}, sorted. Addresses with host bits set
      * (192.168.1.5/24) are left out: an {@link IpPrefix} cannot hold them.

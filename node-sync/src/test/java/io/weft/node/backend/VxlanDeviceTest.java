@@ -55,11 +55,11 @@ class VxlanDeviceTest {
     }
 
     @Test
-    void aCompatibleDeviceWithAnotherMtuIsRecreatedKeepingItsMac() {
+    void aCompatibleDeviceWithAnotherMtuGetsItInPlaceKeepingItsMac() {
         VxlanDevice.Plan plan =
                 VxlanDevice.plan(wanted(1400), Optional.of(existing(1, 1450, FLANNELDS)), UNDERLAY_INDEX);
 
-        assertThat(plan.action()).isEqualTo(VxlanDevice.Action.RECREATE);
+        assertThat(plan.action()).isEqualTo(VxlanDevice.Action.SET_MTU);
         assertThat(plan.spec().mac()).isEqualTo(FLANNELDS);
         assertThat(plan.spec().mtu()).isEqualTo(1400);
         assertThat(plan.reason()).isEqualTo("MTU 1450, want 1400");
@@ -111,6 +111,22 @@ class VxlanDeviceTest {
         assertThat(dp.linkOperations())
                 .extracting(MemoryDataplane.LinkOperation::verb)
                 .containsExactly("linkDelete", "vxlanAdd");
+    }
+
+    @Test
+    void ensureChangesTheMtuWithoutDeletingTheDevice() {
+        MemoryDataplane dp = new MemoryDataplane();
+        dp.addUnderlay("eth0", TestCluster.p("192.168.77.0/24"));
+        LinkInfo created = VxlanDevice.ensure(dp, wanted(1450));
+        dp.clearRecording();
+
+        LinkInfo changed = VxlanDevice.ensure(dp, wanted(1400));
+
+        assertThat(changed.mtu()).isEqualTo(1400);
+        assertThat(changed.index()).isEqualTo(created.index());
+        assertThat(dp.linkOperations())
+                .extracting(MemoryDataplane.LinkOperation::verb)
+                .containsExactly("linkSetMtu");
     }
 
     @Test

@@ -203,6 +203,23 @@ public abstract class DataplaneContract {
     }
 
     @Test
+    void linkSetMtuChangesTheMtuInPlaceAndRefusesOneTooLarge() {
+        LinkInfo created = dp.vxlanAdd(vxlan4("wct.4206", 4206));
+        dp.addressReplace("wct.4206", IpPrefix.parse("10.206.1.0/32"));
+
+        dp.linkSetMtu("wct.4206", 1300);
+
+        LinkInfo changed = dp.linkByName("wct.4206").orElseThrow();
+        assertThat(changed.mtu()).isEqualTo(1300);
+        assertThat(changed.index()).isEqualTo(created.index());
+        assertThat(changed.mac()).isEqualTo(created.mac());
+        assertThat(dp.addressList("wct.4206", IpFamily.IPV4)).containsExactly(IpPrefix.parse("10.206.1.0/32"));
+        assertThatThrownBy(() -> dp.linkSetMtu("wct.4206", 60000)).isInstanceOf(DataplaneException.class);
+        assertThatThrownBy(() -> dp.linkSetMtu("wct.none", 1300)).isInstanceOf(DataplaneException.class);
+        dp.linkDelete("wct.4206");
+    }
+
+    @Test
     void anIpv6VxlanDeviceRecordsItsLocalAddress() {
         int underlayIndex = dp.linkByName(f.underlay()).orElseThrow().index();
 

@@ -65,21 +65,38 @@ final class Topology implements AutoCloseable {
      * subnet's first address, a veth into the pod holding the second, default route via cni0.
      */
     void addPod(int n, String gatewayCidr, String podCidr, String gateway6Cidr, String pod6Cidr) {
+        addPod(n, pod(n), "cni0", gatewayCidr, podCidr, gateway6Cidr, pod6Cidr);
+    }
+
+    /** The namespace of host n's pod on a second network (its own bridge, cni1). */
+    String secondPod(int n) {
+        return "wq" + n + "-" + tag;
+    }
+
+    /** As {@link #addPod(int, String, String, String, String)}, for a pod of another network: namespace and bridge given. */
+    void addPod(
+            int n,
+            String pod,
+            String bridge,
+            String gatewayCidr,
+            String podCidr,
+            String gateway6Cidr,
+            String pod6Cidr) {
         String host = host(n);
-        String pod = pod(n);
+        String veth = "veth-" + bridge + "-" + n;
         addNamespace(pod);
-        Shell.inNetns(host, "ip", "link", "add", "cni0", "type", "bridge");
-        Shell.inNetns(host, "ip", "addr", "add", gatewayCidr, "dev", "cni0");
-        Shell.inNetns(host, "ip", "link", "set", "cni0", "up");
-        Shell.inNetns(host, "ip", "link", "add", "veth-p" + n, "type", "veth", "peer", "name", "eth0", "netns", pod);
-        Shell.inNetns(host, "ip", "link", "set", "veth-p" + n, "master", "cni0", "up");
+        Shell.inNetns(host, "ip", "link", "add", bridge, "type", "bridge");
+        Shell.inNetns(host, "ip", "addr", "add", gatewayCidr, "dev", bridge);
+        Shell.inNetns(host, "ip", "link", "set", bridge, "up");
+        Shell.inNetns(host, "ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", pod);
+        Shell.inNetns(host, "ip", "link", "set", veth, "master", bridge, "up");
         Shell.inNetns(pod, "ip", "link", "set", "lo", "up");
         Shell.inNetns(pod, "ip", "addr", "add", podCidr, "dev", "eth0");
         Shell.inNetns(pod, "ip", "link", "set", "eth0", "up");
         Shell.inNetns(pod, "ip", "route", "add", "default", "via", gatewayCidr.substring(0, gatewayCidr.indexOf('/')));
         if (gateway6Cidr != null) {
             Shell.inNetns(pod, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0");
-            Shell.inNetns(host, "ip", "addr", "add", gateway6Cidr, "dev", "cni0", "nodad");
+            Shell.inNetns(host, "ip", "addr", "add", gateway6Cidr, "dev", bridge, "nodad");
             Shell.inNetns(pod, "ip", "addr", "add", pod6Cidr, "dev", "eth0", "nodad");
             Shell.inNetns(
                     pod,

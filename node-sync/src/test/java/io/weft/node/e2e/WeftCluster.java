@@ -190,7 +190,7 @@ final class WeftCluster implements AutoCloseable {
         return metric(topology.host(n), 7072, name);
     }
 
-    private static double metric(String netns, int port, String name) {
+    static double metric(String netns, int port, String name) {
         String body = Shell.inNetns(
                 netns,
                 "bash",
@@ -244,7 +244,7 @@ final class WeftCluster implements AutoCloseable {
     }
 
     /** Whether GET /readyz on the namespace's loopback answers 200: asked from inside, where the port is. */
-    private static boolean readyz(String netns, int port) {
+    static boolean readyz(String netns, int port) {
         return Shell.tryInNetns(
                                 netns,
                                 "bash",
@@ -256,7 +256,7 @@ final class WeftCluster implements AutoCloseable {
     }
 
     /** The address after the first host address: 10.244.5.1/24 -> 10.244.5.2/24 (also IPv6). */
-    private static String next(String cidr) {
+    static String next(String cidr) {
         String address = cidr.substring(0, cidr.indexOf('/'));
         String length = cidr.substring(cidr.indexOf('/'));
         if (address.contains(":")) {

@@ -65,6 +65,11 @@ final class WeftProcess implements AutoCloseable {
         return process.awaitExit(timeout);
     }
 
+    /** The process id: the JVM's (`ip netns exec` and the launcher both exec). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -242,6 +242,28 @@ public final class MemoryDataplane implements Dataplane {
     }
 
     @Override
+    public synchronized void linkSetMtu(String name, int mtu) {
+        open();
+        linkOperations.add(new LinkOperation("linkSetMtu", name, "mtu " + mtu));
+        String what = "ip link set " + name + " mtu " + mtu;
+        MemoryLink link = existing(name, what);
+        LinkInfo i = link.info;
+        int maxMtu = i.vxlan()
+                .flatMap(vxlan -> links.values().stream()
+                        .filter(other -> other.info.index() == vxlan.underlayIndex())
+                        .findFirst()
+                        .map(underlay -> underlay.info.mtu() - (vxlan.local().family() == IpFamily.IPV6 ? 70 : 50)))
+                .orElse(65535);
+        if (mtu < ETH_MIN_MTU || mtu > maxMtu) {
+            throw new DataplaneException(what + ": Invalid argument (EINVAL)", EINVAL);
+        }
+        link.info = new LinkInfo(i.name(), i.index(), i.kind(), i.up(), mtu, i.mac(), i.vxlan());
+        if (i.mtu() != mtu) {
+            announce(LinkEvent.Change.CHANGED, link.info);
+        }
+    }
+
+    @Override
     public synchronized List<IpPrefix> addressList(String device, IpFamily family) {
         open();
         return existing(device, "ip addr show dev " + device).addresses.stream()
