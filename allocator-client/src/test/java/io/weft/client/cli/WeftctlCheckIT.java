@@ -71,7 +71,9 @@ class WeftctlCheckIT {
                         .endpoints(ETCD.endpoints().toArray(String[]::new))
                         .build()) {
             client.setConfig(CONFIG, false);
-            String a = acquire(client, "node-a", "192.0.2.1", "aa:00:00:00:00:01");
+            // A subnet none of the keys written by hand below uses, so none overwrites this lease.
+            String a = acquire(client, "node-a", "192.0.2.1", "aa:00:00:00:00:01", "10.250.60.0/24");
+            assertThat(a).isEqualTo("10.250.60.0/24");
             String p = allocator.prefix();
             KV kv = etcd.getKVClient();
             long outsider = etcd.getLeaseClient().grant(600).get().getID();
@@ -156,9 +158,14 @@ class WeftctlCheckIT {
     }
 
     private static String acquire(WeftClient client, String node, String publicIp, String mac) {
+        return acquire(client, node, publicIp, mac, "");
+    }
+
+    private static String acquire(WeftClient client, String node, String publicIp, String mac, String previous) {
         return client.acquire(AcquireLeaseRequest.newBuilder()
                         .setNodeName(node)
                         .setPublicIp(publicIp)
+                        .setPreviousSubnet(previous)
                         .setBackendType("vxlan")
                         .setVxlan(VxlanBackendData.newBuilder().setVni(1).setVtepMac(mac))
                         .build())
