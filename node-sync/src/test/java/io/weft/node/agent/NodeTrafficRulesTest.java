@@ -3,6 +3,7 @@ package io.weft.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.api.v1.Lease;
 import io.weft.config.IpAddress;
 import io.weft.config.IpPrefix;
 import io.weft.config.NetworkConfig;
@@ -55,6 +56,46 @@ class NodeTrafficRulesTest {
         private static NftablesException missing() {
             return new NftablesException("cannot run nft (install the nftables package): No such file or directory");
         }
+    }
+
+    /** An nft with an empty ruleset that keeps the programs applied to it. */
+    private static final class RecordingNft implements Nftables {
+        final List<String> applied = new ArrayList<>();
+
+        @Override
+        public Optional<String> list(boolean handles, String object) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void apply(String program) {
+            applied.add(program);
+        }
+
+        @Override
+        public void check(String program) {}
+    }
+
+    @Test
+    void aWiderNetworkRewritesTheRulesSoTrafficToItStaysUnmasqueraded() throws Exception {
+        RecordingNft nft = new RecordingNft();
+        NodeTrafficRules rules = NodeTrafficRules.start(new TrafficRules(true, true, true), host, nft);
+        rules.leaseHeld(Lease.newBuilder()
+                .setNodeName("node-a")
+                .setSubnet("10.244.5.0/24")
+                .setPublicIp(SELF_IP.toString())
+                .setBackendType("vxlan")
+                .build());
+        assertThat(nft.applied).last().asString().contains("10.244.0.0/16").doesNotContain("10.240.0.0/12");
+
+        rules.networkChanged(NetworkConfig.parse("{\"Network\":\"10.240.0.0/12\",\"Backend\":{\"Type\":\"vxlan\"}}"));
+
+        assertThat(nft.applied).hasSize(2);
+        assertThat(nft.applied)
+                .last()
+                .asString()
+                .contains("10.240.0.0/12", "10.244.5.0/24")
+                .doesNotContain("10.244.0.0/16");
     }
 
     @Test
