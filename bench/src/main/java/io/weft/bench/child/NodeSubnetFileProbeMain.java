@@ -5,13 +5,11 @@ import io.weft.bench.lab.ShortCommand;
 import io.weft.bench.lab.WeftClientPool;
 import io.weft.client.ServerAddress;
 import io.weft.testsupport.Readyz;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Figure 7's weft-node probe, run inside the figure's network namespace next to an
@@ -28,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 public final class NodeSubnetFileProbeMain {
 
     private static final Duration WRITTEN_WITHIN = Duration.ofSeconds(120);
-    private static final int NODE_HTTP_PORT = 7072;
 
     private NodeSubnetFileProbeMain() {}
 
@@ -66,37 +63,8 @@ public final class NodeSubnetFileProbeMain {
                 .waitFor();
         Path subnetFile = work.resolve("subnet.env");
         Files.deleteIfExists(subnetFile);
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                        launcher.toString(),
-                        "--server",
-                        "127.0.0.1:" + serverPort,
-                        "--node-name",
-                        "bench-node",
-                        "--iface",
-                        "eth0",
-                        "--subnet-file",
-                        subnetFile.toString(),
-                        "--http-listen",
-                        "127.0.0.1:" + NODE_HTTP_PORT))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        work.resolve("weft-node.log").toFile()));
-        long started = System.nanoTime();
-        Process node = builder.start();
-        try {
-            long deadline = started + WRITTEN_WITHIN.toNanos();
-            while (!Files.exists(subnetFile)) {
-                if (!node.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException(launcher + " wrote no subnet.env; see " + work.resolve("weft-node.log"));
-                }
-                Thread.sleep(1);
-            }
-            return (System.nanoTime() - started) / 1_000_000;
-        } finally {
-            node.destroy();
-            if (!node.waitFor(30, TimeUnit.SECONDS)) {
-                node.destroyForcibly().waitFor();
-            }
+        try (WeftNodeProcess node = WeftNodeProcess.start(launcher, serverPort, work, "weft-node", Map.of())) {
+            return node.awaitFileMillis(subnetFile, WRITTEN_WITHIN);
         }
     }
 

@@ -54,6 +54,18 @@ final class WeftNodeProcess implements AutoCloseable {
         return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
+    /** Milliseconds from process start to {@code file} existing (weft-node writes subnet.env whole, then renames it). */
+    long awaitFileMillis(Path file, Duration timeout) throws IOException, InterruptedException {
+        long deadline = startedNanos + timeout.toNanos();
+        while (!Files.exists(file)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException("weft-node wrote no " + file.getFileName() + "; see " + process.log());
+            }
+            Thread.sleep(1);
+        }
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
     long pid() {
         return process.pid();
     }

@@ -7,9 +7,8 @@ import io.weft.bench.Goal;
 import io.weft.bench.Quantity;
 import io.weft.bench.child.NodeStartProbeMain;
 import io.weft.bench.lab.BenchNamespace;
-import io.weft.bench.lab.ChildProcess;
+import io.weft.bench.lab.NamespaceProbe;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,8 +21,6 @@ import java.util.Map;
  */
 public final class NodeAgentFigure implements Figure {
 
-    private static final int SERVER_PORT = 7070;
-    private static final int SERVER_HTTP_PORT = 7071;
     /** What a third start runs with, to show what heap settings would do to resident memory. */
     private static final String TUNED_FLAGS = "-XX:+UseSerialGC -Xmx64m";
 
@@ -53,38 +50,18 @@ public final class NodeAgentFigure implements Figure {
         Path work = context.newDirectory("node");
         context.progress(id(), "creating a network namespace; allocator-server and its etcd inside it");
         Map<String, String> result;
-        try (BenchNamespace namespace = BenchNamespace.create()) {
-            List<String> serverCommand = context.javaCommand(
-                    "io.weft.allocator.AllocatorMain",
-                    List.of(),
-                    List.of(
-                            "--data-dir",
-                            work.resolve("allocator").toString(),
-                            "--listen",
-                            "127.0.0.1:" + SERVER_PORT,
-                            "--http-listen",
-                            "127.0.0.1:" + SERVER_HTTP_PORT));
-            ChildProcess server = ChildProcess.start(
-                    namespace.exec(serverCommand), context.work().resolve("allocator-fig6-node.log"), line -> {});
-            try {
-                List<String> probe = new ArrayList<>(context.javaCommand(
-                        NodeStartProbeMain.class.getName(),
-                        List.of(),
-                        List.of(
-                                Integer.toString(SERVER_PORT), Integer.toString(SERVER_HTTP_PORT),
-                                Integer.toString(peers),
-                                        context.repo().resolve("bin/weft-node").toString(),
-                                work.toString(), TUNED_FLAGS)));
-                try (ChildProcess prober = ChildProcess.start(
-                        namespace.exec(probe),
-                        context.work().resolve("node-probe-fig6.log"),
-                        line -> context.progress(id(), line))) {
-                    result = prober.awaitResult(600);
-                }
-            } finally {
-                server.terminate();
-            }
-        }
+        result = NamespaceProbe.run(
+                context,
+                id(),
+                work,
+                "fig6-node",
+                NodeStartProbeMain.class,
+                List.of(
+                        Integer.toString(peers),
+                        context.repo().resolve("bin/weft-node").toString(),
+                        work.toString(),
+                        TUNED_FLAGS),
+                600);
         long rssKib = Long.parseLong(result.get("rss_kib"));
         report.row(rssMeasure, Quantity.bytes(rssKib * 1024.0), null, Goal.atMost(128 * 1024 * 1024, "<= 128 MiB"));
         report.row(

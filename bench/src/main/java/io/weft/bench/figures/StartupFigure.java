@@ -8,7 +8,7 @@ import io.weft.bench.Quantity;
 import io.weft.bench.child.NodeSubnetFileProbeMain;
 import io.weft.bench.lab.BenchEtcd;
 import io.weft.bench.lab.BenchNamespace;
-import io.weft.bench.lab.ChildProcess;
+import io.weft.bench.lab.NamespaceProbe;
 import io.weft.bench.lab.ReleaseFolder;
 import io.weft.bench.lab.ShortCommand;
 import io.weft.testsupport.LaunchedProcess;
@@ -41,8 +41,6 @@ public final class StartupFigure implements Figure {
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
     private static final String PREFIX = "/coreos.com/network";
-    private static final int SERVER_PORT = 7070;
-    private static final int SERVER_HTTP_PORT = 7071;
 
     @Override
     public String id() {
@@ -198,40 +196,18 @@ public final class StartupFigure implements Figure {
         Path work = context.newDirectory("node-startup");
         context.progress(id(), "weft-node start to subnet.env in a network namespace, " + rounds + " rounds");
         Map<String, String> result;
-        try (BenchNamespace namespace = BenchNamespace.create()) {
-            List<String> serverCommand = context.javaCommand(
-                    "io.weft.allocator.AllocatorMain",
-                    List.of(),
-                    List.of(
-                            "--data-dir",
-                            work.resolve("allocator").toString(),
-                            "--listen",
-                            "127.0.0.1:" + SERVER_PORT,
-                            "--http-listen",
-                            "127.0.0.1:" + SERVER_HTTP_PORT));
-            ChildProcess server = ChildProcess.start(
-                    namespace.exec(serverCommand), context.work().resolve("allocator-fig7-node.log"), line -> {});
-            try {
-                List<String> probe = context.javaCommand(
-                        NodeSubnetFileProbeMain.class.getName(),
-                        List.of(),
-                        List.of(
-                                Integer.toString(SERVER_PORT),
-                                Integer.toString(SERVER_HTTP_PORT),
-                                release.launcher("weft-node").toString(),
-                                plain.launcher("weft-node").toString(),
-                                work.toString(),
-                                Integer.toString(rounds)));
-                try (ChildProcess prober = ChildProcess.start(
-                        namespace.exec(probe),
-                        context.work().resolve("node-probe-fig7.log"),
-                        line -> context.progress(id(), line))) {
-                    result = prober.awaitResult(900);
-                }
-            } finally {
-                server.terminate();
-            }
-        }
+        result = NamespaceProbe.run(
+                context,
+                id(),
+                work,
+                "fig7-node",
+                NodeSubnetFileProbeMain.class,
+                List.of(
+                        release.launcher("weft-node").toString(),
+                        plain.launcher("weft-node").toString(),
+                        work.toString(),
+                        Integer.toString(rounds)),
+                900);
         report.row(
                 cachedMeasure,
                 Quantity.millis(Long.parseLong(result.get("node_aot_ms"))),
