@@ -61,7 +61,25 @@ public final class ReconnectStormFigure implements Figure {
             long resets,
             double openMillis,
             double catchUpMillis,
-            boolean caughtUp) {}
+            double[] firstMessageMillis,
+            double[] caughtUpMillis,
+            boolean caughtUp) {
+
+        String perWatcher() {
+            return String.format(
+                    Locale.ROOT,
+                    "first message p50 %.0f ms, p99 %.0f ms; caught up p50 %.0f ms, p99 %.0f ms, last %.0f ms",
+                    quantile(firstMessageMillis, 0.5),
+                    quantile(firstMessageMillis, 0.99),
+                    quantile(caughtUpMillis, 0.5),
+                    quantile(caughtUpMillis, 0.99),
+                    quantile(caughtUpMillis, 1.0));
+        }
+
+        private static double quantile(double[] sorted, double q) {
+            return sorted.length == 0 ? Double.NaN : sorted[(int) Math.max(0, Math.ceil(q * sorted.length) - 1)];
+        }
+    }
 
     @Override
     public String id() {
@@ -121,6 +139,7 @@ public final class ReconnectStormFigure implements Figure {
         long[] target = new long[1];
         server.restart(flags, () -> target[0] = writeChanges(client, size.changes(), round, changeBytes));
         long ready = System.nanoTime();
+        watchers.expect(target[0]);
         double openMillis = watchers.resumeAt(server.grpcAddress());
         boolean caughtUp = watchers.awaitRevision(target[0], CATCH_UP_TIMEOUT_MS);
         double millis = (System.nanoTime() - ready) / 1e6;
@@ -132,6 +151,8 @@ public final class ReconnectStormFigure implements Figure {
                 watchers.resets(),
                 openMillis,
                 millis,
+                watchers.millisToFirstMessage(ready),
+                watchers.millisToReach(ready),
                 caughtUp);
     }
 
@@ -212,5 +233,7 @@ public final class ReconnectStormFigure implements Figure {
                 changeBytes,
                 replay.openMillis(),
                 reset.openMillis()));
+        report.note("Each watcher's own times from the server ready: with replay " + replay.perWatcher()
+                + "; with the reset " + reset.perWatcher() + ".");
     }
 }

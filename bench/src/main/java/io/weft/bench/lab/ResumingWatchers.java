@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 
 /**
  * Many WatchLeases streams, one connection each as separate nodes would have, that remember
@@ -42,6 +43,34 @@ public final class ResumingWatchers implements AutoCloseable {
         long started = System.nanoTime();
         watchers.parallelStream().forEach(w -> w.open(server, w.revision.get()));
         return (System.nanoTime() - started) / 1e6;
+    }
+
+    /**
+     * Each watcher notes when it first sees this revision (or a later one) from now on; read the
+     * times with {@link #millisToReach}.
+     */
+    public void expect(long revision) {
+        watchers.forEach(w -> w.expect(revision));
+    }
+
+    /**
+     * Per watcher, ms from {@code sinceNanos} ({@link System#nanoTime}) until it saw the revision
+     * last {@link #expect expected}, sorted; watchers that have not seen it are left out.
+     */
+    public double[] millisToReach(long sinceNanos) {
+        return millisSince(sinceNanos, watchers.stream().mapToLong(w -> w.reachedAt));
+    }
+
+    /** Per watcher, ms from {@code sinceNanos} until its first message after the last {@link #expect}, sorted. */
+    public double[] millisToFirstMessage(long sinceNanos) {
+        return millisSince(sinceNanos, watchers.stream().mapToLong(w -> w.firstAt));
+    }
+
+    private static double[] millisSince(long sinceNanos, LongStream times) {
+        return times.filter(at -> at != 0)
+                .mapToDouble(at -> (at - sinceNanos) / 1e6)
+                .sorted()
+                .toArray();
     }
 
     /** Waits until every watcher has seen revision {@code target}; false on timeout. */
@@ -88,6 +117,9 @@ public final class ResumingWatchers implements AutoCloseable {
         final AtomicLong messages = new AtomicLong();
         final AtomicLong leases = new AtomicLong();
         final AtomicLong resets = new AtomicLong();
+        private volatile long expected = Long.MAX_VALUE;
+        volatile long reachedAt;
+        volatile long firstAt;
         private ManagedChannel channel;
         private boolean snapshotOpen;
 
@@ -112,6 +144,9 @@ public final class ResumingWatchers implements AutoCloseable {
 
         @Override
         public void onNext(WatchLeasesResponse response) {
+            if (firstAt == 0) {
+                firstAt = System.nanoTime();
+            }
             bytes.addAndGet(response.getSerializedSize());
             messages.incrementAndGet();
             switch (response.getType()) {
@@ -134,8 +169,17 @@ public final class ResumingWatchers implements AutoCloseable {
             }
         }
 
+        void expect(long target) {
+            reachedAt = 0;
+            firstAt = 0;
+            expected = target;
+        }
+
         private void advance(long to) {
-            revision.accumulateAndGet(to, Math::max);
+            long now = revision.accumulateAndGet(to, Math::max);
+            if (now >= expected && reachedAt == 0) {
+                reachedAt = System.nanoTime();
+            }
         }
 
         @Override
