@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.alloc.SubnetAllocator;
 import io.weft.allocator.store.LeaseStore;
@@ -55,8 +56,14 @@ public final class LeaseServices implements AutoCloseable {
     private final LeaseEventLog events;
     private final WatchSettings watchSettings;
     private final ScheduledExecutorService scheduler;
-    /** Runs the watch streams' work (sending, snapshots): cheap threads, none held while idle. */
-    private final ExecutorService streamWork = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Runs the watch streams' work (sending, snapshots), which never blocks: a few long-lived
+     * Netty threads, so each keeps its buffer cache (a thread per task would build a fresh one for
+     * every message sent).
+     */
+    private final ExecutorService streamWork = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            new DefaultThreadFactory("weft-watch-streams", true));
 
     private volatile ScheduledFuture<?> progressTicks;
 

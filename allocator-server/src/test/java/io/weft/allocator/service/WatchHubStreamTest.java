@@ -97,7 +97,9 @@ class WatchHubStreamTest {
         long last = revision;
         reader.readAll();
 
-        await().until(() -> reader.received.stream().anyMatch(m -> m.getType() == Type.SNAPSHOT && m.getReset()));
+        // Until the reset snapshot's last chunk: its chunks may arrive one by one.
+        await().until(() ->
+                reader.received.stream().anyMatch(m -> m.getType() == Type.SNAPSHOT && m.getReset() && !m.getMore()));
         WatchLeasesResponse reset = reader.received.stream()
                 .filter(m -> m.getType() == Type.SNAPSHOT && m.getReset())
                 .findFirst()
