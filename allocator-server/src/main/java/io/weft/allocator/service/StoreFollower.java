@@ -7,6 +7,7 @@ import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.StoredLease;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -107,11 +108,17 @@ public final class StoreFollower implements AutoCloseable {
         watch = store.watch(snapshot.revision() + 1, new LeaseStore.WatchListener() {
             @Override
             public void onEvent(StoreEvent event) {
+                onRevision(List.of(event));
+            }
+
+            /** A revision's changes reach the hub together: no watcher hears of half of them. */
+            @Override
+            public void onRevision(List<StoreEvent> changes) {
                 try {
-                    apply(event);
+                    hub.together(() -> changes.forEach(StoreFollower.this::apply));
                 } catch (RuntimeException e) {
                     // The index and the hub may now lag etcd: never carry on silently, list again.
-                    LOG.error("applying the etcd event {} failed; listing again", event, e);
+                    LOG.error("applying the etcd events {} failed; listing again", changes, e);
                     synced = false;
                     closeWatch();
                     resync(Duration.ofSeconds(1));
