@@ -1,6 +1,7 @@
 package io.weft.allocator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -8,6 +9,7 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
 import io.weft.config.IpPrefix;
 import io.weft.etcd.testing.EtcdExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -124,6 +126,51 @@ class GroupCommitIT {
                 .toList();
         assertThat(sent).containsExactly(1, 3);
         assertThat(revisions).containsOnly(revisions.getFirst());
+    }
+
+    @Test
+    void aBatchsChangesReachTheWatchAsOneRevision() throws Exception {
+        EtcdLeaseStore store = new EtcdLeaseStore(client, LAYOUT, EtcdRequestObserver.NONE);
+        long start = store.currentRevision().get(10, TimeUnit.SECONDS);
+        List<List<StoreEvent>> revisions = new CopyOnWriteArrayList<>();
+        try (AutoCloseable watch = store.watch(start + 1, new LeaseStore.WatchListener() {
+            @Override
+            public void onEvent(StoreEvent event) {
+                throw new AssertionError("the store hands a revision over whole, not event by event: " + event);
+            }
+
+            @Override
+            public void onRevision(List<StoreEvent> events) {
+                revisions.add(events);
+            }
+
+            @Override
+            public void onCompacted(long compactedRevision) {
+                throw new AssertionError("compacted at " + compactedRevision);
+            }
+
+            @Override
+            public void onFailed(Throwable cause) {
+                throw new AssertionError(cause);
+            }
+        })) {
+            CompletableFuture<WriteOutcome> blocker = groupCommit.commit(create(subnet(31), "node-31"));
+            List<CompletableFuture<WriteOutcome>> queued = List.of(
+                    groupCommit.commit(create(subnet(32), "node-32")),
+                    groupCommit.commit(create(subnet(33), "node-33")),
+                    groupCommit.commit(create(subnet(34), "node-34")));
+            firstHeld.complete(null);
+            written(blocker);
+            long batch = written(queued.getLast()).revision();
+
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> revisions.stream()
+                            .anyMatch(events -> events.getFirst().revision() == batch));
+            assertThat(revisions).hasSize(2);
+            assertThat(revisions.getLast())
+                    .hasSize(3)
+                    .allSatisfy(event -> assertThat(event.revision()).isEqualTo(batch));
+        }
     }
 
     @Test
