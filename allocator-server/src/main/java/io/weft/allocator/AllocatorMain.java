@@ -177,6 +177,16 @@ public final class AllocatorMain implements Callable<Integer> {
     @Mixin
     WatchFlags watchFlags = new WatchFlags();
 
+    @Option(
+            names = "--group-commit",
+            paramLabel = "true|false",
+            arity = "1",
+            defaultValue = "true",
+            hidden = true,
+            description = "false: one etcd transaction per write, never shared by writes submitted meanwhile "
+                    + "(the old behaviour; for the throughput benchmark's ablation)")
+    boolean groupCommit;
+
     public static void main(String[] args) {
         System.exit(LauncherErrors.commandLine(new AllocatorMain())
                 .setDefaultValueProvider(new EnvironmentDefaults("weft-allocator", System.getenv()))
@@ -228,6 +238,7 @@ public final class AllocatorMain implements Callable<Integer> {
                     .localEtcdEndpoint(localEtcd == null ? null : localEtcd.clientEndpoint())
                     .watchSettings(watchSettings)
                     .nodeRateLimit(nodeRateLimit)
+                    .groupCommit(groupCommit)
                     .start();
         } catch (Exception e) {
             if (localEtcd != null) {

@@ -71,6 +71,7 @@ public final class AllocatorServerBuilder {
     private String localEtcdEndpoint;
     private WatchSettings watchSettings = WatchSettings.DEFAULTS;
     private int nodeRateLimit = LeaseServices.NODE_RATE_LIMIT;
+    private boolean groupCommit = true;
 
     public AllocatorServerBuilder etcdEndpoints(List<String> endpoints) {
         this.etcdEndpoints = List.copyOf(endpoints);
@@ -165,6 +166,15 @@ public final class AllocatorServerBuilder {
         return this;
     }
 
+    /**
+     * true (the default): writes submitted while an etcd transaction is in flight share the next
+     * one; false: one transaction per write (the baseline for the throughput benchmark).
+     */
+    public AllocatorServerBuilder groupCommit(boolean on) {
+        this.groupCommit = on;
+        return this;
+    }
+
     public AllocatorServerBuilder startTimeout(Duration timeout) {
         this.startTimeout = timeout;
         return this;
@@ -189,7 +199,7 @@ public final class AllocatorServerBuilder {
         Client client = etcdSecurity
                 .applyTo(Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)), etcdEndpoints)
                 .build();
-        LeaseStore store = new EtcdLeaseStore(client, new KeyLayout(etcdPrefix), etcdLatency(registry));
+        LeaseStore store = new EtcdLeaseStore(client, new KeyLayout(etcdPrefix), etcdLatency(registry), groupCommit);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("weft-follower").daemon().factory());
         LeaseServices services = new LeaseServices(

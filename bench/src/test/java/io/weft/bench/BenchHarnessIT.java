@@ -54,7 +54,12 @@ class BenchHarnessIT {
 
         assertThat(report.rows())
                 .extracting(Row::measure)
-                .containsExactly("new leases/s, 1 client", "new leases/s, 4 clients");
+                .containsExactly(
+                        "new leases/s, 1 client",
+                        "new leases/s, 4 clients, one connection each",
+                        "new leases/s, 4 calls in flight on one connection",
+                        "without group commit: new leases/s, 4 clients, one connection each",
+                        "without group commit: new leases/s, 4 calls on one connection");
         assertThat(report.rows()).allSatisfy(row -> {
             assertThat(row.verdict()).isNotIn(Row.Verdict.FAILED, Row.Verdict.SKIPPED);
             assertThat(row.weft()).endsWith("/s").isNotEqualTo("0/s");
@@ -63,6 +68,6 @@ class BenchHarnessIT {
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains("fig 1: 4 clients, round 1 of 1: weft for 300 ms");
         String results = new ResultsTable(List.of(report)).markdown();
-        assertThat(results).contains("| 1 | new leases/s, 4 clients |");
+        assertThat(results).contains("| 1 | new leases/s, 4 clients, one connection each |");
     }
 }

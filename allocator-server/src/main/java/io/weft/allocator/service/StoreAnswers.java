@@ -2,7 +2,6 @@ package io.weft.allocator.service;
 
 import io.weft.allocator.alloc.LeaseIndex;
 import io.weft.allocator.store.StoreEvent;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 
@@ -23,7 +22,6 @@ final class StoreAnswers {
     }
 
     void apply(List<StoreEvent> changes) {
-        Instant now = clock.instant();
-        changes.forEach(change -> index.apply(change, false, now));
+        index.applyAll(changes, false, clock.instant());
     }
 }

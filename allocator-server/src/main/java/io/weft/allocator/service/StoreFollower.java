@@ -7,6 +7,8 @@ import io.weft.allocator.store.StoreEvent;
 import io.weft.allocator.store.StoredLease;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -107,11 +109,22 @@ public final class StoreFollower implements AutoCloseable {
         watch = store.watch(snapshot.revision() + 1, new LeaseStore.WatchListener() {
             @Override
             public void onEvent(StoreEvent event) {
+                onRevision(List.of(event));
+            }
+
+            /** A revision's changes reach the hub together: no watcher hears of half of them. */
+            @Override
+            public void onRevision(List<StoreEvent> changes) {
                 try {
-                    apply(event);
+                    hub.together(() -> {
+                        List<Optional<String>> problems = index.applyAll(changes, true, clock.instant());
+                        for (int i = 0; i < changes.size(); i++) {
+                            publish(changes.get(i), problems.get(i));
+                        }
+                    });
                 } catch (RuntimeException e) {
                     // The index and the hub may now lag etcd: never carry on silently, list again.
-                    LOG.error("applying the etcd event {} failed; listing again", event, e);
+                    LOG.error("applying the etcd events {} failed; listing again", changes, e);
                     synced = false;
                     closeWatch();
                     resync(Duration.ofSeconds(1));
@@ -134,50 +147,39 @@ public final class StoreFollower implements AutoCloseable {
         });
     }
 
-    private void apply(StoreEvent event) {
+    /** Tells the hub and the event log about a change the index has taken. */
+    private void publish(StoreEvent event, Optional<String> problem) {
         switch (event) {
             case StoreEvent.LeasePut put -> {
-                index.apply(put, true, clock.instant());
                 StoredLease lease = index.shared(put.lease());
                 events.put(lease, put.created());
                 hub.added(lease, put.created());
             }
             case StoreEvent.LeaseDeleted deleted -> {
-                index.apply(deleted, true, clock.instant());
                 String reason = events.removed(deleted.subnet(), deleted.previous(), deleted.revision());
                 hub.removed(deleted.subnet(), deleted.previous(), reason, deleted.revision());
             }
             case StoreEvent.ConfigPut put -> {
-                index.apply(put, true, clock.instant())
-                        .ifPresentOrElse(
-                                problem -> LOG.error(
-                                        "the network config written at revision {} is invalid: {}",
-                                        put.revision(),
-                                        problem),
-                                () -> LOG.info("network config changed at revision {}", put.revision()));
+                problem.ifPresentOrElse(
+                        invalid -> LOG.error(
+                                "the network config written at revision {} is invalid: {}", put.revision(), invalid),
+                        () -> LOG.info("network config changed at revision {}", put.revision()));
                 hub.advance(put.revision());
             }
             case StoreEvent.ConfigDeleted deleted -> {
-                index.apply(deleted, true, clock.instant());
                 LOG.warn("the network config was deleted at revision {}", deleted.revision());
                 hub.advance(deleted.revision());
             }
-            case StoreEvent.ClaimPut claim -> claimChanged(claim);
-            case StoreEvent.ClaimDeleted deleted -> claimChanged(deleted);
-            case StoreEvent.AddressPut address -> claimChanged(address);
-            case StoreEvent.AddressDeleted deleted -> claimChanged(deleted);
             case StoreEvent.Skipped skipped -> {
-                index.apply(skipped, true, clock.instant());
                 events.skipped(skipped.key(), skipped.reason());
                 hub.advance(skipped.revision());
             }
+            // A node's or an address's claim: the index keeps it; watchers never see claims.
+            case StoreEvent.ClaimPut claim -> hub.advance(claim.revision());
+            case StoreEvent.ClaimDeleted deleted -> hub.advance(deleted.revision());
+            case StoreEvent.AddressPut address -> hub.advance(address.revision());
+            case StoreEvent.AddressDeleted deleted -> hub.advance(deleted.revision());
         }
-    }
-
-    /** A node's or an address's claim: the index keeps it; watchers never see claims. */
-    private void claimChanged(StoreEvent claim) {
-        index.apply(claim, true, clock.instant());
-        hub.advance(claim.revision());
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -102,6 +102,15 @@ public final class WatchHub {
         publish(WatchMessage.of(messages.removedEvent(subnet, last != null ? last : previous, reason, atRevision)));
     }
 
+    /**
+     * Runs the publications of one revision's changes under the hub's lock, so that no watcher
+     * subscribes, and no progress message reports the revision, between two of them: a client
+     * holding revision R as its last has every change at R.
+     */
+    synchronized void together(Runnable publications) {
+        publications.run();
+    }
+
     /** Notes that the watch has reached this revision with no lease change (e.g. a config put). */
     synchronized void advance(long atRevision) {
         revision = Math.max(revision, atRevision);

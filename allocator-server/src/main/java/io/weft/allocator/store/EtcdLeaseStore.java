@@ -5,6 +5,9 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.WatchOption;
@@ -24,7 +27,8 @@ import java.util.function.Supplier;
 /**
  * {@link LeaseStore} on etcd v3 through jetcd, in flannel's layout.
  *
- * <p>Each write is one etcd request: a create is a transaction that puts the key only if its
+ * <p>Each write is one fenced transaction (several share one etcd request under load, see
+ * {@link GroupCommit}): a create is a transaction that puts the key only if its
  * version is 0, as flannel does; compare-and-put and compare-and-delete compare the key's mod
  * revision. Snapshots are read in pages at one fixed revision, because one Range over tens of
  * thousands of lease values exceeds gRPC's 4 MiB message limit.
@@ -33,16 +37,30 @@ public final class EtcdLeaseStore implements LeaseStore {
 
     static final int PAGE_SIZE = 1000;
 
+    /** Transactions in flight at once with group commit on; writes submitted meanwhile batch up. */
+    static final int GROUP_COMMIT_IN_FLIGHT = 1;
+
     private final Client client;
     private final KeyLayout layout;
     private final EtcdRecordDecoder decoder;
     private final EtcdRequestObserver observer;
+    private final GroupCommit groupCommit;
 
+    /** A store with group commit on. */
     public EtcdLeaseStore(Client client, KeyLayout layout, EtcdRequestObserver observer) {
+        this(client, layout, observer, true);
+    }
+
+    /**
+     * @param groupCommit true: writes submitted while a transaction is in flight share the next
+     *                    one ({@link GroupCommit}); false: one transaction per write, each sent at once
+     */
+    public EtcdLeaseStore(Client client, KeyLayout layout, EtcdRequestObserver observer, boolean groupCommit) {
         this.client = client;
         this.layout = layout;
         this.decoder = new EtcdRecordDecoder(layout);
         this.observer = observer;
+        this.groupCommit = new GroupCommit(this::send, groupCommit ? GROUP_COMMIT_IN_FLIGHT : Integer.MAX_VALUE);
     }
 
     @Override
@@ -139,22 +157,23 @@ public final class EtcdLeaseStore implements LeaseStore {
                 .addresses(nodeName, List.of(), addresses));
     }
 
-    /** Commits the transaction; on a failed compare, answers what etcd holds at every compared key. */
+    /**
+     * Commits the transaction, in a batch with others submitted meanwhile when group commit is
+     * on; on a failed compare, answers what etcd holds at every compared key.
+     */
     private CompletableFuture<WriteOutcome> commit(FencedTxn txn) {
+        return groupCommit.commit(txn);
+    }
+
+    private CompletableFuture<TxnResponse> send(Cmp[] conditions, Op[] then, Op[] orElse) {
         return timed(
-                        "txn",
-                        () -> client.getKVClient()
-                                .txn()
-                                .If(txn.conditions())
-                                .Then(txn.then())
-                                .Else(txn.orElse())
-                                .commit())
-                .thenApply(response -> {
-                    long revision = response.getHeader().getRevision();
-                    return response.isSucceeded()
-                            ? new WriteOutcome.Written(revision, txn.changes(revision))
-                            : new WriteOutcome.Conflict(revision, txn.current(response.getGetResponses()));
-                });
+                "txn",
+                () -> client.getKVClient()
+                        .txn()
+                        .If(conditions)
+                        .Then(then)
+                        .Else(orElse)
+                        .commit());
     }
 
     @Override
@@ -198,12 +217,24 @@ public final class EtcdLeaseStore implements LeaseStore {
         };
     }
 
+    /** etcd never splits one revision's changes across watch responses: each goes out whole. */
     private void deliver(WatchResponse response, WatchListener listener) {
+        List<StoreEvent> atRevision = new ArrayList<>();
+        long revision = 0;
         for (WatchEvent event : response.getEvents()) {
+            long eventRevision = event.getKeyValue().getModRevision();
+            if (eventRevision != revision && !atRevision.isEmpty()) {
+                listener.onRevision(List.copyOf(atRevision));
+                atRevision.clear();
+            }
+            revision = eventRevision;
             StoreEvent decoded = decoder.decodeWatchEvent(event);
             if (decoded != null) {
-                listener.onEvent(decoded);
+                atRevision.add(decoded);
             }
+        }
+        if (!atRevision.isEmpty()) {
+            listener.onRevision(List.copyOf(atRevision));
         }
     }
 

@@ -10,7 +10,9 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 
@@ -18,7 +20,8 @@ import java.util.function.LongFunction;
  * One etcd transaction fenced by mod revisions: each key it compares is also read in the else
  * branch, so a failed compare answers what etcd holds at every compared key, in the order they
  * were compared ({@link WriteOutcome.Conflict}). Keys go on the transaction's etcd lease (0:
- * none). Builds the request only; {@link EtcdLeaseStore} commits it.
+ * none). Builds the request only; {@link EtcdLeaseStore} commits it, alone or in a batch with
+ * others on disjoint keys ({@link GroupCommit}).
  */
 final class FencedTxn {
 
@@ -30,6 +33,7 @@ final class FencedTxn {
     private final List<Op> orElse = new ArrayList<>();
     private final List<Function<GetResponse, StoreEvent>> answers = new ArrayList<>();
     private final List<LongFunction<StoreEvent>> changes = new ArrayList<>();
+    private final Set<String> keys = new HashSet<>();
     private final long etcdLeaseId;
 
     FencedTxn(KeyLayout layout, EtcdRecordDecoder decoder, long etcdLeaseId) {
@@ -81,6 +85,16 @@ final class FencedTxn {
             changes.add(revision -> new StoreEvent.AddressDeleted(fence.address(), revision));
         }
         return this;
+    }
+
+    /** Every key the transaction compares (and so every key it writes). */
+    Set<String> keys() {
+        return keys;
+    }
+
+    /** etcd's count against --max-txn-ops: the longest of the compares and the two branches. */
+    int operationCount() {
+        return Math.max(conditions.size(), Math.max(then.size(), orElse.size()));
     }
 
     Cmp[] conditions() {
@@ -135,6 +149,7 @@ final class FencedTxn {
     /** etcd compares an absent key's mod revision as 0. */
     private ByteSequence compare(String keyText, long expectedModRevision, Function<GetResponse, StoreEvent> answer) {
         ByteSequence key = bytes(keyText);
+        keys.add(keyText);
         conditions.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)));
         orElse.add(Op.get(key, GetOption.DEFAULT));
         answers.add(answer);

@@ -95,6 +95,16 @@ public interface LeaseStore extends AutoCloseable {
     interface WatchListener {
         void onEvent(StoreEvent event);
 
+        /**
+         * Every change etcd committed at one revision, in order (one transaction may change many
+         * keys, several leases among them when writes share a transaction). By default each goes
+         * to {@link #onEvent}; a listener that reports revisions overrides this to apply them
+         * together, so no one sees a revision with only some of its changes.
+         */
+        default void onRevision(List<StoreEvent> events) {
+            events.forEach(this::onEvent);
+        }
+
         /** fromRevision is older than etcd's compacted revision: re-read a snapshot. */
         void onCompacted(long compactedRevision);
 

@@ -10,24 +10,30 @@ import io.weft.bench.lab.BenchEtcd;
 import io.weft.bench.lab.BenchNetwork;
 import io.weft.bench.lab.ClosedLoop;
 import io.weft.bench.lab.ClosedLoop.Throughput;
+import io.weft.bench.lab.OneChannelClient;
 import io.weft.bench.lab.PlainEtcdAcquirer;
 import io.weft.bench.lab.WeftClientPool;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Figure 1: new leases per second through allocator-server (gRPC over loopback, each client its
- * own connection, distinct node names) against a plain jetcd client doing the minimal work
+ * own connection, distinct node names; at the highest concurrency also all calls on one
+ * connection, from a plain gRPC stub) against a plain jetcd client doing the minimal work
  * itself (grant, then create-if-absent) at the same concurrency, on the same etcd, in the same
  * run. Both sides warm up first; then, per concurrency level, the baseline and weft take turns
- * in windows of the same length, so that drift in the machine hits both alike.
+ * in windows of the same length, so that drift in the machine hits both alike. Last, the server is
+ * restarted without group commit for the ablation.
  */
 public final class AcquisitionThroughputFigure implements Figure {
 
     private static final BenchNetwork NETWORK = BenchNetwork.IPV4_8_IN_26;
     /** The server's default lease TTL, so the baseline's etcd leases live as long. */
     private static final Duration TTL = Duration.ofHours(24);
+    /** Issue 13: at least this many times the per-operation baseline at the highest concurrency. */
+    private static final double GOAL = 3.0;
 
     @Override
     public String id() {
@@ -49,57 +55,130 @@ public final class AcquisitionThroughputFigure implements Figure {
         context.progress(id(), "starting etcd and allocator-server");
         try (BenchEtcd etcd = BenchEtcd.start(context.newDirectory("etcd-fig1"));
                 AllocatorProcess server = AllocatorProcess.start(context, "fig1", etcd.endpoint(), "/bench/fig1-weft");
-                WeftClientPool clients = new WeftClientPool(server.grpcAddress(), maxClients);
                 PlainEtcdAcquirer baseline = new PlainEtcdAcquirer(etcd.endpoint(), "/bench/fig1-baseline", TTL)) {
-            clients.get(0).setConfig(NETWORK.json(), false);
+            ClosedLoop.Operation plain = (client, sequence) -> baseline.acquire(nextBaselineKey.getAndIncrement());
+            try (WeftClientPool clients = new WeftClientPool(server.grpcAddress(), maxClients);
+                    OneChannelClient oneChannel = new OneChannelClient(server.grpcAddress())) {
+                clients.get(0).setConfig(NETWORK.json(), false);
+                ClosedLoop.Operation weft = (client, sequence) -> {
+                    int node = nextNode.getAndIncrement();
+                    clients.get(client).acquire(NETWORK.request("node-" + node, node));
+                };
+                ClosedLoop.Operation shared = (client, sequence) -> {
+                    int node = nextNode.getAndIncrement();
+                    oneChannel.acquire(NETWORK.request("node-" + node, node));
+                };
+
+                context.progress(
+                        id(),
+                        "warm-up: baseline then weft, " + maxClients + " clients, " + warmUp.toMillis()
+                                + " ms each (not counted)");
+                ClosedLoop.run(maxClients, warmUp, plain);
+                ClosedLoop.run(maxClients, warmUp, weft);
+                ClosedLoop.run(maxClients, warmUp, shared);
+
+                int rounds = context.scale().throughputRounds();
+                for (int clientsAtOnce : context.scale().throughputClients()) {
+                    boolean atMax = clientsAtOnce == maxClients;
+                    Throughput base = Throughput.NONE;
+                    Throughput ours = Throughput.NONE;
+                    Throughput oneConnection = Throughput.NONE;
+                    for (int round = 1; round <= rounds; round++) {
+                        String step = clientsAtOnce + " clients, round " + round + " of " + rounds + ": ";
+                        context.progress(id(), step + "baseline for " + window.toMillis() + " ms");
+                        base = base.plus(ClosedLoop.run(clientsAtOnce, window, plain));
+                        context.progress(id(), step + "weft for " + window.toMillis() + " ms");
+                        ours = ours.plus(ClosedLoop.run(clientsAtOnce, window, weft));
+                        if (atMax) {
+                            context.progress(id(), step + "weft, one connection, for " + window.toMillis() + " ms");
+                            oneConnection = oneConnection.plus(ClosedLoop.run(clientsAtOnce, window, shared));
+                        }
+                    }
+                    Goal goal = atMax ? Goal.ratioAtLeast(GOAL) : Goal.report(">= " + GOAL + "x at " + maxClients);
+                    report.row(
+                            "new leases/s, " + clientsAtOnce + " client" + (clientsAtOnce == 1 ? "" : "s")
+                                    + (clientsAtOnce == 1 ? "" : ", one connection each"),
+                            Quantity.perSecond(ours.perSecond()),
+                            Quantity.perSecond(base.perSecond()),
+                            goal);
+                    note(report, clientsAtOnce + " WeftClients", ours, base);
+                    if (atMax) {
+                        report.row(
+                                "new leases/s, " + clientsAtOnce + " calls in flight on one connection",
+                                Quantity.perSecond(oneConnection.perSecond()),
+                                Quantity.perSecond(base.perSecond()),
+                                Goal.ratioAtLeast(GOAL));
+                        note(report, clientsAtOnce + " calls on one connection (plain gRPC stub)", oneConnection, base);
+                    }
+                }
+            }
+            measureWithoutGroupCommit(context, report, server, plain, nextNode);
+            report.note("Network " + NETWORK.json() + "; weft prefix /bench/fig1-weft, baseline keys in flannel's"
+                    + " format under /bench/fig1-baseline on the same etcd (one etcd lease per key, TTL 24 h);"
+                    + " allocator-server in its own JVM; " + maxClients + " WeftClients, one connection each, or one"
+                    + " plain gRPC stub on one ManagedChannel that " + maxClients + " threads call at once.");
+        }
+    }
+
+    /**
+     * The ablation: the same server restarted with {@code --group-commit=false} (one etcd
+     * transaction per write), one window per side at the highest concurrency. Reported only.
+     */
+    private void measureWithoutGroupCommit(
+            BenchContext context,
+            FigureReport report,
+            AllocatorProcess server,
+            ClosedLoop.Operation plain,
+            AtomicInteger nextNode)
+            throws Exception {
+        int maxClients = Collections.max(context.scale().throughputClients());
+        Duration window = context.scale().throughputWindow();
+        context.progress(id(), "restarting allocator-server with --group-commit=false (ablation)");
+        server.restart(List.of("--group-commit=false"), () -> {});
+        try (WeftClientPool clients = new WeftClientPool(server.grpcAddress(), maxClients);
+                OneChannelClient oneChannel = new OneChannelClient(server.grpcAddress())) {
             ClosedLoop.Operation weft = (client, sequence) -> {
                 int node = nextNode.getAndIncrement();
                 clients.get(client).acquire(NETWORK.request("node-" + node, node));
             };
-            ClosedLoop.Operation plain = (client, sequence) -> baseline.acquire(nextBaselineKey.getAndIncrement());
-
+            ClosedLoop.Operation shared = (client, sequence) -> {
+                int node = nextNode.getAndIncrement();
+                oneChannel.acquire(NETWORK.request("node-" + node, node));
+            };
+            ClosedLoop.run(maxClients, context.scale().throughputWarmUp(), weft);
             context.progress(
-                    id(),
-                    "warm-up: baseline then weft, " + maxClients + " clients, " + warmUp.toMillis()
-                            + " ms each (not counted)");
-            ClosedLoop.run(maxClients, warmUp, plain);
-            ClosedLoop.run(maxClients, warmUp, weft);
-
-            int rounds = context.scale().throughputRounds();
-            for (int clientsAtOnce : context.scale().throughputClients()) {
-                Throughput base = new Throughput(0, 0, Duration.ZERO, null);
-                Throughput ours = new Throughput(0, 0, Duration.ZERO, null);
-                for (int round = 1; round <= rounds; round++) {
-                    String step = clientsAtOnce + " clients, round " + round + " of " + rounds + ": ";
-                    context.progress(id(), step + "baseline for " + window.toMillis() + " ms");
-                    base = base.plus(ClosedLoop.run(clientsAtOnce, window, plain));
-                    context.progress(id(), step + "weft for " + window.toMillis() + " ms");
-                    ours = ours.plus(ClosedLoop.run(clientsAtOnce, window, weft));
-                }
-                Goal goal =
-                        clientsAtOnce == maxClients ? Goal.ratioAtLeast(1.0) : Goal.report(">= 1.0x at " + maxClients);
-                report.row(
-                        "new leases/s, " + clientsAtOnce + " client" + (clientsAtOnce == 1 ? "" : "s"),
-                        Quantity.perSecond(ours.perSecond()),
-                        Quantity.perSecond(base.perSecond()),
-                        goal);
-                report.note(String.format(
-                        java.util.Locale.ROOT,
-                        "%d client%s: weft %,d acquisitions in %d ms (%d failed%s); baseline %,d (%d failed%s).",
-                        clientsAtOnce,
-                        clientsAtOnce == 1 ? "" : "s",
-                        ours.completed(),
-                        ours.window().toMillis(),
-                        ours.failed(),
-                        errorText(ours),
-                        base.completed(),
-                        base.failed(),
-                        errorText(base)));
-            }
-            report.note("Network " + NETWORK.json() + "; weft prefix /bench/fig1-weft, baseline keys in flannel's"
-                    + " format under /bench/fig1-baseline on the same etcd (one etcd lease per key, TTL 24 h);"
-                    + " allocator-server in its own JVM; " + maxClients + " WeftClients, one connection each.");
+                    id(), "ablation: baseline, weft, weft on one connection, " + window.toMillis() + " ms each");
+            Throughput base = ClosedLoop.run(maxClients, window, plain);
+            Throughput ours = ClosedLoop.run(maxClients, window, weft);
+            Throughput oneConnection = ClosedLoop.run(maxClients, window, shared);
+            report.row(
+                    "without group commit: new leases/s, " + maxClients + " clients, one connection each",
+                    Quantity.perSecond(ours.perSecond()),
+                    Quantity.perSecond(base.perSecond()),
+                    Goal.report("ablation"));
+            report.row(
+                    "without group commit: new leases/s, " + maxClients + " calls on one connection",
+                    Quantity.perSecond(oneConnection.perSecond()),
+                    Quantity.perSecond(base.perSecond()),
+                    Goal.report("ablation"));
+            note(report, "without group commit, " + maxClients + " WeftClients", ours, base);
+            note(report, "without group commit, " + maxClients + " calls on one connection", oneConnection, base);
         }
+    }
+
+    private static void note(FigureReport report, String what, Throughput ours, Throughput base) {
+        report.note(String.format(
+                java.util.Locale.ROOT,
+                "%s: weft %,d acquisitions in %d ms (%d failed%s); baseline %,d in %d ms (%d failed%s).",
+                what,
+                ours.completed(),
+                ours.window().toMillis(),
+                ours.failed(),
+                errorText(ours),
+                base.completed(),
+                base.window().toMillis(),
+                base.failed(),
+                errorText(base)));
     }
 
     private static String errorText(Throughput throughput) {

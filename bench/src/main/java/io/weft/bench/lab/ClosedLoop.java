@@ -22,6 +22,9 @@ public final class ClosedLoop {
 
     /** What a window measured. */
     public record Throughput(long completed, long failed, Duration window, String firstError) {
+        /** Nothing measured yet: the start of a sum. */
+        public static final Throughput NONE = new Throughput(0, 0, Duration.ZERO, null);
+
         public double perSecond() {
             return completed / (window.toNanos() / 1e9);
         }
