@@ -106,6 +106,12 @@ public final class NodeBigNetworkProbeMain {
                 Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
                 String summary = shell(jcmd + " " + node.pid() + " VM.native_memory summary");
                 Files.writeString(diagnose.resolve(name + "-nmt.txt"), summary);
+                Files.writeString(
+                        diagnose.resolve(name + "-threads.txt"),
+                        shell(jcmd + " " + node.pid() + " Thread.print | grep '^\"'"));
+                Files.writeString(
+                        diagnose.resolve(name + "-histogram.txt"),
+                        shell(jcmd + " " + node.pid() + " GC.class_histogram | head -45"));
                 Files.write(diagnose.resolve(name + "-smaps-rollup.txt"), Files.readAllBytes(rollup));
                 Files.writeString(diagnose.resolve(name + "-smaps.txt"), shell("cat /proc/" + node.pid() + "/smaps"));
             }
