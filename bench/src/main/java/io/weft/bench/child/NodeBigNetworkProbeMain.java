@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * The "nodestart" figure's helper, run inside the benchmark's network namespace next to an
  * allocator-server (with its own etcd) on the namespace's loopback. Starts weft-node into an
- * empty network, then into one where {@code smallPeers} and then {@code bigPeers} other nodes
+ * empty network twice (the first, not counted, warms the page cache and takes the lease), then into one where {@code smallPeers} and then {@code bigPeers} other nodes
  * hold leases (acquired through the allocator, 64 at a time), each from process start: time to
  * {@code subnet.env} written, time to {@code /readyz} 200 (peers programmed), lines the node
  * logged by then, and its resident memory two seconds after ready (VmRSS; anonymous and
@@ -50,7 +50,9 @@ public final class NodeBigNetworkProbeMain {
         StringBuilder result = new StringBuilder("result small_peers=" + smallPeers + " big_peers=" + bigPeers);
         try (WeftClientPool clients = new WeftClientPool(new ServerAddress("127.0.0.1", serverPort), 8)) {
             clients.get(0).setConfig(network.json(), false);
-            say("progress server ready in the namespace; starting weft-node into an empty network");
+            say("progress server ready in the namespace; a first start into an empty network, not counted");
+            start(launcher, serverPort, work, "warm-up", null);
+            say("progress starting weft-node into an empty network");
             result.append(start(launcher, serverPort, work, "empty", diagnose));
 
             say("progress acquiring " + smallPeers + " peer leases");
