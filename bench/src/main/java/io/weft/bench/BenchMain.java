@@ -27,6 +27,7 @@ public final class BenchMain {
             new io.weft.bench.dataplane.DataplaneFigure(),
             new ServerMemoryFigure(),
             new NodeAgentFigure(),
+            new io.weft.bench.figures.NodeBigNetworkFigure(),
             new StartupFigure(),
             new io.weft.bench.jmh.MicroBenchmarksFigure());
 

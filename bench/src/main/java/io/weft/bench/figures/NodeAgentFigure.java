@@ -91,8 +91,9 @@ public final class NodeAgentFigure implements Figure {
                 Locale.ROOT,
                 "Where the resident memory goes, as the agent's JVM reports it (JMX):"
                         + " heap committed %,d KiB (live after GC %,d KiB), non-heap committed %,d KiB, %s threads;"
-                        + " bin/weft-node runs the JVM with SerialGC, a 64 MiB heap cap, C1 only and a 32 MiB code"
-                        + " cache (WEFT_NODE_JAVA_OPTS overrides them).",
+                        + " bin/weft-node runs the JVM with SerialGC, a 128 MiB heap cap (30,000 peers need more"
+                        + " than 64), C1 only with one compiler thread, a 16 MiB code cache, 256 KiB stacks, one Netty"
+                        + " event loop and two malloc arenas (WEFT_NODE_JAVA_OPTS overrides the JVM flags).",
                 Long.parseLong(result.get("heap_committed_kib")),
                 Long.parseLong(result.get("heap_live_kib")),
                 Long.parseLong(result.get("nonheap_committed_kib")),

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one backend configuration runs: the backend's devices, {@link PeerProgrammer}, the lease
- * keeper and watch, the link watch and {@link ConfigFollower}. The agent starts one from the
+ * keeper and (once the first lease is held and subnet.env written) the watch, the link watch and
+ * {@link ConfigFollower}. The agent starts one from the
  * config it reads at start-up and, when the config changes in a way the running backend cannot
  * take (another backend type, VNI or address families), closes it and starts another in the same
  * process.
@@ -55,6 +56,8 @@ final class BackendSession implements AutoCloseable {
     private final List<AutoCloseable> stopFirst = new ArrayList<>();
     private LeaseKeeper keeper;
     private LeaseWatch watch;
+    /** Whether the watch was started: on the kernel thread, after the first lease. */
+    private boolean watching;
 
     private BackendSession(
             NodeHost host,
@@ -160,7 +163,7 @@ final class BackendSession implements AutoCloseable {
                 .renewMargin(context.settings().renewMargin())
                 .backoff(LEASE_BACKOFF)
                 .scheduler(keeperTimer)
-                .listener(new LeaseEvents(programmer, kernelThread, followers))
+                .listener(new LeaseEvents(programmer, kernelThread, followers.andThen(lease -> watchPeers())))
                 .build();
         watch = LeaseWatch.builder(
                         context.parts().client(),
@@ -184,7 +187,18 @@ final class BackendSession implements AutoCloseable {
                         },
                         () -> kernelThread.execute(programmer::reconcile)));
         keeper.start();
-        watch.start();
+    }
+
+    /**
+     * Runs on the kernel thread once subnet.env is written for the first lease: the node needs its
+     * own lease first, and the peers' snapshot (tens of megabytes in a big network) would compete
+     * with it for the connection and the CPU. Readiness still waits for the first full sync.
+     */
+    private void watchPeers() {
+        if (!watching) {
+            watching = true;
+            watch.start();
+        }
     }
 
     private Scheduler timer(Context context, String job) {

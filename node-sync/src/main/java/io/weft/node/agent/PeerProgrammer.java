@@ -11,7 +11,6 @@ import io.weft.node.backend.NodeContext;
 import io.weft.node.backend.NodeHost;
 import io.weft.node.backend.Reconciler;
 import io.weft.node.backend.RouteOwnership;
-import io.weft.node.dataplane.ChangeFailure;
 import io.weft.node.dataplane.Dataplane;
 import io.weft.node.dataplane.VxlanSpec;
 import java.io.IOException;
@@ -31,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's kernel-side state: the node's own lease and the peers' leases, turned into device
  * addresses, subnet.env ({@link SubnetFile}) and (through the backend and {@link Reconciler})
- * routes, neighbours and FDB entries; it tells {@link NodeReadiness}, {@link NodeMetrics} and
- * {@link SkipReport} how that went. Every method runs on the agent's one kernel thread; a failure
+ * routes, neighbours and FDB entries; it tells {@link NodeReadiness}, {@link NodeMetrics},
+ * {@link SkipReport} and {@link RefusalReport} how that went. Every method runs on the agent's one kernel thread; a failure
  * is logged and retried at the next event or reconcile, never fatal, and nothing programmed is
  * removed because the allocator is unreachable.
  */
@@ -48,6 +47,7 @@ final class PeerProgrammer {
     private final NodeReadiness readiness;
     private final NodeMetrics metrics;
     private final SkipReport skips;
+    private final RefusalReport refusals = new RefusalReport();
     private Lease own;
     private Map<String, Lease> peers;
     private final PeerLeases peerLeases = new PeerLeases();
@@ -202,7 +202,7 @@ final class PeerProgrammer {
                     backend.devices(host).stream().map(VxlanSpec::name).collect(Collectors.toSet()), networks);
             Reconciler.Summary summary = Reconciler.reconcile(dataplane, desired, ownership);
             metrics.reconciled(current.size() - 1, summary.failures().size());
-            if (summary.changes() > 0 || !summary.failures().isEmpty()) {
+            if (summary.changes() > summary.failures().size()) {
                 LOG.info(
                         "kernel updated: {} added, {} changed, {} removed, {} failed",
                         summary.added(),
@@ -210,9 +210,7 @@ final class PeerProgrammer {
                         summary.removed(),
                         summary.failures().size());
             }
-            for (ChangeFailure failure : summary.failures()) {
-                LOG.warn("kernel refused {}: {}", failure.change(), failure.reason());
-            }
+            refusals.note(summary.failures());
             skips.note(Set.copyOf(desired.skipped()));
             readiness.synced();
             return Optional.of(summary);

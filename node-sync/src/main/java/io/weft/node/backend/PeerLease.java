@@ -51,6 +51,13 @@ public record PeerLease(String nodeName, String name, String backendType, Map<Ip
     /** One family's part of the lease. */
     public record Side(Parsed<IpPrefix> subnet, Parsed<IpAddress> publicIp, Parsed<Vtep> vtep) {}
 
+    /** The side of a lease that names nothing of a family (no subnet, public IP or VTEP). */
+    private static final Side NO_IPV4 =
+            new Side(Parsed.bad("no subnet"), Parsed.bad("no public IP"), Parsed.bad("no vxlan BackendData"));
+
+    private static final Side NO_IPV6 = new Side(
+            Parsed.bad("no IPv6 subnet"), Parsed.bad("no public IPv6 address"), Parsed.bad("no vxlan BackendV6Data"));
+
     /** Reads each lease once; equal leases give equal peer leases. */
     public static List<PeerLease> of(Collection<Lease> leases) {
         return leases.stream().map(PeerLease::of).toList();
@@ -60,12 +67,14 @@ public record PeerLease(String nodeName, String name, String backendType, Map<Ip
         Map<IpFamily, Side> sides = new EnumMap<>(IpFamily.class);
         for (IpFamily family : IpFamily.values()) {
             boolean v4 = family == IpFamily.IPV4;
-            sides.put(
-                    family,
-                    new Side(
-                            subnet(v4 ? lease.getSubnet() : lease.getIpv6Subnet(), v4),
-                            publicIp(v4 ? lease.getPublicIp() : lease.getPublicIpv6(), family),
-                            vtep(lease, v4)));
+            String subnet = v4 ? lease.getSubnet() : lease.getIpv6Subnet();
+            String publicIp = v4 ? lease.getPublicIp() : lease.getPublicIpv6();
+            if (subnet.isEmpty() && publicIp.isEmpty() && !(v4 ? lease.hasVxlan() : lease.hasVxlanV6())) {
+                // Most leases name one family only: every such side reads the same, so all share one.
+                sides.put(family, v4 ? NO_IPV4 : NO_IPV6);
+                continue;
+            }
+            sides.put(family, new Side(subnet(subnet, v4), publicIp(publicIp, family), vtep(lease, v4)));
         }
         String name = !lease.getNodeName().isEmpty()
                 ? lease.getNodeName()

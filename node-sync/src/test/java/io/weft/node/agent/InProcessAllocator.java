@@ -3,6 +3,7 @@ package io.weft.node.agent;
 import io.grpc.ForwardingServerBuilder;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.weft.allocator.AllocatorServer;
 import io.weft.client.InProcessServer;
@@ -26,6 +27,7 @@ final class InProcessAllocator implements AutoCloseable {
 
     private final List<String> etcdEndpoints;
     private final InstantSource clock;
+    private final List<ServerInterceptor> interceptors;
     private final int instance = INSTANCES.incrementAndGet();
     /** Leases live a day; agents renew a minute after acquiring ({@link TestHost#RENEW_MARGIN}). */
     static final Duration LEASE_TTL = Duration.ofHours(24);
@@ -33,13 +35,20 @@ final class InProcessAllocator implements AutoCloseable {
     private AllocatorServer server;
     private Server grpc;
 
-    private InProcessAllocator(List<String> etcdEndpoints, InstantSource clock) {
+    private InProcessAllocator(List<String> etcdEndpoints, InstantSource clock, List<ServerInterceptor> interceptors) {
         this.etcdEndpoints = List.copyOf(etcdEndpoints);
         this.clock = clock;
+        this.interceptors = List.copyOf(interceptors);
     }
 
     static InProcessAllocator start(List<String> etcdEndpoints, InstantSource clock) throws Exception {
-        InProcessAllocator allocator = new InProcessAllocator(etcdEndpoints, clock);
+        return start(etcdEndpoints, clock, List.of());
+    }
+
+    /** As {@link #start(List, InstantSource)}, every call passing through {@code interceptors}. */
+    static InProcessAllocator start(
+            List<String> etcdEndpoints, InstantSource clock, List<ServerInterceptor> interceptors) throws Exception {
+        InProcessAllocator allocator = new InProcessAllocator(etcdEndpoints, clock, interceptors);
         allocator.restart();
         return allocator;
     }
@@ -71,11 +80,13 @@ final class InProcessAllocator implements AutoCloseable {
 
     /** Serves again under the same address, over the same etcd keys. */
     void restart() throws Exception {
+        InProcessServerBuilder grpcBuilder =
+                InProcessServerBuilder.forName(address().toString());
+        interceptors.forEach(grpcBuilder::intercept);
         server = AllocatorServer.builder()
                 .etcdEndpoints(etcdEndpoints)
                 .etcdPrefix("/weft-agent-test-" + ProcessHandle.current().pid() + "-" + instance + "/network")
-                .grpcServerBuilder(new CapturingBuilder(
-                        InProcessServerBuilder.forName(address().toString())))
+                .grpcServerBuilder(new CapturingBuilder(grpcBuilder))
                 .leaseTtl(LEASE_TTL)
                 .clock(clock)
                 .start();
