@@ -3,6 +3,7 @@ package io.weft.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.StatusRuntimeException;
 import io.weft.api.v1.Lease;
 import io.weft.client.ManualScheduler;
 import io.weft.client.WeftClient;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -119,10 +121,18 @@ class NodeAgentConfigTest {
     }
 
     /** Runs the timers that are due until {@code done}; the reconcile tick comes every minute of the clock. */
+    /**
+     * Waits for done while the fake clock moves on. A rebuild or a re-acquisition leaves a moment
+     * with no lease (NOT_FOUND from the server, an empty lease in the agent): polled then, done is
+     * simply not true yet.
+     */
     private void settle(Callable<Boolean> done) {
-        await().atMost(Duration.ofSeconds(40)).until(() -> {
-            timers.advance(Duration.ofSeconds(5));
-            return done.call();
-        });
+        await().atMost(Duration.ofSeconds(40))
+                .ignoreExceptionsMatching(
+                        e -> e instanceof StatusRuntimeException || e instanceof NoSuchElementException)
+                .until(() -> {
+                    timers.advance(Duration.ofSeconds(5));
+                    return done.call();
+                });
     }
 }
