@@ -24,8 +24,10 @@ public final class BenchMain {
             new EtcdCostFigure(),
             new WatchFanoutFigure(),
             new io.weft.bench.figures.ReconnectStormFigure(),
+            new io.weft.bench.figures.IdleWatchersFigure(),
             new io.weft.bench.dataplane.DataplaneFigure(),
             new ServerMemoryFigure(),
+            new io.weft.bench.figures.LargeNetworkFigure(),
             new NodeAgentFigure(),
             new StartupFigure(),
             new io.weft.bench.jmh.MicroBenchmarksFigure());
