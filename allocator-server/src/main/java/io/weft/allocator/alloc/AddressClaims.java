@@ -18,7 +18,8 @@ import java.util.Optional;
  */
 final class AddressClaims {
 
-    private final NewestByRevision<HostAddress, AddressClaim> byAddress = new NewestByRevision<>();
+    private final NewestByRevision<HostAddress, AddressClaim> byAddress =
+            new NewestByRevision<>(AddressClaim::modRevision);
     /** Immutable lists: a node holds one to three addresses, and a HashSet each cost ~200 bytes a node. */
     private final Map<String, List<HostAddress>> byNode = new HashMap<>();
 
