@@ -197,7 +197,11 @@ public final class AllocatorServerBuilder {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SslContext grpcTls = tls == null ? null : tls.sslContext();
         Client client = etcdSecurity
-                .applyTo(Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)), etcdEndpoints)
+                .applyTo(
+                        Client.builder()
+                                .endpoints(etcdEndpoints.toArray(String[]::new))
+                                .maxInboundMessageSize(EtcdLeaseStore.MAX_INBOUND_BYTES),
+                        etcdEndpoints)
                 .build();
         LeaseStore store = new EtcdLeaseStore(client, new KeyLayout(etcdPrefix), etcdLatency(registry), groupCommit);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(

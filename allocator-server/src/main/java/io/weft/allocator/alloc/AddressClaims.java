@@ -2,13 +2,12 @@ package io.weft.allocator.alloc;
 
 import io.weft.allocator.store.AddressClaim;
 import io.weft.allocator.store.HostAddress;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Each address's claim key as this server last saw it (which node holds the address, at which
@@ -19,8 +18,10 @@ import java.util.Set;
  */
 final class AddressClaims {
 
-    private final NewestByRevision<HostAddress, AddressClaim> byAddress = new NewestByRevision<>();
-    private final Map<String, Set<HostAddress>> byNode = new HashMap<>();
+    private final NewestByRevision<HostAddress, AddressClaim> byAddress =
+            new NewestByRevision<>(AddressClaim::modRevision);
+    /** Immutable lists: a node holds one to three addresses, and a HashSet each cost ~200 bytes a node. */
+    private final Map<String, List<HostAddress>> byNode = new HashMap<>();
 
     void reset(Collection<AddressClaim> claims) {
         byAddress.clear();
@@ -32,7 +33,7 @@ final class AddressClaims {
         Optional<AddressClaim> before = byAddress.get(claim.address());
         if (byAddress.put(claim.address(), claim, claim.modRevision())) {
             before.ifPresent(this::forget);
-            byNode.computeIfAbsent(claim.nodeName(), node -> new HashSet<>()).add(claim.address());
+            byNode.merge(claim.nodeName(), List.of(claim.address()), AddressClaims::union);
         }
     }
 
@@ -44,10 +45,28 @@ final class AddressClaims {
     }
 
     private void forget(AddressClaim claim) {
-        Set<HostAddress> held = byNode.get(claim.nodeName());
-        if (held != null && held.remove(claim.address()) && held.isEmpty()) {
-            byNode.remove(claim.nodeName());
+        List<HostAddress> held = byNode.get(claim.nodeName());
+        if (held == null || !held.contains(claim.address())) {
+            return;
         }
+        List<HostAddress> rest = held.stream()
+                .filter(address -> !address.equals(claim.address()))
+                .toList();
+        if (rest.isEmpty()) {
+            byNode.remove(claim.nodeName());
+        } else {
+            byNode.put(claim.nodeName(), rest);
+        }
+    }
+
+    /** held with the one address of added appended, unless held has it: a node holds one to three. */
+    private static List<HostAddress> union(List<HostAddress> held, List<HostAddress> added) {
+        if (held.contains(added.getFirst())) {
+            return held;
+        }
+        List<HostAddress> both = new ArrayList<>(held);
+        both.add(added.getFirst());
+        return List.copyOf(both);
     }
 
     /** The claim on the address as last seen, if one is held. */
@@ -57,7 +76,7 @@ final class AddressClaims {
 
     /** The claims the node holds as last seen. */
     List<AddressClaim> heldBy(String nodeName) {
-        return byNode.getOrDefault(nodeName, Set.of()).stream()
+        return byNode.getOrDefault(nodeName, List.of()).stream()
                 .flatMap(address -> byAddress.get(address).stream())
                 .toList();
     }

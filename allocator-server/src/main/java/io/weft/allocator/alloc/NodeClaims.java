@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 final class NodeClaims {
 
-    private final NewestByRevision<String, NodeClaim> byNode = new NewestByRevision<>();
+    private final NewestByRevision<String, NodeClaim> byNode = new NewestByRevision<>(NodeClaim::modRevision);
 
     void reset(Collection<NodeClaim> claims) {
         byNode.clear();

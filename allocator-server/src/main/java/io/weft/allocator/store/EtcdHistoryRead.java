@@ -74,7 +74,7 @@ final class EtcdHistoryRead {
 
     private void watch() {
         WatchOption option = WatchOption.builder()
-                .withRange(EtcdLeaseStore.bytes(EtcdLeaseStore.prefixEnd(layout.watchPrefix())))
+                .withRange(EtcdLeaseStore.bytes(KeyLayout.prefixEnd(layout.watchPrefix())))
                 .withRevision(fromRevision + 1)
                 .withPrevKV(true)
                 .build();

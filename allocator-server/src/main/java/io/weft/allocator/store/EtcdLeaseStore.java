@@ -16,7 +16,9 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +32,24 @@ import java.util.function.Supplier;
  * <p>Each write is one fenced transaction (several share one etcd request under load, see
  * {@link GroupCommit}): a create is a transaction that puts the key only if its
  * version is 0, as flannel does; compare-and-put and compare-and-delete compare the key's mod
- * revision. Snapshots are read in pages at one fixed revision, because one Range over tens of
- * thousands of lease values exceeds gRPC's 4 MiB message limit.
+ * revision. Snapshots are read at one fixed revision, in pages (one Range over tens of thousands
+ * of lease values exceeds gRPC's 4 MiB message limit) within each key family at once
+ * ({@link KeyLayout#snapshotCuts}: a limited Range in etcd 3.4 still walks its whole key range).
  */
 public final class EtcdLeaseStore implements LeaseStore {
 
+    /** The first page of each key range, in keys; later pages are sized from it by {@link #PAGE_BYTES}. */
     static final int PAGE_SIZE = 1000;
+    /**
+     * Later pages aim at this many bytes of keys and values: few pages, since each costs etcd a
+     * walk over the rest of its range, and far below the client's inbound message limit
+     * ({@link #MAX_INBOUND_BYTES}) even when the values of a page are larger than the last.
+     */
+    static final int PAGE_BYTES = 4 << 20;
+    /** The most keys in one page, whatever their size. */
+    static final int MAX_PAGE_KEYS = 100_000;
+    /** The etcd client's inbound message limit (gRPC's default is 4 MiB). */
+    public static final int MAX_INBOUND_BYTES = 64 << 20;
 
     /** Transactions in flight at once with group commit on; writes submitted meanwhile batch up. */
     static final int GROUP_COMMIT_IN_FLIGHT = 1;
@@ -65,28 +79,49 @@ public final class EtcdLeaseStore implements LeaseStore {
 
     @Override
     public CompletableFuture<Snapshot> snapshot() {
-        ByteSequence start = bytes(layout.watchPrefix());
-        ByteSequence end = bytes(prefixEnd(layout.watchPrefix()));
-        return readPages(start, end, 0, new SnapshotBuilder());
+        List<String> cuts = layout.snapshotCuts();
+        return currentRevision().thenCompose(revision -> {
+            List<CompletableFuture<List<StoreEvent>>> ranges = new ArrayList<>();
+            for (int i = 0; i + 1 < cuts.size(); i++) {
+                ranges.add(
+                        readPages(bytes(cuts.get(i)), bytes(cuts.get(i + 1)), revision, PAGE_SIZE, new ArrayList<>()));
+            }
+            return CompletableFuture.allOf(ranges.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> {
+                        SnapshotBuilder builder = new SnapshotBuilder();
+                        ranges.forEach(range -> range.join().forEach(builder::add));
+                        return builder.build(revision);
+                    });
+        });
     }
 
-    private CompletableFuture<Snapshot> readPages(
-            ByteSequence from, ByteSequence end, long revision, SnapshotBuilder builder) {
-        GetOption.Builder option = GetOption.builder().withRange(end).withLimit(PAGE_SIZE);
-        if (revision > 0) {
-            option.withRevision(revision);
+    /** Every record in [from, end) at the revision, page by page, in key order. */
+    private CompletableFuture<List<StoreEvent>> readPages(
+            ByteSequence from, ByteSequence end, long revision, int limit, List<StoreEvent> records) {
+        GetOption option = GetOption.builder()
+                .withRange(end)
+                .withLimit(limit)
+                .withRevision(revision)
+                .build();
+        return timed("range", () -> client.getKVClient().get(from, option)).thenCompose(page -> {
+            List<KeyValue> kvs = page.getKvs();
+            kvs.forEach(kv -> records.add(decoder.decodePut(kv, false)));
+            if (!page.isMore() || kvs.isEmpty()) {
+                return CompletableFuture.completedFuture(records);
+            }
+            ByteSequence next = kvs.getLast().getKey().concat(ByteSequence.from(new byte[] {0}));
+            return readPages(next, end, revision, nextPageKeys(kvs), records);
+        });
+    }
+
+    /** Keys for the next page: {@link #PAGE_BYTES} at this page's average key and value size. */
+    static int nextPageKeys(List<KeyValue> page) {
+        long bytes = 0;
+        for (KeyValue kv : page) {
+            bytes += kv.getKey().size() + kv.getValue().size();
         }
-        return timed("range", () -> client.getKVClient().get(from, option.build()))
-                .thenCompose(page -> {
-                    long readAt = revision > 0 ? revision : page.getHeader().getRevision();
-                    List<KeyValue> kvs = page.getKvs();
-                    kvs.forEach(kv -> builder.add(decoder.decodePut(kv, false)));
-                    if (!page.isMore() || kvs.isEmpty()) {
-                        return CompletableFuture.completedFuture(builder.build(readAt));
-                    }
-                    ByteSequence next = kvs.getLast().getKey().concat(ByteSequence.from(new byte[] {0}));
-                    return readPages(next, end, readAt, builder);
-                });
+        long average = Math.max(1, bytes / page.size());
+        return (int) Math.clamp(PAGE_BYTES / average, PAGE_SIZE, MAX_PAGE_KEYS);
     }
 
     @Override
@@ -186,7 +221,7 @@ public final class EtcdLeaseStore implements LeaseStore {
     public AutoCloseable watch(long fromRevision, WatchListener listener) {
         AtomicBoolean ended = new AtomicBoolean();
         WatchOption option = WatchOption.builder()
-                .withRange(bytes(prefixEnd(layout.watchPrefix())))
+                .withRange(bytes(KeyLayout.prefixEnd(layout.watchPrefix())))
                 .withRevision(fromRevision)
                 .withPrevKV(true)
                 .build();
@@ -281,12 +316,6 @@ public final class EtcdLeaseStore implements LeaseStore {
         return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
-    /** The smallest key after every key with this prefix (etcd's range end for a prefix). */
-    static String prefixEnd(String prefix) {
-        char last = prefix.charAt(prefix.length() - 1);
-        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
-    }
-
     private static final class SnapshotBuilder {
         private Optional<StoredConfig> config = Optional.empty();
         private final List<StoredLease> leases = new ArrayList<>();
@@ -309,14 +338,52 @@ public final class EtcdLeaseStore implements LeaseStore {
             }
         }
 
+        /**
+         * The snapshot, its claims sharing the lease values' strings and subnet keys: each claim
+         * is its own etcd key and decodes to its own copies of the node name, the address and the
+         * subnet, about 300 bytes per lease at 250,000 leases that one copy of each serves.
+         */
         Snapshot build(long revision) {
+            Map<Object, Object> shared = new HashMap<>();
+            for (StoredLease lease : leases) {
+                share(shared, lease.subnet());
+                share(shared, lease.value().nodeName());
+                share(shared, lease.value().publicIp());
+                share(shared, lease.value().publicIpv6());
+                for (VtepData vtep : new VtepData[] {
+                    lease.value().backendData(), lease.value().backendV6Data()
+                }) {
+                    if (vtep != null) {
+                        share(shared, vtep.vtepMac());
+                    }
+                }
+            }
+            List<NodeClaim> sharedClaims = new ArrayList<>(claims.size());
+            for (NodeClaim claim : claims) {
+                sharedClaims.add(new NodeClaim(
+                        share(shared, claim.nodeName()), share(shared, claim.subnet()), claim.modRevision()));
+            }
+            List<AddressClaim> sharedAddresses = new ArrayList<>(addresses.size());
+            for (AddressClaim claim : addresses) {
+                HostAddress address = claim.address();
+                sharedAddresses.add(new AddressClaim(
+                        new HostAddress(address.kind(), share(shared, address.text())),
+                        share(shared, claim.nodeName()),
+                        claim.modRevision()));
+            }
             return new Snapshot(
                     revision,
                     config,
                     List.copyOf(leases),
                     List.copyOf(skipped),
-                    List.copyOf(claims),
-                    List.copyOf(addresses));
+                    List.copyOf(sharedClaims),
+                    List.copyOf(sharedAddresses));
+        }
+
+        /** The first instance seen equal to value (null stays null). */
+        @SuppressWarnings("unchecked")
+        private static <T> T share(Map<Object, Object> shared, T value) {
+            return value == null ? null : (T) shared.computeIfAbsent(value, first -> first);
         }
     }
 }

@@ -2,7 +2,10 @@ package io.weft.allocator.store;
 
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * flannel's etcd key layout under a prefix (default {@code /coreos.com/network}):
@@ -69,6 +72,36 @@ public final class KeyLayout {
      */
     public String replayMarkKey() {
         return weftPrefix + "replay-mark";
+    }
+
+    /**
+     * Everything under the prefix cut into contiguous key ranges, in key order, at the edges of
+     * each key family (lease keys, node claims, each kind of address claim): the keys from the
+     * first to the last, each range given by its first key and the next range's first key.
+     * A snapshot reads each range on its own because etcd 3.4 walks the whole of a Range's
+     * [key, end) in its index even when it answers only {@code limit} keys: paging over the whole
+     * prefix costs (keys / page) x keys, and at 250,000 leases (a million keys) that is minutes;
+     * a page within one family walks only what is left of that family.
+     */
+    public List<String> snapshotCuts() {
+        TreeSet<String> cuts = new TreeSet<>();
+        cuts.add(watchPrefix());
+        cuts.add(prefixEnd(watchPrefix()));
+        List<String> families = new ArrayList<>(List.of(subnetsPrefix, claimsPrefix));
+        for (HostAddress.Kind kind : HostAddress.Kind.values()) {
+            families.add(addressesPrefix + kind.keySegment() + "/");
+        }
+        for (String family : families) {
+            cuts.add(family);
+            cuts.add(prefixEnd(family));
+        }
+        return List.copyOf(cuts);
+    }
+
+    /** The first key after every key that starts with {@code prefix} (etcd's range end for a prefix). */
+    public static String prefixEnd(String prefix) {
+        char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
     }
 
     /** The key that names the one lease a node holds ({@code <prefix>/weft/nodes/<node>}). */

@@ -31,6 +31,29 @@ class KeyLayoutTest {
     }
 
     @Test
+    void snapshotCutsCoverThePrefixInKeyOrderWithEachFamilyInARangeOfItsOwn() {
+        java.util.List<String> cuts = FLANNEL.snapshotCuts();
+        assertThat(cuts).isSorted().doesNotHaveDuplicates();
+        assertThat(cuts.getFirst()).isEqualTo(FLANNEL.watchPrefix());
+        assertThat(cuts.getLast()).isEqualTo("/coreos.com/network0");
+        for (String family : java.util.List.of(
+                FLANNEL.subnetsPrefix(),
+                FLANNEL.weftPrefix() + "nodes/",
+                FLANNEL.weftPrefix() + "addresses/public-ip/",
+                FLANNEL.weftPrefix() + "addresses/public-ipv6/",
+                FLANNEL.weftPrefix() + "addresses/vtep-mac/")) {
+            int at = cuts.indexOf(family);
+            assertThat(at).as(family).isPositive();
+            assertThat(cuts.get(at + 1)).as("the end of " + family).isEqualTo(KeyLayout.prefixEnd(family));
+        }
+        // Every key of a family falls in its range; the config key falls in none of them.
+        String lease = FLANNEL.leaseKey(SubnetKey.ipv4Only(p("10.1.2.0/24")));
+        int range = -java.util.Collections.binarySearch(cuts, lease) - 2;
+        assertThat(cuts.get(range)).isEqualTo(FLANNEL.subnetsPrefix());
+        assertThat(FLANNEL.configKey()).isGreaterThan(cuts.getFirst()).isLessThan(FLANNEL.subnetsPrefix());
+    }
+
+    @Test
     void weftsOwnKeysLiveOutsideFlannelsFolders() {
         assertThat(FLANNEL.weftPrefix()).isEqualTo("/coreos.com/network/weft/");
         assertThat(FLANNEL.weftPrefix())

@@ -18,7 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * The client process of figures 3 and 4, a JVM apart from the server's: opens {@code --watchers}
  * gRPC lease watches (one connection each) and, for figure 4, one direct etcd watch; waits for
  * every snapshot and prints {@code ready}. With {@code --hold} it then waits for {@code stop} on
- * stdin (figure 3 reads etcd's watch count meanwhile). Otherwise it acquires {@code --acquisitions}
+ * stdin (figure 3 reads etcd's watch count meanwhile); with {@code --pause} it waits for a line
+ * on stdin and then measures (the idle-watchers figure reads the server's heap meanwhile).
+ * {@code --streams-per-channel N} puts N watch streams on each connection. Otherwise it acquires {@code --acquisitions}
  * leases one at a time, {@code --pace-ms} apart, and times, per watcher, the delay from
  * AcquireLease returning to the ADDED event arriving. The acquiring client runs in this process,
  * so both ends of every delay come from the same {@link System#nanoTime()} clock.
@@ -35,8 +37,10 @@ public final class WatchFanoutMain {
         Map<String, String> options = options(args);
         ServerAddress server = ServerAddress.parse(options.get("--server"));
         int watchers = Integer.parseInt(options.get("--watchers"));
-        say("progress opening " + watchers + " gRPC watch streams on " + server);
-        try (WatcherFleet fleet = new WatcherFleet(server.host(), server.port(), watchers);
+        int perChannel = Integer.parseInt(options.getOrDefault("--streams-per-channel", "1"));
+        say("progress opening " + watchers + " gRPC watch streams on " + server + ", " + perChannel
+                + " per connection");
+        try (WatcherFleet fleet = new WatcherFleet(server.host(), server.port(), watchers, perChannel);
                 DirectEtcdWatch direct = options.containsKey("--etcd")
                         ? new DirectEtcdWatch(options.get("--etcd"), options.get("--subnets-prefix"))
                         : null) {
@@ -48,6 +52,9 @@ public final class WatchFanoutMain {
             if (options.containsKey("--hold")) {
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             } else {
+                if (options.containsKey("--pause")) {
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                }
                 measure(options, server, fleet, direct);
             }
         }
