@@ -131,12 +131,16 @@ final class FreeSpace {
     }
 
     Optional<IpPrefix> takeAny(boolean v6, Instant now, RandomGenerator random) {
+        return takeAny(v6, now, random, FreeSubnets.PICK_WINDOW);
+    }
+
+    Optional<IpPrefix> takeAny(boolean v6, Instant now, RandomGenerator random, long window) {
         FreeSubnets free = v6 ? ipv6Free : ipv4Free;
         Optional<SubnetSpace> space = v6 ? ipv6 : ipv4;
         if (free == null || space.isEmpty()) {
             return Optional.empty();
         }
-        OptionalLong index = free.takeAny(now, random);
+        OptionalLong index = free.takeAny(now, random, window);
         return index.isPresent() ? Optional.of(space.get().subnetAt(index.getAsLong())) : Optional.empty();
     }
 

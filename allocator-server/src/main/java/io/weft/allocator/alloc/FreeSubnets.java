@@ -115,9 +115,14 @@ final class FreeSubnets {
      * replicas racing on the same view rarely collide), else the longest-quarantined one.
      */
     OptionalLong takeAny(Instant now, RandomGenerator random) {
+        return takeAny(now, random, PICK_WINDOW);
+    }
+
+    /** As {@link #takeAny(Instant, RandomGenerator)}, at random among the lowest window free ones. */
+    OptionalLong takeAny(Instant now, RandomGenerator random, long window) {
         endQuarantines(now);
         if (freeCount > 0) {
-            long skip = random.nextLong(Math.min(PICK_WINDOW, freeCount));
+            long skip = random.nextLong(Math.min(window, freeCount));
             for (Map.Entry<Long, Long> range : free.entrySet()) {
                 steps.step();
                 long length = range.getValue() - range.getKey() + 1;

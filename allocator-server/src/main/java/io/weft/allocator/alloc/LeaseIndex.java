@@ -347,6 +347,11 @@ public final class LeaseIndex {
         return free.takeAny(ipv6, now, random);
     }
 
+    /** Takes any free subnet, at random among the lowest window free ones. */
+    public synchronized Optional<IpPrefix> takeAny(boolean ipv6, Instant now, RandomGenerator random, long window) {
+        return free.takeAny(ipv6, now, random, window);
+    }
+
     /** Gives back the subnets of a key taken for a write that did not happen. */
     public synchronized void returnUnused(SubnetKey subnet) {
         subnet.parts().forEach(this::returnUnused);

@@ -27,6 +27,17 @@ public final class SubnetAllocator {
 
     /** Decides for the intent. Precondition: the index has a config. */
     public Choice choose(AcquireIntent intent, LeaseIndex index, Instant now) {
+        return choose(intent, index, now, 0);
+    }
+
+    /**
+     * Decides for the intent after it lost lostRaces races for a free subnet (another replica wrote
+     * the one it picked): each loss widens the choice of a new subnet (4x the window per loss, from
+     * {@link FreeSubnets#PICK_WINDOW}), so a burst of acquisitions through several replicas, all
+     * picking near the front of the same free list, spreads out instead of colliding again.
+     */
+    public Choice choose(AcquireIntent intent, LeaseIndex index, Instant now, int lostRaces) {
+        long window = (long) FreeSubnets.PICK_WINDOW << (2 * Math.min(lostRaces, 12));
         NetworkConfig config = index.config().orElseThrow(() -> new IllegalStateException("no network config"));
         Optional<StoredLease> held = heldBy(intent, index);
         StoredLease replaces = null;
@@ -46,7 +57,7 @@ public final class SubnetAllocator {
                 v4 = intent.previousSubnet();
                 previous = true;
             } else {
-                Optional<IpPrefix> any = index.takeAny(false, now, random);
+                Optional<IpPrefix> any = index.takeAny(false, now, random, window);
                 if (any.isEmpty()) {
                     return new Choice.Exhausted("IPv4");
                 }
@@ -59,7 +70,7 @@ public final class SubnetAllocator {
                 v6 = intent.previousIpv6Subnet();
                 previous = previous || v4 == null;
             } else {
-                Optional<IpPrefix> any = index.takeAny(true, now, random);
+                Optional<IpPrefix> any = index.takeAny(true, now, random, window);
                 if (any.isEmpty()) {
                     if (v4 != null) {
                         index.returnUnused(v4);

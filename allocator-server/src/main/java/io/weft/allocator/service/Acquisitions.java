@@ -125,7 +125,7 @@ final class Acquisitions {
             return acquire(intent, value, takeover, attempt + 1); // an address was claimed meanwhile
         }
         Attempt tried = new Attempt(intent, value, takeover, attempt, claimRevision, fences.get());
-        return switch (allocator.choose(intent, index, clock.instant())) {
+        return switch (allocator.choose(intent, index, clock.instant(), attempt)) {
             case Choice.Exhausted exhausted ->
                 failed(
                         Status.RESOURCE_EXHAUSTED,
