@@ -16,7 +16,7 @@ record BenchOptions(boolean quick, Set<String> only) {
             usage: bench/run [--quick] [--only ID[,ID...]]
               --quick   every figure at a small size (about a minute); results go to bench/target/quick/
               --only    run only these figures, e.g. --only 1,3
-            Full run: about 10 minutes on 2 cores; writes bench/RESULTS.md and bench/latency-vs-leases.png.""";
+            Full run: about 16-20 minutes on 2 cores; writes bench/RESULTS.md and bench/latency-vs-leases.png.""";
 
     static BenchOptions parse(List<String> args) {
         boolean quick = false;

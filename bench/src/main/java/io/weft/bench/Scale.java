@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The sizes of one run. {@link #full()} is what issue 4 asks for (about 10 minutes on 2 cores);
+ * The sizes of one run. {@link #full()} is what issues 4 and 13 ask for (about 16-20 minutes on 2 cores);
  * {@link #quick()} runs every step at a small size (about a minute) to show the harness works.
  *
  * @param throughputWarmUp      figure 1: warm-up per side before anything is measured

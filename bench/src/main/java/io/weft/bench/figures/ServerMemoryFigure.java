@@ -71,11 +71,12 @@ public final class ServerMemoryFigure implements Figure {
                             leases));
             long started = System.nanoTime();
             try (WeftClientPool clients = new WeftClientPool(server.grpcAddress(), 16)) {
+                // Numbered after the base nodes: one host (public IP, VTEP MAC) holds one lease.
                 LeaseLoad.acquire(
                         clients,
                         NETWORK,
                         "node",
-                        0,
+                        BASE_LEASES,
                         leases,
                         64,
                         done -> context.progress(id(), "  " + done + " of " + leases + " acquired"));
