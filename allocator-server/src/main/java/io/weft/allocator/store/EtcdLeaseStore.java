@@ -16,9 +16,7 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -259,7 +257,7 @@ public final class EtcdLeaseStore implements LeaseStore {
         for (WatchEvent event : response.getEvents()) {
             long eventRevision = event.getKeyValue().getModRevision();
             if (eventRevision != revision && !atRevision.isEmpty()) {
-                listener.onRevision(List.copyOf(atRevision));
+                listener.onRevision(SharedValues.within(atRevision));
                 atRevision.clear();
             }
             revision = eventRevision;
@@ -269,7 +267,7 @@ public final class EtcdLeaseStore implements LeaseStore {
             }
         }
         if (!atRevision.isEmpty()) {
-            listener.onRevision(List.copyOf(atRevision));
+            listener.onRevision(SharedValues.within(atRevision));
         }
     }
 
@@ -338,38 +336,17 @@ public final class EtcdLeaseStore implements LeaseStore {
             }
         }
 
-        /**
-         * The snapshot, its claims sharing the lease values' strings and subnet keys: each claim
-         * is its own etcd key and decodes to its own copies of the node name, the address and the
-         * subnet, about 300 bytes per lease at 250,000 leases that one copy of each serves.
-         */
+        /** The snapshot, its claims sharing the lease values' strings and subnet keys. */
         Snapshot build(long revision) {
-            Map<Object, Object> shared = new HashMap<>();
-            for (StoredLease lease : leases) {
-                share(shared, lease.subnet());
-                share(shared, lease.value().nodeName());
-                share(shared, lease.value().publicIp());
-                share(shared, lease.value().publicIpv6());
-                for (VtepData vtep : new VtepData[] {
-                    lease.value().backendData(), lease.value().backendV6Data()
-                }) {
-                    if (vtep != null) {
-                        share(shared, vtep.vtepMac());
-                    }
-                }
-            }
+            SharedValues shared = new SharedValues();
+            leases.forEach(shared::add);
             List<NodeClaim> sharedClaims = new ArrayList<>(claims.size());
             for (NodeClaim claim : claims) {
-                sharedClaims.add(new NodeClaim(
-                        share(shared, claim.nodeName()), share(shared, claim.subnet()), claim.modRevision()));
+                sharedClaims.add(shared.share(claim));
             }
             List<AddressClaim> sharedAddresses = new ArrayList<>(addresses.size());
             for (AddressClaim claim : addresses) {
-                HostAddress address = claim.address();
-                sharedAddresses.add(new AddressClaim(
-                        new HostAddress(address.kind(), share(shared, address.text())),
-                        share(shared, claim.nodeName()),
-                        claim.modRevision()));
+                sharedAddresses.add(shared.share(claim));
             }
             return new Snapshot(
                     revision,
@@ -378,12 +355,6 @@ public final class EtcdLeaseStore implements LeaseStore {
                     List.copyOf(skipped),
                     List.copyOf(sharedClaims),
                     List.copyOf(sharedAddresses));
-        }
-
-        /** The first instance seen equal to value (null stays null). */
-        @SuppressWarnings("unchecked")
-        private static <T> T share(Map<Object, Object> shared, T value) {
-            return value == null ? null : (T) shared.computeIfAbsent(value, first -> first);
         }
     }
 }
