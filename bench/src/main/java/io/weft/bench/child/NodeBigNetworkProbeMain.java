@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,7 +77,7 @@ public final class NodeBigNetworkProbeMain {
 
     /** One start from an empty kernel state and no subnet.env; answers its part of the result line. */
     private static String start(Path launcher, int serverPort, Path work, String tag, Path diagnose) throws Exception {
-        shell("ip link del flannel.1");
+        Shell.output("ip link del flannel.1");
         Path subnetFile = work.resolve("subnet.env");
         Files.deleteIfExists(subnetFile);
         Map<String, String> environment =
@@ -90,7 +89,7 @@ public final class NodeBigNetworkProbeMain {
             part.append(' ').append(tag).append("_subnet_ms=").append(node.awaitFileMillis(subnetFile, WITHIN));
             part.append(' ').append(tag).append("_lines_subnet=").append(lines(log));
             part.append(' ').append(tag).append("_ready_ms=").append(node.awaitReadyMillis(WITHIN));
-            part.append(' ').append(tag).append("_routes=").append(lines("ip route show proto 0x77"));
+            part.append(' ').append(tag).append("_routes=").append(Shell.lines("ip route show proto 0x77"));
             Thread.sleep(2_000);
             part.append(' ').append(tag).append("_lines_ready=").append(lines(log));
             part.append(' ').append(tag).append("_rss_kib=").append(node.statusKib("VmRSS"));
@@ -106,16 +105,17 @@ public final class NodeBigNetworkProbeMain {
             if (diagnose != null) {
                 Files.createDirectories(diagnose);
                 Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-                String summary = shell(jcmd + " " + node.pid() + " VM.native_memory summary");
+                String summary = Shell.output(jcmd + " " + node.pid() + " VM.native_memory summary");
                 Files.writeString(diagnose.resolve(name + "-nmt.txt"), summary);
                 Files.writeString(
                         diagnose.resolve(name + "-threads.txt"),
-                        shell(jcmd + " " + node.pid() + " Thread.print | grep '^\"'"));
+                        Shell.output(jcmd + " " + node.pid() + " Thread.print | grep '^\"'"));
                 Files.writeString(
                         diagnose.resolve(name + "-histogram.txt"),
-                        shell(jcmd + " " + node.pid() + " GC.class_histogram | head -45"));
+                        Shell.output(jcmd + " " + node.pid() + " GC.class_histogram | head -45"));
                 Files.write(diagnose.resolve(name + "-smaps-rollup.txt"), Files.readAllBytes(rollup));
-                Files.writeString(diagnose.resolve(name + "-smaps.txt"), shell("cat /proc/" + node.pid() + "/smaps"));
+                Files.writeString(
+                        diagnose.resolve(name + "-smaps.txt"), Shell.output("cat /proc/" + node.pid() + "/smaps"));
             }
         }
         if (diagnose != null) {
@@ -129,20 +129,6 @@ public final class NodeBigNetworkProbeMain {
         try (var stream = Files.lines(file)) {
             return stream.count();
         }
-    }
-
-    /** How many lines a shell command prints. */
-    private static long lines(String command) throws IOException, InterruptedException {
-        return shell(command).lines().filter(line -> !line.isBlank()).count();
-    }
-
-    private static String shell(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of("bash", "-c", command))
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes());
-        process.waitFor();
-        return output;
     }
 
     private static void say(String line) {

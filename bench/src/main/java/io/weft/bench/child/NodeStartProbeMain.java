@@ -6,10 +6,8 @@ import io.weft.bench.lab.RemoteJvm;
 import io.weft.bench.lab.WeftClientPool;
 import io.weft.client.ServerAddress;
 import io.weft.testsupport.Readyz;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,7 +44,7 @@ public final class NodeStartProbeMain {
             try (WeftNodeProcess node = WeftNodeProcess.start(launcher, serverPort, work, "node-empty", Map.of())) {
                 result.append(" start_empty_ms=").append(node.awaitReadyMillis(READY_TIMEOUT));
             }
-            shell("ip link del flannel.1");
+            Shell.output("ip link del flannel.1");
             say("progress acquiring " + peers + " peer leases");
             LeaseLoad.acquire(clients, network, "peer", 0, peers, 64, done -> {});
 
@@ -54,11 +52,11 @@ public final class NodeStartProbeMain {
             try (WeftNodeProcess node = WeftNodeProcess.start(launcher, serverPort, work, "node-peers", Map.of())) {
                 result.append(" start_peers_ms=").append(node.awaitReadyMillis(READY_TIMEOUT));
                 result.append(" routes=")
-                        .append(lines("ip route show proto 0x77"))
+                        .append(Shell.lines("ip route show proto 0x77"))
                         .append(" neighbours=")
-                        .append(lines("ip neigh show dev flannel.1 nud permanent"))
+                        .append(Shell.lines("ip neigh show dev flannel.1 nud permanent"))
                         .append(" fdb=")
-                        .append(lines("bridge fdb show dev flannel.1 | grep dst"));
+                        .append(Shell.lines("bridge fdb show dev flannel.1 | grep dst"));
                 Thread.sleep(2_000);
                 result.append(" rss_kib=")
                         .append(node.statusKib("VmRSS"))
@@ -76,13 +74,13 @@ public final class NodeStartProbeMain {
                             .append(memory.threads());
                 }
             }
-            shell("ip link del flannel.1");
+            Shell.output("ip link del flannel.1");
 
             say("progress starting weft-node with " + peers + " peers and JAVA_TOOL_OPTIONS=" + tunedFlags);
             try (WeftNodeProcess node = WeftNodeProcess.start(
                     launcher, serverPort, work, "node-tuned", Map.of("JAVA_TOOL_OPTIONS", tunedFlags))) {
                 result.append(" start_tuned_ms=").append(node.awaitReadyMillis(READY_TIMEOUT));
-                result.append(" routes_tuned=").append(lines("ip route show proto 0x77"));
+                result.append(" routes_tuned=").append(Shell.lines("ip route show proto 0x77"));
                 Thread.sleep(2_000);
                 result.append(" rss_tuned_kib=").append(node.statusKib("VmRSS"));
             }
@@ -95,20 +93,6 @@ public final class NodeStartProbeMain {
         try (Readyz readyz = Readyz.on(httpPort)) {
             readyz.await(Duration.ofSeconds(120), () -> {});
         }
-    }
-
-    /** How many lines a shell command prints. */
-    private static long lines(String command) throws IOException, InterruptedException {
-        return shell(command).lines().filter(line -> !line.isBlank()).count();
-    }
-
-    private static String shell(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of("bash", "-c", command))
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes());
-        process.waitFor();
-        return output;
     }
 
     private static void say(String line) {
