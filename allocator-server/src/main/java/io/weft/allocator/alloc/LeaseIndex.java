@@ -115,19 +115,6 @@ public final class LeaseIndex {
      * undoes a newer one. Only the watch advances {@link #revision()}. Answers the validation
      * problem when the change installs an invalid network config.
      */
-    /**
-     * Applies changes as {@link #apply} does, all under one lock: one revision's changes (one
-     * etcd transaction may change many leases) so that no reader sees the revision reached with
-     * only some of them. Answers each change's validation problem, in order.
-     */
-    public synchronized List<Optional<String>> applyAll(List<StoreEvent> changes, boolean fromWatch, Instant now) {
-        List<Optional<String>> problems = new ArrayList<>(changes.size());
-        for (StoreEvent change : changes) {
-            problems.add(apply(change, fromWatch, now));
-        }
-        return problems;
-    }
-
     public synchronized Optional<String> apply(StoreEvent change, boolean fromWatch, Instant now) {
         if (fromWatch) {
             advance(change.revision());
@@ -146,6 +133,19 @@ public final class LeaseIndex {
             case StoreEvent.Skipped skipped -> applySkipped(skipped, fromWatch);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Applies changes as {@link #apply} does, all under one lock: one revision's changes (one
+     * etcd transaction may change many leases) so that no reader sees the revision reached with
+     * only some of them. Answers each change's validation problem, in order.
+     */
+    public synchronized List<Optional<String>> applyAll(List<StoreEvent> changes, boolean fromWatch, Instant now) {
+        List<Optional<String>> problems = new ArrayList<>(changes.size());
+        for (StoreEvent change : changes) {
+            problems.add(apply(change, fromWatch, now));
+        }
+        return problems;
     }
 
     /**
