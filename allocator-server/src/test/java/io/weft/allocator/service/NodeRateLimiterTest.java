@@ -45,6 +45,35 @@ class NodeRateLimiterTest {
     }
 
     @Test
+    void aRefilledBucketIsDroppedAndAnEmptyOneKept() {
+        NodeRateLimiter limiter = new NodeRateLimiter(6, clock);
+        for (int i = 0; i < 6; i++) {
+            limiter.tryAcquire("node-a");
+        }
+        limiter.tryAcquire("node-b");
+        assertThat(limiter.namesTracked()).isEqualTo(2);
+
+        now.set(now.get().plus(Duration.ofSeconds(10)));
+        limiter.tryAcquire("node-c");
+        assertThat(limiter.namesTracked())
+                .as("node-a is 50 s from full, node-b full again but behind node-a")
+                .isEqualTo(3);
+        assertThat(limiter.tryAcquire("node-a")).isTrue();
+        assertThat(limiter.tryAcquire("node-a"))
+                .as("node-a's bucket was kept, still nearly empty")
+                .isFalse();
+        assertThat(limiter.namesTracked())
+                .as("node-a's calls moved it last: node-b, full again, is dropped; node-c called 0 s ago")
+                .isEqualTo(2);
+
+        now.set(now.get().plus(Duration.ofMinutes(1)));
+        limiter.tryAcquire("node-d");
+        assertThat(limiter.namesTracked())
+                .as("node-c and node-a have refilled and are dropped")
+                .isEqualTo(1);
+    }
+
+    @Test
     void zeroMeansNoLimit() {
         NodeRateLimiter limiter = new NodeRateLimiter(0, clock);
         for (int i = 0; i < 10_000; i++) {
