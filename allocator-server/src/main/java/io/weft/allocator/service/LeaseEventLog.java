@@ -79,7 +79,8 @@ public final class LeaseEventLog {
     void put(StoredLease lease, boolean created) {
         String intent = intents.remove(lease.subnet());
         if (intent != null && intent.startsWith("source=")) {
-            chosen.put(lease.subnet(), intent.substring("source=".length()));
+            // intern: one instance of each way ("new", "previous", ...), not a copy per lease held.
+            chosen.put(lease.subnet(), intent.substring("source=".length()).intern());
         }
         LOG.info(
                 "lease {}: subnet={} node={} public_ip={} backend={}{} revision={}",
