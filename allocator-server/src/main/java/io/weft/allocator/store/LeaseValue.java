@@ -39,6 +39,13 @@ public record LeaseValue(
     public LeaseValue {
         // Most values have no unknown fields: share the empty map (60,000 leases, ~100 B each).
         extra = extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        // One shared instance of the usual types, not a copy in each of 250,000 values: a value
+        // decoded from JSON or built from a request brings its own.
+        backendType = switch (backendType) {
+            case "vxlan" -> "vxlan";
+            case "host-gw" -> "host-gw";
+            case null, default -> backendType;
+        };
     }
 
     public LeaseValue(
@@ -61,13 +68,7 @@ public record LeaseValue(
             throw new IllegalArgumentException("lease value is not a JSON object");
         }
         Map<String, Object> fields = (Map<String, Object>) raw;
-        // One shared instance for the usual types, not a copy in each of 250,000 values.
-        String readType = stringOrEmpty(fields.get("BackendType"), "BackendType");
-        String backendType = switch (readType) {
-            case "vxlan" -> "vxlan";
-            case "host-gw" -> "host-gw";
-            default -> readType;
-        };
+        String backendType = stringOrEmpty(fields.get("BackendType"), "BackendType");
         boolean vxlan = backendType.equals("vxlan");
         String publicIp = "";
         String publicIpv6 = "";

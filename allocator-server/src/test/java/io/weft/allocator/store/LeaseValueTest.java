@@ -325,4 +325,20 @@ class LeaseValueTest {
 
         assertThat(LeaseValue.parse(stored).toJson()).isEqualTo(stored);
     }
+
+    @Test
+    void theUsualBackendTypesAreOneInstanceHoweverTheValueWasMade() {
+        // Built at run time, as a request's or a decoded value's text is: a new string each time.
+        String vxlan = new StringBuilder("nalxv").reverse().toString();
+        String hostGw = new StringBuilder("wg-tsoh").reverse().toString();
+
+        assertThat(new LeaseValue("10.0.0.1", "", vxlan, null, null, "a").backendType())
+                .isSameAs("vxlan");
+        assertThat(new LeaseValue("10.0.0.1", "", hostGw, null, null, "a").backendType())
+                .isSameAs("host-gw");
+        assertThat(LeaseValue.parse(FLANNEL_VXLAN).backendType()).isSameAs("vxlan");
+        assertThat(LeaseValue.parse(FLANNEL_HOST_GW).backendType()).isSameAs("host-gw");
+        assertThat(new LeaseValue("10.0.0.1", "", "udp", null, null, "a").backendType())
+                .isEqualTo("udp");
+    }
 }
