@@ -12,6 +12,7 @@ import io.weft.bench.lab.ClosedLoop;
 import io.weft.bench.lab.ClosedLoop.Throughput;
 import io.weft.bench.lab.OneChannelClient;
 import io.weft.bench.lab.PlainEtcdAcquirer;
+import io.weft.bench.lab.ProcessCpu;
 import io.weft.bench.lab.WeftClientPool;
 import java.time.Duration;
 import java.util.Collections;
@@ -77,21 +78,31 @@ public final class AcquisitionThroughputFigure implements Figure {
                 ClosedLoop.run(maxClients, warmUp, weft);
                 ClosedLoop.run(maxClients, warmUp, shared);
 
+                ProcessCpu cpu = cpuOf(server, etcd);
                 int rounds = context.scale().throughputRounds();
                 for (int clientsAtOnce : context.scale().throughputClients()) {
                     boolean atMax = clientsAtOnce == maxClients;
                     Throughput base = Throughput.NONE;
                     Throughput ours = Throughput.NONE;
                     Throughput oneConnection = Throughput.NONE;
+                    ProcessCpu.Used baseCpu = ProcessCpu.Used.NONE;
+                    ProcessCpu.Used oursCpu = ProcessCpu.Used.NONE;
+                    ProcessCpu.Used oneConnectionCpu = ProcessCpu.Used.NONE;
                     for (int round = 1; round <= rounds; round++) {
                         String step = clientsAtOnce + " clients, round " + round + " of " + rounds + ": ";
                         context.progress(id(), step + "baseline for " + window.toMillis() + " ms");
-                        base = base.plus(ClosedLoop.run(clientsAtOnce, window, plain));
+                        var measuredBase = cpu.measure(() -> ClosedLoop.run(clientsAtOnce, window, plain));
+                        base = base.plus(measuredBase.result());
+                        baseCpu = baseCpu.plus(measuredBase.cpu());
                         context.progress(id(), step + "weft for " + window.toMillis() + " ms");
-                        ours = ours.plus(ClosedLoop.run(clientsAtOnce, window, weft));
+                        var measuredOurs = cpu.measure(() -> ClosedLoop.run(clientsAtOnce, window, weft));
+                        ours = ours.plus(measuredOurs.result());
+                        oursCpu = oursCpu.plus(measuredOurs.cpu());
                         if (atMax) {
                             context.progress(id(), step + "weft, one connection, for " + window.toMillis() + " ms");
-                            oneConnection = oneConnection.plus(ClosedLoop.run(clientsAtOnce, window, shared));
+                            var measuredOne = cpu.measure(() -> ClosedLoop.run(clientsAtOnce, window, shared));
+                            oneConnection = oneConnection.plus(measuredOne.result());
+                            oneConnectionCpu = oneConnectionCpu.plus(measuredOne.cpu());
                         }
                     }
                     Goal goal = atMax ? Goal.ratioAtLeast(GOAL) : Goal.report(">= " + GOAL + "x at " + maxClients);
@@ -109,10 +120,12 @@ public final class AcquisitionThroughputFigure implements Figure {
                                 Quantity.perSecond(base.perSecond()),
                                 Goal.ratioAtLeast(GOAL));
                         note(report, clientsAtOnce + " calls on one connection (plain gRPC stub)", oneConnection, base);
+                        report.note(
+                                cpuNote(clientsAtOnce, ours, oursCpu, oneConnection, oneConnectionCpu, base, baseCpu));
                     }
                 }
             }
-            measureWithoutGroupCommit(context, report, server, plain, nextNode);
+            measureWithoutGroupCommit(context, report, server, etcd, plain, nextNode);
             report.note("Network " + NETWORK.json() + "; weft prefix /bench/fig1-weft, baseline keys in flannel's"
                     + " format under /bench/fig1-baseline on the same etcd (one etcd lease per key, TTL 24 h);"
                     + " allocator-server in its own JVM; " + maxClients + " WeftClients, one connection each, or one"
@@ -128,6 +141,7 @@ public final class AcquisitionThroughputFigure implements Figure {
             BenchContext context,
             FigureReport report,
             AllocatorProcess server,
+            BenchEtcd etcd,
             ClosedLoop.Operation plain,
             AtomicInteger nextNode)
             throws Exception {
@@ -148,9 +162,13 @@ public final class AcquisitionThroughputFigure implements Figure {
             ClosedLoop.run(maxClients, context.scale().throughputWarmUp(), weft);
             context.progress(
                     id(), "ablation: baseline, weft, weft on one connection, " + window.toMillis() + " ms each");
-            Throughput base = ClosedLoop.run(maxClients, window, plain);
-            Throughput ours = ClosedLoop.run(maxClients, window, weft);
-            Throughput oneConnection = ClosedLoop.run(maxClients, window, shared);
+            ProcessCpu cpu = cpuOf(server, etcd);
+            var measuredBase = cpu.measure(() -> ClosedLoop.run(maxClients, window, plain));
+            var measuredOurs = cpu.measure(() -> ClosedLoop.run(maxClients, window, weft));
+            var measuredOne = cpu.measure(() -> ClosedLoop.run(maxClients, window, shared));
+            Throughput base = measuredBase.result();
+            Throughput ours = measuredOurs.result();
+            Throughput oneConnection = measuredOne.result();
             report.row(
                     "without group commit: new leases/s, " + maxClients + " clients, one connection each",
                     Quantity.perSecond(ours.perSecond()),
@@ -163,7 +181,42 @@ public final class AcquisitionThroughputFigure implements Figure {
                     Goal.report("ablation"));
             note(report, "without group commit, " + maxClients + " WeftClients", ours, base);
             note(report, "without group commit, " + maxClients + " calls on one connection", oneConnection, base);
+            report.note("Without group commit, "
+                    + cpuNote(
+                            maxClients,
+                            ours,
+                            measuredOurs.cpu(),
+                            oneConnection,
+                            measuredOne.cpu(),
+                            base,
+                            measuredBase.cpu()));
         }
+    }
+
+    /** The bench JVM (where every client runs), the server and etcd. */
+    private static ProcessCpu cpuOf(AllocatorProcess server, BenchEtcd etcd) {
+        return new ProcessCpu()
+                .self("clients")
+                .process("allocator-server", server::pid)
+                .process("etcd", etcd::pid);
+    }
+
+    /** Where the machine's CPU went, per acquisition: what caps a CPU-bound rate on 2 cores. */
+    private static String cpuNote(
+            int clients,
+            Throughput ours,
+            ProcessCpu.Used oursCpu,
+            Throughput oneConnection,
+            ProcessCpu.Used oneConnectionCpu,
+            Throughput base,
+            ProcessCpu.Used baseCpu) {
+        return "CPU time per acquisition at " + clients + " in flight (user + system, per process): weft with "
+                + clients + " WeftClients: "
+                + oursCpu.perOperation(ours.completed(), "clients", "allocator-server", "etcd")
+                + "; weft, one connection: "
+                + oneConnectionCpu.perOperation(oneConnection.completed(), "clients", "allocator-server", "etcd")
+                + "; baseline (jetcd in the clients' JVM): "
+                + baseCpu.perOperation(base.completed(), "clients", "etcd") + ".";
     }
 
     private static void note(FigureReport report, String what, Throughput ours, Throughput base) {

@@ -13,6 +13,7 @@ import io.weft.bench.lab.BenchNamespace;
 import io.weft.bench.lab.BenchNetwork;
 import io.weft.bench.lab.ChildProcess;
 import io.weft.bench.lab.EtcdLeaseFill;
+import io.weft.bench.lab.EtcdMetrics;
 import io.weft.bench.lab.LeaseLoad;
 import io.weft.bench.lab.Percentiles;
 import io.weft.bench.lab.RemoteJvm;
@@ -54,8 +55,24 @@ public final class LargeNetworkFigure implements Figure {
         }
     }
 
+    /**
+     * What else happened while the acquisitions were timed: the server's stop-the-world
+     * collections, and etcd's own write path (backend commit and WAL fsync, p99 to the bucket).
+     */
+    private record Beside(RemoteJvm.Pauses pauses, double etcdCommitP99, double etcdFsyncP99) {
+        String describe() {
+            return String.format(
+                    Locale.ROOT,
+                    "%d collections pausing %d ms in all; etcd backend commit p99 <= %.0f ms, WAL fsync p99 <= %.0f ms",
+                    pauses.count(),
+                    pauses.millis(),
+                    etcdCommitP99 * 1e3,
+                    etcdFsyncP99 * 1e3);
+        }
+    }
+
     /** What one point measured, after a restart that loaded its leases from etcd. */
-    private record Point(int leases, long startMillis, Heap heap, Percentiles latency) {}
+    private record Point(int leases, long startMillis, Heap heap, Percentiles latency, Beside beside) {}
 
     @Override
     public String id() {
@@ -78,7 +95,7 @@ public final class LargeNetworkFigure implements Figure {
                 LeaseLoad.acquire(clients, NETWORK, "held", 0, BASE_LEASES, 16, done -> {});
             }
             server.restart();
-            Point few = measure(context, server, BASE_LEASES);
+            Point few = measure(context, server, etcd, BASE_LEASES);
             context.progress(
                     id(), String.format(Locale.ROOT, "server stopped; writing %,d leases straight into etcd", leases));
             double[] fillSeconds = new double[1];
@@ -96,14 +113,14 @@ public final class LargeNetworkFigure implements Figure {
                         done -> context.progress(id(), "  " + done + " written"));
                 fillSeconds[0] = (System.nanoTime() - filling) / 1e9;
             });
-            Point many = measure(context, server, leases);
+            Point many = measure(context, server, etcd, leases);
             report(report, few, many, fillSeconds[0]);
         }
         nodeStart(context, report, leases);
     }
 
     /** Just after a restart (the server loaded every lease from etcd): its heap, then acquisitions timed. */
-    private Point measure(BenchContext context, AllocatorProcess server, int leases) throws Exception {
+    private Point measure(BenchContext context, AllocatorProcess server, BenchEtcd etcd, int leases) throws Exception {
         long startMillis = server.startToReady().toMillis();
         Heap heap = Heap.of(server);
         context.progress(
@@ -115,13 +132,22 @@ public final class LargeNetworkFigure implements Figure {
                         startMillis,
                         Quantity.bytes(heap.used()),
                         context.scale().latencySamples()));
-        Percentiles latency = AcquisitionLatency.measure(
-                server.grpcAddress(),
-                NETWORK,
-                "probe-" + leases,
-                context.scale().latencyWarmUp(),
-                context.scale().latencySamples());
-        return new Point(leases, startMillis, heap, latency);
+        try (RemoteJvm jvm = server.attach()) {
+            RemoteJvm.Pauses pausesBefore = jvm.pauses();
+            EtcdMetrics etcdBefore = etcd.metrics();
+            Percentiles latency = AcquisitionLatency.measure(
+                    server.grpcAddress(),
+                    NETWORK,
+                    "probe-" + leases,
+                    context.scale().latencyWarmUp(),
+                    context.scale().latencySamples());
+            EtcdMetrics etcdDuring = etcd.metrics().minus(etcdBefore);
+            Beside beside = new Beside(
+                    jvm.pauses().minus(pausesBefore),
+                    etcdDuring.quantile("etcd_disk_backend_commit_duration_seconds", 0.99),
+                    etcdDuring.quantile("etcd_disk_wal_fsync_duration_seconds", 0.99));
+            return new Point(leases, startMillis, heap, latency, beside);
+        }
     }
 
     private static void report(FigureReport report, Point few, Point many, double fillSeconds) {
@@ -169,6 +195,13 @@ public final class LargeNetworkFigure implements Figure {
                 many.latency().p99() / 1e6,
                 many.latency().max() / 1e6,
                 many.leases()));
+        report.note(String.format(
+                Locale.ROOT,
+                "While the acquisitions (and their releases) were timed: at %,d leases, %s; at %,d, %s.",
+                few.leases(),
+                few.beside().describe(),
+                many.leases(),
+                many.beside().describe()));
     }
 
     /** One weft-node started into the network, built again on an etcd inside a fresh namespace. */

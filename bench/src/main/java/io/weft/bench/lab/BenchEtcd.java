@@ -39,6 +39,11 @@ public final class BenchEtcd implements AutoCloseable {
         return process.clientEndpoint();
     }
 
+    /** The etcd process's id (its CPU time is read from it). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** A scrape of etcd's {@code /metrics} on the client URL. */
     public EtcdMetrics metrics() throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/metrics"))

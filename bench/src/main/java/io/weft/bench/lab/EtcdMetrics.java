@@ -68,6 +68,25 @@ public final class EtcdMetrics {
         return result;
     }
 
+    /**
+     * The upper bound of the bucket where histogram {@code name} (its {@code _bucket} series)
+     * reaches quantile {@code q}: in a difference of two scrapes, the quantile of what happened
+     * between them, to the bucket's resolution. 0 when nothing was counted.
+     */
+    public double quantile(String name, double q) {
+        TreeMap<Double, Double> cumulative = new TreeMap<>();
+        byLabel(name + "_bucket", "le")
+                .forEach((le, count) ->
+                        cumulative.put(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), count));
+        double total = cumulative.isEmpty() ? 0 : cumulative.lastEntry().getValue();
+        for (Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
+            if (total > 0 && bucket.getValue() >= q * total) {
+                return bucket.getKey();
+            }
+        }
+        return 0;
+    }
+
     private static boolean matches(String series, String name, String... labels) {
         if (!series.equals(name) && !series.startsWith(name + "{")) {
             return false;

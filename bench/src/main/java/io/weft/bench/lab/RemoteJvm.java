@@ -2,6 +2,7 @@ package io.weft.bench.lab;
 
 import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -32,6 +33,13 @@ public final class RemoteJvm implements AutoCloseable {
      * @param threads          live threads (each has a stack outside the heap)
      */
     public record Memory(long heapCommitted, long heapUsedAfterGc, long nonHeapCommitted, int threads) {}
+
+    /** Stop-the-world collections so far: how many and their pause time (concurrent cycles not counted). */
+    public record Pauses(long count, long millis) {
+        public Pauses minus(Pauses before) {
+            return new Pauses(count - before.count, millis - before.millis);
+        }
+    }
 
     private final VirtualMachine vm;
     private final JMXConnector connector;
@@ -69,6 +77,24 @@ public final class RemoteJvm implements AutoCloseable {
             Thread.sleep(200);
         }
         return new Memory(committed, least, nonHeap, threadCount);
+    }
+
+    /**
+     * Collections and their accumulated time from the collectors' MXBeans; a collector whose
+     * name says it is concurrent (G1's and ZGC's cycles) runs beside the program and is left out.
+     */
+    public Pauses pauses() throws IOException {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean collector :
+                ManagementFactory.getPlatformMXBeans(connection, GarbageCollectorMXBean.class)) {
+            if (!collector.getName().contains("Concurrent")
+                    && !collector.getName().contains("Cycles")) {
+                count += collector.getCollectionCount();
+                millis += collector.getCollectionTime();
+            }
+        }
+        return new Pauses(count, millis);
     }
 
     /** Live bytes per class ({@code jcmd PID GC.class_histogram}, which collects first). */
