@@ -52,15 +52,18 @@ final class PeerEvents implements LeaseWatchListener {
         this.scheduler = scheduler;
     }
 
-    /** The usual wiring: views go to the programmer on the kernel thread. */
+    /**
+     * The usual wiring: views go to the programmer on the kernel thread, newest only (a burst of
+     * events is one reconcile).
+     */
     static PeerEvents toKernel(
             PeerProgrammer programmer,
             Executor kernelThread,
             LeaseWatchListener ownLease,
             StoreLossGrace grace,
             Scheduler scheduler) {
-        return new PeerEvents(
-                view -> kernelThread.execute(() -> programmer.peersChanged(view)), ownLease, grace, scheduler);
+        NewestViewHandoff<Map<String, Lease>> handoff = new NewestViewHandoff<>(kernelThread, programmer::peersChanged);
+        return new PeerEvents(handoff::offer, ownLease, grace, scheduler);
     }
 
     @Override
