@@ -34,23 +34,29 @@ class NewestViewHandoffTest {
 
     @Test
     void aBurstWhileTheExecutorIsBusyIsOneTaskWithTheNewestView() {
+        List<Integer> made = new ArrayList<>();
         for (int event = 1; event <= 1_000; event++) {
-            handoff.offer("view " + event);
+            int number = event;
+            handoff.offer(() -> {
+                made.add(number);
+                return "view " + number;
+            });
         }
 
         assertThat(kernel.tasks).hasSize(1);
         kernel.runAll();
         assertThat(taken).containsExactly("view 1000");
+        assertThat(made).as("only the view taken is made").containsExactly(1_000);
     }
 
     @Test
     void aViewAfterTheLastWasTakenIsHandedOverToo() {
-        handoff.offer("first");
+        handoff.offer(() -> "first");
         kernel.runAll();
-        handoff.offer("second");
-        handoff.offer("third");
+        handoff.offer(() -> "second");
+        handoff.offer(() -> "third");
         kernel.runAll();
-        handoff.offer("fourth");
+        handoff.offer(() -> "fourth");
         kernel.runAll();
 
         assertThat(taken).containsExactly("first", "third", "fourth");
@@ -64,11 +70,11 @@ class NewestViewHandoffTest {
         self[0] = new NewestViewHandoff<>(kernel, view -> {
             seen.add(view);
             if (view.equals("first")) {
-                self[0].offer("during"); // the watch thread delivering while the kernel reconciles
+                self[0].offer(() -> "during"); // the watch thread delivering while the kernel reconciles
             }
         });
 
-        self[0].offer("first");
+        self[0].offer(() -> "first");
         kernel.runAll();
 
         assertThat(seen).containsExactly("first", "during");

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,7 +45,7 @@ class PeerEventsTest {
     };
 
     private PeerEvents events(Duration grace) {
-        return new PeerEvents(views::add, keeper, new StoreLossGrace("node-a", grace), timer);
+        return new PeerEvents(view -> views.add(view.get()), keeper, new StoreLossGrace("node-a", grace), timer);
     }
 
     private static Lease lease(String node, int n) {
@@ -65,6 +66,13 @@ class PeerEventsTest {
     private static WatchLeasesResponse added(Lease lease) {
         return WatchLeasesResponse.newBuilder()
                 .setType(WatchLeasesResponse.Type.ADDED)
+                .setLease(lease)
+                .build();
+    }
+
+    private static WatchLeasesResponse removed(Lease lease) {
+        return WatchLeasesResponse.newBuilder()
+                .setType(WatchLeasesResponse.Type.REMOVED)
                 .setLease(lease)
                 .build();
     }
@@ -114,6 +122,21 @@ class PeerEventsTest {
         assertThat(lastView()).hasSize(3);
         timer.advance(Duration.ofSeconds(1));
         assertThat(lastView().keySet()).as("C and D never came back").containsExactly(B.getSubnet());
+    }
+
+    @Test
+    void theViewIsMadeWhenTakenWithEveryChangeBeforeIt() {
+        List<Supplier<Map<String, Lease>>> offered = new ArrayList<>();
+        PeerEvents events = new PeerEvents(offered::add, keeper, new StoreLossGrace("node-a", GRACE), timer);
+        snapshot(events, 10, false, leases(OWN, B));
+
+        event(events, added(C));
+        event(events, removed(B));
+
+        assertThat(offered).hasSize(3);
+        assertThat(offered.getFirst().get().keySet())
+                .as("taken after the events, the snapshot's offer shows them")
+                .containsExactlyInAnyOrder(OWN.getSubnet(), C.getSubnet());
     }
 
     @Test
