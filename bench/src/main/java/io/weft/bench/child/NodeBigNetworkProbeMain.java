@@ -30,6 +30,8 @@ import java.util.Map;
 public final class NodeBigNetworkProbeMain {
 
     private static final Duration WITHIN = Duration.ofSeconds(300);
+    /** Leases acquired in one burst while the node runs in the big network. */
+    public static final int BURST = 1_000;
 
     private NodeBigNetworkProbeMain() {}
 
@@ -50,14 +52,14 @@ public final class NodeBigNetworkProbeMain {
         try (WeftClientPool clients = new WeftClientPool(new ServerAddress("127.0.0.1", serverPort), 8)) {
             clients.get(0).setConfig(network.json(), false);
             say("progress server ready in the namespace; a first start into an empty network, not counted");
-            start(launcher, serverPort, work, "warm-up", null);
+            start(launcher, serverPort, work, "warm-up", null, null);
             say("progress starting weft-node into an empty network");
-            result.append(start(launcher, serverPort, work, "empty", diagnose));
+            result.append(start(launcher, serverPort, work, "empty", diagnose, null));
 
             say("progress acquiring " + smallPeers + " peer leases");
             LeaseLoad.acquire(clients, network, "peer", 0, smallPeers, 64, done -> {});
             say("progress starting weft-node with " + smallPeers + " peers");
-            result.append(start(launcher, serverPort, work, "small", diagnose));
+            result.append(start(launcher, serverPort, work, "small", diagnose, null));
 
             say("progress acquiring " + (bigPeers - smallPeers) + " more peer leases");
             LeaseLoad.acquire(
@@ -69,14 +71,24 @@ public final class NodeBigNetworkProbeMain {
                     64,
                     done -> say("progress   " + (smallPeers + done) + " of " + bigPeers + " leases held"));
             say("progress starting weft-node with " + bigPeers + " peers");
-            result.append(start(launcher, serverPort, work, "big", diagnose));
+            result.append(start(launcher, serverPort, work, "big", diagnose, burst(clients, network, bigPeers)));
         }
         say(result.toString());
         System.exit(0);
     }
 
-    /** One start from an empty kernel state and no subnet.env; answers its part of the result line. */
-    private static String start(Path launcher, int serverPort, Path work, String tag, Path diagnose) throws Exception {
+    /** Something done to a running node; answers its own part of the result line. */
+    @FunctionalInterface
+    private interface WhileRunning {
+        String run(WeftNodeProcess node, Path log, String tag) throws Exception;
+    }
+
+    /**
+     * One start from an empty kernel state and no subnet.env; answers its part of the result line.
+     * {@code then}, when given, runs once the memory is read.
+     */
+    private static String start(Path launcher, int serverPort, Path work, String tag, Path diagnose, WhileRunning then)
+            throws Exception {
         Shell.output("ip link del flannel.1");
         Path subnetFile = work.resolve("subnet.env");
         Files.deleteIfExists(subnetFile);
@@ -117,12 +129,56 @@ public final class NodeBigNetworkProbeMain {
                 Files.writeString(
                         diagnose.resolve(name + "-smaps.txt"), Shell.output("cat /proc/" + node.pid() + "/smaps"));
             }
+            if (then != null) {
+                part.append(then.run(node, log, tag));
+            }
         }
         if (diagnose != null) {
             Files.copy(log, diagnose.resolve(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         say("progress " + tag + ":" + part);
         return part.toString();
+    }
+
+    /**
+     * {@link #BURST} more nodes acquire leases (64 at a time) while the node runs: time until the
+     * node has programmed a route to each, the reconciles that changed the kernel meanwhile (its
+     * "kernel updated" lines) and the CPU time it used.
+     */
+    private static WhileRunning burst(WeftClientPool clients, BenchNetwork network, int peersBefore) {
+        return (node, log, tag) -> {
+            long routesBefore = Shell.lines("ip route show proto 0x77");
+            long reconcilesBefore = linesContaining(log, "kernel updated");
+            long cpuBefore = cpuMillis(node.pid());
+            say("progress " + tag + ": " + BURST + " more nodes acquire leases while weft-node runs");
+            long started = System.nanoTime();
+            LeaseLoad.acquire(clients, network, "burst", peersBefore, BURST, 64, done -> {});
+            long acquiredMs = (System.nanoTime() - started) / 1_000_000;
+            long deadline = System.nanoTime() + WITHIN.toNanos();
+            while (Shell.lines("ip route show proto 0x77") < routesBefore + BURST) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("weft-node did not program the burst's routes within " + WITHIN);
+                }
+                Thread.sleep(5);
+            }
+            long convergedMs = (System.nanoTime() - started) / 1_000_000;
+            return " " + tag + "_burst_acquired_ms=" + acquiredMs + " " + tag + "_burst_routes_ms=" + convergedMs + " "
+                    + tag + "_burst_reconciles=" + (linesContaining(log, "kernel updated") - reconcilesBefore) + " "
+                    + tag + "_burst_cpu_ms=" + (cpuMillis(node.pid()) - cpuBefore);
+        };
+    }
+
+    private static long cpuMillis(long pid) {
+        return ProcessHandle.of(pid)
+                .flatMap(handle -> handle.info().totalCpuDuration())
+                .map(Duration::toMillis)
+                .orElse(0L);
+    }
+
+    private static long linesContaining(Path file, String text) throws IOException {
+        try (var stream = Files.lines(file)) {
+            return stream.filter(line -> line.contains(text)).count();
+        }
     }
 
     private static long lines(Path file) throws IOException {

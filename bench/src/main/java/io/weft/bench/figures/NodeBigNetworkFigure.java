@@ -95,6 +95,26 @@ public final class NodeBigNetworkFigure implements Figure {
                 Quantity.bytes(number(result, "big_rss_kib") * 1024.0),
                 Quantity.bytes(number(result, "empty_rss_kib") * 1024.0),
                 Goal.report("report"));
+        report.row(
+                String.format(
+                        Locale.ROOT,
+                        "weft-node: %,d nodes join at once, %,d peers: until every route is programmed",
+                        NodeBigNetworkProbeMain.BURST,
+                        big),
+                Quantity.millis(number(result, "big_burst_routes_ms")),
+                Quantity.millis(number(result, "big_burst_acquired_ms")),
+                Goal.report("report; baseline: the acquisitions"));
+        report.note(String.format(
+                Locale.ROOT,
+                "Burst: %,d more nodes acquired leases (64 at a time) in %,d ms while weft-node ran with %,d peers;"
+                        + " it had a route to each %,d ms after the first was asked for, after %d reconciles that"
+                        + " changed the kernel, using %,d ms of CPU.",
+                NodeBigNetworkProbeMain.BURST,
+                number(result, "big_burst_acquired_ms"),
+                big,
+                number(result, "big_burst_routes_ms"),
+                number(result, "big_burst_reconciles"),
+                number(result, "big_burst_cpu_ms")));
         for (String tag : List.of("empty", "small", "big")) {
             report.note(String.format(
                     Locale.ROOT,
