@@ -12,10 +12,10 @@ import io.weft.bench.lab.BenchNetwork;
 import io.weft.bench.lab.BoundedParallel;
 import io.weft.bench.lab.ChildProcess;
 import io.weft.bench.lab.EtcdCost;
-import io.weft.bench.lab.EtcdMetrics;
 import io.weft.bench.lab.LeaseLoad;
 import io.weft.bench.lab.LeasePopulation;
 import io.weft.bench.lab.PlainEtcdAcquirer;
+import io.weft.bench.lab.PrometheusScrape;
 import io.weft.bench.lab.WeftClientPool;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +66,7 @@ public final class EtcdCostFigure implements Figure {
                         : context.scale().costOperations();
                 String how = inFlight + " in flight";
                 context.progress(id(), "acquisitions, " + how + ": " + count + " through weft, " + count + " baseline");
-                EtcdMetrics before = etcd.metrics();
+                PrometheusScrape before = etcd.metrics();
                 List<Lease> leases = LeaseLoad.acquire(clients, NETWORK, "n", node, count, inFlight, done -> {});
                 EtcdCost weftAcquire = EtcdCost.of(etcd.metrics().minus(before), count);
                 node += count;
@@ -107,8 +107,8 @@ public final class EtcdCostFigure implements Figure {
     private void measureWatches(BenchContext context, FigureReport report, BenchEtcd etcd, AllocatorProcess server)
             throws Exception {
         int watchers = context.scale().watchers();
-        EtcdMetrics alone = etcd.metrics();
-        EtcdMetrics attached;
+        PrometheusScrape alone = etcd.metrics();
+        PrometheusScrape attached;
         context.progress(id(), "attaching " + watchers + " gRPC watchers from another process");
         try (ChildProcess client =
                 WatchClientProcess.start(context, id(), server.grpcAddress(), watchers, List.of("--hold"))) {

@@ -13,9 +13,9 @@ import io.weft.bench.lab.BenchNamespace;
 import io.weft.bench.lab.BenchNetwork;
 import io.weft.bench.lab.ChildProcess;
 import io.weft.bench.lab.EtcdLeaseFill;
-import io.weft.bench.lab.EtcdMetrics;
 import io.weft.bench.lab.LeaseLoad;
 import io.weft.bench.lab.Percentiles;
+import io.weft.bench.lab.PrometheusScrape;
 import io.weft.bench.lab.RemoteJvm;
 import io.weft.bench.lab.WeftClientPool;
 import io.weft.config.IpPrefix;
@@ -57,17 +57,20 @@ public final class LargeNetworkFigure implements Figure {
 
     /**
      * What else happened while the acquisitions were timed: the server's stop-the-world
-     * collections, and etcd's own write path (backend commit and WAL fsync, p99 to the bucket).
+     * collections, etcd's own write path (backend commit and WAL fsync, p99 to the bucket), and
+     * etcd transactions as the server timed them (request to answer, mean).
      */
-    private record Beside(RemoteJvm.Pauses pauses, double etcdCommitP99, double etcdFsyncP99) {
+    private record Beside(RemoteJvm.Pauses pauses, double etcdCommitP99, double etcdFsyncP99, double txnMeanMillis) {
         String describe() {
             return String.format(
                     Locale.ROOT,
-                    "%d collections pausing %d ms in all; etcd backend commit p99 <= %.0f ms, WAL fsync p99 <= %.0f ms",
+                    "%d collections pausing %d ms in all; etcd backend commit p99 <= %.0f ms, WAL fsync p99 <= %.0f"
+                            + " ms; etcd transactions as the server saw them %.2f ms on average",
                     pauses.count(),
                     pauses.millis(),
                     etcdCommitP99 * 1e3,
-                    etcdFsyncP99 * 1e3);
+                    etcdFsyncP99 * 1e3,
+                    txnMeanMillis);
         }
     }
 
@@ -134,18 +137,24 @@ public final class LargeNetworkFigure implements Figure {
                         context.scale().latencySamples()));
         try (RemoteJvm jvm = server.attach()) {
             RemoteJvm.Pauses pausesBefore = jvm.pauses();
-            EtcdMetrics etcdBefore = etcd.metrics();
+            PrometheusScrape etcdBefore = etcd.metrics();
+            PrometheusScrape serverBefore = server.metrics();
             Percentiles latency = AcquisitionLatency.measure(
                     server.grpcAddress(),
                     NETWORK,
                     "probe-" + leases,
                     context.scale().latencyWarmUp(),
                     context.scale().latencySamples());
-            EtcdMetrics etcdDuring = etcd.metrics().minus(etcdBefore);
+            PrometheusScrape etcdDuring = etcd.metrics().minus(etcdBefore);
+            PrometheusScrape serverDuring = server.metrics().minus(serverBefore);
+            double txns = serverDuring.sum("weft_etcd_request_seconds_count", "operation=\"txn\"");
             Beside beside = new Beside(
                     jvm.pauses().minus(pausesBefore),
                     etcdDuring.quantile("etcd_disk_backend_commit_duration_seconds", 0.99),
-                    etcdDuring.quantile("etcd_disk_wal_fsync_duration_seconds", 0.99));
+                    etcdDuring.quantile("etcd_disk_wal_fsync_duration_seconds", 0.99),
+                    txns == 0
+                            ? 0
+                            : serverDuring.sum("weft_etcd_request_seconds_sum", "operation=\"txn\"") * 1e3 / txns);
             return new Point(leases, startMillis, heap, latency, beside);
         }
     }

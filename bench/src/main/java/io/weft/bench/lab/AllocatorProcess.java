@@ -5,6 +5,10 @@ import io.weft.client.ServerAddress;
 import io.weft.testsupport.LaunchedProcess;
 import io.weft.testsupport.LoopbackPorts;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +32,7 @@ public final class AllocatorProcess implements AutoCloseable {
     private List<String> extraFlags = List.of();
     private LaunchedProcess process;
     private int grpcPort;
+    private int httpPort;
     private Duration startToReady;
 
     private AllocatorProcess(BenchContext context, String etcdEndpoint, String prefix, Path log) {
@@ -71,7 +76,7 @@ public final class AllocatorProcess implements AutoCloseable {
 
     private void launch() throws IOException {
         grpcPort = LoopbackPorts.free();
-        int httpPort = LoopbackPorts.free();
+        httpPort = LoopbackPorts.free();
         List<String> args = new ArrayList<>(List.of(
                 "--etcd-endpoints",
                 etcdEndpoint,
@@ -91,6 +96,18 @@ public final class AllocatorProcess implements AutoCloseable {
 
     public ServerAddress grpcAddress() {
         return new ServerAddress("127.0.0.1", grpcPort);
+    }
+
+    /** A scrape of the server's own {@code /metrics} (Prometheus text). */
+    public PrometheusScrape metrics() throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .GET()
+                    .build();
+            return PrometheusScrape.parse(
+                    http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        }
     }
 
     /** From launching the JVM to {@code /readyz} 200, for the latest start. */

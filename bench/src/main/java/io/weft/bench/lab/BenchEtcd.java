@@ -45,12 +45,12 @@ public final class BenchEtcd implements AutoCloseable {
     }
 
     /** A scrape of etcd's {@code /metrics} on the client URL. */
-    public EtcdMetrics metrics() throws IOException, InterruptedException {
+    public PrometheusScrape metrics() throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/metrics"))
                 .timeout(Duration.ofSeconds(10))
                 .GET()
                 .build();
-        return EtcdMetrics.parse(
+        return PrometheusScrape.parse(
                 http.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 

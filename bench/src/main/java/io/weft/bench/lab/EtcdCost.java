@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  */
 public record EtcdCost(double requests, Map<String, Double> requestsByMethod, double proposals, double fsyncs) {
 
-    public static EtcdCost of(EtcdMetrics delta, int operations) {
+    public static EtcdCost of(PrometheusScrape delta, int operations) {
         Map<String, Double> byMethod =
                 delta.byLabel("grpc_server_msg_received_total", "grpc_method").entrySet().stream()
                         .collect(Collectors.toMap(

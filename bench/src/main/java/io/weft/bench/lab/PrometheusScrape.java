@@ -5,18 +5,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One scrape of etcd's Prometheus text: every series ({@code name{labels}}) and its value.
+ * One scrape of a Prometheus endpoint (etcd's, or allocator-server's): every series
+ * ({@code name{labels}}) and its value.
  * Counters are compared between two scrapes with {@link #minus}.
  */
-public final class EtcdMetrics {
+public final class PrometheusScrape {
 
     private final Map<String, Double> series;
 
-    private EtcdMetrics(Map<String, Double> series) {
+    private PrometheusScrape(Map<String, Double> series) {
         this.series = series;
     }
 
-    static EtcdMetrics parse(String text) {
+    static PrometheusScrape parse(String text) {
         Map<String, Double> series = new HashMap<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -32,14 +33,14 @@ public final class EtcdMetrics {
                 // not a sample line
             }
         }
-        return new EtcdMetrics(series);
+        return new PrometheusScrape(series);
     }
 
     /** This scrape minus an earlier one, series by series. */
-    public EtcdMetrics minus(EtcdMetrics before) {
+    public PrometheusScrape minus(PrometheusScrape before) {
         Map<String, Double> delta = new HashMap<>();
         series.forEach((name, value) -> delta.put(name, value - before.series.getOrDefault(name, 0.0)));
-        return new EtcdMetrics(delta);
+        return new PrometheusScrape(delta);
     }
 
     /** The sum over every series of metric {@code name} whose labels contain all of {@code labels}. */

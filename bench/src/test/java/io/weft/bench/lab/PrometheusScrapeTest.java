@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class EtcdMetricsTest {
+class PrometheusScrapeTest {
 
-    private static EtcdMetrics commits(long upTo1ms, long upTo8ms, long upTo64ms, long all) {
-        return EtcdMetrics.parse(String.join(
+    private static PrometheusScrape commits(long upTo1ms, long upTo8ms, long upTo64ms, long all) {
+        return PrometheusScrape.parse(String.join(
                 "\n",
                 "# TYPE etcd_disk_backend_commit_duration_seconds histogram",
                 "etcd_disk_backend_commit_duration_seconds_bucket{le=\"0.001\"} " + upTo1ms,
@@ -19,7 +19,7 @@ class EtcdMetricsTest {
 
     @Test
     void quantileIsTheBucketBoundWhereTheCountReachesIt() {
-        EtcdMetrics metrics = commits(50, 99, 100, 100);
+        PrometheusScrape metrics = commits(50, 99, 100, 100);
 
         assertThat(metrics.quantile("etcd_disk_backend_commit_duration_seconds", 0.5))
                 .isEqualTo(0.001);
@@ -31,8 +31,8 @@ class EtcdMetricsTest {
 
     @Test
     void quantileOfADifferenceCountsOnlyWhatHappenedBetweenTheScrapes() {
-        EtcdMetrics before = commits(1_000, 1_000, 1_000, 1_000);
-        EtcdMetrics after = commits(1_000, 1_000, 1_100, 1_100);
+        PrometheusScrape before = commits(1_000, 1_000, 1_000, 1_000);
+        PrometheusScrape after = commits(1_000, 1_000, 1_100, 1_100);
 
         assertThat(after.minus(before).quantile("etcd_disk_backend_commit_duration_seconds", 0.5))
                 .isEqualTo(0.064);
@@ -42,7 +42,7 @@ class EtcdMetricsTest {
 
     @Test
     void quantileOfNothingCountedIsZero() {
-        EtcdMetrics same = commits(5, 5, 5, 5);
+        PrometheusScrape same = commits(5, 5, 5, 5);
 
         assertThat(same.minus(same).quantile("etcd_disk_backend_commit_duration_seconds", 0.99))
                 .isZero();
