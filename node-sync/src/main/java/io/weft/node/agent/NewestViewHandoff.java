@@ -8,10 +8,9 @@ import java.util.function.Supplier;
 /**
  * Hands views to a consumer on an executor, newest only: a view offered while an earlier one
  * still waits for the executor replaces it, and a view is made (its supplier called) only when
- * the executor takes it. A burst of lease events (a thousand nodes joining
- * a 30,000-node network) then costs one reconcile per burst on the kernel thread, not one per
- * event, and at most one superseded copy of the lease map waits in memory instead of one per
- * event (each is megabytes at that size).
+ * the executor takes it. A burst of lease events (a thousand nodes joining a 30,000-node
+ * network) then costs one reconcile per burst on the kernel thread, not one per event, and no
+ * copy of the lease map waits in memory per event (each is megabytes at that size).
  *
  * <p>Thread-safe: any thread may offer; the consumer runs on the executor, one view at a time
  * when the executor is single-threaded (the kernel thread is).
