@@ -2,6 +2,7 @@ package io.weft.bench.child;
 
 import io.weft.bench.lab.BenchNetwork;
 import io.weft.bench.lab.LeaseLoad;
+import io.weft.bench.lab.ProcessCpu;
 import io.weft.bench.lab.WeftClientPool;
 import io.weft.client.ServerAddress;
 import io.weft.testsupport.Readyz;
@@ -149,30 +150,29 @@ public final class NodeBigNetworkProbeMain {
         return (node, log, tag) -> {
             long routesBefore = Shell.lines("ip route show proto 0x77");
             long reconcilesBefore = linesContaining(log, "kernel updated");
-            long cpuBefore = cpuMillis(node.pid());
             say("progress " + tag + ": " + BURST + " more nodes acquire leases while weft-node runs");
             long started = System.nanoTime();
-            LeaseLoad.acquire(clients, network, "burst", peersBefore, BURST, 64, done -> {});
-            long acquiredMs = (System.nanoTime() - started) / 1_000_000;
-            long deadline = System.nanoTime() + WITHIN.toNanos();
-            while (Shell.lines("ip route show proto 0x77") < routesBefore + BURST) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("weft-node did not program the burst's routes within " + WITHIN);
-                }
-                Thread.sleep(5);
-            }
-            long convergedMs = (System.nanoTime() - started) / 1_000_000;
-            return " " + tag + "_burst_acquired_ms=" + acquiredMs + " " + tag + "_burst_routes_ms=" + convergedMs + " "
-                    + tag + "_burst_reconciles=" + (linesContaining(log, "kernel updated") - reconcilesBefore) + " "
-                    + tag + "_burst_cpu_ms=" + (cpuMillis(node.pid()) - cpuBefore);
+            long[] acquiredMs = new long[1];
+            ProcessCpu.Measured<Long> converged = new ProcessCpu()
+                    .process("weft-node", node::pid)
+                    .measure(() -> {
+                        LeaseLoad.acquire(clients, network, "burst", peersBefore, BURST, 64, done -> {});
+                        acquiredMs[0] = (System.nanoTime() - started) / 1_000_000;
+                        long deadline = System.nanoTime() + WITHIN.toNanos();
+                        while (Shell.lines("ip route show proto 0x77") < routesBefore + BURST) {
+                            if (System.nanoTime() > deadline) {
+                                throw new IllegalStateException(
+                                        "weft-node did not program the burst's routes within " + WITHIN);
+                            }
+                            Thread.sleep(5);
+                        }
+                        return (System.nanoTime() - started) / 1_000_000;
+                    });
+            return " " + tag + "_burst_acquired_ms=" + acquiredMs[0] + " " + tag + "_burst_routes_ms="
+                    + converged.result() + " " + tag + "_burst_reconciles="
+                    + (linesContaining(log, "kernel updated") - reconcilesBefore) + " " + tag + "_burst_cpu_ms="
+                    + converged.cpu().byProcess().get("weft-node").toMillis();
         };
-    }
-
-    private static long cpuMillis(long pid) {
-        return ProcessHandle.of(pid)
-                .flatMap(handle -> handle.info().totalCpuDuration())
-                .map(Duration::toMillis)
-                .orElse(0L);
     }
 
     private static long linesContaining(Path file, String text) throws IOException {
