@@ -1,5 +1,6 @@
 package io.weft.client;
 
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +41,27 @@ final class ServerEndpoints implements AutoCloseable {
         return new ServerEndpoints(List.of(), null, channel);
     }
 
+    /**
+     * The server for the next call or attempt. A channel whose last connection failed is told to
+     * try again now: the caller's own back-off has already decided when to retry, and gRPC's
+     * back-off between connection attempts (up to two minutes) would otherwise come on top of it,
+     * so that a server back from a long outage could be left alone for minutes.
+     */
     Endpoint current() {
         int index = current.get();
-        return new Endpoint(index, channel(index));
+        ManagedChannel channel = channel(index);
+        if (lastConnectionFailed(channel)) {
+            channel.resetConnectBackoff();
+        }
+        return new Endpoint(index, channel);
+    }
+
+    private static boolean lastConnectionFailed(ManagedChannel channel) {
+        try {
+            return channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE;
+        } catch (UnsupportedOperationException e) {
+            return false; // a channel handed in that does not report its state
+        }
     }
 
     /** Whether there is another server to move to. */
