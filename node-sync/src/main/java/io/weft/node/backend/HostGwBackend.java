@@ -64,7 +64,7 @@ public final class HostGwBackend implements Backend {
 
     @Override
     public DesiredState desired(NodeContext self, Collection<PeerLease> peers) {
-        DesiredState.Builder state = DesiredState.builder();
+        DesiredState.Builder state = DesiredState.builder(peers.size());
         ExternalLink external = self.external();
         for (Peer peer : Peer.remote(self, peers)) {
             if (!type().equals(peer.lease.backendType())) {

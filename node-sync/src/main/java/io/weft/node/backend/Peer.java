@@ -3,11 +3,12 @@ package io.weft.node.backend;
 import io.weft.config.IpAddress;
 import io.weft.config.IpFamily;
 import io.weft.config.IpPrefix;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * A remote lease as this node reads it, shared by the backends: which leases are peers at all,
@@ -36,9 +37,13 @@ final class Peer {
     final PeerLease lease;
     final String name;
 
-    private Peer(PeerLease lease) {
+    /** This node's subnet of each enabled family, parsed once for all the peers of a view. */
+    private final Map<IpFamily, IpPrefix> own;
+
+    private Peer(PeerLease lease, Map<IpFamily, IpPrefix> own) {
         this.lease = lease;
         this.name = lease.name();
+        this.own = own;
     }
 
     /**
@@ -47,21 +52,38 @@ final class Peer {
      * of its subnets, is never a peer.
      */
     static List<Peer> remote(NodeContext self, Collection<PeerLease> leases) {
-        return new LinkedHashSet<>(leases)
-                .stream()
-                        .filter(lease -> !isSelf(self, lease))
-                        .sorted(Comparator.comparing(PeerLease::order))
-                        .map(Peer::new)
-                        .toList();
+        Map<IpFamily, IpPrefix> own = new EnumMap<>(IpFamily.class);
+        for (IpFamily family : IpFamily.values()) {
+            self.subnet(family).ifPresent(subnet -> own.put(family, subnet));
+        }
+        List<PeerLease> sorted = new ArrayList<>(leases.size());
+        for (PeerLease lease : leases) {
+            if (!isSelf(self.nodeName(), own, lease)) {
+                sorted.add(lease);
+            }
+        }
+        sorted.sort(Comparator.comparing(PeerLease::order));
+        // Equal leases sort next to each other (their order keys are equal): only those are compared.
+        List<Peer> peers = new ArrayList<>(sorted.size());
+        int sameOrderFrom = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            PeerLease lease = sorted.get(i);
+            if (!lease.order().equals(sorted.get(sameOrderFrom).order())) {
+                sameOrderFrom = i;
+            }
+            if (!sorted.subList(sameOrderFrom, i).contains(lease)) {
+                peers.add(new Peer(lease, own));
+            }
+        }
+        return peers;
     }
 
-    private static boolean isSelf(NodeContext self, PeerLease lease) {
-        if (!self.nodeName().isEmpty() && self.nodeName().equals(lease.nodeName())) {
+    private static boolean isSelf(String nodeName, Map<IpFamily, IpPrefix> own, PeerLease lease) {
+        if (!nodeName.isEmpty() && nodeName.equals(lease.nodeName())) {
             return true;
         }
-        for (IpFamily family : IpFamily.values()) {
-            Optional<IpPrefix> own = self.subnet(family);
-            if (own.isPresent() && own.get().equals(lease.side(family).subnet().value())) {
+        for (Map.Entry<IpFamily, IpPrefix> subnet : own.entrySet()) {
+            if (subnet.getValue().equals(lease.side(subnet.getKey()).subnet().value())) {
                 return true;
             }
         }
@@ -85,9 +107,9 @@ final class Peer {
         if (subnet.length() != length) {
             throw new Invalid("subnet " + subnet + " is not a /" + length + " like the network's subnets");
         }
-        IpPrefix own = self.subnet(family).orElseThrow();
-        if (own.overlaps(subnet)) {
-            throw new Invalid("subnet " + subnet + " overlaps this node's " + own);
+        IpPrefix ownSubnet = own.get(family);
+        if (ownSubnet.overlaps(subnet)) {
+            throw new Invalid("subnet " + subnet + " overlaps this node's " + ownSubnet);
         }
         IpAddress publicIp = side.publicIp().get();
         if (self.host().publicIp(family).map(publicIp::equals).orElse(false)) {

@@ -128,7 +128,7 @@ public final class Reconciler {
 
     private static <T> Side<T> side(
             Set<T> desired, Set<T> actual, Function<T, ?> key, Comparator<T> order, Tally tally) {
-        Map<Object, T> present = new HashMap<>();
+        Map<Object, T> present = HashMap.newHashMap(actual.size());
         for (T object : actual) {
             present.put(key.apply(object), object);
         }

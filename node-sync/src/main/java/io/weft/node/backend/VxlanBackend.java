@@ -123,7 +123,7 @@ public final class VxlanBackend implements Backend {
     @Override
     public DesiredState desired(NodeContext self, Collection<PeerLease> peers) {
         BackendConfig config = self.network().backend();
-        DesiredState.Builder state = DesiredState.builder();
+        DesiredState.Builder state = DesiredState.builder(peers.size());
         List<IpFamily> families = self.host().families();
         families.forEach(family -> state.device(self.host().vxlanDevice(family)));
         for (Peer peer : Peer.remote(self, peers)) {

@@ -140,6 +140,20 @@ class PeerEventsTest {
     }
 
     @Test
+    void whenItsOwnCountDisagreesWithTheWatchsViewTheWatchsViewIsHandedOver() {
+        PeerEvents events = events(GRACE);
+        snapshot(events, 10, false, leases(OWN, B));
+        watchView.put(D.getSubnet(), D); // the watch holds a lease no snapshot or event showed here
+
+        event(events, added(C));
+
+        assertThat(lastView().keySet())
+                .containsExactlyInAnyOrder(OWN.getSubnet(), B.getSubnet(), C.getSubnet(), D.getSubnet());
+        event(events, removed(B));
+        assertThat(lastView().keySet()).containsExactlyInAnyOrder(OWN.getSubnet(), C.getSubnet(), D.getSubnet());
+    }
+
+    @Test
     void aPeerThatCameBackAndLeavesAgainIsRemoved() {
         PeerEvents events = events(GRACE);
         snapshot(events, 10, false, leases(OWN, B, C, D));

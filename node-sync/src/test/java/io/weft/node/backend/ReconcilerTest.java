@@ -67,7 +67,7 @@ class ReconcilerTest {
 
     private static DesiredState onFlannel(
             Set<KernelRoute> routes, Set<KernelNeighbour> neighbours, Set<KernelFdbEntry> fdb) {
-        return new DesiredState(routes, neighbours, fdb, Set.of(DEV), List.of());
+        return DesiredState.of(routes, neighbours, fdb, Set.of(DEV), List.of());
     }
 
     @Test
@@ -258,7 +258,7 @@ class ReconcilerTest {
                         onFlannel(Set.of(), Set.of(neighbour(2, mac(2, false)), neighbour(2, mac(3, false))), Set.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("two neighbours");
-        assertThatThrownBy(() -> new DesiredState(
+        assertThatThrownBy(() -> DesiredState.of(
                         Set.of(), Set.of(neighbour(2, mac(2, false))), Set.of(), Set.of("flannel.2"), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not one of weft's devices");
