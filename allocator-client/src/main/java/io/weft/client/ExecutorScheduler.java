@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,10 +37,17 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
         return clock.instant();
     }
 
+    /** After {@link #close()} the task is dropped: a closed scheduler runs nothing more. */
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
-        ScheduledFuture<?> future =
-                executor.schedule(() -> runLogged(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> future;
+        try {
+            future = executor.schedule(() -> runLogged(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            // Something still running while its owner shuts down (a watch event, a reply) asked
+            // for a later step: there is none.
+            return () -> {};
+        }
         return () -> future.cancel(false);
     }
 
