@@ -1,8 +1,10 @@
 package io.weft.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.weft.testsupport.LoopbackPorts;
+import io.weft.testsupport.NetworkNamespace;
 import io.weft.testsupport.Readyz;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +102,24 @@ class ReleaseArchiveIT {
     }
 
     @Test
+    void weftNodesCacheHoldsItsStartPastTheLeaseWhenTheBuildCouldMakeANamespace() throws Exception {
+        assumeTrue(
+                NetworkNamespace.unavailableReason().isEmpty(),
+                "the build trains weft-node's whole start only as root with iproute2");
+
+        Result listed = run(
+                List.of(release.resolve("bin/weft-node").toString(), "--version"),
+                release,
+                Map.of("JDK_JAVA_OPTIONS", "-XX:+PrintSharedArchiveAndExit"));
+
+        assertThat(listed.output())
+                .as("classes first used after the network config is read: the lease, subnet.env, netlink")
+                .contains(
+                        " io.weft.node.agent.SubnetFile app_loader",
+                        " io.weft.node.netlink.NetlinkDataplane app_loader");
+    }
+
+    @Test
     void aCacheThatDoesNotMatchIsSkippedWithoutAWord() throws Exception {
         Path stale = Files.createDirectories(unpacked.resolve("stale-cache"));
         for (String shared : List.of("runtime", "lib", "libexec")) {
@@ -174,7 +194,12 @@ class ReleaseArchiveIT {
     private record Result(int exitCode, String output) {}
 
     private static Result run(List<String> command, Path directory) throws IOException, InterruptedException {
-        Process process = start(command, directory);
+        return run(command, directory, Map.of());
+    }
+
+    private static Result run(List<String> command, Path directory, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        Process process = start(command, directory, environment);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS))
                 .as(String.join(" ", command))
@@ -187,12 +212,17 @@ class ReleaseArchiveIT {
      * launchers and the embedded etcd use (the system's own {@code java} is left out).
      */
     private static Process start(List<String> command, Path directory) throws IOException {
+        return start(command, directory, Map.of());
+    }
+
+    private static Process start(List<String> command, Path directory, Map<String, String> added) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
                 .directory(directory.toFile())
                 .redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         environment.remove("JAVA_HOME");
         environment.put("PATH", tools().toString());
+        environment.putAll(added);
         if (command.contains("--data-dir")) { // the daemon: its log goes to a file
             builder.redirectOutput(unpacked.resolve("allocator.log").toFile());
         }
