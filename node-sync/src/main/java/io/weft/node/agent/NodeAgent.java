@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class NodeAgent implements AutoCloseable {
     private OperatorHttp http;
 
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private NodeAgent(NodeSettings settings, AgentParts parts) {
         this.settings = settings;
@@ -209,9 +211,15 @@ public final class NodeAgent implements AutoCloseable {
         return current == null ? Optional.empty() : current.lease();
     }
 
-    /** Stops; keeps the lease, devices and routes (a restart reuses them) unless --release-on-exit. */
+    /**
+     * Stops; keeps the lease, devices and routes (a restart reuses them) unless --release-on-exit.
+     * A second call does nothing.
+     */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         closed = true;
         LOG.info(
                 "stopping{}", settings.releaseOnExit() ? " and releasing the lease" : "; keeping the lease and routes");

@@ -1,11 +1,8 @@
 package io.weft.node.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.weft.api.v1.Lease;
-import io.weft.client.ManualScheduler;
-import io.weft.client.WeftClient;
 import io.weft.config.IpPrefix;
 import io.weft.etcd.testing.EtcdExtension;
 import java.nio.file.Files;
@@ -13,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,75 +30,51 @@ class NodeAgentHeldSnapshotTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.singleMember();
 
-    private static final String VXLAN = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}";
-
     @TempDir
     Path temp;
 
-    private final ManualScheduler timers = new ManualScheduler(Instant.now());
     private final HeldWatches watches = new HeldWatches();
-    private InProcessAllocator allocator;
-    private WeftClient admin;
+    private AgentLab lab;
     private NodeAgent agentA;
     private NodeAgent agentB;
 
     @BeforeEach
     void startAllocator() throws Exception {
-        allocator = InProcessAllocator.start(ETCD.endpoints(), timers::now, List.of(watches));
-        admin = allocator.client();
-        admin.setConfig(VXLAN, false);
+        lab = AgentLab.start(ETCD.endpoints(), List.of(watches), AgentLab.Settling.BY_SECONDS);
+        lab.admin.setConfig(AgentLab.VXLAN, false);
     }
 
     @AfterEach
     void stopEverything() {
         watches.release();
-        for (NodeAgent agent : new NodeAgent[] {agentA, agentB}) {
-            if (agent != null) {
-                agent.close();
-            }
-        }
-        admin.close();
-        allocator.close();
+        lab.close();
     }
 
     @Test
     void subnetEnvIsWrittenAndTheLeaseRenewedWhileThePeerSnapshotIsHeldBack() throws Exception {
         TestHost a = new TestHost("node-a", 2, temp);
         TestHost b = new TestHost("node-b", 3, temp);
-        agentB = started(b.start(allocator, timers, false));
-        agentA = started(a.start(allocator, timers, false));
+        agentB = lab.started(b, false);
+        agentA = lab.started(a, false);
 
-        settle(() -> agentA.lease().isPresent() && Files.exists(a.subnetFile));
+        lab.settle(() -> agentA.lease().isPresent() && Files.exists(a.subnetFile));
         Lease held = agentA.lease().orElseThrow();
         assertThat(Files.readString(a.subnetFile))
                 .contains("FLANNEL_SUBNET=" + IpPrefix.parse(held.getSubnet()).firstHost() + "/24\n");
-        settle(() -> watches.heldMessages() > 0); // the watch opens once subnet.env is written
+        lab.settle(() -> watches.heldMessages() > 0); // the watch opens once subnet.env is written
         assertThat(a.routedSubnets()).isEmpty();
         assertThat(agentA.notReadyReason()).isEqualTo("first sync of peers not applied");
 
-        Instant expiry = expiryOf(admin.getLeaseByNode("node-a"));
-        timers.advance(Duration.ofHours(13)); // a keeper renews half-way through the 24 h TTL at the latest
-        settle(() -> expiryOf(admin.getLeaseByNode("node-a")).isAfter(expiry));
+        Instant expiry = expiryOf(lab.admin.getLeaseByNode("node-a"));
+        lab.timers.advance(Duration.ofHours(13)); // a keeper renews half-way through the 24 h TTL at the latest
+        lab.settle(() -> expiryOf(lab.admin.getLeaseByNode("node-a")).isAfter(expiry));
         assertThat(agentA.notReadyReason()).as("still no peers").isEqualTo("first sync of peers not applied");
 
         watches.release();
 
-        Lease peer = admin.getLeaseByNode("node-b");
-        settle(() ->
+        Lease peer = lab.admin.getLeaseByNode("node-b");
+        lab.settle(() ->
                 agentA.notReadyReason() == null && a.routedSubnets().equals(List.of(IpPrefix.parse(peer.getSubnet()))));
-    }
-
-    private NodeAgent started(CompletableFuture<NodeAgent> start) throws Exception {
-        settle(start::isDone);
-        return start.get();
-    }
-
-    /** Runs the timers that are due until {@code done}. */
-    private void settle(Callable<Boolean> done) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            timers.advance(Duration.ofSeconds(1));
-            return done.call();
-        });
     }
 
     private static Instant expiryOf(Lease lease) {
