@@ -100,23 +100,12 @@ final class RouteMessages {
 
     /** The destination of one of weft's blackhole routes of that metric in the main table; else empty. */
     static Optional<IpPrefix> parseWeftBlackhole(NetlinkMessage message, int metric) {
-        if (message.type() != RTM_NEWROUTE || message.payloadFrom(0).remaining() < RTMSG_LENGTH) {
-            return Optional.empty();
-        }
-        ByteBuffer header = message.payloadFrom(0);
-        int family = Byte.toUnsignedInt(header.get(0));
-        int destinationLength = Byte.toUnsignedInt(header.get(1));
-        NetlinkAttributes attributes = NetlinkAttributes.after(message, RTMSG_LENGTH);
-        int table = attributes.u32(RTA_TABLE).orElse(Byte.toUnsignedInt(header.get(4)));
-        if (Byte.toUnsignedInt(header.get(5)) != RouteProtocol.WEFT
-                || table != RT_TABLE_MAIN
-                || Byte.toUnsignedInt(header.get(7)) != RTN_BLACKHOLE
-                || attributes.u32(RTA_PRIORITY).orElse(0) != metric) {
-            return Optional.empty();
-        }
-        return AddressFamily.address(attributes.bytes(RTA_DST))
-                .or(() -> AddressFamily.toIpFamily(family).map(f -> IpAddress.fromBytes(new byte[f.bits() / 8])))
-                .map(address -> IpPrefix.containing(address, destinationLength));
+        return RouteHeader.of(message, false)
+                .filter(route -> route.protocol() == RouteProtocol.WEFT
+                        && route.table() == RT_TABLE_MAIN
+                        && route.type() == RTN_BLACKHOLE
+                        && route.attributes().u32(RTA_PRIORITY).orElse(0) == metric)
+                .flatMap(RouteHeader::destination);
     }
 
     /** {@code ip route show table all}: every route of one family (AF_INET or AF_INET6). */
@@ -183,34 +172,26 @@ final class RouteMessages {
      * table, unicast, {@link RouteProtocol#WEFT}, a single gateway. Anything else is empty.
      */
     static Optional<RouteEntry> parseWeftRoute(NetlinkMessage message) {
-        if ((message.type() != RTM_NEWROUTE && message.type() != RTM_DELROUTE)
-                || message.payloadFrom(0).remaining() < RTMSG_LENGTH) {
+        Optional<RouteHeader> header = RouteHeader.of(message, true)
+                .filter(route -> route.protocol() == RouteProtocol.WEFT
+                        && route.table() == RT_TABLE_MAIN
+                        && route.type() == RTN_UNICAST);
+        if (header.isEmpty()) {
             return Optional.empty();
         }
-        ByteBuffer header = message.payloadFrom(0);
-        int family = Byte.toUnsignedInt(header.get(0));
-        int destinationLength = Byte.toUnsignedInt(header.get(1));
-        int protocol = Byte.toUnsignedInt(header.get(5));
-        int type = Byte.toUnsignedInt(header.get(7));
-        int flags = header.getInt(8);
-        NetlinkAttributes attributes = NetlinkAttributes.after(message, RTMSG_LENGTH);
-        int table = attributes.u32(RTA_TABLE).orElse(Byte.toUnsignedInt(header.get(4)));
-        if (protocol != RouteProtocol.WEFT || table != RT_TABLE_MAIN || type != RTN_UNICAST) {
-            return Optional.empty();
-        }
-        Optional<IpAddress> gateway = AddressFamily.address(attributes.bytes(RTA_GATEWAY));
-        Optional<IpAddress> destination = AddressFamily.address(attributes.bytes(RTA_DST))
-                .or(() -> AddressFamily.toIpFamily(family).map(f -> IpAddress.fromBytes(new byte[f.bits() / 8])));
+        RouteHeader route = header.get();
+        Optional<IpAddress> gateway = AddressFamily.address(route.attributes().bytes(RTA_GATEWAY));
+        Optional<IpAddress> destination = route.destinationAddress();
         if (gateway.isEmpty()
                 || destination.isEmpty()
                 || gateway.get().family() != destination.get().family()) {
             return Optional.empty();
         }
         return Optional.of(new RouteEntry(
-                IpPrefix.of(destination.get(), destinationLength),
+                IpPrefix.of(destination.get(), route.destinationLength()),
                 gateway.get(),
-                attributes.u32(RTA_OIF).orElse(0),
-                (flags & RTNH_F_ONLINK) != 0));
+                route.attributes().u32(RTA_OIF).orElse(0),
+                (route.flags() & RTNH_F_ONLINK) != 0));
     }
 
     /**
@@ -218,23 +199,56 @@ final class RouteMessages {
      * any protocol (the host's own, the kernel's connected ones, weft's); anything else is empty.
      */
     static Optional<MainRoute> parseMainRoute(NetlinkMessage message) {
-        if (message.type() != RTM_NEWROUTE || message.payloadFrom(0).remaining() < RTMSG_LENGTH) {
-            return Optional.empty();
+        return RouteHeader.of(message, false)
+                .filter(route -> route.table() == RT_TABLE_MAIN && route.type() == RTN_UNICAST)
+                .flatMap(route -> route.destination()
+                        .map(destination -> new MainRoute(
+                                destination,
+                                AddressFamily.address(route.attributes().bytes(RTA_GATEWAY)),
+                                route.attributes().u32(RTA_OIF).orElse(0))));
+    }
+
+    /**
+     * The fixed part of a route message (struct rtmsg) and its attributes, read once for the
+     * parsers above. The table is RTA_TABLE when given (tables above 255), else the header's.
+     */
+    private record RouteHeader(
+            int family,
+            int destinationLength,
+            int protocol,
+            int type,
+            int flags,
+            int table,
+            NetlinkAttributes attributes) {
+
+        /** A new route, or with {@code deletionsToo} a deleted one too, long enough to read; else empty. */
+        static Optional<RouteHeader> of(NetlinkMessage message, boolean deletionsToo) {
+            boolean routeMessage = message.type() == RTM_NEWROUTE || (deletionsToo && message.type() == RTM_DELROUTE);
+            if (!routeMessage || message.payloadFrom(0).remaining() < RTMSG_LENGTH) {
+                return Optional.empty();
+            }
+            ByteBuffer header = message.payloadFrom(0);
+            NetlinkAttributes attributes = NetlinkAttributes.after(message, RTMSG_LENGTH);
+            return Optional.of(new RouteHeader(
+                    Byte.toUnsignedInt(header.get(0)),
+                    Byte.toUnsignedInt(header.get(1)),
+                    Byte.toUnsignedInt(header.get(5)),
+                    Byte.toUnsignedInt(header.get(7)),
+                    header.getInt(8),
+                    attributes.u32(RTA_TABLE).orElse(Byte.toUnsignedInt(header.get(4))),
+                    attributes));
         }
-        ByteBuffer header = message.payloadFrom(0);
-        int family = Byte.toUnsignedInt(header.get(0));
-        int destinationLength = Byte.toUnsignedInt(header.get(1));
-        NetlinkAttributes attributes = NetlinkAttributes.after(message, RTMSG_LENGTH);
-        int table = attributes.u32(RTA_TABLE).orElse(Byte.toUnsignedInt(header.get(4)));
-        if (table != RT_TABLE_MAIN || Byte.toUnsignedInt(header.get(7)) != RTN_UNICAST) {
-            return Optional.empty();
+
+        /** RTA_DST, or the family's zero address for a default route (which has none). */
+        Optional<IpAddress> destinationAddress() {
+            return AddressFamily.address(attributes.bytes(RTA_DST))
+                    .or(() -> AddressFamily.toIpFamily(family).map(f -> IpAddress.fromBytes(new byte[f.bits() / 8])));
         }
-        Optional<IpAddress> destination = AddressFamily.address(attributes.bytes(RTA_DST))
-                .or(() -> AddressFamily.toIpFamily(family).map(f -> IpAddress.fromBytes(new byte[f.bits() / 8])));
-        return destination.map(address -> new MainRoute(
-                IpPrefix.containing(address, destinationLength),
-                AddressFamily.address(attributes.bytes(RTA_GATEWAY)),
-                attributes.u32(RTA_OIF).orElse(0)));
+
+        /** The destination prefix, host bits cleared. */
+        Optional<IpPrefix> destination() {
+            return destinationAddress().map(address -> IpPrefix.containing(address, destinationLength));
+        }
     }
 
     static String describe(String verb, KernelRoute route) {
