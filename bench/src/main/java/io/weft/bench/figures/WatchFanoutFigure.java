@@ -10,6 +10,7 @@ import io.weft.bench.lab.BenchEtcd;
 import io.weft.bench.lab.BenchNetwork;
 import io.weft.bench.lab.ChildProcess;
 import io.weft.bench.lab.LeaseLoad;
+import io.weft.bench.lab.ProcessCpu;
 import io.weft.bench.lab.WeftClientPool;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,8 @@ public final class WatchFanoutFigure implements Figure {
                 LeaseLoad.acquire(clients, NETWORK, "held", 0, EXISTING_LEASES, 16, done -> {});
             }
             Map<String, String> result;
+            ProcessCpu.Used cpu;
+            int warmUp = Math.max(10, acquisitions / 4);
             try (ChildProcess client = WatchClientProcess.start(
                     context,
                     id(),
@@ -62,13 +65,20 @@ public final class WatchFanoutFigure implements Figure {
                             "--subnets-prefix",
                             PREFIX + "/subnets/",
                             "--warm-up",
-                            Integer.toString(Math.max(10, acquisitions / 4)),
+                            Integer.toString(warmUp),
                             "--acquisitions",
                             Integer.toString(acquisitions),
                             "--pace-ms",
                             Long.toString(pace)))) {
                 client.awaitReady(180);
-                result = client.awaitResult(120 + acquisitions * 2L * pace / 1000);
+                // From the watches being open to the last event: the warm-up's acquisitions and the timed ones.
+                ProcessCpu.Measured<Map<String, String>> measured = new ProcessCpu()
+                        .process("allocator-server", server::pid)
+                        .process("etcd", etcd::pid)
+                        .process("watchers' JVM", client::pid)
+                        .measure(() -> client.awaitResult(120 + acquisitions * 2L * pace / 1000));
+                result = measured.result();
+                cpu = measured.cpu();
             }
             report.row(
                     "p50 delay AcquireLease -> ADDED, " + watchers + " gRPC watchers vs 1 etcd watch",
@@ -116,6 +126,14 @@ public final class WatchFanoutFigure implements Figure {
             report.note("Watchers, the etcd watch and the acquiring client share one JVM apart from the server's,"
                     + " so both ends of each delay are read from the same monotonic clock; on 2 cores the client"
                     + " process, allocator-server and etcd compete for the CPU.");
+            long events = (long) (warmUp + acquisitions) * watchers;
+            report.note("CPU time per event delivered to one watcher, from the watches being open to the last"
+                    + " event (" + (warmUp + acquisitions) + " acquisitions, each an event for " + watchers
+                    + " watchers, and the pacing's idle time): "
+                    + cpu.perOperation(events, "allocator-server", "watchers' JVM", "etcd")
+                    + "; per acquisition, sending and receiving its event at every watcher: "
+                    + cpu.perOperation(warmUp + acquisitions, "allocator-server", "watchers' JVM")
+                    + ".");
         }
     }
 
