@@ -36,7 +36,11 @@ final class ServerEndpoints implements AutoCloseable {
         return new ServerEndpoints(List.copyOf(addresses), channelFactory, null);
     }
 
-    /** A single channel that the caller opened and keeps ownership of. */
+    /**
+     * A single channel that the caller opened and keeps ownership of. Like the channels opened
+     * here, it is told to reconnect at once when a call or attempt picks it after its connection
+     * failed ({@link #current()}).
+     */
     static ServerEndpoints ofChannel(ManagedChannel channel) {
         return new ServerEndpoints(List.of(), null, channel);
     }
@@ -45,7 +49,10 @@ final class ServerEndpoints implements AutoCloseable {
      * The server for the next call or attempt. A channel whose last connection failed is told to
      * try again now: the caller's own back-off has already decided when to retry, and gRPC's
      * back-off between connection attempts (up to two minutes) would otherwise come on top of it,
-     * so that a server back from a long outage could be left alone for minutes.
+     * so that a server back from a long outage could be left alone for minutes. The call that
+     * starts the reconnection may still fail at once (the channel reports the failure until it is
+     * connected); the caller's next attempt finds the connection made. Callers retry on a
+     * back-off, so this reconnects no more often than they retry.
      */
     Endpoint current() {
         int index = current.get();

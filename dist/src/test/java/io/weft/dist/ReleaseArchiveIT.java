@@ -113,10 +113,9 @@ class ReleaseArchiveIT {
                 Map.of("JDK_JAVA_OPTIONS", "-XX:+PrintSharedArchiveAndExit"));
 
         assertThat(listed.output())
-                .as("classes first used after the network config is read: the lease, subnet.env, netlink")
+                .as("classes first used once the node holds its lease, and at its first reconcile")
                 .contains(
-                        " io.weft.node.agent.SubnetFile app_loader",
-                        " io.weft.node.netlink.NetlinkDataplane app_loader");
+                        " io.weft.node.backend.NodeContext app_loader", " io.weft.node.backend.Reconciler app_loader");
     }
 
     @Test

@@ -74,7 +74,6 @@ public final class WatchFanoutFigure implements Figure {
                 // From the watches being open to the last event: the warm-up's acquisitions and the timed ones.
                 ProcessCpu.Measured<Map<String, String>> measured = new ProcessCpu()
                         .process("allocator-server", server::pid)
-                        .process("etcd", etcd::pid)
                         .process("watchers' JVM", client::pid)
                         .measure(() -> client.awaitResult(120 + acquisitions * 2L * pace / 1000));
                 result = measured.result();

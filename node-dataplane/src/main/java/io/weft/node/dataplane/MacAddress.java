@@ -11,9 +11,9 @@ public final class MacAddress {
     private MacAddress() {}
 
     /**
-     * The lower-case form (the same string when it already is); IllegalArgumentException when it
-     * is not six colon-separated pairs of hex digits. Every peer's MAC passes here at each
-     * reconcile, so it is a scan, not a pattern match.
+     * The lower-case form; IllegalArgumentException when it is not six colon-separated pairs of
+     * hex digits. Every peer's MAC passes here at each reconcile, so it is a scan, not a pattern
+     * match.
      */
     public static String canonical(String mac) {
         if (!wellFormed(mac)) {

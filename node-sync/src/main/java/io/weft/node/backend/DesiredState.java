@@ -190,6 +190,8 @@ public final class DesiredState {
          * Adds one peer's objects (the neighbour and FDB entry may be null), all or none.
          *
          * @return empty when added, else why not: another peer already claimed an identity
+         * @throws IllegalArgumentException when the neighbour or entry is on a device not marked
+         *     with {@link #device} before (a backend's mistake, not a peer's)
          */
         public Optional<String> claim(String peer, KernelRoute route, KernelNeighbour neighbour, KernelFdbEntry entry) {
             requireOpen();

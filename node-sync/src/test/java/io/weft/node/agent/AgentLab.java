@@ -82,8 +82,14 @@ final class AgentLab implements AutoCloseable {
 
     @Override
     public void close() {
-        agents.forEach(NodeAgent::close);
-        admin.close();
-        allocator.close();
+        try {
+            agents.forEach(NodeAgent::close);
+        } finally {
+            try {
+                admin.close();
+            } finally {
+                allocator.close();
+            }
+        }
     }
 }

@@ -12,11 +12,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MacAddressFormTest {
 
     @Test
-    void upperCaseIsPrintedInLowerCaseAndLowerCaseIsKeptAsItIs() {
+    void upperCaseIsPrintedInLowerCaseAndLowerCaseIsKept() {
         String lower = "0a:58:0a:f4:01:01";
 
-        assertThat(MacAddress.canonical("0A:58:0A:F4:01:01")).isEqualTo(lower);
-        assertThat(MacAddress.canonical(lower)).isSameAs(lower);
+        assertThat(MacAddress.canonical("0A:58:0a:F4:01:01")).isEqualTo(lower);
+        assertThat(MacAddress.canonical(lower)).isEqualTo(lower);
     }
 
     @ParameterizedTest
