@@ -121,7 +121,8 @@ public final class LeaseServices implements AutoCloseable {
                                 hub, store, messages, WATCH_REPLAY_MAX_CHANGES, watchSettings.replayFromEtcd()),
                         store,
                         watchSettings,
-                        streamWork));
+                        streamWork,
+                        follower::synced));
         this.networkService = new NetworkGrpcService(index, store, follower::synced);
         this.callMetrics = new CallMetricsInterceptor(registry);
         registerGauges(registry);

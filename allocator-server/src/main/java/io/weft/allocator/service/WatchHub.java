@@ -77,15 +77,18 @@ public final class WatchHub {
                 .register(registry);
     }
 
-    /** Replaces the view (after a start-up list or a re-list) and resets every watcher. */
+    /**
+     * Replaces the view (after a start-up list or a re-list) and resets every watcher attached.
+     * That includes the start-up list: a watcher attached before it was told nothing of the
+     * changes the list folds in, and would otherwise never hear of them.
+     */
     public synchronized void reset(List<StoredLease> leases, long atRevision) {
-        boolean first = revision == 0;
         view.clear();
         leases.forEach(lease -> view.put(lease.subnet(), lease));
         history.clear();
         revision = atRevision;
         servableFrom = atRevision;
-        if (!first) {
+        if (!sinks.isEmpty()) {
             SnapshotSource snapshot = snapshot(true);
             resets.increment(sinks.size());
             sinks.forEach(sink -> sink.sendSnapshot(snapshot));

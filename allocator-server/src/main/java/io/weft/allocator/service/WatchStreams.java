@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * WatchLeases calls: each start revision checked, admitted under the watch limits, and attached
@@ -27,9 +28,18 @@ final class WatchStreams {
     private final WatcherLimits watcherLimits;
     private final HistoryReplay replay;
     private final Executor streamWork;
+    private final BooleanSupplier synced;
 
-    WatchStreams(WatchHub hub, HistoryReplay replay, LeaseStore store, WatchSettings settings, Executor streamWork) {
+    /** @param synced whether the server has loaded etcd's state (before that, calls are refused) */
+    WatchStreams(
+            WatchHub hub,
+            HistoryReplay replay,
+            LeaseStore store,
+            WatchSettings settings,
+            Executor streamWork,
+            BooleanSupplier synced) {
         this.hub = hub;
+        this.synced = synced;
         this.replay = replay;
         this.store = store;
         this.settings = settings;
@@ -51,6 +61,13 @@ final class WatchStreams {
             }
             if (call.ended()) {
                 return;
+            }
+            if (!synced.getAsBoolean()) {
+                // A watcher attached now would be told of the lease set only as a reset once it
+                // is loaded; retried in a moment, a resumed one gets the events it missed.
+                throw Status.UNAVAILABLE
+                        .withDescription("this server has not loaded etcd's state yet; retry")
+                        .asRuntimeException();
             }
             watcherLimits.admit(identity);
             GrpcWatcher watcher = new GrpcWatcher(call, hub, settings.watcherBufferBytes(), start);

@@ -9,6 +9,7 @@ import io.weft.allocator.store.LeaseStore;
 import io.weft.api.v1.LeaseServiceGrpc;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,14 +26,27 @@ final class InProcessReplica implements AutoCloseable {
     private final ManagedChannel channel;
 
     InProcessReplica(LeaseStore store, Duration ttl) throws Exception {
+        this(store, ttl, true);
+    }
+
+    /** @param awaitLoad whether to wait for the services' first load of etcd before serving */
+    InProcessReplica(LeaseStore store, Duration ttl, boolean awaitLoad) throws Exception {
         services = new LeaseServices(
                 store, InstantSource.system(), ttl, Duration.ZERO, new SimpleMeterRegistry(), scheduler);
-        services.start().get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> loaded = services.start();
+        if (awaitLoad) {
+            loaded.get(10, TimeUnit.SECONDS);
+        }
         String name = InProcessServerBuilder.generateName();
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
         services.grpcServices().forEach(builder::addService);
         server = builder.build().start();
         channel = InProcessChannelBuilder.forName(name).build();
+    }
+
+    /** Whether the services have loaded etcd's state. */
+    boolean ready() {
+        return services.ready();
     }
 
     /** An asynchronous stub, for watch streams. */

@@ -46,6 +46,18 @@ class WatchHubHistoryTest {
     }
 
     @Test
+    void aWatcherAttachedBeforeTheFirstListGetsItAsAResetSnapshot() {
+        Recorder early = new Recorder();
+        hub.subscribe(5, early);
+
+        hub.reset(List.of(lease(1, 3), lease(2, 8)), 8);
+
+        assertThat(early.snapshots)
+                .as("the list folds in changes after 5 the watcher was never sent")
+                .containsExactly(true);
+    }
+
+    @Test
     void olderEventsThatJoinTheHistoryServeWatchersResumingFromThem() {
         hub.reset(List.of(lease(1, 3), lease(2, 8)), 8);
         hub.added(lease(3, 9), true);

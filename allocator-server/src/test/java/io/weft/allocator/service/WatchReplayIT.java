@@ -1,11 +1,13 @@
 package io.weft.allocator.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.CompactOption;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.weft.allocator.store.AddressFences;
 import io.weft.allocator.store.EtcdLeaseStore;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +165,49 @@ class WatchReplayIT {
                         .containsExactlyElementsOf(i % 2 == 0 ? revisions : revisions.subList(1, 5));
             }
             assertThat(historyReads.get()).isBetween(1, 2);
+        }
+    }
+
+    @Test
+    void aReplicaStillLoadingRefusesAResumeThatThenGetsTheMissedChangesOnceItHasLoaded() throws Exception {
+        create("10.30.1.0/24", "192.168.1.1");
+        long resumeFrom = lastRevisionSeenBy();
+        long missed = create("10.30.2.0/24", "192.168.1.2"); // while the watcher was away
+        HeldBackSnapshotStore loading = new HeldBackSnapshotStore(store);
+
+        try (InProcessReplica replica = new InProcessReplica(loading, Duration.ofHours(1), false)) {
+            AtomicReference<Throwable> refused = new AtomicReference<>();
+            replica.watches()
+                    .watchLeases(
+                            WatchLeasesRequest.newBuilder()
+                                    .setStartRevision(resumeFrom)
+                                    .build(),
+                            new StreamObserver<>() {
+                                @Override
+                                public void onNext(WatchLeasesResponse value) {}
+
+                                @Override
+                                public void onError(Throwable t) {
+                                    refused.set(t);
+                                }
+
+                                @Override
+                                public void onCompleted() {}
+                            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() != null);
+            assertThat(Status.fromThrowable(refused.get()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(refused.get()).hasMessageContaining("has not loaded etcd's state yet; retry");
+
+            loading.release();
+            await().atMost(Duration.ofSeconds(30)).until(replica::ready);
+            List<WatchLeasesResponse> received = watch(replica, resumeFrom);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> hasProgress(received));
+            assertThat(received).noneMatch(m -> m.getType() == Type.SNAPSHOT);
+            assertThat(changes(received))
+                    .extracting(
+                            WatchLeasesResponse::getRevision, m -> m.getLease().getSubnet())
+                    .containsExactly(tuple(missed, "10.30.2.0/24"));
         }
     }
 
