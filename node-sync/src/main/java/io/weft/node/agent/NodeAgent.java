@@ -49,8 +49,8 @@ public final class NodeAgent implements AutoCloseable {
 
     private OperatorHttp http;
 
-    private volatile boolean closed;
-    private final AtomicBoolean closing = new AtomicBoolean();
+    /** Set once by close() or by a start that failed; the parts are let go only by the first. */
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private NodeAgent(NodeSettings settings, AgentParts parts) {
         this.settings = settings;
@@ -87,7 +87,7 @@ public final class NodeAgent implements AutoCloseable {
 
     /** A start that failed: lets go of the parts and the threads without waiting for them. */
     private void abandon() {
-        closed = true;
+        closed.set(true);
         stopFirst.forEach(NodeAgent::closeQuietly);
         BackendSession started = session; // this may run on the kernel thread: no hop to it
         if (started != null) {
@@ -171,7 +171,7 @@ public final class NodeAgent implements AutoCloseable {
 
     private void reconcileEvery(Scheduler timer, Duration interval) {
         timer.schedule(interval, () -> {
-            if (!closed) {
+            if (!closed.get()) {
                 kernelThread.execute(() -> {
                     session.programmer.reconcile();
                     session.followers.reconcile();
@@ -217,10 +217,9 @@ public final class NodeAgent implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         LOG.info(
                 "stopping{}", settings.releaseOnExit() ? " and releasing the lease" : "; keeping the lease and routes");
         stopFirst.forEach(NodeAgent::closeQuietly);
